@@ -1,0 +1,33 @@
+# Two commands matter (see README): `make demo` and `make test`. Each creates .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,sandbox,dev]'
+	touch $(STAMP)
+
+# The getting-started walkthrough, against a local IAM sandbox started and stopped on the spot.
+demo: $(STAMP)
+	rm -rf demo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/euare-sandbox demo --enforce-auth -- \
+		bash examples/getting-started.sh
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+# Regenerate pyproject's console scripts, the README verb list and docs/cli-reference.md.
+docs: $(STAMP)
+	$(BIN)/python -m euare.verbs
+
+clean:
+	rm -rf $(VENV) demo build *.egg-info src/*.egg-info

@@ -1,0 +1,410 @@
+"""The verb machinery: the call context, the global options, and the ``verb`` factories.
+
+A verb is declared once, with :func:`api_verb` (one API call), :func:`list_verb` (one paginated
+list call) or the :func:`verb` decorator (anything composite). Credentials, endpoints, output
+formats, pagination and error handling come from here, never from the verb.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from euare import __version__
+from euare.errors import EuareError, PartialFailure, describe
+from euare.render import FORMATS, Record, Result, render
+from euare.settings import Flags, Settings
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+COMMANDS: dict[str, click.Command] = {}
+
+
+@dataclass
+class Call:
+    """Everything a verb may use from the outside world, filled in by the entry point."""
+
+    prog: str
+    env: Mapping[str, str]
+    stdin: IO[str]
+    stdout: IO[str]
+    stderr: IO[str]
+    cwd: Path = field(default_factory=Path.cwd)
+    options: dict[str, Any] = field(default_factory=dict)
+    _settings: dict[str, Settings] = field(default_factory=dict)
+    _warned: bool = False
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.options.get("debug"))
+
+    @property
+    def fmt(self) -> str:
+        return str(self.options.get("format") or "text")
+
+    def flags(self) -> Flags:
+        o = self.options
+        return Flags(
+            o.get("url"),
+            o.get("region"),
+            o.get("access_key_id"),
+            o.get("secret_key"),
+            o.get("security_token"),
+        )
+
+    def settings(self, service: str = "iam") -> Settings:
+        """The loader's answer for ``service``, computed once per call."""
+        if service not in self._settings:
+            from euare.settings import load
+
+            found = load(self.flags(), self.env, service=service)
+            if not self._warned:
+                for warning in found.warnings:
+                    self.stderr.write(f"{self.prog}: {warning}\n")
+                self._warned = True
+            self._settings[service] = found
+        return self._settings[service]
+
+    def client(self, service: str = "iam", attempts: int | None = None) -> Any:
+        from euare.client import make_client
+
+        return make_client(self.settings(service), attempts=attempts)
+
+    def call(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
+        from euare.client import call
+
+        return call(self.client(service), operation, **params)
+
+    def pages(self, operation: str, key: str, service: str = "iam", **params: Any) -> Iterator[Any]:
+        from euare.client import pages
+
+        return pages(self.client(service), operation, key, **params)
+
+    def responses(self, operation: str, service: str = "iam", **params: Any) -> Iterator[Any]:
+        from euare.client import responses
+
+        return responses(self.client(service), operation, **params)
+
+    def plan(self) -> Plan:
+        return Plan(self)
+
+    def read_secret(self, prompt: str, confirm: bool = True) -> str:
+        """A password from the terminal (asked twice, no echo) or one line of standard input."""
+        if self.stdin.isatty():
+            value: str = click.prompt(
+                prompt, hide_input=True, confirmation_prompt=confirm, err=True
+            )
+            return value
+        line = self.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise EuareError("no password given: use -p, or write it on one line of standard input")
+        return line
+
+
+@dataclass
+class Step:
+    description: str
+    operation: str
+    params: dict[str, Any]
+
+
+class Plan:
+    """A composite verb's API calls, run in order; a failure says what was and was not done."""
+
+    def __init__(self, call: Call) -> None:
+        self.call = call
+        self.steps: list[Step] = []
+
+    def add(self, description: str, operation: str, **params: Any) -> Plan:
+        self.steps.append(Step(description, operation, params))
+        return self
+
+    def execute(self) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+        done: list[str] = []
+        for index, step in enumerate(self.steps):
+            try:
+                results.append(self.call.call(step.operation, **step.params))
+            except Exception as exc:
+                cause = describe(exc)
+                if not done:
+                    raise cause from exc
+                not_done = [s.description for s in self.steps[index:]]
+                raise PartialFailure(cause, done, not_done) from exc
+            done.append(step.description)
+        return results
+
+
+# --- parameters that carry their IAM name --------------------------------------------------------
+
+
+class ApiOption(click.Option):
+    """An option whose value is sent as the IAM parameter ``api`` (None: used locally only)."""
+
+    def __init__(self, *args: Any, api: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api = api
+
+
+class ApiArgument(click.Argument):
+    """A positional argument sent as ``api``; ``doc`` is shown under Arguments in --help."""
+
+    def __init__(self, *args: Any, api: str | None = None, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api = api
+        self.doc = doc
+
+
+def option(*decls: str, api: str | None = None, **kwargs: Any) -> Decorator:
+    """A click option that may name its IAM parameter."""
+    if kwargs.get("multiple") and "default" not in kwargs:
+        kwargs["default"] = ()
+    return click.option(*decls, cls=ApiOption, api=api, **kwargs)
+
+
+def positional(
+    metavar: str, api: str | None, doc: str, *dummy: str, required: bool = True
+) -> Decorator:
+    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op)."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
+        f = click.argument(
+            metavar.lower().replace("-", "_"),
+            metavar=metavar,
+            required=required,
+            cls=ApiArgument,
+            api=api,
+            doc=doc + also,
+        )(f)
+        if dummy:
+            f = click.option(*dummy, is_flag=True, hidden=True, expose_value=False)(f)
+        return f
+
+    return decorate
+
+
+def api_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The IAM parameters of the running command, from its options' values."""
+    params: dict[str, Any] = {}
+    for param in click.get_current_context().command.params:
+        api = getattr(param, "api", None)
+        value = values.get(param.name or "")
+        if api is None or value is None or value == ():
+            continue
+        params[api] = list(value) if isinstance(value, tuple) else value
+    return params
+
+
+# --- global options ------------------------------------------------------------------------------
+
+
+def _store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    call = ctx.find_object(Call)
+    if call is not None and param.name:
+        call.options[param.name] = value
+        if param.name == "debug" and value:
+            from euare.redact import enable_debug_logging
+
+            enable_debug_logging(call.stderr)
+    return value
+
+
+def _global(*decls: str, **kwargs: Any) -> click.Option:
+    return click.Option(decls, expose_value=False, callback=_store, **kwargs)
+
+
+def global_options(service: str = "iam") -> list[click.Parameter]:
+    """The options every IAM/STS verb has, with euca2ools' names."""
+    what = "token service (STS)" if service == "sts" else "identity service (IAM)"
+    return [
+        _global("-U", "--url", metavar="URL", help=f"{what} endpoint URL ([REGION::]URL)"),
+        _global("--region", metavar="[USER@]REGION", help="region to sign requests for"),
+        _global("-I", "--access-key-id", metavar="KEY_ID", help="access key ID"),
+        _global("-S", "--secret-key", metavar="KEY", help="secret access key"),
+        _global("--security-token", metavar="TOKEN", help="session token"),
+        _global(
+            "--format",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="output format (text is euca2ools' own)",
+        ),
+        _global(
+            "--debug",
+            is_flag=True,
+            is_eager=True,
+            help="log requests and responses to stderr (secrets are masked)",
+        ),
+    ]
+
+
+# --- declaring verbs -----------------------------------------------------------------------------
+
+
+def _arguments_help(cmd: click.Command) -> str:
+    rows = [
+        (p.human_readable_name, p.doc) for p in cmd.params if isinstance(p, ApiArgument) and p.doc
+    ]
+    if not rows:
+        return ""
+    width = max(len(name) for name, _ in rows) + 2
+    body = "\n".join(f"  {name.ljust(width)}{doc}" for name, doc in rows)
+    return "\n\n\b\nArguments:\n" + body
+
+
+def verb(
+    name: str,
+    help: str,
+    *,
+    text: Callable[[list[Record]], Iterable[str]] | None = None,
+    service: str = "iam",
+    exclusive: Iterable[tuple[tuple[str, ...], bool]] = (),
+) -> Callable[[Callable[..., Any]], click.Command]:
+    """Make ``fn(call, **options)`` the verb ``euare-NAME``.
+
+    ``fn`` returns a Result, a list of records (printed with ``text`` or one value per line), or
+    None. ``exclusive`` lists groups of option names of which at most one may be given (exactly
+    one when the flag beside the group is True).
+    """
+
+    def decorate(fn: Callable[..., Any]) -> click.Command:
+        @functools.wraps(fn)
+        def callback(**values: Any) -> None:
+            ctx = click.get_current_context()
+            call = ctx.find_object(Call)
+            assert call is not None, "verbs run through euare.cli.run"
+            for group, required in exclusive:
+                _check_exclusive(ctx, values, group, required)
+            result = fn(call, **values)
+            if result is None:
+                result = Result()
+            elif not isinstance(result, Result):
+                result = Result(list(result), text)
+            elif result.text is None:
+                result.text = text
+            render(result, call.fmt, call.stdout)
+
+        cmd = click.command(f"euare-{name}", help=help, context_settings=CONTEXT)(callback)
+        cmd.params.extend(global_options(service))
+        click.version_option(__version__, "--version", message="euare %(version)s")(cmd)
+        cmd.help = (cmd.help or "") + _arguments_help(cmd)
+        COMMANDS[name] = cmd
+        return cmd
+
+    return decorate
+
+
+def _check_exclusive(
+    ctx: click.Context, values: Mapping[str, Any], group: tuple[str, ...], required: bool
+) -> None:
+    given = [n for n in group if values.get(n) not in (None, False, ())]
+    names = [_flag(ctx, n) for n in group]
+    if len(given) > 1:
+        raise click.UsageError(
+            f"{' and '.join(_flag(ctx, n) for n in given)} cannot be used together", ctx
+        )
+    if required and not given:
+        raise click.UsageError(f"one of {', '.join(names)} is required", ctx)
+
+
+def _flag(ctx: click.Context, name: str) -> str:
+    for param in ctx.command.params:
+        if param.name == name and isinstance(param, click.Option):
+            return "/".join(param.opts)
+    return name
+
+
+def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[..., Any]:
+    for decorate in reversed(list(decorators)):
+        fn = decorate(fn)
+    return fn
+
+
+def api_verb(
+    name: str,
+    operation: str,
+    help: str,
+    *params: Decorator,
+    records: Callable[[dict[str, Any], dict[str, Any]], list[Record]] | None = None,
+    text: Callable[[list[Record]], Iterable[str]] | None = None,
+    service: str = "iam",
+    exclusive: Iterable[tuple[tuple[str, ...], bool]] = (),
+) -> click.Command:
+    """A verb that is one API call: ``records(response, options)`` picks what it prints."""
+
+    def body(call: Call, **values: Any) -> list[Record]:
+        response = call.call(operation, service=service, **api_params(values))
+        return records(response, values) if records else []
+
+    body.__name__ = name
+    return verb(name, help, text=text, service=service, exclusive=exclusive)(apply(body, params))
+
+
+def list_verb(
+    name: str,
+    operation: str,
+    key: str,
+    help: str,
+    *params: Decorator,
+    record: Callable[[dict[str, Any]], Record] = lambda item: {"Arn": item["Arn"]},
+    text: Callable[[list[Record]], Iterable[str]] | None = None,
+) -> click.Command:
+    """A verb that lists every item of a paginated call, one record per item."""
+
+    def body(call: Call, **values: Any) -> list[Record]:
+        return [record(item) for item in call.pages(operation, key, **api_params(values))]
+
+    body.__name__ = name
+    return verb(name, help, text=text)(apply(body, params))
+
+
+# --- running a verb ------------------------------------------------------------------------------
+
+
+def run(name: str, args: list[str] | None = None, call: Call | None = None) -> int:
+    """Run verb ``name`` as the program ``euare-NAME``; return its exit status. Never raises."""
+    prog = f"euare-{name}"
+    if call is None:
+        call = Call(prog, os.environ, sys.stdin, sys.stdout, sys.stderr)
+    try:
+        from euare.verbs import command
+
+        command(name).main(
+            args if args is not None else sys.argv[1:],
+            prog_name=prog,
+            standalone_mode=False,
+            obj=call,
+        )
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        usage = exc.ctx.get_usage() if exc.ctx else f"Usage: {prog} [OPTIONS]"
+        call.stderr.write(f"{usage}\n{prog}: error: {exc.format_message()}\n")
+        return exc.exit_code
+    except click.Abort:
+        call.stderr.write(f"{prog}: error: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except BaseException as exc:  # the one place every failure becomes one line
+        from euare.errors import report
+
+        return report(prog, exc, call.stderr, debug=call.debug)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

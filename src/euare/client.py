@@ -1,0 +1,122 @@
+"""The thin layer between euare and boto3: building clients, calling them, walking pages.
+
+boto3 is imported here and only when a client is first built, so ``--help`` and usage errors
+never pay for it. Clients are cached by their settings, so a long-lived process reuses them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from euare import __version__
+from euare.errors import EuareError
+from euare.redact import remember
+from euare.settings import Settings
+
+log = logging.getLogger("euare.client")
+
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 30
+DEFAULT_MAX_ATTEMPTS = 5
+
+_cache: dict[tuple[Any, ...], Any] = {}
+
+
+def _key(settings: Settings, verify: bool | str, attempts: int | None) -> tuple[Any, ...]:
+    return (
+        settings.service,
+        settings.access_key_id,
+        settings.secret_key,
+        settings.token,
+        settings.endpoint,
+        settings.region,
+        settings.max_attempts,
+        settings.retry_mode,
+        verify,
+        attempts,
+    )
+
+
+def make_client(settings: Settings, verify: bool | str = True, attempts: int | None = None) -> Any:
+    """Build (or reuse) the boto3 client for ``settings.service``.
+
+    ``attempts`` overrides the retry budget, e.g. 1 for a probe whose failure is an answer.
+    """
+    cache_key = _key(settings, verify, attempts)
+    if cache_key in _cache:
+        return _cache[cache_key]
+    import boto3
+    from botocore.config import Config
+
+    remember(settings.secret_key, settings.token)
+    session = boto3.session.Session(
+        aws_access_key_id=settings.access_key_id,
+        aws_secret_access_key=settings.secret_key,
+        aws_session_token=settings.token,
+        region_name=settings.region,
+    )
+    if not settings.has_credentials:
+        found = session.get_credentials()
+        if found is None:
+            places = ", ".join(
+                [*settings.looked_at, "boto3's default chain (profiles, instance role)"]
+            )
+            raise EuareError(f"no credentials found; looked at: {places}")
+        frozen = found.get_frozen_credentials()
+        remember(frozen.secret_key, frozen.token)
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        retries={
+            "mode": settings.retry_mode,
+            "total_max_attempts": attempts or settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
+        },
+        user_agent_extra=f"euare/{__version__}",
+    )
+    log.debug(
+        "%s client: endpoint %s (%s), region %s (%s), credentials from %s",
+        settings.service,
+        settings.endpoint or "default",
+        settings.sources.get("endpoint"),
+        settings.region,
+        settings.sources.get("region"),
+        settings.sources.get("credentials", "boto3's default chain"),
+    )
+    client = session.client(
+        settings.service, endpoint_url=settings.endpoint, config=config, verify=verify
+    )
+    _cache[cache_key] = client
+    return client
+
+
+def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """Call one API operation by its IAM name (``CreateUser``), leaving out unset parameters."""
+    from botocore import xform_name
+
+    method = getattr(client, xform_name(operation))
+    result: dict[str, Any] = method(**{k: v for k, v in params.items() if v is not None})
+    return result
+
+
+def responses(client: Any, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
+    """Yield every page's whole response of a Marker/IsTruncated list call."""
+    params = {k: v for k, v in params.items() if v is not None}
+    seen: set[str] = set()
+    while True:
+        response = call(client, operation, **params)
+        yield response
+        marker = response.get("Marker")
+        if not response.get("IsTruncated") or not marker:
+            return
+        if marker in seen:
+            raise EuareError(f"{operation} returned the same page marker twice; stopping")
+        seen.add(marker)
+        params["Marker"] = marker
+
+
+def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:
+    """Yield every item under ``key`` of every page, never just the first page's."""
+    for response in responses(client, operation, **params):
+        yield from response.get(key) or []

@@ -1,0 +1,120 @@
+"""Options and positionals that several verbs share, declared once."""
+
+from __future__ import annotations
+
+import click
+
+from euare.cli import Decorator, apply, option, positional
+
+
+def user(required: bool = True, api: str | None = "UserName") -> Decorator:
+    doc = "name of the user" + ("" if required else " (default: the caller)")
+    return positional("USER", api, doc, "-u", "--user-name", required=required)
+
+
+def group() -> Decorator:
+    return positional("GROUP", "GroupName", "name of the group", "-g", "--group-name")
+
+
+def path(help: str = "path for the new entity (default: /)") -> Decorator:
+    return option("-p", "--path", api="Path", metavar="PATH", help=help)
+
+
+def path_prefix(what: str) -> Decorator:
+    return option(
+        "-p",
+        "--path-prefix",
+        api="PathPrefix",
+        metavar="PREFIX",
+        help=f"list only {what} whose path starts with PREFIX",
+    )
+
+
+def verbose(help: str = "print the new entity's ARN and ID") -> Decorator:
+    return option("-v", "--verbose", is_flag=True, help=help)
+
+
+def policy_name(required: bool = True) -> Decorator:
+    return option(
+        "-p",
+        "--policy-name",
+        api="PolicyName",
+        metavar="POLICY",
+        required=required,
+        help="name of the policy",
+    )
+
+
+def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> list[Decorator]:
+    """-e/-a/-r(-c)/-o: build a one-line policy from an effect, actions and resources."""
+    return [
+        policy_name(),
+        option(
+            "-e",
+            "--effect",
+            required=True,
+            type=click.Choice(["Allow", "Deny"], case_sensitive=False),
+            help="whether the policy allows or denies",
+        ),
+        option(
+            "-a",
+            "--action",
+            "actions",
+            multiple=True,
+            required=True,
+            metavar="ACTION",
+            help="action to allow or deny (repeatable)",
+        ),
+        option(
+            *resource_flags,
+            "resources",
+            multiple=True,
+            required=True,
+            metavar="RESOURCE",
+            help="ARN of a resource the policy applies to (repeatable)",
+        ),
+        option("-o", "--output", is_flag=True, help="also print the policy that is sent"),
+    ]
+
+
+def policy_document() -> list[Decorator]:
+    """-o TEXT / -f FILE: a policy document given inline or in a file (- is standard input)."""
+    return [
+        policy_name(),
+        option("-o", "--policy-content", metavar="JSON", help="the policy document itself"),
+        option(
+            "-f",
+            "--policy-document",
+            metavar="FILE",
+            help="file holding the policy document (- reads standard input)",
+        ),
+    ]
+
+
+STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)
+
+DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
+
+
+def recursive_delete(what: str) -> Decorator:
+    return apply_all(
+        [
+            option(
+                "-r",
+                "--recursive",
+                is_flag=True,
+                help=f"first remove everything that would keep the {what} from being deleted",
+            ),
+            option(
+                "-p",
+                "--pretend",
+                is_flag=True,
+                help="list what -r would remove, and change nothing",
+            ),
+        ]
+    )
+
+
+def apply_all(decorators: list[Decorator]) -> Decorator:
+    """Apply a list of option decorators as one."""
+    return lambda f: apply(f, decorators)

@@ -1,0 +1,194 @@
+"""``euare-sandbox``: a local IAM-compatible endpoint for trying euare and testing scripts.
+
+It runs moto's server on 127.0.0.1, creates an administrator with an access key, writes an
+``iamrc`` and a ``eucarc`` into the directory you name, and runs until interrupted, or, given a
+command after ``--``, runs that command with the eucarc's settings and stops when it ends.
+Nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+
+from euare import __version__
+from euare.cli import CONTEXT
+from euare.errors import EuareError, report
+from euare.files import write_private
+
+ADMIN = "sandbox-admin"
+ADMIN_POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+)
+
+
+class _Server:
+    """moto's IAM/STS application on 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, port: int) -> None:
+        try:
+            from moto.moto_server.werkzeug_app import (
+                DomainDispatcherApplication,
+                create_backend_app,
+            )
+            from werkzeug.serving import make_server
+        except ImportError:
+            raise EuareError(
+                "the sandbox needs moto's server: pip install 'euare[sandbox]'"
+            ) from None
+        logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+        app = DomainDispatcherApplication(_with_clear_errors(create_backend_app))
+        try:
+            self.server = make_server("127.0.0.1", port, app, threaded=True)
+        except OSError as exc:
+            raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+def _with_clear_errors(create_app: Any) -> Any:
+    """An API moto lacks answers as AWS would (an XML error, status 501), not as an HTML 500
+    page, so clients report it in one line instead of retrying it."""
+
+    def not_implemented(exc: Exception) -> tuple[str, int, dict[str, str]]:
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
+            f"<Message>{html.escape(str(exc))} in the euare sandbox</Message></Error>"
+            "<RequestId>sandbox</RequestId></ErrorResponse>"
+        )
+        return body, 501, {"Content-Type": "text/xml"}
+
+    def create(service: Any) -> Any:
+        app = create_app(service)
+        app.register_error_handler(NotImplementedError, not_implemented)
+        return app
+
+    return create
+
+
+def bootstrap(url: str) -> tuple[str, str]:
+    """Create the sandbox's administrator and return its access key id and secret."""
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIASANDBOXBOOTSTRAP",
+        aws_secret_access_key="bootstrap",
+    )
+    iam.create_user(UserName=ADMIN)
+    iam.put_user_policy(UserName=ADMIN, PolicyName="administrator", PolicyDocument=ADMIN_POLICY)
+    key = iam.create_access_key(UserName=ADMIN)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def enforce_auth(url: str) -> None:
+    """From now on the server checks signatures and IAM policies on every request."""
+    request = urllib.request.Request(
+        url.rstrip("/") + "/moto-api/reset-auth",
+        data=b"0",
+        headers={"Content-Type": "text/plain"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def write_config(directory: Path, url: str, key: str, secret: str) -> dict[str, str]:
+    """Write DIR/iamrc and DIR/eucarc (both 0600); return the eucarc's variables."""
+    directory.mkdir(parents=True, exist_ok=True)
+    iamrc = directory.resolve() / "iamrc"
+    write_private(iamrc, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
+    variables = {
+        "EUARE_URL": url,
+        "TOKEN_URL": url,
+        "AWS_CREDENTIAL_FILE": str(iamrc),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    lines = [
+        "# euare sandbox: a local IAM endpoint (moto). Use with: source "
+        + str(directory.resolve() / "eucarc")
+    ]
+    lines += [f"export {name}={value}" for name, value in variables.items()]
+    write_private(directory / "eucarc", "\n".join(lines) + "\n")
+    return variables
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command("euare-sandbox", context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="port on 127.0.0.1 to listen on (0: any free port)",
+)
+@click.option(
+    "--enforce-auth",
+    is_flag=True,
+    help="check signatures and IAM policies after the administrator is created",
+)
+@click.version_option(__version__, "--version", message="euare %(version)s")
+def sandbox(directory: Path, command: tuple[str, ...], port: int, enforce_auth: bool) -> int:
+    """Run a local IAM endpoint and write DIRECTORY/iamrc and DIRECTORY/eucarc for it.
+
+    With a COMMAND (after --), run it with the eucarc's settings in its environment, then stop
+    and exit with its status. Without one, run until interrupted.
+    """
+    server = _Server(port)
+    url = server.url
+    try:
+        key, secret = bootstrap(url)
+        if enforce_auth:
+            globals()["enforce_auth"](url)
+        variables = write_config(directory, url, key, secret)
+        if command:
+            try:
+                return subprocess.call(list(command), env={**os.environ, **variables})
+            except OSError as exc:
+                raise EuareError(f"cannot run {command[0]}: {exc.strerror}") from None
+        click.echo(f"source {directory.resolve() / 'eucarc'}")
+        click.echo(f"# IAM endpoint {url} is running; press Ctrl-C to stop it", err=True)
+        signal.signal(signal.SIGTERM, _stop)
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+        return 0
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    try:
+        result = sandbox.main(sys.argv[1:], prog_name="euare-sandbox", standalone_mode=False)
+        return int(result or 0)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        return report("euare-sandbox", exc, sys.stderr)

@@ -1,0 +1,378 @@
+"""Where euare's credentials, endpoint and region come from.
+
+This module owns the loader: command-line flags, then the environment, then the credential file
+(``AWS_CREDENTIAL_FILE`` or ``~/.iamrc``), then ``~/.eucarc``. It reads files but never executes
+them, never touches the network and never imports boto3, so ``--help`` stays cheap and every rule
+here can be tested with plain dictionaries. boto3's own chain (profiles, instance roles) is the
+last resort and lives in :mod:`euare.client`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from euare.errors import EuareError
+
+DEFAULT_REGION = "us-east-1"
+MAX_FILE_BYTES = 1024 * 1024
+
+ACCESS_KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
+SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
+TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+ENDPOINT_VARS = {"iam": ("EUARE_URL", "AWS_IAM_URL"), "sts": ("TOKEN_URL", "AWS_STS_URL")}
+REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
+RETRY_MODES = ("legacy", "standard", "adaptive")
+
+# The idiom Eucalyptus' generated eucarc uses to name its own directory. It is recognised, not run.
+_SELF_DIR = re.compile(r"^\$\(\s*cd\s+\"?\$\(\s*dirname\s+\"?\$\{?BASH_SOURCE[^)]*\)\"?\s*;\s*pwd(\s+-P)?\s*\)$")
+_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+
+
+class LoaderError(EuareError):
+    """A credential or configuration file that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the global command-line options said (None where an option was not given)."""
+
+    url: str | None = None
+    region: str | None = None
+    access_key_id: str | None = None
+    secret_key: str | None = None
+    security_token: str | None = None
+
+
+@dataclass
+class Settings:
+    """The loader's answer. ``sources`` says where each value came from, for --debug and errors."""
+
+    access_key_id: str | None
+    secret_key: str | None
+    token: str | None
+    endpoint: str | None
+    region: str
+    sources: dict[str, str] = field(default_factory=dict)
+    looked_at: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    max_attempts: int | None = None
+    retry_mode: str = "standard"
+    service: str = "iam"
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.access_key_id and self.secret_key)
+
+
+def _nonempty(value: str | None) -> str | None:
+    """An empty (or all-blank) value counts as unset, as it does in a shell that sourced it."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _first(env: Mapping[str, str | None], names: tuple[str, ...]) -> tuple[str, str] | None:
+    for name in names:
+        value = _nonempty(env.get(name))
+        if value is not None:
+            return name, value
+    return None
+
+
+def read_text(path: Path, what: str) -> str:
+    """Read a small text file, turning every way it can fail into one LoaderError."""
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise LoaderError(f"{what} {path} is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISFIFO(st.st_mode):
+            raise LoaderError(f"{what} {path} is not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except LoaderError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise LoaderError(f"cannot read {what} {path}: {reason}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
+    if b"\x00" in data:
+        raise LoaderError(f"{what} {path} is not a text file (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoaderError(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def _permission_warning(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return f"warning: {path} can be read by other users; run 'chmod 600 {path}' to fix that"
+    return None
+
+
+def parse_iamrc(text: str) -> dict[str, str]:
+    """Parse ``AWSAccessKeyId=`` / ``AWSSecretKey=`` lines; the first occurrence of a key wins."""
+    values: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = re.sub(r"\s+#.*$", "", line)
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue
+        key, value = key.strip(), value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values.setdefault(key, value)
+    return values
+
+
+def expand(value: str, scope: Mapping[str, str | None], home: Path) -> str:
+    """Expand ``~``, ``$VAR``, ``${VAR}`` and ``${VAR:-default}`` the way a shell would."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group("braced") or match.group("bare")
+        found = scope.get(name)
+        if found:
+            return found
+        return match.group("default") or ""
+
+    if value == "~" or value.startswith("~/"):
+        value = str(home) + value[1:]
+    return _VAR.sub(one, value)
+
+
+def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> dict[str, str]:
+    """Read a eucarc's variable assignments with python-dotenv, without executing anything.
+
+    Command substitutions (``$(...)`` and backticks) are never run. The one idiom Eucalyptus writes
+    to name the file's own directory is recognised and resolved to ``path``'s directory; any other
+    substitution leaves its variable unset.
+    """
+    from dotenv import dotenv_values
+
+    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
+    try:
+        raw = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    except Exception as exc:  # python-dotenv's parser has no error type of its own
+        raise LoaderError(f"cannot parse {path}: {exc}") from None
+    scope: dict[str, str | None] = dict(env)
+    values: dict[str, str] = {}
+    for name, value in raw.items():
+        if value is None:
+            continue
+        value = value.strip()
+        if _SELF_DIR.match(value):
+            expanded: str | None = str(path.resolve().parent)
+        elif "$(" in value or "`" in value:
+            expanded = None
+        else:
+            expanded = expand(value, scope, home)
+        scope[name] = expanded
+        if expanded is not None:
+            values[name] = expanded
+    return values
+
+
+def _split_region(text: str | None) -> str | None:
+    """``--region`` accepts euca2ools' ``USER@REGION`` form; only the region part is used."""
+    if text is None:
+        return None
+    return _nonempty(text.rpartition("@")[2])
+
+
+def _split_url(url: str | None) -> tuple[str | None, str | None]:
+    """``NAME::URL`` names the signing region along with the URL."""
+    if url and "::" in url and not url.startswith("::"):
+        name, _, rest = url.partition("::")
+        if "/" not in name:
+            return rest, name
+    return url, None
+
+
+class _Finder:
+    """Tries the credential sources in order, recording each place it looked."""
+
+    def __init__(self, env: Mapping[str, str], home: Path) -> None:
+        self.env = env
+        self.home = home
+        self.looked_at: list[str] = []
+        self.warnings: list[str] = []
+        self._eucarc: dict[str, str] | None = None
+
+    def path(self, value: str) -> Path:
+        return Path(expand(value, self.env, self.home))
+
+    @property
+    def eucarc(self) -> dict[str, str]:
+        if self._eucarc is None:
+            self._eucarc = {}
+            path = self.home / ".eucarc"
+            if path.exists():
+                self._eucarc = parse_eucarc(read_text(path, "eucarc"), path, self.env, self.home)
+        return self._eucarc
+
+    def warn(self, path: Path) -> None:
+        message = _permission_warning(path)
+        if message and message not in self.warnings:
+            self.warnings.append(message)
+
+    def from_file(self, path: Path, origin: str, required: bool) -> tuple[str, str, str] | None:
+        self.looked_at.append(f"{path} ({origin})")
+        if not path.exists() and not path.is_symlink():
+            if required:
+                raise LoaderError(f"credential file {path} (named by {origin}) does not exist")
+            return None
+        values = parse_iamrc(read_text(path, "credential file"))
+        key = _nonempty(values.get("AWSAccessKeyId"))
+        secret = _nonempty(values.get("AWSSecretKey"))
+        if key and secret:
+            self.warn(path)
+            return key, secret, f"{path} (named by {origin})"
+        return None
+
+    def from_vars(self, values: Mapping[str, str], where: str) -> tuple[str, str, str | None, str] | None:
+        key = _first(values, ACCESS_KEY_VARS)
+        secret = _first(values, SECRET_KEY_VARS)
+        token = _first(values, TOKEN_VARS)
+        if key and secret:
+            return key[1], secret[1], token[1] if token else None, f"{where} {key[0]}/{secret[0]}"
+        return None
+
+
+def load(
+    flags: Flags,
+    env: Mapping[str, str],
+    home: Path | None = None,
+    service: str = "iam",
+) -> Settings:
+    """Work out credentials, endpoint and region for ``service`` ("iam" or "sts").
+
+    Precedence for each value: flags, the environment, the credential file, ``~/.eucarc``. An
+    incomplete source (a key without its secret) is passed over whole. When nothing yields
+    credentials, ``access_key_id`` stays None and the client falls back to boto3's own chain.
+    """
+    home = home if home is not None else Path(env.get("HOME") or os.path.expanduser("~"))
+    finder = _Finder(env, home)
+    sources: dict[str, str] = {}
+
+    key = secret = token = None
+    if flags.access_key_id or flags.secret_key:
+        if not flags.secret_key:
+            raise EuareError("missing secret key; please supply one with -S")
+        if not flags.access_key_id:
+            raise EuareError("missing access key ID; please supply one with -I")
+        key, secret, token = flags.access_key_id, flags.secret_key, flags.security_token
+        sources["credentials"] = "command line (-I/-S)"
+    finder.looked_at.append("-I/-S options")
+
+    if key is None:
+        finder.looked_at.append("environment (" + ", ".join(ACCESS_KEY_VARS) + ")")
+        found = finder.from_vars(env, "environment")
+        if found:
+            key, secret, token, sources["credentials"] = found
+
+    if key is None:
+        named = _nonempty(env.get("AWS_CREDENTIAL_FILE"))
+        if named:
+            got = finder.from_file(finder.path(named), "AWS_CREDENTIAL_FILE", required=True)
+        else:
+            got = finder.from_file(home / ".iamrc", "default", required=False)
+        if got:
+            key, secret, sources["credentials"] = got
+
+    eucarc_path = home / ".eucarc"
+    if key is None:
+        finder.looked_at.append(f"{eucarc_path}")
+        found = finder.from_vars(finder.eucarc, str(eucarc_path))
+        if found:
+            key, secret, token, sources["credentials"] = found
+            finder.warn(eucarc_path)
+        else:
+            named = _nonempty(finder.eucarc.get("AWS_CREDENTIAL_FILE"))
+            if named:
+                got = finder.from_file(Path(named), f"{eucarc_path}", required=False)
+                if got:
+                    key, secret, sources["credentials"] = got
+
+    if key is not None and token is None and flags.security_token:
+        token = flags.security_token
+
+    url, signing_region = _split_url(flags.url)
+    endpoint = _nonempty(url)
+    if endpoint:
+        sources["endpoint"] = "command line (-U)"
+    else:
+        for scope, where in ((env, "environment"), (finder.eucarc, str(eucarc_path))):
+            found_url = _first(scope, ENDPOINT_VARS[service])
+            if found_url:
+                endpoint, signing_region = _split_url(found_url[1])
+                sources["endpoint"] = f"{where} {found_url[0]}"
+                break
+    if not endpoint:
+        sources["endpoint"] = "AWS default"
+
+    region = signing_region
+    if region:
+        sources["region"] = "URL prefix (NAME::URL)"
+    else:
+        region = _split_region(flags.region)
+        if region:
+            sources["region"] = "command line (--region)"
+    if not region:
+        for scope, where in ((env, "environment"), (finder.eucarc, str(eucarc_path))):
+            found_region = _first(scope, REGION_VARS)
+            if found_region:
+                region = found_region[1]
+                sources["region"] = f"{where} {found_region[0]}"
+                break
+    if not region:
+        region = DEFAULT_REGION
+        sources["region"] = "default"
+
+    return Settings(
+        access_key_id=key,
+        secret_key=secret,
+        token=token,
+        endpoint=endpoint,
+        region=region,
+        sources=sources,
+        looked_at=finder.looked_at,
+        warnings=finder.warnings,
+        max_attempts=_max_attempts(env),
+        retry_mode=_retry_mode(env),
+        service=service,
+    )
+
+
+def _max_attempts(env: Mapping[str, str]) -> int | None:
+    raw = _nonempty(env.get("AWS_MAX_ATTEMPTS"))
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise EuareError(f"AWS_MAX_ATTEMPTS must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
+
+
+def _retry_mode(env: Mapping[str, str]) -> str:
+    raw = _nonempty(env.get("AWS_RETRY_MODE")) or "standard"
+    if raw not in RETRY_MODES:
+        raise EuareError(f"AWS_RETRY_MODE must be one of {', '.join(RETRY_MODES)}, not {raw!r}")
+    return raw

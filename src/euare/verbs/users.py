@@ -1,0 +1,217 @@
+"""Users: create, delete (with everything attached), list, describe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from euare import options as o
+from euare.cli import Call, api_verb, list_verb, option, verb
+from euare.render import Record, Result
+from euare.verbs.common import (
+    Attachment,
+    access_key_records,
+    arn_of,
+    delete_recursively,
+    get_or_none,
+)
+
+
+@verb(
+    "usercreate",
+    "Create a new user, optionally adding it to a group and giving it an access key.",
+    exclusive=[(("verbose", "write_config"), False)],
+)
+@o.user()
+@o.path()
+@option("-g", "--group-name", "group", metavar="GROUP", help="also add the new user to GROUP")
+@option("--verify", is_flag=True, help="with -g, check that GROUP exists before creating the user")
+@option("-k", "--create-accesskey", is_flag=True, help="also create an access key and print it")
+@o.verbose()
+@option(
+    "-w",
+    "--write-config",
+    is_flag=True,
+    help="also create an access key and print it as a ready .iamrc file",
+)
+@option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
+@option(
+    "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"
+)
+def usercreate(
+    call: Call,
+    user: str,
+    path: str | None,
+    group: str | None,
+    verify: bool,
+    create_accesskey: bool,
+    verbose: bool,
+    write_config: bool,
+    **_: Any,
+) -> Result:
+    if verify and group:
+        call.call("GetGroup", GroupName=group, MaxItems=1)
+    plan = call.plan().add(f"create user {user}", "CreateUser", UserName=user, Path=path)
+    if group:
+        plan.add(f"add {user} to group {group}", "AddUserToGroup", UserName=user, GroupName=group)
+    if create_accesskey or write_config:
+        plan.add(f"create an access key for {user}", "CreateAccessKey", UserName=user)
+    results = plan.execute()
+    key = results[-1].get("AccessKey") if (create_accesskey or write_config) else None
+    if write_config and key:
+        return access_key_records(key, as_iamrc=True)
+    records: list[Record] = []
+    if verbose:
+        created = results[0]["User"]
+        records.append({"Arn": created["Arn"], "UserId": created["UserId"]})
+    if key:
+        records.extend(access_key_records(key, as_iamrc=False).records)
+    return Result(records)
+
+
+def _mfa_removal(user: str, device: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    serial = device["SerialNumber"]
+    steps = [
+        (
+            f"deactivate MFA device {serial}",
+            "DeactivateMFADevice",
+            {"UserName": user, "SerialNumber": serial},
+        )
+    ]
+    if serial.startswith("arn:") and ":mfa/" in serial:
+        steps.append(
+            (
+                f"delete virtual MFA device {serial}",
+                "DeleteVirtualMFADevice",
+                {"SerialNumber": serial},
+            )
+        )
+    return steps
+
+
+USER_ATTACHMENTS = (
+    # euca2ools' four kinds first, in its order, so scripts reading `userdel -p` keep working
+    Attachment(
+        "accesskeys",
+        "ListAccessKeys",
+        "AccessKeyMetadata",
+        lambda i: i["AccessKeyId"],
+        lambda u, i: [
+            (
+                f"delete access key {i['AccessKeyId']}",
+                "DeleteAccessKey",
+                {"UserName": u, "AccessKeyId": i["AccessKeyId"]},
+            )
+        ],
+    ),
+    Attachment(
+        "policies",
+        "ListUserPolicies",
+        "PolicyNames",
+        str,
+        lambda u, name: [
+            (f"delete policy {name}", "DeleteUserPolicy", {"UserName": u, "PolicyName": name})
+        ],
+    ),
+    Attachment(
+        "certificates",
+        "ListSigningCertificates",
+        "Certificates",
+        lambda i: i["CertificateId"],
+        lambda u, i: [
+            (
+                f"delete signing certificate {i['CertificateId']}",
+                "DeleteSigningCertificate",
+                {"UserName": u, "CertificateId": i["CertificateId"]},
+            )
+        ],
+    ),
+    Attachment(
+        "groups",
+        "ListGroupsForUser",
+        "Groups",
+        arn_of,
+        lambda u, i: [
+            (
+                f"remove from group {i['GroupName']}",
+                "RemoveUserFromGroup",
+                {"UserName": u, "GroupName": i["GroupName"]},
+            )
+        ],
+    ),
+    Attachment(
+        "attachedpolicies",
+        "ListAttachedUserPolicies",
+        "AttachedPolicies",
+        lambda i: i["PolicyArn"],
+        lambda u, i: [
+            (
+                f"detach policy {i['PolicyArn']}",
+                "DetachUserPolicy",
+                {"UserName": u, "PolicyArn": i["PolicyArn"]},
+            )
+        ],
+    ),
+    Attachment(
+        "mfadevices", "ListMFADevices", "MFADevices", lambda i: i["SerialNumber"], _mfa_removal
+    ),
+    Attachment(
+        "sshkeys",
+        "ListSSHPublicKeys",
+        "SSHPublicKeys",
+        lambda i: i["SSHPublicKeyId"],
+        lambda u, i: [
+            (
+                f"delete SSH public key {i['SSHPublicKeyId']}",
+                "DeleteSSHPublicKey",
+                {"UserName": u, "SSHPublicKeyId": i["SSHPublicKeyId"]},
+            )
+        ],
+    ),
+    Attachment(
+        "servicecredentials",
+        "ListServiceSpecificCredentials",
+        "ServiceSpecificCredentials",
+        lambda i: i["ServiceSpecificCredentialId"],
+        lambda u, i: [
+            (
+                f"delete service-specific credential {i['ServiceSpecificCredentialId']}",
+                "DeleteServiceSpecificCredential",
+                {"UserName": u, "ServiceSpecificCredentialId": i["ServiceSpecificCredentialId"]},
+            )
+        ],
+        optional=True,
+    ),
+    Attachment(
+        "loginprofile",
+        "GetLoginProfile",
+        "LoginProfile",
+        lambda i: i["UserName"],
+        lambda u, i: [("delete login profile", "DeleteLoginProfile", {"UserName": u})],
+        items=get_or_none("GetLoginProfile", "LoginProfile"),
+    ),
+)
+
+
+@verb(
+    "userdel",
+    "Delete a user. With -r, first remove everything AWS requires removed: access "
+    "keys, signing certificates, SSH keys, service-specific credentials, MFA devices, the "
+    "login profile, inline and attached policies and group memberships.",
+)
+@o.user()
+@o.recursive_delete("user")
+def userdel(call: Call, user: str, recursive: bool, pretend: bool) -> Result | None:
+    return delete_recursively(
+        call, "user", "UserName", user, USER_ATTACHMENTS, "DeleteUser", recursive, pretend
+    )
+
+
+list_verb("userlistbypath", "ListUsers", "Users", "List the ARNs of users.", o.path_prefix("users"))
+
+api_verb(
+    "usergetattributes",
+    "GetUser",
+    "Show a user's ARN and ID.",
+    o.user(required=False),
+    records=lambda r, _: [{"Arn": r["User"]["Arn"], "UserId": r["User"]["UserId"]}],
+)

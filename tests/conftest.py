@@ -1,0 +1,205 @@
+"""Fixtures: a real moto IAM server over HTTP on 127.0.0.1, a temporary HOME, and a runner
+for the installed ``euare-*`` console scripts. State is built and read back with boto3."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+ADMIN_KEY = "AKIAEUARETESTADMIN01"
+ADMIN_SECRET = "test/admin+secret/0123456789abcdefghijklm"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def post(url: str, data: bytes) -> None:
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "text/plain"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+class MotoServer:
+    """moto's server in a child process, bound to 127.0.0.1 on a free port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("moto server exited at start") from None
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("moto server did not start within 30 s")
+
+    def reset(self) -> None:
+        post(self.url + "moto-api/reset-auth", b"inf")
+        post(self.url + "moto-api/reset", b"")
+
+    def enforce_auth(self) -> None:
+        post(self.url + "moto-api/reset-auth", b"0")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    server = MotoServer()
+    yield server
+    server.stop()
+
+
+def boto_client(
+    url: str, key: str = ADMIN_KEY, secret: str = ADMIN_SECRET, service: str = "iam"
+) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+    )
+
+
+@pytest.fixture
+def endpoint(moto_server: MotoServer) -> str:
+    """The URL of a freshly reset IAM endpoint (no auth checks)."""
+    moto_server.reset()
+    return moto_server.url
+
+
+@pytest.fixture
+def iam(endpoint: str) -> Any:
+    """A boto3 IAM client for building state and reading results back."""
+    return boto_client(endpoint)
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+class Home:
+    """A temporary HOME with .iamrc and .eucarc, and a runner for the installed scripts."""
+
+    def __init__(self, path: Path, url: str) -> None:
+        self.path = path
+        self.url = url
+        self.env = {
+            "HOME": str(path),
+            "PATH": f"{BIN}{os.pathsep}/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": str(path / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(path / "no-aws-credentials"),
+            "AWS_MAX_ATTEMPTS": "2",
+        }
+        self.write_iamrc(ADMIN_KEY, ADMIN_SECRET)
+        self.write(".eucarc", f"export EUARE_URL={url}\nexport TOKEN_URL={url}\n")
+
+    def write(self, name: str, text: str, mode: int = 0o600) -> Path:
+        target = self.path / name
+        target.write_text(text)
+        target.chmod(mode)
+        return target
+
+    def write_iamrc(self, key: str, secret: str, name: str = ".iamrc") -> Path:
+        return self.write(name, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
+
+    def run(
+        self,
+        verb: str,
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> Result:
+        program = (
+            shutil.which(f"euare-{verb}", path=str(BIN)) if verb != "euare" else str(BIN / "euare")
+        )
+        assert program, f"euare-{verb} is not installed in {BIN}"
+        done = subprocess.run(
+            [program, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env={**self.env, **(env or {})},
+            timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def home(tmp_path: Path, endpoint: str) -> Home:
+    home_dir = tmp_path / "home"
+    home_dir.mkdir()
+    return Home(home_dir, endpoint)
+
+
+def one_error_line(result: Result, verb: str) -> str:
+    """Assert the run failed with exactly one stderr line in euca2ools' form; return it."""
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1, result
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"euare-{verb}: error"), lines[0]
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def proxy(endpoint: str) -> Iterator[Any]:
+    """A proxy in front of the reset moto server; tests may rewrite its answers."""
+    from tests.support.proxy import Proxy
+
+    running = Proxy(endpoint)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def proxied_home(tmp_path: Path, proxy: Any) -> Home:
+    """A HOME whose .eucarc points at the proxy instead of moto itself."""
+    home_dir = tmp_path / "proxied-home"
+    home_dir.mkdir()
+    return Home(home_dir, proxy.url)

@@ -1,0 +1,161 @@
+"""userdel -r / groupdel -r remove everything AWS requires removed; -p lists it all and changes
+nothing. Entities carry every kind of attachment moto supports (moto has no service-specific
+credentials API; that listing is asked for once and an endpoint without it counts as none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Home, one_error_line
+from tests.support.certs import self_signed, ssh_public_key
+
+POLICY = (
+    '{"Version": "2012-10-17", '
+    '"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+)
+
+
+@pytest.fixture
+def loaded_user(iam: Any) -> dict[str, str]:
+    """A user 'carol' holding one of everything."""
+    iam.create_user(UserName="carol")
+    key = iam.create_access_key(UserName="carol")["AccessKey"]["AccessKeyId"]
+    cert = iam.upload_signing_certificate(UserName="carol", CertificateBody=self_signed()[0])
+    ssh = iam.upload_ssh_public_key(UserName="carol", SSHPublicKeyBody=ssh_public_key())
+    serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="carol-mfa")["VirtualMFADevice"][
+        "SerialNumber"
+    ]
+    iam.enable_mfa_device(
+        UserName="carol",
+        SerialNumber=serial,
+        AuthenticationCode1="123456",
+        AuthenticationCode2="654321",
+    )
+    iam.create_login_profile(UserName="carol", Password="Carol-Passw0rd!")
+    iam.put_user_policy(UserName="carol", PolicyName="inline-s3", PolicyDocument=POLICY)
+    managed = iam.create_policy(PolicyName="managed-s3", PolicyDocument=POLICY)["Policy"]["Arn"]
+    iam.attach_user_policy(UserName="carol", PolicyArn=managed)
+    iam.create_group(GroupName="staff")
+    iam.add_user_to_group(UserName="carol", GroupName="staff")
+    return {
+        "key": key,
+        "cert": cert["Certificate"]["CertificateId"],
+        "ssh": ssh["SSHPublicKey"]["SSHPublicKeyId"],
+        "mfa": serial,
+        "managed": managed,
+        "group": iam.get_group(GroupName="staff")["Group"]["Arn"],
+    }
+
+
+def sections(lines: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    header = ""
+    for line in lines:
+        if line.startswith("\t"):
+            found[header].append(line[1:])
+        else:
+            header = line
+            found[header] = []
+    return found
+
+
+def test_userdel_p_lists_every_attachment_grouped(home: Home, loaded_user: dict[str, str]) -> None:
+    result = home.run("userdel", "-p", "carol")
+    assert result.returncode == 0, result.stderr
+    assert sections(result.lines) == {
+        "accesskeys": [loaded_user["key"]],
+        "policies": ["inline-s3"],
+        "certificates": [loaded_user["cert"]],
+        "groups": [loaded_user["group"]],
+        "attachedpolicies": [loaded_user["managed"]],
+        "mfadevices": [loaded_user["mfa"]],
+        "sshkeys": [loaded_user["ssh"]],
+        "servicecredentials": [],
+        "loginprofile": ["carol"],
+    }
+
+
+def test_userdel_p_changes_nothing(home: Home, iam: Any, loaded_user: dict[str, str]) -> None:
+    home.run("userdel", "-p", "carol")
+    assert iam.get_user(UserName="carol")["User"]["UserName"] == "carol"
+    assert len(iam.list_access_keys(UserName="carol")["AccessKeyMetadata"]) == 1
+    assert len(iam.list_mfa_devices(UserName="carol")["MFADevices"]) == 1
+
+
+def test_userdel_r_removes_everything_and_the_user(
+    home: Home, iam: Any, loaded_user: dict[str, str]
+) -> None:
+    result = home.run("userdel", "-r", "carol")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == []
+    virtual = iam.list_virtual_mfa_devices()["VirtualMFADevices"]
+    assert loaded_user["mfa"] not in [d["SerialNumber"] for d in virtual]
+    assert iam.get_group(GroupName="staff")["Users"] == []
+    assert iam.get_policy(PolicyArn=loaded_user["managed"])["Policy"]["AttachmentCount"] == 0
+
+
+def test_userdel_without_r_refuses_a_user_with_policies(
+    home: Home, loaded_user: dict[str, str], iam: Any
+) -> None:
+    result = home.run("userdel", "carol")
+    assert "(DeleteConflict)" in one_error_line(result, "userdel")
+    assert iam.get_user(UserName="carol")["User"]["UserName"] == "carol"
+
+
+@pytest.fixture
+def loaded_group(iam: Any) -> str:
+    iam.create_group(GroupName="ops")
+    for name in ("dave", "erin"):
+        iam.create_user(UserName=name)
+        iam.add_user_to_group(UserName=name, GroupName="ops")
+    iam.put_group_policy(GroupName="ops", PolicyName="inline-ops", PolicyDocument=POLICY)
+    managed = iam.create_policy(PolicyName="ops-managed", PolicyDocument=POLICY)["Policy"]["Arn"]
+    iam.attach_group_policy(GroupName="ops", PolicyArn=managed)
+    return str(managed)
+
+
+def test_groupdel_p_lists_members_and_policies(home: Home, iam: Any, loaded_group: str) -> None:
+    result = home.run("groupdel", "-p", "-g", "ops")
+    assert result.returncode == 0, result.stderr
+    users = sorted(u["Arn"] for u in iam.get_group(GroupName="ops")["Users"])
+    found = sections(result.lines)
+    assert sorted(found.pop("users")) == users
+    assert found == {"policies": ["inline-ops"], "attachedpolicies": [loaded_group]}
+    assert iam.get_group(GroupName="ops")["Group"]["GroupName"] == "ops"
+
+
+def test_groupdel_r_removes_members_policies_and_group(
+    home: Home, iam: Any, loaded_group: str
+) -> None:
+    result = home.run("groupdel", "-r", "ops")
+    assert result.returncode == 0, result.stderr
+    assert iam.list_groups()["Groups"] == []
+    assert iam.list_groups_for_user(UserName="dave")["Groups"] == []
+    assert iam.get_policy(PolicyArn=loaded_group)["Policy"]["AttachmentCount"] == 0
+
+
+def test_userdel_r_sends_every_removal_the_api_requires(
+    proxied_home: Home, proxy: Any, loaded_user: dict[str, str]
+) -> None:
+    """moto deletes a user with keys, certificates or MFA devices anyway; AWS does not. So the
+    calls themselves are checked, as the proxy saw them on the wire."""
+    assert proxied_home.run("userdel", "-r", "carol").returncode == 0
+    sent = [a for a in proxy.actions if not a.startswith(("List", "Get"))]
+    assert sorted(sent[:-1]) == sorted(
+        [
+            "DeleteAccessKey",
+            "DeleteUserPolicy",
+            "DeleteSigningCertificate",
+            "RemoveUserFromGroup",
+            "DetachUserPolicy",
+            "DeactivateMFADevice",
+            "DeleteVirtualMFADevice",
+            "DeleteSSHPublicKey",
+            "DeleteLoginProfile",
+        ]
+    )
+    assert sent[-1] == "DeleteUser"
+    assert sent.index("DeactivateMFADevice") < sent.index("DeleteVirtualMFADevice")

@@ -1,0 +1,64 @@
+"""euare-sandbox, and the README's demo: the walkthrough against a sandbox started on the spot."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+from tests.conftest import BIN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sandbox(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": f"{BIN}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    return subprocess.run(
+        [str(BIN / "euare-sandbox"), str(tmp_path / "sb"), "--enforce-auth", "--", *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_walkthrough_runs_against_the_sandbox(tmp_path: Path) -> None:
+    done = sandbox(tmp_path, "bash", str(ROOT / "examples" / "getting-started.sh"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stdout.rstrip().endswith("All steps succeeded.")
+    assert "(denied, as it should be)" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_sandbox_writes_private_config_that_works(tmp_path: Path) -> None:
+    done = sandbox(tmp_path, "sh", "-c", "euare-usergetattributes && env")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].endswith(":user/sandbox-admin")
+    for name in ("iamrc", "eucarc"):
+        assert stat.S_IMODE(os.stat(tmp_path / "sb" / name).st_mode) == 0o600
+    iamrc = (tmp_path / "sb" / "iamrc").read_text()
+    assert iamrc.startswith("AWSAccessKeyId=") and "\nAWSSecretKey=" in iamrc
+
+
+def test_sandbox_enforces_auth(tmp_path: Path) -> None:
+    done = sandbox(
+        tmp_path,
+        "sh",
+        "-c",
+        "AWS_CREDENTIAL_FILE=/dev/null AWS_ACCESS_KEY_ID=AKIAUNKNOWN0000000000 "
+        "AWS_SECRET_ACCESS_KEY=nope euare-userlistbypath",
+    )
+    assert done.returncode == 1
+    assert "(InvalidClientTokenId)" in done.stderr
+
+
+def test_sandbox_answers_missing_apis_so_userdel_p_works(tmp_path: Path) -> None:
+    done = sandbox(tmp_path, "sh", "-c", "AWS_MAX_ATTEMPTS=1 euare-userdel -p sandbox-admin")
+    assert done.returncode == 0, done.stderr
+    assert "servicecredentials" in done.stdout

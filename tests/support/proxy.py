@@ -1,0 +1,96 @@
+"""An HTTP proxy for tests, on 127.0.0.1, between the euare commands and the moto server.
+
+Per test it can rewrite answers. ``paginate`` makes list calls that moto answers in one page
+(ListUsers, ListGroups) come back 100 items a page with Marker/IsTruncated, as AWS does, so
+that the commands' page walking is tested against real HTTP.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+ET.register_namespace("", IAM_NS)
+
+Rewrite = Callable[[dict[str, str], int, bytes], tuple[int, bytes]]
+
+
+def paginate(member_key: str, page_size: int = 100) -> Rewrite:
+    """Cut the ``member_key`` list of a response into pages of ``page_size``."""
+
+    def rewrite(form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
+        if status != 200:
+            return status, body
+        root = ET.fromstring(body)
+        result = next(iter(root))
+        members = result.find(f"{{{IAM_NS}}}{member_key}")
+        assert members is not None, f"no {member_key} in the response"
+        items = list(members)
+        start = int(form.get("Marker") or 0)
+        for item in items:
+            members.remove(item)
+        for item in items[start : start + page_size]:
+            members.append(item)
+        truncated = start + page_size < len(items)
+        for old in result.findall(f"{{{IAM_NS}}}IsTruncated") + result.findall(
+            f"{{{IAM_NS}}}Marker"
+        ):
+            result.remove(old)
+        ET.SubElement(result, f"{{{IAM_NS}}}IsTruncated").text = "true" if truncated else "false"
+        if truncated:
+            ET.SubElement(result, f"{{{IAM_NS}}}Marker").text = str(start + page_size)
+        return status, ET.tostring(root, xml_declaration=True, encoding="utf-8")
+
+    return rewrite
+
+
+class Proxy:
+    """Forwards every request to ``upstream``; ``rewrites[Action]`` may change the answer."""
+
+    def __init__(self, upstream: str) -> None:
+        parts = urlsplit(upstream)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.rewrites: dict[str, Rewrite] = {}
+        self.actions: list[str] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+                action = form.get("Action", "")
+                proxy.actions.append(action)
+                connection = http.client.HTTPConnection(*proxy.upstream, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                connection.request("POST", self.path, body=body, headers=headers)
+                answer = connection.getresponse()
+                status, payload = answer.status, answer.read()
+                content_type = answer.getheader("Content-Type", "text/xml")
+                connection.close()
+                if action in proxy.rewrites:
+                    status, payload = proxy.rewrites[action](form, status, payload)
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)

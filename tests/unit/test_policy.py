@@ -1,0 +1,59 @@
+"""Policy building, parsing and printing."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from euare import policy
+from euare.errors import EuareError
+
+
+def test_build_one_statement_per_resource_with_every_action() -> None:
+    doc = policy.build("Allow", ["a:1", "b:2"], ["r1", "r2", "r3"])
+    assert doc["Version"] == "2012-10-17"
+    assert [s["Resource"] for s in doc["Statement"]] == ["r1", "r2", "r3"]
+    assert all(s["Action"] == ["a:1", "b:2"] for s in doc["Statement"])
+
+
+@given(st.integers(min_value=1, max_value=50))
+def test_build_sids_are_unique(count: int) -> None:
+    doc = policy.build("Deny", ["x:*"], [f"r{i}" for i in range(count)])
+    sids = [s["Sid"] for s in doc["Statement"]]
+    assert len(set(sids)) == count
+    assert all(sid.startswith("Stmt") and sid[4:].isdigit() for sid in sids)
+
+
+def test_parse_error_names_line_and_column() -> None:
+    with pytest.raises(EuareError, match="line 2 column 5"):
+        policy.parse("{\n    oops}", "doc")
+
+
+def test_read_document_from_stdin() -> None:
+    assert policy.read_document(None, "-", io.StringIO('{"a": 1}')) == '{"a": 1}'
+
+
+def test_read_document_empty_is_refused() -> None:
+    with pytest.raises(EuareError, match="empty"):
+        policy.read_document("  ", None, io.StringIO())
+
+
+def test_decode_is_percent_decoding_only() -> None:
+    assert policy.decode("%7B%22a%22%3A+1%7D") == '{"a":+1}'
+
+
+def test_pretty_reindents() -> None:
+    assert json.loads(policy.pretty('{"a":[1,2]}', "p")) == {"a": [1, 2]}
+    with pytest.raises(EuareError, match="policy 'p' does not appear to be valid JSON"):
+        policy.pretty("{", "p")
+
+
+@given(st.text(max_size=200))
+def test_parse_never_raises_anything_but_euare_error(text: str) -> None:
+    with contextlib.suppress(EuareError):
+        policy.parse(text, "x")

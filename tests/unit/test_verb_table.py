@@ -1,0 +1,103 @@
+"""The verb table, the console scripts, the generated reference and the IAM model agree."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import botocore.session
+import click
+import pytest
+import tomllib
+
+from euare.cli import ApiArgument, ApiOption
+from euare.verbs import VERBS, command, scripts
+
+ROOT = Path(__file__).resolve().parents[2]
+IAM = botocore.session.get_session().get_service_model("iam")
+
+
+def test_pyproject_scripts_match_the_verb_table() -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert declared == scripts()
+
+
+def test_generated_files_are_current() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "euare.verbs", "--check"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_every_verb_has_help(verb: str) -> None:
+    cmd = command(verb)
+    assert cmd.help and len(cmd.help.split()) >= 3
+    for param in cmd.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help, f"{verb} {param.opts} has no help"
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_api_parameters_exist_in_the_iam_model(verb: str) -> None:
+    """Every parameter a verb sends by name is a member of some IAM operation's input."""
+    members = {
+        m
+        for op in IAM.operation_names
+        for m in (
+            IAM.operation_model(op).input_shape.members
+            if IAM.operation_model(op).input_shape
+            else {}
+        )
+    }
+    for param in command(verb).params:
+        if isinstance(param, (ApiOption, ApiArgument)) and param.api:
+            assert param.api in members, f"{verb}: {param.api}"
+
+
+OPERATION_SITES = [
+    r'call\(\s*"(\w+)"',  # call.call("GetGroup", ...)
+    r'\.add\([^,]+,\s*"(\w+)"',  # plan.add(description, "Op", ...)
+    r'(?:api_verb|list_verb|Attachment)\(\s*"\w+",\s*"(\w+)"',
+    r'\(f?"[^"]*",\s*"(\w+)",\s*\{',  # removal (description, "Op", {...})
+    r'get_or_none\(\s*"(\w+)"',
+]
+
+
+def test_every_operation_named_in_the_verbs_exists() -> None:
+    source = "\n".join(p.read_text() for p in (ROOT / "src/euare/verbs").glob("*.py"))
+    named = {op for site in OPERATION_SITES for op in re.findall(site, source)}
+    assert len(named) > 20, named
+    assert named - set(IAM.operation_names) == set()
+
+
+def test_readme_lists_every_verb() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for verb in VERBS:
+        assert f"euare-{verb}" in readme, verb
+
+
+def test_help_does_not_import_boto3() -> None:
+    code = (
+        "import sys; sys.argv=['euare-usercreate', '--help']\n"
+        "from euare.entry import usercreate\n"
+        "rc = usercreate()\n"
+        "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'imported'\n"
+        "print('clean', rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("clean 0")
+
+
+def test_usage_error_does_not_import_boto3() -> None:
+    code = (
+        "import sys; sys.argv=['euare-usercreate']\n"
+        "from euare.entry import usercreate\n"
+        "rc = usercreate()\n"
+        "print('boto3' in sys.modules, rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False 2"

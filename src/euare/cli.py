@@ -87,6 +87,13 @@ class Call:
 
         return pages(self.client(service), operation, key, **params)
 
+    def create(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
+        """Call a non-idempotent operation: never sent twice blindly (see client.call_once)."""
+        from euare.client import DEFAULT_MAX_ATTEMPTS, call_once
+
+        attempts = self.settings(service).max_attempts or DEFAULT_MAX_ATTEMPTS
+        return call_once(self.client(service, attempts=1), operation, attempts, **params)
+
     def responses(self, operation: str, service: str = "iam", **params: Any) -> Iterator[Any]:
         from euare.client import responses
 
@@ -111,8 +118,7 @@ class Call:
 @dataclass
 class Step:
     description: str
-    operation: str
-    params: dict[str, Any]
+    run: Callable[[], dict[str, Any]]
 
 
 class Plan:
@@ -123,7 +129,12 @@ class Plan:
         self.steps: list[Step] = []
 
     def add(self, description: str, operation: str, **params: Any) -> Plan:
-        self.steps.append(Step(description, operation, params))
+        """A step that is one API call."""
+        return self.add_call(description, lambda: self.call.call(operation, **params))
+
+    def add_call(self, description: str, run: Callable[[], dict[str, Any]]) -> Plan:
+        """A step that is any function returning a response."""
+        self.steps.append(Step(description, run))
         return self
 
     def execute(self) -> list[dict[str, Any]]:
@@ -131,7 +142,7 @@ class Plan:
         done: list[str] = []
         for index, step in enumerate(self.steps):
             try:
-                results.append(self.call.call(step.operation, **step.params))
+                results.append(step.run())
             except Exception as exc:
                 cause = describe(exc)
                 if not done:

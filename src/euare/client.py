@@ -100,6 +100,52 @@ def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
     return result
 
 
+# Failures after which a request surely did not take effect, so sending it again is safe.
+_NOT_DONE_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+}
+
+
+def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict[str, Any]:
+    """Call a non-idempotent operation (CreateAccessKey, ...) without blind retries.
+
+    ``client`` must make one attempt per call. Throttling and failures to connect are retried
+    with backoff, since the server did nothing; a lost answer (timeout or reset after sending,
+    or a 5xx error) raises LostResponse, so the caller can look at what exists now instead of
+    creating a second one.
+    """
+    import random
+    import time
+
+    from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
+
+    from euare.errors import LostResponse, describe
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return call(client, operation, **params)
+        except (bx.ConnectTimeoutError, bx.EndpointConnectionError):
+            if attempt == attempts:
+                raise
+        except (bx.ReadTimeoutError, bx.ConnectionClosedError, ResponseParserError) as exc:
+            raise LostResponse(operation, describe(exc)) from exc
+        except bx.ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            code = exc.response.get("Error", {}).get("Code")
+            if code in _NOT_DONE_CODES and attempt < attempts:
+                pass
+            elif status >= 500:
+                raise LostResponse(operation, describe(exc)) from exc
+            else:
+                raise
+        time.sleep(min(20.0, random.uniform(0, 2**attempt) / 4))
+    raise AssertionError("unreachable")
+
+
 def responses(client: Any, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
     """Yield every page's whole response of a Marker/IsTruncated list call."""
     params = {k: v for k, v in params.items() if v is not None}

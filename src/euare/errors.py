@@ -32,6 +32,15 @@ class UsageError(EuareError):
         super().__init__(message, exit_code=EXIT_USAGE)
 
 
+class LostResponse(EuareError):
+    """A request that may have taken effect, but whose answer never arrived."""
+
+    def __init__(self, operation: str, cause: EuareError):
+        super().__init__(f"the answer to {operation} was lost ({cause.message})", code=cause.code)
+        self.operation = operation
+        self.cause = cause
+
+
 class PartialFailure(EuareError):
     """A composite command stopped midway: says what was done and what was not."""
 
@@ -69,9 +78,17 @@ def describe(exc: BaseException) -> EuareError:
     module = type(exc).__module__ or ""
     if module.startswith("botocore") or module.startswith("urllib3"):
         from botocore import exceptions as bx
+        from botocore.parsers import ResponseParserError
 
         table: list[tuple[type[BaseException], Any]] = [
             (bx.ClientError, _client_error),
+            (
+                ResponseParserError,
+                lambda e: EuareError(
+                    "the endpoint's answer is not an IAM response: "
+                    + _one_line(str(e).split("invalid XML received")[0]).rstrip(" ,:")
+                ),
+            ),
             (bx.NoCredentialsError, lambda e: EuareError("no credentials were found")),
             (bx.PartialCredentialsError, lambda e: EuareError(_one_line(str(e)))),
             (bx.ParamValidationError, lambda e: UsageError(_one_line(str(e)))),

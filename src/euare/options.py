@@ -12,6 +12,10 @@ def user(required: bool = True, api: str | None = "UserName") -> Decorator:
     return positional("USER", api, doc, "-u", "--user-name", required=required)
 
 
+def role() -> Decorator:
+    return positional("ROLE", "RoleName", "name of the role", "-r", "--role-name")
+
+
 def group() -> Decorator:
     return positional("GROUP", "GroupName", "name of the group", "-g", "--group-name")
 
@@ -34,14 +38,9 @@ def verbose(help: str = "print the new entity's ARN and ID") -> Decorator:
     return option("-v", "--verbose", is_flag=True, help=help)
 
 
-def policy_name(required: bool = True) -> Decorator:
+def policy_name(required: bool = True, help: str = "name of the policy") -> Decorator:
     return option(
-        "-p",
-        "--policy-name",
-        api="PolicyName",
-        metavar="POLICY",
-        required=required,
-        help="name of the policy",
+        "-p", "--policy-name", api="PolicyName", metavar="POLICY", required=required, help=help
     )
 
 

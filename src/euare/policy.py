@@ -13,6 +13,8 @@ from urllib.parse import unquote
 
 from euare.errors import EuareError
 
+IDENTITY = "identity"
+TRUST = "trust"
 POLICY_VERSION = "2012-10-17"
 TRUST_POLICY_VERSION = "2008-10-17"
 
@@ -35,6 +37,16 @@ def build(effect: str, actions: list[str], resources: list[str]) -> dict[str, An
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
+def trust_policy(service: str) -> dict[str, Any]:
+    """The assume-role policy euca2ools built for ``-s SERVICE``: that service may assume it."""
+    return {
+        "Version": TRUST_POLICY_VERSION,
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": [service]}, "Action": ["sts:AssumeRole"]}
+        ],
+    }
+
+
 def dumps(document: Any) -> str:
     """The one-line form sent to IAM and printed by ``-o``."""
     return json.dumps(document, ensure_ascii=False)
@@ -53,9 +65,14 @@ def parse(text: str, origin: str) -> Any:
 
 
 def read_document(
-    content: str | None, path: str | None, stdin: IO[str], what: str = "policy document"
+    content: str | None,
+    path: str | None,
+    stdin: IO[str],
+    what: str = "policy document",
+    kind: str = IDENTITY,
 ) -> str:
-    """The document text from ``-o TEXT`` or ``-f FILE`` (``-`` is stdin), checked as JSON."""
+    """The document text from ``-o TEXT`` or ``-f FILE`` (``-`` is stdin), checked before it is
+    sent: as JSON, then as an IAM policy of ``kind`` (IDENTITY or TRUST)."""
     if content is not None:
         text, origin = content, f"the {what} given on the command line"
     elif path == "-":
@@ -70,13 +87,19 @@ def read_document(
         raise EuareError(f"no {what} given")
     if not text.strip():
         raise EuareError(f"{origin} is empty")
-    parse(text, origin)
+    validate(parse(text, origin), origin, kind)
     return text
 
 
-def decode(document: str) -> str:
-    """IAM returns documents percent-encoded; undo only that, as euca2ools did."""
-    return unquote(document)
+def decode(document: str | dict[str, Any]) -> str:
+    """A document as IAM returned it, as one line of JSON text.
+
+    IAM sends documents percent-encoded; euca2ools undid only that. boto3 goes further and hands
+    them over already parsed, so a parsed document is serialised again, in its own key order.
+    """
+    if isinstance(document, str):
+        return unquote(document)
+    return dumps(document)
 
 
 def pretty(document: str, name: str) -> str:
@@ -85,3 +108,91 @@ def pretty(document: str, name: str) -> str:
         return json.dumps(json.loads(document), indent=4, ensure_ascii=False)
     except ValueError:
         raise EuareError(f"policy '{name}' does not appear to be valid JSON") from None
+
+
+_STATEMENT_KEYS = {
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+}
+
+
+def _strings(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value)
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
+
+
+def _one_of(statement: dict[str, Any], where: str, names: tuple[str, str], required: bool) -> str:
+    present = [n for n in names if n in statement]
+    if len(present) > 1:
+        return f"{where} has both {names[0]} and {names[1]}; give only one"
+    if required and not present:
+        return f"{where} needs {names[0]} or {names[1]}"
+    return ""
+
+
+def problems(document: Any, kind: str = IDENTITY) -> list[str]:
+    """What keeps ``document`` from being an IAM policy of ``kind``, each with its field's path."""
+    if not isinstance(document, dict):
+        return ["the document must be a JSON object"]
+    found: list[str] = []
+    version = document.get("Version")
+    if version is not None and version not in (POLICY_VERSION, TRUST_POLICY_VERSION):
+        found.append(f"Version must be {POLICY_VERSION} or {TRUST_POLICY_VERSION}, not {version!r}")
+    unknown = sorted(set(document) - {"Version", "Id", "Statement"})
+    if unknown:
+        found.append(f"unknown top-level field {unknown[0]!r}")
+    statements = document.get("Statement")
+    if statements is None:
+        return [*found, "Statement is missing"]
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements:
+        return [*found, "Statement must be an object or a non-empty list of objects"]
+    for index, statement in enumerate(statements):
+        where = f"Statement[{index}]"
+        if not isinstance(statement, dict):
+            found.append(f"{where} must be an object")
+            continue
+        extra = sorted(set(statement) - _STATEMENT_KEYS)
+        if extra:
+            found.append(f"{where}.{extra[0]} is not a policy statement field")
+        effect = statement.get("Effect")
+        if effect not in ("Allow", "Deny"):
+            found.append(
+                f"{where}.Effect must be Allow or Deny, not {effect!r}"
+                if effect is not None
+                else f"{where}.Effect is missing"
+            )
+        checks = [(("Action", "NotAction"), True)]
+        if kind == TRUST:
+            checks.append((("Principal", "NotPrincipal"), True))
+        else:
+            checks.append((("Resource", "NotResource"), True))
+        for names, required in checks:
+            message = _one_of(statement, where, names, required)
+            if message:
+                found.append(message)
+        for name in ("Action", "NotAction", "Resource", "NotResource"):
+            if name in statement and not _strings(statement[name]):
+                found.append(f"{where}.{name} must be a string or a list of strings")
+        if "Sid" in statement and not isinstance(statement["Sid"], str):
+            found.append(f"{where}.Sid must be a string")
+        if "Condition" in statement and not isinstance(statement["Condition"], dict):
+            found.append(f"{where}.Condition must be an object")
+    return found
+
+
+def validate(document: Any, origin: str, kind: str = IDENTITY) -> None:
+    """Refuse a document IAM would refuse, naming the first offending field."""
+    found = problems(document, kind)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise EuareError(f"{origin} is not a valid IAM policy: {found[0]}{more}")

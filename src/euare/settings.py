@@ -65,6 +65,7 @@ class Settings:
     max_attempts: int | None = None
     retry_mode: str = "standard"
     service: str = "iam"
+    credential_file: Path | None = None  # the file euare reads (or would read) credentials from
 
     @property
     def has_credentials(self) -> bool:
@@ -274,6 +275,7 @@ def load(
     sources: dict[str, str] = {}
 
     key = secret = token = None
+    credential_file: Path | None = None  # the file euare reads (or would read) credentials from
     if flags.access_key_id or flags.secret_key:
         if not flags.secret_key:
             raise EuareError("missing secret key; please supply one with -S")
@@ -289,8 +291,12 @@ def load(
         if found:
             key, secret, token, sources["credentials"] = found
 
+    named = _nonempty(env.get("AWS_CREDENTIAL_FILE"))
+    if named:
+        credential_file = finder.path(named)
+    elif (home / ".iamrc").exists():
+        credential_file = home / ".iamrc"
     if key is None:
-        named = _nonempty(env.get("AWS_CREDENTIAL_FILE"))
         if named:
             got = finder.from_file(finder.path(named), "AWS_CREDENTIAL_FILE", required=True)
         else:
@@ -311,6 +317,7 @@ def load(
                 got = finder.from_file(Path(named), f"{eucarc_path}", required=False)
                 if got:
                     key, secret, sources["credentials"] = got
+                    credential_file = Path(named)
 
     if key is not None and token is None and flags.security_token:
         token = flags.security_token
@@ -359,6 +366,7 @@ def load(
         max_attempts=_max_attempts(env),
         retry_mode=_retry_mode(env),
         service=service,
+        credential_file=credential_file,
     )
 
 

@@ -1,16 +1,22 @@
 """An HTTP proxy for tests, on 127.0.0.1, between the euare commands and the moto server.
 
-Per test it can rewrite answers. ``paginate`` makes list calls that moto answers in one page
-(ListUsers, ListGroups) come back 100 items a page with Marker/IsTruncated, as AWS does, so
-that the commands' page walking is tested against real HTTP.
+Per test it can rewrite answers and inject faults. ``paginate`` makes list calls that moto
+answers in one page (ListUsers, ListGroups) come back 100 items a page with Marker/IsTruncated,
+as AWS does. ``faults[Action]`` (or ``faults["*"]``) answers some requests with an HTTP error,
+IAM's Throttling error, a connection reset before or after forwarding, or too slowly. Every
+fault has a count, and every test stops the proxy, so nothing here runs unbounded.
 """
 
 from __future__ import annotations
 
 import http.client
+import socket
+import struct
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -50,6 +56,36 @@ def paginate(member_key: str, page_size: int = 100) -> Rewrite:
     return rewrite
 
 
+THROTTLING = (
+    b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+    b"<Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+    b"<RequestId>proxy</RequestId></ErrorResponse>"
+)
+
+
+@dataclass
+class Fault:
+    """What to do instead of (or after) forwarding, ``count`` times (None: every time).
+
+    kind: "status" (answer ``status`` with ``body``), "throttle", "reset-before" (close the
+    connection without forwarding), "reset-after" (forward, then close without answering),
+    "slow" (forward, then wait ``delay`` seconds before answering).
+    """
+
+    kind: str
+    count: int | None = 1
+    status: int = 500
+    body: bytes = b"<html>Internal Server Error</html>"
+    delay: float = 0.0
+    hits: int = 0
+
+    def take(self) -> bool:
+        if self.count is not None and self.hits >= self.count:
+            return False
+        self.hits += 1
+        return True
+
+
 class Proxy:
     """Forwards every request to ``upstream``; ``rewrites[Action]`` may change the answer."""
 
@@ -57,7 +93,9 @@ class Proxy:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.rewrites: dict[str, Rewrite] = {}
+        self.faults: dict[str, Fault] = {}
         self.actions: list[str] = []
+        self.lock = threading.Lock()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -68,7 +106,22 @@ class Proxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
                 action = form.get("Action", "")
-                proxy.actions.append(action)
+                with proxy.lock:
+                    proxy.actions.append(action)
+                    fault = proxy.faults.get(action) or proxy.faults.get("*")
+                    if fault is not None and not fault.take():
+                        fault = None
+                if fault is not None and fault.kind == "reset-before":
+                    self._reset()
+                    return
+                if fault is not None and fault.kind in ("status", "throttle"):
+                    throttled = fault.kind == "throttle"
+                    self._answer(
+                        400 if throttled else fault.status,
+                        "text/xml",
+                        THROTTLING if throttled else fault.body,
+                    )
+                    return
                 connection = http.client.HTTPConnection(*proxy.upstream, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
                 connection.request("POST", self.path, body=body, headers=headers)
@@ -76,13 +129,29 @@ class Proxy:
                 status, payload = answer.status, answer.read()
                 content_type = answer.getheader("Content-Type", "text/xml")
                 connection.close()
+                if fault is not None and fault.kind == "reset-after":
+                    self._reset()
+                    return
+                if fault is not None and fault.kind == "slow":
+                    time.sleep(fault.delay)
                 if action in proxy.rewrites:
                     status, payload = proxy.rewrites[action](form, status, payload)
+                self._answer(status, content_type, payload)
+
+            def _answer(self, status: int, content_type: str, payload: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def _reset(self) -> None:
+                """Drop the connection with a TCP reset, as a failing network would."""
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.close_connection = True
+                self.connection.close()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

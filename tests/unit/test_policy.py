@@ -34,8 +34,11 @@ def test_parse_error_names_line_and_column() -> None:
         policy.parse("{\n    oops}", "doc")
 
 
+VALID = '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+
+
 def test_read_document_from_stdin() -> None:
-    assert policy.read_document(None, "-", io.StringIO('{"a": 1}')) == '{"a": 1}'
+    assert policy.read_document(None, "-", io.StringIO(VALID)) == VALID
 
 
 def test_read_document_empty_is_refused() -> None:
@@ -57,3 +60,46 @@ def test_pretty_reindents() -> None:
 def test_parse_never_raises_anything_but_euare_error(text: str) -> None:
     with contextlib.suppress(EuareError):
         policy.parse(text, "x")
+
+
+@pytest.mark.parametrize(
+    ("document", "kind", "expected"),
+    [
+        ([], policy.IDENTITY, "must be a JSON object"),
+        ({"Version": "2012-10-17"}, policy.IDENTITY, "Statement is missing"),
+        ({"Statement": []}, policy.IDENTITY, "non-empty list"),
+        ({"Statement": [{"Effect": "Maybe", "Action": "a", "Resource": "*"}]}, policy.IDENTITY,
+         "Statement[0].Effect must be Allow or Deny"),
+        ({"Statement": [{"Effect": "Allow", "Action": "a", "NotAction": "b", "Resource": "*"}]},
+         policy.IDENTITY, "Statement[0] has both Action and NotAction"),
+        ({"Statement": [{"Effect": "Allow", "Action": "a"}]}, policy.IDENTITY,
+         "Statement[0] needs Resource or NotResource"),
+        ({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}, policy.TRUST,
+         "Statement[0] needs Principal or NotPrincipal"),
+        ({"Statement": [{"Effect": "Allow", "Action": [], "Resource": "*"}]}, policy.IDENTITY,
+         "Statement[0].Action must be a string or a list of strings"),
+        ({"Version": "2020-01-01", "Statement": {"Effect": "Allow", "Action": "a",
+                                                 "Resource": "*"}}, policy.IDENTITY,
+         "Version must be"),
+        ({"Statement": [{"Effect": "Allow", "Action": "a", "Resource": "*", "Bogus": 1}]},
+         policy.IDENTITY, "Statement[0].Bogus is not a policy statement field"),
+    ],
+)
+def test_problems_name_the_offending_field(document: object, kind: str, expected: str) -> None:
+    found = policy.problems(document, kind)
+    assert any(expected in problem for problem in found), found
+
+
+def test_valid_documents_have_no_problems() -> None:
+    assert policy.problems(policy.build("Allow", ["s3:*"], ["*"])) == []
+    assert policy.problems(policy.trust_policy("ec2.amazonaws.com"), policy.TRUST) == []
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(["Statement", "Effect", "Action",
+                                                       "Resource", "Version", "x"]), inner,
+                                      max_size=4), max_leaves=12))
+def test_validation_never_raises_anything_but_euare_error(document: object) -> None:
+    with contextlib.suppress(EuareError):
+        policy.validate(document, "doc")

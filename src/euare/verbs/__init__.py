@@ -13,29 +13,54 @@ import click
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "users": (
-        "usercreate",
-        "userdel",
-        "userlistbypath",
-        "usergetattributes",
+        "usercreate", "userdel", "usermod", "usergetattributes", "userlistbypath",
+        "userlistgroups", "useraddpolicy", "useruploadpolicy", "usergetpolicy", "userdelpolicy",
+        "userlistpolicies",
     ),
     "keys": ("useraddkey", "userdelkey", "usermodkey", "userlistkeys"),
+    "rotation": ("userrotatekey",),
+    "certs": ("useraddcert", "usercreatecert", "userdelcert", "usermodcert", "userlistcerts"),
     "login": (
-        "useraddloginprofile",
-        "usergetloginprofile",
-        "usermodloginprofile",
+        "useraddloginprofile", "usergetloginprofile", "usermodloginprofile",
         "userdelloginprofile",
     ),
-    "groups": (
-        "groupcreate",
-        "groupdel",
-        "grouplistbypath",
-        "grouplistusers",
-        "groupadduser",
-        "groupremoveuser",
-        "groupaddpolicy",
-        "groupuploadpolicy",
+    "mfa": (
+        "userenablemfadevice", "userdeactivatemfadevice", "userresyncmfadevice",
+        "userlistmfadevices",
     ),
-    "account": ("accountaliascreate", "accountaliasdelete", "accountaliaslist"),
+    "groups": (
+        "groupcreate", "groupdel", "groupmod", "grouplistbypath", "grouplistusers",
+        "groupadduser", "groupremoveuser", "groupaddpolicy", "groupuploadpolicy",
+        "groupgetpolicy", "groupdelpolicy", "grouplistpolicies",
+    ),
+    "roles": (
+        "rolecreate", "roledel", "rolegetattributes", "rolelistbypath", "roleupdateassumepolicy",
+        "roleaddpolicy", "roleuploadpolicy", "rolegetpolicy", "roledelpolicy", "rolelistpolicies",
+    ),
+    "instance_profiles": (
+        "instanceprofilecreate", "instanceprofiledel", "instanceprofilegetattributes",
+        "instanceprofilelistbypath", "instanceprofilelistforrole", "instanceprofileaddrole",
+        "instanceprofileremoverole",
+    ),
+    "server_certs": (
+        "servercertupload", "servercertdel", "servercertgetattributes", "servercertlistbypath",
+        "servercertmod",
+    ),
+    "oidc": (
+        "oidcprovidercreate", "oidcproviderdel", "oidcprovidergetattributes", "oidcproviderlist",
+        "oidcprovideraddclientid", "oidcproviderdelclientid", "oidcproviderchangethumbprint",
+    ),
+    "account": ("accountaliascreate", "accountaliasdelete", "accountaliaslist",
+                "accountgetsummary"),
+    "sts": ("getcallerid", "assumerole", "releaserole"),
+    "managed_policies": (
+        "policycreate", "policydel", "policygetattributes", "policylistbypath",
+        "policygetversion", "policylistversions", "policycreateversion",
+        "policysetdefaultversion", "policydelversion", "policylistentities",
+        "userattachpolicy", "userdetachpolicy", "userlistattachedpolicies",
+        "groupattachpolicy", "groupdetachpolicy", "grouplistattachedpolicies",
+        "roleattachpolicy", "roledetachpolicy", "rolelistattachedpolicies",
+    ),
 }
 
 VERBS: dict[str, str] = {verb: family for family, verbs in FAMILIES.items() for verb in verbs}

@@ -8,6 +8,7 @@ from typing import Any
 
 from euare.cli import Call
 from euare.errors import describe
+from euare.redact import remember
 from euare.render import Record, Result
 
 Item = dict[str, Any]
@@ -105,6 +106,79 @@ def _pretend_lines(records: list[Record]) -> Iterable[str]:
             yield header
             for line in shown:
                 yield f"\t{line}"
+
+
+def age_in_days(created: Any) -> int:
+    """Whole days since ``created`` (a datetime from boto3); -1 when unknown."""
+    from datetime import datetime, timezone
+
+    if not isinstance(created, datetime):
+        return -1
+    moment: datetime = created
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - moment).days
+
+
+def _age(created: Any) -> str:
+    days = age_in_days(created)
+    if days < 0:
+        return "age unknown"
+    return f"{days} day{'s' if days != 1 else ''} old"
+
+
+def key_ages(call: Call, user: str | None) -> list[Item]:
+    """The user's access keys, oldest first."""
+    keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user))
+    return sorted(keys, key=lambda k: str(k.get("CreateDate")))
+
+
+def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
+    """CreateAccessKey, made safe for cron jobs.
+
+    It is never sent twice blindly: if its answer is lost, the keys that exist now are compared
+    with those before, and a key created without its secret reaching us is named, with the
+    command that deletes it. When the user already has the most keys IAM allows, the error lists
+    them with their age and status and names the command that frees a slot.
+    """
+    from euare.errors import EuareError, LostResponse
+
+    before = {
+        k["AccessKeyId"] for k in call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user)
+    }
+    who = f"-u {user} " if user else ""
+    try:
+        key: dict[str, Any] = call.create("CreateAccessKey", UserName=user)["AccessKey"]
+    except LostResponse as lost:
+        new = [k for k in key_ages(call, user) if k["AccessKeyId"] not in before]
+        if not new:
+            raise EuareError(
+                f"{lost.message}; no new key exists, so running the command again is safe",
+                code=lost.code,
+            ) from lost
+        names = ", ".join(k["AccessKeyId"] for k in new)
+        fixes = "; ".join(f"euare-userdelkey {who}{k['AccessKeyId']}" for k in new)
+        raise EuareError(
+            f"{lost.message}; access key {names} was created but its secret never "
+            f"reached euare: delete it with: {fixes}",
+            code=lost.code,
+        ) from lost
+    except Exception as exc:
+        err = describe(exc)
+        if err.code != "LimitExceeded":
+            raise
+        keys = key_ages(call, user)
+        listed = ", ".join(
+            f"{k['AccessKeyId']} ({k['Status']}, {_age(k.get('CreateDate'))})" for k in keys
+        )
+        oldest = keys[0]["AccessKeyId"] if keys else "KEY_ID"
+        raise EuareError(
+            f"{user or 'the caller'} already has {len(keys)} access keys: {listed}; "
+            f"free a slot with: euare-userdelkey {who}{oldest}",
+            code="LimitExceeded",
+        ) from exc
+    remember(key.get("SecretAccessKey"))
+    return key
 
 
 def access_key_records(key: dict[str, Any], as_iamrc: bool) -> Result:

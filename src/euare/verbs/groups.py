@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from euare import options as o
-from euare import policy
 from euare.cli import Call, api_verb, list_verb, option, verb
 from euare.render import Record, Result
 from euare.verbs.common import Attachment, arn_of, delete_recursively
+from euare.verbs.inline import inline_policy_verbs
 
 api_verb(
     "groupcreate",
@@ -130,45 +127,13 @@ def groupdel(call: Call, group: str, recursive: bool, pretend: bool) -> Result |
     )
 
 
-def _printed_policy(records: list[Record]) -> Iterable[str]:
-    return [r["PolicyDocument"] for r in records]
+inline_policy_verbs("group", o.group())
 
-
-@verb(
-    "groupaddpolicy",
-    "Give a group an inline policy built from an effect, actions and resources.",
-    text=_printed_policy,
+api_verb(
+    "groupmod",
+    "UpdateGroup",
+    "Rename a group or change its path.",
+    o.group(),
+    option("-n", "--new-group-name", api="NewGroupName", metavar="GROUP", help="the new name"),
+    option("-p", "--new-path", api="NewPath", metavar="PATH", help="the group's new path"),
 )
-@o.group()
-@o.apply_all(o.policy_builder())
-def groupaddpolicy(
-    call: Call,
-    group: str,
-    policy_name: str,
-    effect: str,
-    actions: tuple[str, ...],
-    resources: tuple[str, ...],
-    output: bool,
-) -> list[Record]:
-    document = policy.dumps(policy.build(effect, list(actions), list(resources)))
-    call.call("PutGroupPolicy", GroupName=group, PolicyName=policy_name, PolicyDocument=document)
-    return [{"PolicyName": policy_name, "PolicyDocument": document}] if output else []
-
-
-@verb(
-    "groupuploadpolicy",
-    "Give a group an inline policy from a JSON document.",
-    exclusive=[o.DOCUMENT_CHOICE],
-)
-@o.group()
-@o.apply_all(o.policy_document())
-def groupuploadpolicy(
-    call: Call,
-    group: str,
-    policy_name: str,
-    policy_content: str | None,
-    policy_document: str | None,
-    **_: Any,
-) -> None:
-    document = policy.read_document(policy_content, policy_document, call.stdin)
-    call.call("PutGroupPolicy", GroupName=group, PolicyName=policy_name, PolicyDocument=document)

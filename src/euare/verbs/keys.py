@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import click
+
 from euare import options as o
-from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
-from euare.render import Result
-from euare.verbs.common import access_key_records
+from euare.cli import Call, Decorator, api_verb, option, positional, verb
+from euare.render import Record, Result, text
+from euare.verbs.common import access_key_records, age_in_days, create_access_key
 
 
 def key_id() -> Decorator:
@@ -32,7 +35,7 @@ def owner() -> Decorator:
     "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"
 )
 def useraddkey(call: Call, user: str | None, write_config: bool, **_: Any) -> Result:
-    key = call.call("CreateAccessKey", UserName=user)["AccessKey"]
+    key = create_access_key(call, user)
     return access_key_records(key, as_iamrc=write_config)
 
 
@@ -49,11 +52,45 @@ api_verb(
     ),
 )
 
-list_verb(
-    "userlistkeys",
-    "ListAccessKeys",
-    "AccessKeyMetadata",
-    "List a user's access keys: each key's ID, then its status.",
-    o.user(required=False),
-    record=lambda k: {"AccessKeyId": k["AccessKeyId"], "Status": k["Status"]},
+
+def _key_lines(records: list[Record]) -> Iterable[str]:
+    for record in records:
+        yield record["AccessKeyId"]
+        yield record["Status"]
+        if "CreateDate" in record:
+            yield f"Created: {text(record['CreateDate'])}"
+        if "LastUsedDate" in record:
+            used = record["LastUsedDate"]
+            where = ", ".join(
+                str(record[k])
+                for k in ("LastUsedService", "LastUsedRegion")
+                if record.get(k) and record[k] != "N/A"
+            )
+            yield f"Last used: {text(used)} ({where})" if used else "Last used: never"
+
+
+@verb("userlistkeys", "List a user's access keys: each key's ID, then its status.", text=_key_lines)
+@o.user(required=False)
+@o.verbose("also show each key's creation date and when and where it was last used")
+@option(
+    "--max-age",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="list only keys created more than DAYS days ago (for audit jobs)",
 )
+def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | None) -> list[Record]:
+    keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user))
+    if max_age is not None:
+        keys = [k for k in keys if age_in_days(k.get("CreateDate")) > max_age]
+    records: list[Record] = []
+    for key in keys:
+        record: Record = {"AccessKeyId": key["AccessKeyId"], "Status": key["Status"]}
+        if verbose:
+            record["CreateDate"] = key.get("CreateDate")
+            used = call.call("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
+            last = used.get("AccessKeyLastUsed") or {}
+            record["LastUsedDate"] = last.get("LastUsedDate")
+            record["LastUsedService"] = last.get("ServiceName")
+            record["LastUsedRegion"] = last.get("Region")
+        records.append(record)
+    return records

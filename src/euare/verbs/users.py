@@ -11,9 +11,11 @@ from euare.verbs.common import (
     Attachment,
     access_key_records,
     arn_of,
+    create_access_key,
     delete_recursively,
     get_or_none,
 )
+from euare.verbs.inline import inline_policy_verbs
 
 
 @verb(
@@ -54,9 +56,9 @@ def usercreate(
     if group:
         plan.add(f"add {user} to group {group}", "AddUserToGroup", UserName=user, GroupName=group)
     if create_accesskey or write_config:
-        plan.add(f"create an access key for {user}", "CreateAccessKey", UserName=user)
+        plan.add_call(f"create an access key for {user}", lambda: create_access_key(call, user))
     results = plan.execute()
-    key = results[-1].get("AccessKey") if (create_accesskey or write_config) else None
+    key = results[-1] if (create_accesskey or write_config) else None
     if write_config and key:
         return access_key_records(key, as_iamrc=True)
     records: list[Record] = []
@@ -214,4 +216,23 @@ api_verb(
     "Show a user's ARN and ID.",
     o.user(required=False),
     records=lambda r, _: [{"Arn": r["User"]["Arn"], "UserId": r["User"]["UserId"]}],
+)
+
+inline_policy_verbs("user", o.user(), listing_trailer=True)
+
+api_verb(
+    "usermod",
+    "UpdateUser",
+    "Rename a user or change its path.",
+    o.user(),
+    option("-n", "--new-user-name", api="NewUserName", metavar="USER", help="the user's new name"),
+    option("-p", "--new-path", api="NewPath", metavar="PATH", help="the user's new path"),
+)
+
+list_verb(
+    "userlistgroups",
+    "ListGroupsForUser",
+    "Groups",
+    "List the ARNs of the groups a user belongs to.",
+    o.user(),
 )

@@ -1,0 +1,54 @@
+"""Running a verb in-process against botocore's Stubber, for APIs moto's server lacks.
+
+Use only where moto has no such API, and say so in the test's docstring.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from botocore import xform_name
+from botocore.stub import Stubber
+
+from euare.cli import Call, run
+
+
+@dataclass
+class Stubbed:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_stubbed(
+    monkeypatch: pytest.MonkeyPatch,
+    verb: str,
+    args: list[str],
+    expected: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
+    service: str = "iam",
+    stdin: str = "",
+) -> Stubbed:
+    """Run ``euare-VERB ARGS`` with a client that answers ``expected`` calls in order.
+
+    Each expected call is (Operation, response, expected parameters or None for any). The run
+    fails the test if a call was expected but not made.
+    """
+    client = boto3.client(service, region_name="us-east-1", aws_access_key_id="AKIASTUBBED000000000",
+                          aws_secret_access_key="stubbed-secret")
+    stubber = Stubber(client)
+    for operation, response, params in expected:
+        stubber.add_response(xform_name(operation), response, params)
+    monkeypatch.setattr("euare.client.make_client", lambda settings, **_: client)
+    env = {"HOME": "/nonexistent", "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",
+           "AWS_SECRET_ACCESS_KEY": "stubbed-secret"}
+    call = Call(f"euare-{verb}", env, io.StringIO(stdin), io.StringIO(), io.StringIO())
+    with stubber:
+        code = run(verb, args, call)
+    stubber.assert_no_pending_responses()
+    out, err = call.stdout, call.stderr
+    assert isinstance(out, io.StringIO) and isinstance(err, io.StringIO)
+    return Stubbed(code, out.getvalue(), err.getvalue())

@@ -37,6 +37,7 @@ class Call:
     stdout: IO[str]
     stderr: IO[str]
     cwd: Path = field(default_factory=Path.cwd)
+    argv: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     _settings: dict[str, Settings] = field(default_factory=dict)
     _warned: bool = False
@@ -232,9 +233,18 @@ def _global(*decls: str, **kwargs: Any) -> click.Option:
     return click.Option(decls, expose_value=False, callback=_store, **kwargs)
 
 
-def global_options(service: str = "iam") -> list[click.Parameter]:
-    """The options every IAM/STS verb has, with euca2ools' names."""
+def global_options(service: str | None = "iam") -> list[click.Parameter]:
+    """The options every IAM/STS verb has, with euca2ools' names (``service`` None: a verb that
+    sends no request, which has only --debug)."""
     what = "token service (STS)" if service == "sts" else "identity service (IAM)"
+    debug = _global(
+        "--debug",
+        is_flag=True,
+        is_eager=True,
+        help="log requests and responses to stderr (secrets are masked)",
+    )
+    if service is None:
+        return [debug]
     return [
         _global("-U", "--url", metavar="URL", help=f"{what} endpoint URL ([REGION::]URL)"),
         _global("--region", metavar="[USER@]REGION", help="region to sign requests for"),
@@ -248,12 +258,7 @@ def global_options(service: str = "iam") -> list[click.Parameter]:
             show_default=True,
             help="output format (text is euca2ools' own)",
         ),
-        _global(
-            "--debug",
-            is_flag=True,
-            is_eager=True,
-            help="log requests and responses to stderr (secrets are masked)",
-        ),
+        debug,
     ]
 
 
@@ -276,7 +281,7 @@ def verb(
     help: str,
     *,
     text: Callable[[list[Record]], Iterable[str]] | None = None,
-    service: str = "iam",
+    service: str | None = "iam",
     exclusive: Iterable[tuple[tuple[str, ...], bool]] = (),
 ) -> Callable[[Callable[..., Any]], click.Command]:
     """Make ``fn(call, **options)`` the verb ``euare-NAME``.
@@ -385,11 +390,14 @@ def run(name: str, args: list[str] | None = None, call: Call | None = None) -> i
     prog = f"euare-{name}"
     if call is None:
         call = Call(prog, os.environ, sys.stdin, sys.stdout, sys.stderr)
+    args = list(args if args is not None else sys.argv[1:])
+    typed = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == prog else prog
+    call.argv = [typed, *args]
     try:
         from euare.verbs import command
 
         command(name).main(
-            args if args is not None else sys.argv[1:],
+            args,
             prog_name=prog,
             standalone_mode=False,
             obj=call,

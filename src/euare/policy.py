@@ -38,9 +38,13 @@ def build(effect: str, actions: list[str], resources: list[str]) -> dict[str, An
 
 
 def trust_policy(service: str) -> dict[str, Any]:
-    """The assume-role policy euca2ools built for ``-s SERVICE``: that service may assume it."""
+    """The assume-role policy for ``-s SERVICE``: that service may assume the role.
+
+    As euca2ools built it, but with the current policy language version (it used 2008-10-17,
+    which UpdateAssumeRolePolicy refuses today).
+    """
     return {
-        "Version": TRUST_POLICY_VERSION,
+        "Version": POLICY_VERSION,
         "Statement": [
             {"Effect": "Allow", "Principal": {"Service": [service]}, "Action": ["sts:AssumeRole"]}
         ],

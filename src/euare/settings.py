@@ -31,8 +31,16 @@ REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
 RETRY_MODES = ("legacy", "standard", "adaptive")
 
 # The idiom Eucalyptus' generated eucarc uses to name its own directory. It is recognised, not run.
-_SELF_DIR = re.compile(r"^\$\(\s*cd\s+\"?\$\(\s*dirname\s+\"?\$\{?BASH_SOURCE[^)]*\)\"?\s*;\s*pwd(\s+-P)?\s*\)$")
-_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+_SELF_DIR = re.compile(
+    r"""^\$\(\s*cd\s+"?\$\(\s*dirname\s+"?\$\{?BASH_SOURCE[^)]*\)"?   # $(cd $(dirname ...)
+        \s*;\s*pwd(\s+-P)?\s*\)$                                     # ; pwd -P)""",
+    re.X,
+)
+_VAR = re.compile(
+    r"""\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}   # ${NAME:-default}
+        |(?P<bare>[A-Za-z_][A-Za-z0-9_]*))                                # $NAME""",
+    re.X,
+)
 
 
 class LoaderError(EuareError):
@@ -249,7 +257,9 @@ class _Finder:
             return key, secret, f"{path} (named by {origin})"
         return None
 
-    def from_vars(self, values: Mapping[str, str], where: str) -> tuple[str, str, str | None, str] | None:
+    def from_vars(
+        self, values: Mapping[str, str], where: str
+    ) -> tuple[str, str, str | None, str] | None:
         key = _first(values, ACCESS_KEY_VARS)
         secret = _first(values, SECRET_KEY_VARS)
         token = _first(values, TOKEN_VARS)

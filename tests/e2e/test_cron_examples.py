@@ -13,14 +13,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_script(home: Home, name: str, env: dict[str, str] | None = None) -> Any:
-    return subprocess.run(["sh", str(ROOT / "examples" / "cron" / name)], capture_output=True,
-                          text=True, env={**home.env, **(env or {})}, timeout=120)
+    return subprocess.run(
+        ["sh", str(ROOT / "examples" / "cron" / name)],
+        capture_output=True,
+        text=True,
+        env={**home.env, **(env or {})},
+        timeout=120,
+    )
 
 
 def age_all_keys(form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
     """moto dates every key today; make the listing say they are from 2020."""
-    return status, re.sub(rb"<CreateDate>[^<]*</CreateDate>",
-                          b"<CreateDate>2020-01-01T00:00:00Z</CreateDate>", body)
+    return status, re.sub(
+        rb"<CreateDate>[^<]*</CreateDate>", b"<CreateDate>2020-01-01T00:00:00Z</CreateDate>", body
+    )
 
 
 def test_rotation_job_does_nothing_while_the_key_is_young(home: Home, iam: Any) -> None:

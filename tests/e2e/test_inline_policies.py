@@ -11,8 +11,10 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 
-DOC = {"Version": "2012-10-17",
-       "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]}
+DOC = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}],
+}
 KINDS = {"user": ("create_user", "UserName", "-u"), "group": ("create_group", "GroupName", "-g")}
 
 
@@ -23,14 +25,28 @@ def make(iam: Any, kind: str, name: str) -> None:
 
 def stored(iam: Any, kind: str, name: str, policy: str) -> Any:
     _, param, _ = KINDS[kind]
-    return getattr(iam, f"get_{kind}_policy")(**{param: name, "PolicyName": policy})["PolicyDocument"]
+    return getattr(iam, f"get_{kind}_policy")(**{param: name, "PolicyName": policy})[
+        "PolicyDocument"
+    ]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_addpolicy_builds_and_sends_the_document(home: Home, iam: Any, kind: str) -> None:
     make(iam, kind, "e1")
-    result = home.run(f"{kind}addpolicy", KINDS[kind][2], "e1", "-p", "built", "-e", "Allow",
-                      "-a", "iam:Get*", "-r", "*", "-o")
+    result = home.run(
+        f"{kind}addpolicy",
+        KINDS[kind][2],
+        "e1",
+        "-p",
+        "built",
+        "-e",
+        "Allow",
+        "-a",
+        "iam:Get*",
+        "-r",
+        "*",
+        "-o",
+    )
     assert result.returncode == 0, result.stderr
     assert stored(iam, kind, "e1", "built") == json.loads(result.stdout)
 
@@ -52,8 +68,9 @@ def test_listpolicies_names_documents_and_filter(home: Home, iam: Any, kind: str
     make(iam, kind, "e1")
     _, param, _ = KINDS[kind]
     for name in ("alpha", "beta"):
-        getattr(iam, f"put_{kind}_policy")(**{param: "e1", "PolicyName": name,
-                                              "PolicyDocument": json.dumps(DOC)})
+        getattr(iam, f"put_{kind}_policy")(
+            **{param: "e1", "PolicyName": name, "PolicyDocument": json.dumps(DOC)}
+        )
     trailer = ["IsTruncated: false"] if kind == "user" else []
     assert home.run(f"{kind}listpolicies", "e1").lines == ["alpha", "beta", *trailer]
     verbose = home.run(f"{kind}listpolicies", "e1", "-v").lines
@@ -66,8 +83,9 @@ def test_listpolicies_names_documents_and_filter(home: Home, iam: Any, kind: str
 def test_delpolicy(home: Home, iam: Any, kind: str) -> None:
     make(iam, kind, "e1")
     _, param, _ = KINDS[kind]
-    getattr(iam, f"put_{kind}_policy")(**{param: "e1", "PolicyName": "gone",
-                                          "PolicyDocument": json.dumps(DOC)})
+    getattr(iam, f"put_{kind}_policy")(
+        **{param: "e1", "PolicyName": "gone", "PolicyDocument": json.dumps(DOC)}
+    )
     assert home.run(f"{kind}delpolicy", "e1", "-p", "gone").returncode == 0
     assert getattr(iam, f"list_{kind}_policies")(**{param: "e1"})["PolicyNames"] == []
 
@@ -75,8 +93,9 @@ def test_delpolicy(home: Home, iam: Any, kind: str) -> None:
 def test_uploadpolicy_refuses_a_document_that_is_not_a_policy(home: Home, iam: Any) -> None:
     make(iam, "user", "e1")
     bad = {"Statement": [{"Effect": "allow", "Action": "s3:*", "Resource": "*"}]}
-    line = one_error_line(home.run("useruploadpolicy", "e1", "-p", "x", "-o", json.dumps(bad)),
-                          "useruploadpolicy")
+    line = one_error_line(
+        home.run("useruploadpolicy", "e1", "-p", "x", "-o", json.dumps(bad)), "useruploadpolicy"
+    )
     assert "Statement[0].Effect must be Allow or Deny" in line
     assert iam.list_user_policies(UserName="e1")["PolicyNames"] == []
 

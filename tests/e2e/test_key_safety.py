@@ -63,15 +63,19 @@ def test_userlistkeys_verbose_shows_dates_and_last_use(home: Home, iam: Any) -> 
     key = iam.create_access_key(UserName="bob")["AccessKey"]
     lines = home.run("userlistkeys", "bob", "-v").lines
     created = iam.list_access_keys(UserName="bob")["AccessKeyMetadata"][0]["CreateDate"]
-    assert lines[:3] == [key["AccessKeyId"], "Active",
-                         f"Created: {created.strftime('%Y-%m-%dT%H:%M:%SZ')}"]
+    assert lines[:3] == [
+        key["AccessKeyId"],
+        "Active",
+        f"Created: {created.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+    ]
     used = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"]
     assert lines[3].startswith("Last used: ")
     assert (lines[3] == "Last used: never") == ("LastUsedDate" not in used)
 
 
-def test_userlistkeys_max_age_lists_only_older_keys(proxied_home: Home, proxy: Any,
-                                                    iam: Any) -> None:
+def test_userlistkeys_max_age_lists_only_older_keys(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
     from tests.e2e.test_cron_examples import age_all_keys
 
     iam.create_user(UserName="bob")

@@ -14,8 +14,7 @@ import pytest
 from tests.conftest import Home, MotoServer, boto_client, one_error_line
 from tests.support.proxy import Fault
 
-POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*",'
-          '"Resource":"*"}]}')
+POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}'
 HEADER = "# rotated by cron\r\n"
 FOOTER = "\nSomeOtherSetting = keep me\n"
 
@@ -27,13 +26,15 @@ class Rotating:
         key = iam.create_access_key(UserName="rot")["AccessKey"]
         self.old_id, self.old_secret = key["AccessKeyId"], key["SecretAccessKey"]
         self.home = home
-        self.file = home.write(".iamrc", f"{HEADER}AWSAccessKeyId = {self.old_id}\n"
-                                         f"AWSSecretKey={self.old_secret}{FOOTER}")
+        self.file = home.write(
+            ".iamrc",
+            f"{HEADER}AWSAccessKeyId = {self.old_id}\nAWSSecretKey={self.old_secret}{FOOTER}",
+        )
         self.original = self.file.read_bytes()
         self.admin = boto_client(home.url, self.old_id, self.old_secret)
         server.enforce_auth()
 
-    def keys(self) -> dict[str, str]:
+    def key_status(self) -> dict[str, str]:
         """The user's keys, listed with whichever key the file now holds."""
         reader = boto_client(self.home.url, *self.file_key())
         listed = reader.list_access_keys(UserName="rot")["AccessKeyMetadata"]
@@ -62,7 +63,7 @@ def test_rotation_leaves_a_working_key_and_an_inactive_old_one(rot: Rotating) ->
     assert result.returncode == 0, result.stderr
     new_id, new_secret = rot.file_key()
     assert result.lines == [new_id] and new_id != rot.old_id
-    assert rot.keys() == {rot.old_id: "Inactive", new_id: "Active"}
+    assert rot.key_status() == {rot.old_id: "Inactive", new_id: "Active"}
     works = boto_client(rot.home.url, new_id, new_secret)
     assert works.get_user()["User"]["UserName"] == "rot"
 
@@ -79,7 +80,7 @@ def test_rotation_keeps_other_lines_mode_and_a_private_backup(rot: Rotating) -> 
 
 def test_rotation_with_delete_removes_the_old_key(rot: Rotating) -> None:
     assert rot.home.run("userrotatekey", "--delete", "--no-backup").returncode == 0
-    assert list(rot.keys()) == [rot.file_key()[0]]
+    assert list(rot.key_status()) == [rot.file_key()[0]]
     assert not Path(str(rot.file) + ".previous").exists()
 
 
@@ -95,26 +96,30 @@ def test_max_age_does_nothing_for_a_young_key(rot: Rotating) -> None:
     result = rot.home.run("userrotatekey", "--max-age", "30", "-v")
     assert result.returncode == 0
     assert "nothing to do" in result.stdout
-    assert rot.file.read_bytes() == rot.original and list(rot.keys()) == [rot.old_id]
+    assert rot.file.read_bytes() == rot.original and list(rot.key_status()) == [rot.old_id]
 
 
 def test_max_age_rotates_an_old_key(prot: Rotating, proxy: Any) -> None:
     """moto dates every key today, so the proxy makes the listing say the key is from 2020."""
+
     def aged(form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
-        return status, re.sub(rb"<CreateDate>[^<]*</CreateDate>",
-                              b"<CreateDate>2020-01-01T00:00:00Z</CreateDate>", body)
+        return status, re.sub(
+            rb"<CreateDate>[^<]*</CreateDate>",
+            b"<CreateDate>2020-01-01T00:00:00Z</CreateDate>",
+            body,
+        )
 
     proxy.rewrites["ListAccessKeys"] = aged
     result = prot.home.run("userrotatekey", "--max-age", "90")
     assert result.returncode == 0, result.stderr
-    assert prot.keys()[prot.old_id] == "Inactive"
+    assert prot.key_status()[prot.old_id] == "Inactive"
 
 
 def test_refuses_when_both_slots_hold_active_keys(rot: Rotating) -> None:
     other = rot.admin.create_access_key(UserName="rot")["AccessKey"]["AccessKeyId"]
     line = one_error_line(rot.home.run("userrotatekey"), "userrotatekey")
     assert "rot already has 2 access keys" in line and other in line
-    assert rot.keys() == {rot.old_id: "Active", other: "Active"}
+    assert rot.key_status() == {rot.old_id: "Active", other: "Active"}
     assert rot.file.read_bytes() == rot.original
 
 
@@ -125,7 +130,7 @@ def test_delete_inactive_frees_the_slot(rot: Rotating) -> None:
     assert "--delete-inactive" in one_error_line(refused, "userrotatekey")
     result = rot.home.run("userrotatekey", "--delete-inactive")
     assert result.returncode == 0, result.stderr
-    assert other not in rot.keys()
+    assert other not in rot.key_status()
 
 
 def test_refuses_a_file_whose_key_is_not_the_users(rot: Rotating) -> None:
@@ -142,7 +147,7 @@ def test_failed_verification_restores_the_file_and_deletes_the_new_key(
     line = one_error_line(result, "userrotatekey")
     assert "rotation failed" in line and "put the old" in line and "deleted the new key" in line
     assert prot.file.read_bytes() == prot.original
-    assert prot.keys() == {prot.old_id: "Active"}
+    assert prot.key_status() == {prot.old_id: "Active"}
 
 
 def test_endpoint_gone_after_create_restores_the_file_and_names_the_orphan(
@@ -153,7 +158,7 @@ def test_endpoint_gone_after_create_restores_the_file_and_names_the_orphan(
     result = prot.home.run("userrotatekey", "--wait", "1")
     line = one_error_line(result, "userrotatekey")
     assert prot.file.read_bytes() == prot.original
-    keys = prot.keys()
+    keys = prot.key_status()
     assert keys[prot.old_id] == "Active"
     orphan = next(k for k in keys if k != prot.old_id)
     assert f"euare-userdelkey -u rot {orphan}" in line

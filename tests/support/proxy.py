@@ -95,6 +95,7 @@ class Proxy:
         self.rewrites: dict[str, Rewrite] = {}
         self.faults: dict[str, Fault] = {}
         self.actions: list[str] = []
+        self.forms: list[dict[str, str]] = []
         self.lock = threading.Lock()
         proxy = self
 
@@ -108,6 +109,7 @@ class Proxy:
                 action = form.get("Action", "")
                 with proxy.lock:
                     proxy.actions.append(action)
+                    proxy.forms.append(form)
                     fault = proxy.faults.get(action) or proxy.faults.get("*")
                     if fault is not None and not fault.take():
                         fault = None

@@ -37,14 +37,21 @@ def run_stubbed(
     Each expected call is (Operation, response, expected parameters or None for any). The run
     fails the test if a call was expected but not made.
     """
-    client = boto3.client(service, region_name="us-east-1", aws_access_key_id="AKIASTUBBED000000000",
-                          aws_secret_access_key="stubbed-secret")
+    client = boto3.client(
+        service,
+        region_name="us-east-1",
+        aws_access_key_id="AKIASTUBBED000000000",
+        aws_secret_access_key="stubbed-secret",
+    )
     stubber = Stubber(client)
     for operation, response, params in expected:
         stubber.add_response(xform_name(operation), response, params)
     monkeypatch.setattr("euare.client.make_client", lambda settings, **_: client)
-    env = {"HOME": "/nonexistent", "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",
-           "AWS_SECRET_ACCESS_KEY": "stubbed-secret"}
+    env = {
+        "HOME": "/nonexistent",
+        "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",
+        "AWS_SECRET_ACCESS_KEY": "stubbed-secret",
+    }
     call = Call(f"euare-{verb}", env, io.StringIO(stdin), io.StringIO(), io.StringIO())
     with stubber:
         code = run(verb, args, call)

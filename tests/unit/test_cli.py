@@ -13,8 +13,13 @@ from euare.render import Result, render
 
 
 def call_with(env: dict[str, str] | None = None, stdin: str = "") -> Call:
-    return Call("euare-test", env or {"HOME": "/nonexistent"}, io.StringIO(stdin),
-                io.StringIO(), io.StringIO())
+    return Call(
+        "euare-test",
+        env or {"HOME": "/nonexistent"},
+        io.StringIO(stdin),
+        io.StringIO(),
+        io.StringIO(),
+    )
 
 
 def run_in_process(verb: str, *args: str) -> tuple[int, str, str]:
@@ -38,8 +43,9 @@ def test_unknown_flag_is_a_usage_error() -> None:
 
 
 def test_bad_choice_is_a_usage_error() -> None:
-    code, _, err = run_in_process("groupaddpolicy", "g", "-p", "p", "-e", "Maybe", "-a", "x",
-                                  "-r", "y")
+    code, _, err = run_in_process(
+        "groupaddpolicy", "g", "-p", "p", "-e", "Maybe", "-a", "x", "-r", "y"
+    )
     assert code == 2 and "Maybe" in err
 
 
@@ -64,8 +70,10 @@ def test_dummy_flags_are_hidden_from_help(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_error_line_forms() -> None:
-    assert error_line("euare-x", EuareError("boom", code="Throttling")) == \
-        "euare-x: error (Throttling): boom"
+    assert (
+        error_line("euare-x", EuareError("boom", code="Throttling"))
+        == "euare-x: error (Throttling): boom"
+    )
     assert error_line("euare-x", EuareError("boom")) == "euare-x: error: boom"
 
 

@@ -68,21 +68,44 @@ def test_parse_never_raises_anything_but_euare_error(text: str) -> None:
         ([], policy.IDENTITY, "must be a JSON object"),
         ({"Version": "2012-10-17"}, policy.IDENTITY, "Statement is missing"),
         ({"Statement": []}, policy.IDENTITY, "non-empty list"),
-        ({"Statement": [{"Effect": "Maybe", "Action": "a", "Resource": "*"}]}, policy.IDENTITY,
-         "Statement[0].Effect must be Allow or Deny"),
-        ({"Statement": [{"Effect": "Allow", "Action": "a", "NotAction": "b", "Resource": "*"}]},
-         policy.IDENTITY, "Statement[0] has both Action and NotAction"),
-        ({"Statement": [{"Effect": "Allow", "Action": "a"}]}, policy.IDENTITY,
-         "Statement[0] needs Resource or NotResource"),
-        ({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}, policy.TRUST,
-         "Statement[0] needs Principal or NotPrincipal"),
-        ({"Statement": [{"Effect": "Allow", "Action": [], "Resource": "*"}]}, policy.IDENTITY,
-         "Statement[0].Action must be a string or a list of strings"),
-        ({"Version": "2020-01-01", "Statement": {"Effect": "Allow", "Action": "a",
-                                                 "Resource": "*"}}, policy.IDENTITY,
-         "Version must be"),
-        ({"Statement": [{"Effect": "Allow", "Action": "a", "Resource": "*", "Bogus": 1}]},
-         policy.IDENTITY, "Statement[0].Bogus is not a policy statement field"),
+        (
+            {"Statement": [{"Effect": "Maybe", "Action": "a", "Resource": "*"}]},
+            policy.IDENTITY,
+            "Statement[0].Effect must be Allow or Deny",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "a", "NotAction": "b", "Resource": "*"}]},
+            policy.IDENTITY,
+            "Statement[0] has both Action and NotAction",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "a"}]},
+            policy.IDENTITY,
+            "Statement[0] needs Resource or NotResource",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]},
+            policy.TRUST,
+            "Statement[0] needs Principal or NotPrincipal",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": [], "Resource": "*"}]},
+            policy.IDENTITY,
+            "Statement[0].Action must be a string or a list of strings",
+        ),
+        (
+            {
+                "Version": "2020-01-01",
+                "Statement": {"Effect": "Allow", "Action": "a", "Resource": "*"},
+            },
+            policy.IDENTITY,
+            "Version must be",
+        ),
+        (
+            {"Statement": [{"Effect": "Allow", "Action": "a", "Resource": "*", "Bogus": 1}]},
+            policy.IDENTITY,
+            "Statement[0].Bogus is not a policy statement field",
+        ),
     ],
 )
 def test_problems_name_the_offending_field(document: object, kind: str, expected: str) -> None:
@@ -95,11 +118,20 @@ def test_valid_documents_have_no_problems() -> None:
     assert policy.problems(policy.trust_policy("ec2.amazonaws.com"), policy.TRUST) == []
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.sampled_from(["Statement", "Effect", "Action",
-                                                       "Resource", "Version", "x"]), inner,
-                                      max_size=4), max_leaves=12))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["Statement", "Effect", "Action", "Resource", "Version", "x"]),
+                inner,
+                max_size=4,
+            )
+        ),
+        max_leaves=12,
+    )
+)
 def test_validation_never_raises_anything_but_euare_error(document: object) -> None:
     with contextlib.suppress(EuareError):
         policy.validate(document, "doc")

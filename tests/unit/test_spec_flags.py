@@ -16,8 +16,17 @@ import pytest
 from euare.verbs import VERBS, command
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "euare-verbs.md"
-EUCA_ONLY_FLAGS = {"--as-account", "--show-extra", "-R", "--recursive-euca", "--enabled",
-                   "--pwd-expires", "--reg-status", "--show-empty-fields", "--debugger"}
+EUCA_ONLY_FLAGS = {
+    "--as-account",
+    "--show-extra",
+    "-R",
+    "--recursive-euca",
+    "--enabled",
+    "--pwd-expires",
+    "--reg-status",
+    "--show-empty-fields",
+    "--debugger",
+}
 FLAG = re.compile(r"(?<![\w-])(--?[A-Za-z][\w]*(?:-[\w]+)*)")
 
 
@@ -25,9 +34,9 @@ def spec_blocks() -> dict[str, str]:
     if not SPEC.exists():
         return {}
     text = SPEC.read_text()
-    section = text[text.index("## 6. Per-command reference"):text.index("## 7.")]
+    section = text[text.index("## 6. Per-command reference") : text.index("## 7.")]
     parts = re.split(r"\*\*euare-(\w+)\*\*", section)
-    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+    return {parts[i]: parts[i + 1].split("\n### ")[0] for i in range(1, len(parts) - 1, 2)}
 
 
 def spec_flags(block: str) -> tuple[set[str], set[str]]:
@@ -55,14 +64,19 @@ def test_spec_flags_exist_and_show_in_help(verb: str) -> None:
     cmd = command(verb)
     with click.Context(cmd, info_name=f"euare-{verb}") as ctx:
         help_text = cmd.get_help(ctx)
-    accepted = {opt for p in cmd.params if isinstance(p, click.Option)
-                for opt in (*p.opts, *p.secondary_opts)}
+    accepted = {
+        opt
+        for p in cmd.params
+        if isinstance(p, click.Option)
+        for opt in (*p.opts, *p.secondary_opts)
+    }
     real, dummy = spec_flags(BLOCKS[verb])
     for flag in sorted(real):
         assert flag in accepted, f"euare-{verb} lacks {flag}"
         option = next(p for p in cmd.params if isinstance(p, click.Option) and flag in p.opts)
         if not option.hidden:
-            assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", help_text), \
+            assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", help_text), (
                 f"euare-{verb} --help does not name {flag}"
+            )
     for flag in sorted(dummy):
         assert flag in accepted, f"euare-{verb} does not accept the dummy {flag}"

@@ -18,3 +18,11 @@ api_verb(
     records=lambda r, _: [{"Alias": a} for a in r.get("AccountAliases", [])],
     text=lambda rs: [f"Alias: {r['Alias']}" for r in rs],
 )
+
+api_verb(
+    "accountgetsummary",
+    "GetAccountSummary",
+    "Show the account's IAM usage and quotas, one `name: value` line each.",
+    records=lambda r, _: [{"Name": k, "Value": v} for k, v in sorted(r["SummaryMap"].items())],
+    text=lambda rs: [f"{r['Name']}: {r['Value']}" for r in rs],
+)

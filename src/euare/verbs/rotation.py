@@ -25,8 +25,14 @@ from euare.settings import parse_iamrc, read_text
 from euare.verbs.common import Item, age_in_days, create_access_key, key_ages
 
 # Answers that mean "this key is not (yet) valid"; any other answer proves the key works.
-NOT_VALID = {"InvalidClientTokenId", "SignatureDoesNotMatch", "InvalidAccessKeyId", "AuthFailure",
-             "UnrecognizedClientException", "AccessDeniedException-InvalidKey"}
+NOT_VALID = {
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "InvalidAccessKeyId",
+    "AuthFailure",
+    "UnrecognizedClientException",
+    "AccessDeniedException-InvalidKey",
+}
 
 
 def replace_key(text: str, key_id: str, secret: str) -> str:
@@ -34,8 +40,9 @@ def replace_key(text: str, key_id: str, secret: str) -> str:
     done: set[str] = set()
     out = []
     for line in text.splitlines(keepends=True):
-        match = re.match(r"^(\s*(?:export\s+)?(AWSAccessKeyId|AWSSecretKey)\s*=\s*)([^\s#]*)(.*)$",
-                         line, re.S)
+        match = re.match(
+            r"^(\s*(?:export\s+)?(AWSAccessKeyId|AWSSecretKey)\s*=\s*)([^\s#]*)(.*)$", line, re.S
+        )
         if match and match.group(2) not in done:
             name = match.group(2)
             done.add(name)
@@ -52,8 +59,9 @@ def verify(call: Call, key_id: str, secret: str, user: str, wait: int) -> None:
 
     use_sts = bool(call.settings("sts").endpoint) or call.settings("iam").endpoint is None
     service = "sts" if use_sts else "iam"
-    settings = dataclasses.replace(call.settings(service), access_key_id=key_id,
-                                   secret_key=secret, token=None)
+    settings = dataclasses.replace(
+        call.settings(service), access_key_id=key_id, secret_key=secret, token=None
+    )
     client = make_client(settings, attempts=1)
     deadline = time.monotonic() + wait
     delay = 0.5
@@ -69,8 +77,9 @@ def verify(call: Call, key_id: str, secret: str, user: str, wait: int) -> None:
             if err.code and err.code not in NOT_VALID and not err.code.isdigit():
                 return  # e.g. AccessDenied: the key was accepted, it just may not do that
             if time.monotonic() + delay > deadline:
-                raise EuareError(f"the new key did not work within {wait} s: {err.message}",
-                                 code=err.code) from exc
+                raise EuareError(
+                    f"the new key did not work within {wait} s: {err.message}", code=err.code
+                ) from exc
         time.sleep(delay)
         delay = min(delay * 2, 5.0)
 
@@ -84,35 +93,73 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
     if inactive and delete_inactive:
         return inactive[0]
     listed = ", ".join(f"{k['AccessKeyId']} ({k['Status']})" for k in others)
-    hint = (f"rerun with --delete-inactive to delete {inactive[0]['AccessKeyId']}" if inactive
-            else f"deactivate it first: euare-usermodkey -u {user} -s Inactive "
-                 f"{others[0]['AccessKeyId']}")
-    raise EuareError(f"{user} already has {len(keys)} access keys; besides the one in use, "
-                     f"{listed}; {hint}")
+    hint = (
+        f"rerun with --delete-inactive to delete {inactive[0]['AccessKeyId']}"
+        if inactive
+        else f"deactivate it first: euare-usermodkey -u {user} -s Inactive "
+        f"{others[0]['AccessKeyId']}"
+    )
+    raise EuareError(
+        f"{user} already has {len(keys)} access keys; besides the one in use, {listed}; {hint}"
+    )
 
 
-@verb("userrotatekey", "Replace the access key in a credential file with a new one: create "
-      "it, write it (atomically, 0600), prove it works, then deactivate the old key.",
-      exclusive=[(("delete", "keep"), False)])
-@option("-u", "--user-name", "user", metavar="USER",
-        help="user whose key to rotate (default: the caller)")
-@option("--credential-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-        help="file to rotate (default: the one euare reads: $AWS_CREDENTIAL_FILE or ~/.iamrc)")
-@option("--max-age", type=click.IntRange(min=0), metavar="DAYS",
-        help="do nothing unless the current key is more than DAYS days old")
-@option("--wait", type=click.IntRange(min=0), default=30, show_default=True, metavar="SECONDS",
-        help="how long to keep trying the new key before giving up")
+@verb(
+    "userrotatekey",
+    "Replace the access key in a credential file with a new one: create "
+    "it, write it (atomically, 0600), prove it works, then deactivate the old key.",
+    exclusive=[(("delete", "keep"), False)],
+)
+@option(
+    "-u",
+    "--user-name",
+    "user",
+    metavar="USER",
+    help="user whose key to rotate (default: the caller)",
+)
+@option(
+    "--credential-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="file to rotate (default: the one euare reads: $AWS_CREDENTIAL_FILE or ~/.iamrc)",
+)
+@option(
+    "--max-age",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="do nothing unless the current key is more than DAYS days old",
+)
+@option(
+    "--wait",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="how long to keep trying the new key before giving up",
+)
 @option("--delete", is_flag=True, help="delete the old key instead of deactivating it")
 @option("--keep", is_flag=True, help="leave the old key active")
-@option("--delete-inactive", is_flag=True,
-        help="if the user's other key slot holds an inactive key, delete it to make room")
+@option(
+    "--delete-inactive",
+    is_flag=True,
+    help="if the user's other key slot holds an inactive key, delete it to make room",
+)
 @option("--no-backup", is_flag=True, help="do not keep the old file as FILE.previous")
 @option("--show-secret", is_flag=True, help="also print the new secret key")
 @option("-v", "--verbose", is_flag=True, help="say what is done, and why nothing is")
-def userrotatekey(call: Call, user: str | None, credential_file: Path | None,
-                  max_age: int | None, wait: int, delete: bool, keep: bool,
-                  delete_inactive: bool, no_backup: bool, show_secret: bool,
-                  verbose: bool) -> Result:
+def userrotatekey(
+    call: Call,
+    user: str | None,
+    credential_file: Path | None,
+    max_age: int | None,
+    wait: int,
+    delete: bool,
+    keep: bool,
+    delete_inactive: bool,
+    no_backup: bool,
+    show_secret: bool,
+    verbose: bool,
+) -> Result:
     def say(message: str) -> None:
         if verbose:
             call.stdout.write(f"{message}\n")
@@ -165,9 +212,12 @@ def userrotatekey(call: Call, user: str | None, credential_file: Path | None,
             say(f"deactivated {old_id}")
     except Exception as exc:
         err = describe(exc)
-        raise EuareError(f"{new_id} is in {path} and works, but the old key {old_id} is still "
-                         f"active: {err.message}; run: euare-usermodkey -u {user} -s Inactive "
-                         f"{old_id}", code=err.code) from exc
+        raise EuareError(
+            f"{new_id} is in {path} and works, but the old key {old_id} is still "
+            f"active: {err.message}; run: euare-usermodkey -u {user} -s Inactive "
+            f"{old_id}",
+            code=err.code,
+        ) from exc
     record: Record = {"AccessKeyId": new_id}
     if show_secret:
         record["SecretAccessKey"] = new_secret
@@ -181,14 +231,16 @@ def _retirer(call: Call, old_id: str, new_id: str, new_secret: str) -> Any:
 
     if call.settings().access_key_id != old_id:
         return call.call
-    settings = dataclasses.replace(call.settings(), access_key_id=new_id, secret_key=new_secret,
-                                   token=None)
+    settings = dataclasses.replace(
+        call.settings(), access_key_id=new_id, secret_key=new_secret, token=None
+    )
     client = make_client(settings)
     return lambda operation, **params: api_call(client, operation, **params)
 
 
-def _roll_back(call: Call, exc: BaseException, path: Path, old_text: str, user: str,
-               new_id: str) -> EuareError:
+def _roll_back(
+    call: Call, exc: BaseException, path: Path, old_text: str, user: str, new_id: str
+) -> EuareError:
     """Put the old file back and delete the new key; say what could and could not be undone."""
     cause = describe(exc)
     undone = []
@@ -196,13 +248,18 @@ def _roll_back(call: Call, exc: BaseException, path: Path, old_text: str, user: 
         write_private(path, old_text)
         undone.append(f"put the old {path} back")
     except OSError as err:
-        undone.append(f"could NOT put the old {path} back ({err.strerror}); it is in "
-                      f"{path.name}.previous")
+        undone.append(
+            f"could NOT put the old {path} back ({err.strerror}); it is in {path.name}.previous"
+        )
     try:
         call.call("DeleteAccessKey", UserName=user, AccessKeyId=new_id)
         undone.append(f"deleted the new key {new_id}")
     except Exception as err:
-        undone.append(f"could NOT delete the new key {new_id} ({describe(err).message}): "
-                      f"delete it with: euare-userdelkey -u {user} {new_id}")
-    return EuareError(f"rotation failed: {cause.message}; the old key is still active; "
-                      + "; ".join(undone), code=cause.code)
+        undone.append(
+            f"could NOT delete the new key {new_id} ({describe(err).message}): "
+            f"delete it with: euare-userdelkey -u {user} {new_id}"
+        )
+    return EuareError(
+        f"rotation failed: {cause.message}; the old key is still active; " + "; ".join(undone),
+        code=cause.code,
+    )

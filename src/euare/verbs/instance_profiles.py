@@ -1,0 +1,168 @@
+"""Instance profiles: create (with a role), delete (removing its roles), describe, list, and
+add or remove a role."""
+
+from __future__ import annotations
+
+from euare import options as o
+from euare import policy
+from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare.render import Record, Result
+from euare.verbs.common import Attachment, arn_of, delete_recursively
+
+EC2 = "ec2.amazonaws.com"
+
+
+def profile() -> Decorator:
+    return positional(
+        "IPROFILE",
+        "InstanceProfileName",
+        "name of the instance profile",
+        "-s",
+        "--instance-profile-name",
+    )
+
+
+def role_option(help: str) -> Decorator:
+    return option("-r", "--role-name", api="RoleName", metavar="ROLE", required=True, help=help)
+
+
+@verb(
+    "instanceprofilecreate",
+    "Create an instance profile, optionally with a role in it.",
+    exclusive=[(("add_role", "create_role"), False)],
+)
+@profile()
+@o.path()
+@option("-r", "--add-role", metavar="ROLE", help="also add this existing role to the profile")
+@option(
+    "--create-role",
+    is_flag=True,
+    help="also create a role of the same name (and path) that EC2 may assume, and add it",
+)
+@o.verbose()
+def instanceprofilecreate(
+    call: Call,
+    iprofile: str,
+    path: str | None,
+    add_role: str | None,
+    create_role: bool,
+    verbose: bool,
+) -> list[Record]:
+    plan = call.plan().add(
+        f"create instance profile {iprofile}",
+        "CreateInstanceProfile",
+        InstanceProfileName=iprofile,
+        Path=path,
+    )
+    if create_role:
+        plan.add(
+            f"create role {iprofile}",
+            "CreateRole",
+            RoleName=iprofile,
+            Path=path,
+            AssumeRolePolicyDocument=policy.dumps(policy.trust_policy(EC2)),
+        )
+    role = iprofile if create_role else add_role
+    if role:
+        plan.add(
+            f"add role {role} to {iprofile}",
+            "AddRoleToInstanceProfile",
+            InstanceProfileName=iprofile,
+            RoleName=role,
+        )
+    created = plan.execute()[0]["InstanceProfile"]
+    return (
+        [{"Arn": created["Arn"], "InstanceProfileId": created["InstanceProfileId"]}]
+        if verbose
+        else []
+    )
+
+
+def _roles(call: Call, owner_param: str, owner: str) -> list[dict[str, object]]:
+    found = call.call("GetInstanceProfile", InstanceProfileName=owner)["InstanceProfile"]
+    return list(found.get("Roles") or [])
+
+
+PROFILE_ATTACHMENTS = (
+    Attachment(
+        "roles",
+        "GetInstanceProfile",
+        "Roles",
+        arn_of,
+        lambda p, r: [
+            (
+                f"remove role {r['RoleName']}",
+                "RemoveRoleFromInstanceProfile",
+                {"InstanceProfileName": p, "RoleName": r["RoleName"]},
+            )
+        ],
+        items=_roles,
+    ),
+)
+
+
+@verb(
+    "instanceprofiledel",
+    "Delete an instance profile. With -r, first remove its roles from "
+    "it (the roles themselves are kept; euca2ools deleted them too).",
+)
+@profile()
+@o.recursive_delete("instance profile")
+def instanceprofiledel(call: Call, iprofile: str, recursive: bool, pretend: bool) -> Result | None:
+    return delete_recursively(
+        call,
+        "instance profile",
+        "InstanceProfileName",
+        iprofile,
+        PROFILE_ATTACHMENTS,
+        "DeleteInstanceProfile",
+        recursive,
+        pretend,
+    )
+
+
+@verb(
+    "instanceprofilegetattributes",
+    "Show an instance profile's ARN and ID (-r: and its roles' ARNs).",
+)
+@profile()
+@option("-r", "roles", is_flag=True, help="also list the ARNs of the profile's roles")
+def instanceprofilegetattributes(call: Call, iprofile: str, roles: bool) -> list[Record]:
+    found = call.call("GetInstanceProfile", InstanceProfileName=iprofile)["InstanceProfile"]
+    records: list[Record] = [{"Arn": found["Arn"], "InstanceProfileId": found["InstanceProfileId"]}]
+    if roles:
+        records.extend({"RoleArn": r["Arn"]} for r in found.get("Roles") or [])
+    return records
+
+
+list_verb(
+    "instanceprofilelistbypath",
+    "ListInstanceProfiles",
+    "InstanceProfiles",
+    "List the ARNs of instance profiles.",
+    o.path_prefix("instance profiles"),
+)
+
+list_verb(
+    "instanceprofilelistforrole",
+    "ListInstanceProfilesForRole",
+    "InstanceProfiles",
+    "List the ARNs of the instance profiles a role is in.",
+    o.role(),
+)
+
+api_verb(
+    "instanceprofileaddrole",
+    "AddRoleToInstanceProfile",
+    "Add a role to an instance profile.",
+    profile(),
+    role_option("the role to add"),
+)
+
+api_verb(
+    "instanceprofileremoverole",
+    "RemoveRoleFromInstanceProfile",
+    "Remove a role from an instance profile.",
+    profile(),
+    role_option("the role to remove"),
+)

@@ -1,0 +1,78 @@
+"""MFA devices: enable, deactivate, resynchronise, list."""
+
+from __future__ import annotations
+
+from euare import options as o
+from euare.cli import Call, Decorator, api_verb, apply, list_verb, option, verb
+from euare.redact import remember
+
+SERIAL = option(
+    "-s",
+    "--serial-number",
+    api="SerialNumber",
+    metavar="SERIAL",
+    required=True,
+    help="serial number (an ARN, for a virtual device) of the MFA device",
+)
+
+
+def _codes_verb(name: str, operation: str, help: str) -> None:
+    """enable and resync take the same two consecutive codes from the device."""
+    params: list[Decorator] = [
+        o.user(),
+        SERIAL,
+        option(
+            "-c1",
+            "code1",
+            api="AuthenticationCode1",
+            metavar="CODE",
+            required=True,
+            help="a code from the device",
+        ),
+        option(
+            "-c2",
+            "code2",
+            api="AuthenticationCode2",
+            metavar="CODE",
+            required=True,
+            help="the code that follows it",
+        ),
+    ]
+
+    def body(call: Call, user: str, serial_number: str, code1: str, code2: str) -> None:
+        remember(code1, code2)
+        call.call(
+            operation,
+            UserName=user,
+            SerialNumber=serial_number,
+            AuthenticationCode1=code1,
+            AuthenticationCode2=code2,
+        )
+
+    body.__name__ = name
+    verb(name, help)(apply(body, params))
+
+
+_codes_verb("userenablemfadevice", "EnableMFADevice", "Enable an MFA device for a user.")
+_codes_verb(
+    "userresyncmfadevice",
+    "ResyncMFADevice",
+    "Resynchronise a user's MFA device with two consecutive codes.",
+)
+
+api_verb(
+    "userdeactivatemfadevice",
+    "DeactivateMFADevice",
+    "Deactivate a user's MFA device.",
+    o.user(),
+    SERIAL,
+)
+
+list_verb(
+    "userlistmfadevices",
+    "ListMFADevices",
+    "MFADevices",
+    "List the serial numbers of a user's MFA devices.",
+    o.user(required=False),
+    record=lambda d: {"SerialNumber": d["SerialNumber"]},
+)

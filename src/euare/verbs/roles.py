@@ -1,0 +1,168 @@
+"""Roles: create (trust policy from a file or a service), delete (with everything attached),
+describe, list, change the trust policy, and their inline policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from euare import options as o
+from euare import policy
+from euare.cli import Call, Decorator, list_verb, option, verb
+from euare.render import Record, Result
+from euare.verbs.common import Attachment, arn_of, delete_recursively
+from euare.verbs.inline import inline_policy_verbs
+
+SERVICE_CHOICE = (("trust_policy", "service", "service_"), True)
+
+
+def trust_document(call: Call, path: str | None, service: str | None) -> str:
+    """``-f FILE`` (``-`` is stdin), checked as a trust policy; or the policy for ``-s SERVICE``."""
+    if service:
+        return policy.dumps(policy.trust_policy(service))
+    return policy.read_document(None, path, call.stdin, "trust policy", kind=policy.TRUST)
+
+
+def trust_options(file_flags: tuple[str, ...]) -> list[Decorator]:
+    return [
+        option(
+            *file_flags,
+            "trust_policy",
+            metavar="FILE",
+            help="file holding the trust (assume-role) policy; - reads standard input",
+        ),
+        option(
+            "-s",
+            "--service",
+            metavar="SERVICE",
+            help="let this service assume the role, e.g. ec2.amazonaws.com",
+        ),
+        option("--service_", "service_", metavar="SERVICE", hidden=True),
+    ]
+
+
+def _role_lines(records: list[Record]) -> list[str]:
+    return [str(v) for r in records for v in (r["Arn"], r["RoleId"], r["AssumeRolePolicyDocument"])]
+
+
+def role_record(role: dict[str, Any]) -> Record:
+    return {
+        "Arn": role["Arn"],
+        "RoleId": role["RoleId"],
+        "AssumeRolePolicyDocument": policy.decode(role["AssumeRolePolicyDocument"]),
+    }
+
+
+@verb(
+    "rolecreate",
+    "Create a role that a service, or the principals in a trust policy, may assume.",
+    exclusive=[SERVICE_CHOICE],
+    text=_role_lines,
+)
+@o.role()
+@o.path()
+@o.apply_all(trust_options(("-f", "--trust-policy")))
+@o.verbose("print the new role's ARN, ID and trust policy")
+def rolecreate(
+    call: Call,
+    role: str,
+    path: str | None,
+    trust_policy: str | None,
+    service: str | None,
+    service_: str | None,
+    verbose: bool,
+) -> list[Record]:
+    document = trust_document(call, trust_policy, service or service_)
+    created = call.call("CreateRole", RoleName=role, Path=path, AssumeRolePolicyDocument=document)
+    return [role_record(created["Role"])] if verbose else []
+
+
+@verb("rolegetattributes", "Show a role's ARN, ID and trust policy.", text=_role_lines)
+@o.role()
+def rolegetattributes(call: Call, role: str) -> list[Record]:
+    return [role_record(call.call("GetRole", RoleName=role)["Role"])]
+
+
+list_verb("rolelistbypath", "ListRoles", "Roles", "List the ARNs of roles.", o.path_prefix("roles"))
+
+
+@verb(
+    "roleupdateassumepolicy",
+    "Replace a role's trust (assume-role) policy.",
+    exclusive=[SERVICE_CHOICE],
+    text=lambda rs: [r["PolicyDocument"] for r in rs],
+)
+@o.role()
+@o.apply_all(trust_options(("-f",)))
+@option("-o", "output", is_flag=True, help="also print the policy that is sent")
+def roleupdateassumepolicy(
+    call: Call,
+    role: str,
+    trust_policy: str | None,
+    service: str | None,
+    service_: str | None,
+    output: bool,
+) -> list[Record]:
+    document = trust_document(call, trust_policy, service or service_)
+    call.call("UpdateAssumeRolePolicy", RoleName=role, PolicyDocument=document)
+    return [{"PolicyDocument": document}] if output else []
+
+
+ROLE_ATTACHMENTS = (
+    Attachment(
+        "instance profiles",
+        "ListInstanceProfilesForRole",
+        "InstanceProfiles",
+        arn_of,
+        lambda r, i: [
+            (
+                f"remove from instance profile {i['InstanceProfileName']}",
+                "RemoveRoleFromInstanceProfile",
+                {"RoleName": r, "InstanceProfileName": i["InstanceProfileName"]},
+            )
+        ],
+    ),
+    Attachment(
+        "policies",
+        "ListRolePolicies",
+        "PolicyNames",
+        str,
+        lambda r, name: [
+            (f"delete policy {name}", "DeleteRolePolicy", {"RoleName": r, "PolicyName": name})
+        ],
+    ),
+    Attachment(
+        "attachedpolicies",
+        "ListAttachedRolePolicies",
+        "AttachedPolicies",
+        lambda i: i["PolicyArn"],
+        lambda r, i: [
+            (
+                f"detach policy {i['PolicyArn']}",
+                "DetachRolePolicy",
+                {"RoleName": r, "PolicyArn": i["PolicyArn"]},
+            )
+        ],
+    ),
+)
+
+
+@verb(
+    "roledel",
+    "Delete a role. With -c, first remove it from its instance profiles, delete "
+    "its inline policies and detach its managed policies.",
+)
+@o.role()
+@option(
+    "-c",
+    "--recursive",
+    is_flag=True,
+    help="first remove everything that would keep the role from being deleted",
+)
+@option("-p", "--pretend", is_flag=True, help="list what -c would remove, and change nothing")
+def roledel(call: Call, role: str, recursive: bool, pretend: bool) -> Result | None:
+    return delete_recursively(
+        call, "role", "RoleName", role, ROLE_ATTACHMENTS, "DeleteRole", recursive, pretend
+    )
+
+
+inline_policy_verbs("role", o.role(), resource_flags=("-c", "--resource"), listing_trailer=True)

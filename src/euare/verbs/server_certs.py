@@ -1,0 +1,108 @@
+"""Server certificates: upload, describe, list, rename or move, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from euare import options as o
+from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare.redact import remember
+from euare.settings import read_text
+
+
+def cert_name() -> Decorator:
+    return positional(
+        "CERT",
+        "ServerCertificateName",
+        "name of the server certificate",
+        "-s",
+        "--server-certificate-name",
+    )
+
+
+def _given(text: str | None, path: str | None, what: str) -> str | None:
+    """A PEM given inline or in a file (read with the loader's checks), or None."""
+    if text is not None:
+        return text
+    return read_text(Path(path), what) if path is not None else None
+
+
+@verb(
+    "servercertupload",
+    "Upload a server certificate with its private key (and chain).",
+    exclusive=[
+        (("certificate_body", "certificate_file"), True),
+        (("private_key", "private_key_file"), True),
+        (("certificate_chain", "certificate_chain_file"), False),
+    ],
+)
+@cert_name()
+@option("-c", "--certificate-body", metavar="PEM", help="the certificate itself")
+@option("--certificate-file", metavar="FILE", help="file holding the certificate")
+@option("--private-key", metavar="PEM", help="the private key itself")
+@option("--private-key-file", metavar="FILE", help="file holding the private key")
+@option("--certificate-chain", metavar="PEM", help="the chain of intermediate certificates")
+@option("--certificate-chain-file", metavar="FILE", help="file holding the chain")
+@o.path()
+def servercertupload(
+    call: Call,
+    cert: str,
+    certificate_body: str | None,
+    certificate_file: str | None,
+    private_key: str | None,
+    private_key_file: str | None,
+    certificate_chain: str | None,
+    certificate_chain_file: str | None,
+    path: str | None,
+) -> None:
+    key = _given(private_key, private_key_file, "private key file")
+    remember(key)
+    call.call(
+        "UploadServerCertificate",
+        ServerCertificateName=cert,
+        Path=path,
+        CertificateBody=_given(certificate_body, certificate_file, "certificate file"),
+        PrivateKey=key,
+        CertificateChain=_given(certificate_chain, certificate_chain_file, "chain file"),
+    )
+
+
+api_verb("servercertdel", "DeleteServerCertificate", "Delete a server certificate.", cert_name())
+
+api_verb(
+    "servercertgetattributes",
+    "GetServerCertificate",
+    "Show a server certificate's ARN and ID.",
+    cert_name(),
+    records=lambda r, _: [
+        {
+            "Arn": r["ServerCertificate"]["ServerCertificateMetadata"]["Arn"],
+            "ServerCertificateId": r["ServerCertificate"]["ServerCertificateMetadata"][
+                "ServerCertificateId"
+            ],
+        }
+    ],
+)
+
+list_verb(
+    "servercertlistbypath",
+    "ListServerCertificates",
+    "ServerCertificateMetadataList",
+    "List the ARNs of server certificates.",
+    o.path_prefix("server certificates"),
+)
+
+api_verb(
+    "servercertmod",
+    "UpdateServerCertificate",
+    "Rename a server certificate or change its path.",
+    cert_name(),
+    option(
+        "-n",
+        "--new-server-certificate-name",
+        api="NewServerCertificateName",
+        metavar="CERT",
+        help="the certificate's new name",
+    ),
+    option("-p", "--new-path", api="NewPath", metavar="PATH", help="its new path"),
+)

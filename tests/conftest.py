@@ -83,16 +83,51 @@ def moto_server() -> Iterator[MotoServer]:
     server.stop()
 
 
+# Every secret a test makes through boto3 (keys, passwords, session tokens), and everything the
+# euare commands printed: after each test, no secret may appear in any of it.
+SECRETS: set[str] = set()
+OUTPUTS: list[tuple[list[str], str, str]] = []
+
+
+def _remember_secrets(client: Any) -> None:
+    def from_response(parsed: dict[str, Any], **_: Any) -> None:
+        for holder in (parsed.get("AccessKey"), parsed.get("Credentials")):
+            if holder:
+                SECRETS.update(
+                    v for k, v in holder.items() if k in ("SecretAccessKey", "SessionToken") and v
+                )
+
+    def from_request(params: dict[str, Any], **_: Any) -> None:
+        if params.get("Password"):
+            SECRETS.add(params["Password"])
+
+    client.meta.events.register("after-call.*.*", from_response)
+    client.meta.events.register("provide-client-params.*.*", from_request)
+
+
+@pytest.fixture(autouse=True)
+def secrets_stay_secret() -> Iterator[None]:
+    """Fails a test whose commands printed a secret the test made, or the test admin's secret."""
+    SECRETS.clear()
+    OUTPUTS.clear()
+    yield
+    for secret in SECRETS | {ADMIN_SECRET}:
+        for args, out, err in OUTPUTS:
+            assert secret not in out + err, f"a secret leaked in the output of {args}"
+
+
 def boto_client(
     url: str, key: str = ADMIN_KEY, secret: str = ADMIN_SECRET, service: str = "iam"
 ) -> Any:
-    return boto3.client(
+    client = boto3.client(
         service,
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id=key,
         aws_secret_access_key=secret,
     )
+    _remember_secrets(client)
+    return client
 
 
 @pytest.fixture
@@ -167,6 +202,7 @@ class Home:
             timeout=timeout,
             stdin=None if input is not None else subprocess.DEVNULL,
         )
+        OUTPUTS.append(([verb, *args], done.stdout, done.stderr))
         return Result(done.returncode, done.stdout, done.stderr)
 
 

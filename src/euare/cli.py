@@ -38,6 +38,7 @@ class Call:
     stderr: IO[str]
     cwd: Path = field(default_factory=Path.cwd)
     argv: list[str] = field(default_factory=list)
+    account: tuple[str, str] | None = None  # the caller's (partition, account id), once known
     options: dict[str, Any] = field(default_factory=dict)
     _settings: dict[str, Settings] = field(default_factory=dict)
     _warned: bool = False
@@ -58,6 +59,7 @@ class Call:
             o.get("access_key_id"),
             o.get("secret_key"),
             o.get("security_token"),
+            bool(o.get("no_verify_tls")),
         )
 
     def settings(self, service: str = "iam") -> Settings:
@@ -252,6 +254,12 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
         _global("-S", "--secret-key", metavar="KEY", help="secret access key"),
         _global("--security-token", metavar="TOKEN", help="session token"),
         _global(
+            "--no-verify-tls",
+            is_flag=True,
+            help="do not check the endpoint's TLS certificate (AWS_CA_BUNDLE names a CA "
+            "bundle instead)",
+        ),
+        _global(
             "--format",
             type=click.Choice(FORMATS),
             default="text",
@@ -310,6 +318,10 @@ def verb(
 
         cmd = click.command(f"euare-{name}", help=help, context_settings=CONTEXT)(callback)
         cmd.params.extend(global_options(service))
+        names = [p.name for p in cmd.params]
+        clashes = sorted({n for n in names if names.count(n) > 1})
+        if clashes:  # click would silently let one parameter's value overwrite the other's
+            raise TypeError(f"euare-{name} declares {', '.join(map(str, clashes))} twice")
         click.version_option(__version__, "--version", message="euare %(version)s")(cmd)
         cmd.help = (cmd.help or "") + _arguments_help(cmd)
         COMMANDS[name] = cmd

@@ -7,6 +7,7 @@ never pay for it. Clients are cached by their settings, so a long-lived process 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,14 +18,12 @@ from euare.settings import Settings
 
 log = logging.getLogger("euare.client")
 
-CONNECT_TIMEOUT = 10
-READ_TIMEOUT = 30
 DEFAULT_MAX_ATTEMPTS = 5
 
 _cache: dict[tuple[Any, ...], Any] = {}
 
 
-def _key(settings: Settings, verify: bool | str, attempts: int | None) -> tuple[Any, ...]:
+def _key(settings: Settings, attempts: int | None) -> tuple[Any, ...]:
     return (
         settings.service,
         settings.access_key_id,
@@ -34,21 +33,30 @@ def _key(settings: Settings, verify: bool | str, attempts: int | None) -> tuple[
         settings.region,
         settings.max_attempts,
         settings.retry_mode,
-        verify,
+        settings.verify,
+        settings.connect_timeout,
+        settings.read_timeout,
         attempts,
     )
 
 
-def make_client(settings: Settings, verify: bool | str = True, attempts: int | None = None) -> Any:
+def make_client(settings: Settings, attempts: int | None = None) -> Any:
     """Build (or reuse) the boto3 client for ``settings.service``.
 
     ``attempts`` overrides the retry budget, e.g. 1 for a probe whose failure is an answer.
     """
-    cache_key = _key(settings, verify, attempts)
+    cache_key = _key(settings, attempts)
     if cache_key in _cache:
         return _cache[cache_key]
     import boto3
     from botocore.config import Config
+
+    if settings.verify is False:  # asked for with --no-verify-tls; urllib3 would warn per request
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 
     remember(settings.secret_key, settings.token)
     session = boto3.session.Session(
@@ -67,8 +75,8 @@ def make_client(settings: Settings, verify: bool | str = True, attempts: int | N
         frozen = found.get_frozen_credentials()
         remember(frozen.secret_key, frozen.token)
     config = Config(
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
         retries={
             "mode": settings.retry_mode,
             "total_max_attempts": attempts or settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
@@ -85,10 +93,57 @@ def make_client(settings: Settings, verify: bool | str = True, attempts: int | N
         settings.sources.get("credentials", "boto3's default chain"),
     )
     client = session.client(
-        settings.service, endpoint_url=settings.endpoint, config=config, verify=verify
+        settings.service, endpoint_url=settings.endpoint, config=config, verify=settings.verify
     )
+    client.meta.events.register(f"provide-client-params.{settings.service}.*", check_params)
     _cache[cache_key] = client
     return client
+
+
+def _problem(name: str, value: Any, shape: Any) -> str | None:
+    """Why IAM would refuse ``value`` for a parameter of ``shape``, judged by its own model."""
+    if not isinstance(value, str):
+        return None
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if low is not None and len(value) < low:
+        return f"{name} must be at least {low} characters long"
+    if high is not None and len(value) > high:
+        return f"{name} must be at most {high} characters long, not {len(value)}"
+    pattern = shape.metadata.get("pattern")
+    if pattern and not re.fullmatch(pattern, value, flags=re.ASCII | re.DOTALL):
+        hint = _HINTS.get(pattern, f"IAM requires it to match {pattern}")
+        return f"{name} {value[:80]!r} is not valid: {hint}"
+    return None
+
+
+_HINTS = {
+    r"[\w+=,.@-]+": "use only letters, digits and +=,.@_- (no spaces or accents)",
+    r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)": "a path begins and ends with / and holds "
+    "printable ASCII characters only",
+}
+
+
+def check_params(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """Refuse, before anything is sent, a value the service's model says it would reject.
+
+    botocore checks lengths but not the patterns (names, paths, ARNs); IAM would answer a
+    ValidationError after a round trip, or worse, after a composite command's first steps.
+    """
+    from euare.errors import UsageError
+
+    shape = model.input_shape
+    if shape is None:
+        return
+    for name, value in params.items():
+        member = shape.members.get(name)
+        if member is None:
+            continue
+        values = value if isinstance(value, list) and member.type_name == "list" else [value]
+        target = member.member if member.type_name == "list" else member
+        for one in values:
+            problem = _problem(name, one, target)
+            if problem:
+                raise UsageError(problem)
 
 
 def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:

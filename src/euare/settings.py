@@ -56,6 +56,7 @@ class Flags:
     access_key_id: str | None = None
     secret_key: str | None = None
     security_token: str | None = None
+    no_verify_tls: bool = False
 
 
 @dataclass
@@ -74,6 +75,9 @@ class Settings:
     retry_mode: str = "standard"
     service: str = "iam"
     credential_file: Path | None = None  # the file euare reads (or would read) credentials from
+    verify: bool | str = True  # TLS: verify (True), not (False), or against this CA bundle
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
 
     @property
     def has_credentials(self) -> bool:
@@ -121,6 +125,18 @@ def read_text(path: Path, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoaderError(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def _exists(path: Path) -> bool:
+    """``Path.exists``, but True when the system cannot tell (say, a name too long to look up).
+
+    Such a path then goes on to :func:`read_text`, which reports why as a LoaderError, instead of
+    ``Path.exists`` raising a bare OSError out of the loader.
+    """
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def _permission_warning(path: Path) -> str | None:
@@ -234,7 +250,7 @@ class _Finder:
         if self._eucarc is None:
             self._eucarc = {}
             path = self.home / ".eucarc"
-            if path.exists():
+            if _exists(path):
                 self._eucarc = parse_eucarc(read_text(path, "eucarc"), path, self.env, self.home)
         return self._eucarc
 
@@ -245,7 +261,7 @@ class _Finder:
 
     def from_file(self, path: Path, origin: str, required: bool) -> tuple[str, str, str] | None:
         self.looked_at.append(f"{path} ({origin})")
-        if not path.exists() and not path.is_symlink():
+        if not _exists(path) and not path.is_symlink():
             if required:
                 raise LoaderError(f"credential file {path} (named by {origin}) does not exist")
             return None
@@ -304,7 +320,7 @@ def load(
     named = _nonempty(env.get("AWS_CREDENTIAL_FILE"))
     if named:
         credential_file = finder.path(named)
-    elif (home / ".iamrc").exists():
+    elif _exists(home / ".iamrc"):
         credential_file = home / ".iamrc"
     if key is None:
         if named:
@@ -329,7 +345,7 @@ def load(
                     key, secret, sources["credentials"] = got
                     credential_file = Path(named)
 
-    if key is not None and token is None and flags.security_token:
+    if key is not None and flags.security_token:  # the flag beats any token found with the key
         token = flags.security_token
 
     url, signing_region = _split_url(flags.url)
@@ -377,14 +393,30 @@ def load(
         retry_mode=_retry_mode(env),
         service=service,
         credential_file=credential_file,
+        verify=False if flags.no_verify_tls else (_nonempty(env.get("AWS_CA_BUNDLE")) or True),
+        connect_timeout=_seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
+        read_timeout=_seconds(env, "EUARE_READ_TIMEOUT", 30.0),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = _nonempty(env.get(name))
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise EuareError(f"{name} must be a number of seconds between 0 and 3600, not {raw!r}")
+    return value
 
 
 def _max_attempts(env: Mapping[str, str]) -> int | None:
     raw = _nonempty(env.get("AWS_MAX_ATTEMPTS"))
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise EuareError(f"AWS_MAX_ATTEMPTS must be a whole number of at least 1, not {raw!r}")
     return int(raw)
 

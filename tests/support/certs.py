@@ -10,12 +10,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 
-def self_signed(common_name: str = "euare-test") -> tuple[str, str]:
-    """Return (certificate PEM, private key PEM)."""
+def self_signed(common_name: str = "euare-test", ip: str | None = None) -> tuple[str, str]:
+    """Return (certificate PEM, private key PEM); ``ip`` also names that address (for TLS)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -23,8 +23,13 @@ def self_signed(common_name: str = "euare-test") -> tuple[str, str]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=30))
-        .sign(key, hashes.SHA256())
     )
+    if ip is not None:
+        import ipaddress
+
+        san = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip))])
+        builder = builder.add_extension(san, critical=False)
+    cert = builder.sign(key, hashes.SHA256())
     return (
         cert.public_bytes(serialization.Encoding.PEM).decode(),
         key.private_bytes(

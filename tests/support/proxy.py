@@ -16,7 +16,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -69,7 +69,9 @@ class Fault:
 
     kind: "status" (answer ``status`` with ``body``), "throttle", "reset-before" (close the
     connection without forwarding), "reset-after" (forward, then close without answering),
-    "slow" (forward, then wait ``delay`` seconds before answering).
+    "slow" (forward, then wait ``delay`` seconds before answering). With ``first_only``, only
+    the first sending of each distinct request is hit, so every retry gets through: "throttle
+    half of the requests", deterministically.
     """
 
     kind: str
@@ -77,11 +79,18 @@ class Fault:
     status: int = 500
     body: bytes = b"<html>Internal Server Error</html>"
     delay: float = 0.0
+    first_only: bool = False
     hits: int = 0
+    seen: set[str] = field(default_factory=set)
 
-    def take(self) -> bool:
+    def take(self, body: bytes) -> bool:
         if self.count is not None and self.hits >= self.count:
             return False
+        if self.first_only:
+            key = body.decode("utf-8", "replace")
+            if key in self.seen:
+                return False
+            self.seen.add(key)
         self.hits += 1
         return True
 
@@ -89,7 +98,8 @@ class Fault:
 class Proxy:
     """Forwards every request to ``upstream``; ``rewrites[Action]`` may change the answer."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, tls: tuple[str, str] | None = None) -> None:
+        """``tls`` (certificate file, key file) makes the proxy speak HTTPS."""
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.rewrites: dict[str, Rewrite] = {}
@@ -111,7 +121,7 @@ class Proxy:
                     proxy.actions.append(action)
                     proxy.forms.append(form)
                     fault = proxy.faults.get(action) or proxy.faults.get("*")
-                    if fault is not None and not fault.take():
+                    if fault is not None and not fault.take(body):
                         fault = None
                 if fault is not None and fault.kind == "reset-before":
                     self._reset()
@@ -157,7 +167,18 @@ class Proxy:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.server.handle_error = lambda request, address: None  # type: ignore[method-assign]
+        scheme = "http"
+        if tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

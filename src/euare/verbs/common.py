@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from euare.cli import Call
-from euare.errors import describe
+from euare.errors import EuareError, describe
 from euare.redact import remember
 from euare.render import Record, Result
 
@@ -141,7 +141,7 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
     command that deletes it. When the user already has the most keys IAM allows, the error lists
     them with their age and status and names the command that frees a slot.
     """
-    from euare.errors import EuareError, LostResponse
+    from euare.errors import LostResponse
 
     before = {
         k["AccessKeyId"] for k in call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user)
@@ -201,3 +201,31 @@ def access_key_records(key: dict[str, Any], as_iamrc: bool) -> Result:
 
 def arn_of(item: Item) -> str:
     return str(item["Arn"])
+
+
+def caller_account(call: Call) -> tuple[str, str]:
+    """The caller's (partition, account id), asked for once per call.
+
+    STS GetCallerIdentity needs no permission, so it is asked first. With ``-U`` the STS request
+    goes to that (IAM) URL too, which a real IAM endpoint refuses; IAM GetUser (no name: the
+    caller) then gives the account from the caller's ARN, which works for users and the root.
+    """
+    if call.account is not None:
+        return call.account
+    try:
+        caller = call.call("GetCallerIdentity", service="sts")
+        arn, account = str(caller["Arn"]), str(caller["Account"])
+    except Exception as exc:
+        first = describe(exc)
+        try:
+            arn = str(call.call("GetUser")["User"]["Arn"])
+            account = arn.split(":")[4]
+        except Exception:
+            raise EuareError(
+                f"cannot find the caller's account: STS GetCallerIdentity failed "
+                f"({first.message}); give an ARN instead",
+                code=first.code,
+            ) from exc
+    found = (arn.split(":")[1] if arn.startswith("arn:") else "aws", account)
+    call.account = found
+    return found

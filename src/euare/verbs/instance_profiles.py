@@ -7,7 +7,7 @@ from euare import options as o
 from euare import policy
 from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, arn_of, delete_recursively
+from euare.verbs.common import Attachment, Item, arn_of, delete_recursively
 
 EC2 = "ec2.amazonaws.com"
 
@@ -37,9 +37,9 @@ def role_option(help: str) -> Decorator:
 @option(
     "--create-role",
     is_flag=True,
-    help="also create a role of the same name (and path) that EC2 may assume, and add it",
+    help="also create a role of the same name and path that EC2 may assume, and add it",
 )
-@o.verbose()
+@o.verbose("print the new instance profile's ARN and ID")
 def instanceprofilecreate(
     call: Call,
     iprofile: str,
@@ -78,8 +78,8 @@ def instanceprofilecreate(
     )
 
 
-def _roles(call: Call, owner_param: str, owner: str) -> list[dict[str, object]]:
-    found = call.call("GetInstanceProfile", InstanceProfileName=owner)["InstanceProfile"]
+def _roles(call: Call, owner_param: str, owner: str) -> list[Item]:
+    found = call.call("GetInstanceProfile", **{owner_param: owner})["InstanceProfile"]
     return list(found.get("Roles") or [])
 
 
@@ -103,11 +103,17 @@ PROFILE_ATTACHMENTS = (
 
 @verb(
     "instanceprofiledel",
-    "Delete an instance profile. With -r, first remove its roles from "
-    "it (the roles themselves are kept; euca2ools deleted them too).",
+    "Delete an instance profile. With -r, first remove its roles from it. The roles "
+    "themselves are kept (euca2ools' -r deleted them too): delete them with euare-roledel.",
 )
 @profile()
-@o.recursive_delete("instance profile")
+@option(
+    "-r",
+    "--recursive",
+    is_flag=True,
+    help="first remove the profile's roles from it (the roles are not deleted)",
+)
+@option("-p", "--pretend", is_flag=True, help="list the roles -r would remove, and change nothing")
 def instanceprofiledel(call: Call, iprofile: str, recursive: bool, pretend: bool) -> Result | None:
     return delete_recursively(
         call,

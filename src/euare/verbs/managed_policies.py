@@ -3,7 +3,11 @@ everywhere), describe, list, versions, the entities they are attached to, and at
 users, groups and roles.
 
 A policy is given by ARN, or by name: a name means the account's own policy of that name
-(``/team/NAME`` for one with a path), and its ARN is built from the caller's account.
+(``/team/NAME`` for one under the path ``/team/``), and its ARN is built from the caller's
+account (see :func:`policy_arn`). An AWS managed policy is given by its ARN
+(``arn:aws:iam::aws:policy/ReadOnlyAccess``).
+
+Like euca2ools' own create verbs, policycreate prints nothing unless asked with ``-v``.
 """
 
 from __future__ import annotations
@@ -16,29 +20,43 @@ import click
 from euare import options as o
 from euare import policy as documents
 from euare.cli import Call, Decorator, list_verb, option, positional, verb
-from euare.errors import EuareError
-from euare.render import Record, Result
-from euare.verbs.common import Attachment, Item, delete_recursively
+from euare.errors import EuareError, LostResponse, UsageError
+from euare.render import Record, Result, text
+from euare.verbs.common import Attachment, Item, Removal, caller_account, delete_recursively
 
-MAX_VERSIONS = 5
+MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
+KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
+GIVEN = "the policy's ARN, or the name of one of the account's own policies (/PATH/NAME)"
+
+# --- naming a policy -----------------------------------------------------------------------------
+
+
+def split_name(given: str) -> tuple[str, str]:
+    """``/team/NAME`` (or ``team/NAME``) to ``("/team/", "NAME")``; a bare name is under ``/``.
+
+    The path is kept as given, so that ``policy_arn`` of the same text names the same policy.
+    """
+    head, _, name = given.lstrip("/").rpartition("/")
+    if not name:
+        raise UsageError(f"{given!r} ends with '/' and so names no policy")
+    return (f"/{head}/" if head else "/"), name
 
 
 def policy_arn(call: Call, given: str) -> str:
-    """An ARN as is; a name (optionally with a path) as the caller's account's policy."""
+    """An ARN as is; a name (``NAME`` or ``/PATH/NAME``) as the caller's account's policy:
+    ``arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME``."""
     if given.startswith("arn:"):
         return given
-    if "account" not in call.options:
-        caller = call.call("GetCallerIdentity", service="sts")
-        call.options["account"] = (str(caller["Arn"]).split(":")[1], caller["Account"])
-    partition, account = call.options["account"]
+    partition, account = caller_account(call)
     return f"arn:{partition}:iam::{account}:policy/{given.lstrip('/')}"
 
 
 def the_policy() -> Decorator:
-    return positional("POLICY", None, "the policy's name (/PATH/NAME with a path) or ARN")
+    return positional("POLICY", None, GIVEN, "--policy-name", "--policy-arn")
 
 
 def document_options() -> list[Decorator]:
+    """-f FILE / -o JSON, exactly one (o.DOCUMENT_CHOICE): the policy document."""
     return [
         option(
             "-f",
@@ -50,15 +68,25 @@ def document_options() -> list[Decorator]:
     ]
 
 
+def _read(call: Call, content: str | None, path: str | None) -> str:
+    return documents.read_document(content, path, call.stdin)
+
+
+# --- the policy itself ---------------------------------------------------------------------------
+
+
 @verb(
     "policycreate",
-    "Create a managed policy (-v: print its ARN and ID).",
+    "Create a managed policy. Prints nothing, as euca2ools' create verbs do; -v prints the new "
+    "policy's ARN and ID.",
     exclusive=[o.DOCUMENT_CHOICE],
 )
-@the_policy()
+@positional(
+    "POLICY", None, "name of the new policy (/PATH/NAME also sets its path)", "--policy-name"
+)
 @o.apply_all(document_options())
-@o.path()
-@option("--description", metavar="TEXT", help="what the policy is for")
+@o.path("path for the new policy (default: /, or the path in POLICY)")
+@option("--description", metavar="TEXT", help="what the policy is for (cannot be changed later)")
 @o.verbose("print the new policy's ARN and ID")
 def policycreate(
     call: Call,
@@ -69,43 +97,39 @@ def policycreate(
     description: str | None,
     verbose: bool,
 ) -> list[Record]:
+    if policy.startswith("arn:"):
+        raise UsageError("POLICY is the new policy's name, not an ARN")
+    named_path, name = split_name(policy)
+    if "/" in policy:
+        if path is not None and path.strip("/") != named_path.strip("/"):
+            raise UsageError(f"POLICY {policy} has the path {named_path}, but --path says {path}")
+        path = named_path
     document = _read(call, policy_content, policy_document)
     created = call.call(
-        "CreatePolicy",
-        PolicyName=policy,
-        PolicyDocument=document,
-        Path=path,
-        Description=description,
+        "CreatePolicy", PolicyName=name, PolicyDocument=document, Path=path, Description=description
     )["Policy"]
     return [{"Arn": created["Arn"], "PolicyId": created["PolicyId"]}] if verbose else []
 
 
-def _read(call: Call, content: str | None, path: str | None) -> str:
-    return documents.read_document(content, path, call.stdin)
-
-
-def _entities(kind: str) -> Any:
-    def items(call: Call, owner_param: str, arn: str) -> list[Item]:
-        return list(
-            call.pages("ListEntitiesForPolicy", f"Policy{kind}s", PolicyArn=arn, EntityFilter=kind)
-        )
-
-    return items
-
-
-def _old_versions(call: Call, owner_param: str, arn: str) -> list[Item]:
-    return [
-        v
-        for v in call.pages("ListPolicyVersions", "Versions", PolicyArn=arn)
-        if not v["IsDefaultVersion"]
-    ]
+def entities(call: Call, arn: str, kinds: Iterable[str] = KINDS) -> dict[str, list[Item]]:
+    """The users, groups and roles ``arn`` is attached to, by kind, from every page."""
+    kinds = list(kinds)
+    found: dict[str, list[Item]] = {kind: [] for kind in kinds}
+    only = {"EntityFilter": kinds[0]} if len(kinds) == 1 else {}
+    for page in call.responses("ListEntitiesForPolicy", PolicyArn=arn, **only):
+        for kind in kinds:
+            found[kind].extend(page.get(f"Policy{kind}s") or [])
+    return found
 
 
 def _entity_attachment(kind: str) -> Attachment:
     """Detaching the policy from every ``kind`` (User, Group, Role) it is attached to."""
     field = f"{kind}Name"
 
-    def remove(arn: str, item: Item) -> list[tuple[str, str, dict[str, Any]]]:
+    def items(call: Call, owner_param: str, arn: str) -> list[Item]:
+        return entities(call, arn, [kind])[kind]
+
+    def remove(arn: str, item: Item) -> list[Removal]:
         return [
             (
                 f"detach from {kind.lower()} {item[field]}",
@@ -120,12 +144,17 @@ def _entity_attachment(kind: str) -> Attachment:
         f"Policy{kind}s",
         lambda item: str(item[field]),
         remove,
-        items=_entities(kind),
+        items=items,
     )
 
 
+def _other_versions(call: Call, owner_param: str, arn: str) -> list[Item]:
+    versions = call.pages("ListPolicyVersions", "Versions", PolicyArn=arn)
+    return [v for v in versions if not v["IsDefaultVersion"]]
+
+
 POLICY_ATTACHMENTS = (
-    *(_entity_attachment(kind) for kind in ("User", "Group", "Role")),
+    *(_entity_attachment(kind) for kind in KINDS),
     Attachment(
         "versions",
         "ListPolicyVersions",
@@ -138,15 +167,16 @@ POLICY_ATTACHMENTS = (
                 {"PolicyArn": arn, "VersionId": v["VersionId"]},
             )
         ],
-        items=_old_versions,
+        items=_other_versions,
     ),
 )
 
 
 @verb(
     "policydel",
-    "Delete a managed policy. With -r, first detach it from every user, group "
-    "and role, and delete its other versions.",
+    "Delete a managed policy. With -r, first detach it from every user, group and role, and "
+    "delete its other versions, as IAM requires. -p prints them, under the headers users, "
+    "groups, roles and versions, and changes nothing.",
 )
 @the_policy()
 @o.recursive_delete("policy")
@@ -163,37 +193,44 @@ def policydel(call: Call, policy: str, recursive: bool, pretend: bool) -> Result
     )
 
 
+ATTRIBUTES = ("Arn", "PolicyId", "DefaultVersionId", "AttachmentCount")
+
+
 @verb(
-    "policygetattributes", "Show a managed policy's ARN, ID, default version and attachment count."
+    "policygetattributes",
+    "Show a managed policy's ARN, ID, default version and attachment count, one a line.",
 )
 @the_policy()
 def policygetattributes(call: Call, policy: str) -> list[Record]:
     found = call.call("GetPolicy", PolicyArn=policy_arn(call, policy))["Policy"]
-    return [{k: found.get(k) for k in ("Arn", "PolicyId", "DefaultVersionId", "AttachmentCount")}]
+    return [{k: found.get(k) for k in ATTRIBUTES}]
 
 
 list_verb(
     "policylistbypath",
     "ListPolicies",
     "Policies",
-    "List the ARNs of managed policies.",
+    "List the ARNs of managed policies, one a line.",
     o.path_prefix("policies"),
     option(
         "--scope",
         api="Scope",
-        type=click.Choice(["All", "AWS", "Local"]),
+        type=click.Choice(["All", "AWS", "Local"], case_sensitive=False),
+        metavar="[All|AWS|Local]",
         default="Local",
         show_default=True,
-        help="whose policies: the account's own (Local), AWS's, or both",
+        help="whose policies: the account's own (Local), AWS's, or both (All). Local is the "
+        "default because AWS's list is a thousand policies long",
     ),
     option(
         "--only-attached",
         api="OnlyAttached",
         is_flag=True,
-        default=None,
-        help="only policies attached to some user, group or role",
+        help="list only policies attached to some user, group or role",
     ),
 )
+
+# --- versions ------------------------------------------------------------------------------------
 
 
 def _version_id(help: str, required: bool) -> Decorator:
@@ -206,7 +243,7 @@ def _version_id(help: str, required: bool) -> Decorator:
     text=lambda rs: [r["Document"] for r in rs],
 )
 @the_policy()
-@_version_id("the version to print, e.g. v2", required=False)
+@_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
 @option("--pretty-print", is_flag=True, help="indent the policy document")
 def policygetversion(
     call: Call, policy: str, version_id: str | None, pretty_print: bool
@@ -221,17 +258,15 @@ def policygetversion(
 
 
 def _version_lines(records: list[Record]) -> Iterable[str]:
-    from euare.render import text
-
     for r in records:
-        yield "\t".join(
-            (r["VersionId"], "default" if r["IsDefaultVersion"] else "-", text(r["CreateDate"]))
-        )
+        default = "true" if r["IsDefaultVersion"] else "false"
+        yield f"{r['VersionId']}\t{default}\t{text(r['CreateDate'])}"
 
 
 @verb(
     "policylistversions",
-    "List a managed policy's versions: ID, whether it is the default, and its date.",
+    "List a managed policy's versions, one a line: the version ID, whether it is the default "
+    "(true or false) and when it was created, separated by tabs.",
     text=_version_lines,
 )
 @the_policy()
@@ -242,9 +277,39 @@ def policylistversions(call: Call, policy: str) -> list[Record]:
     ]
 
 
+def _age(version: Item) -> tuple[str, int]:
+    """Sort key, oldest first: creation time, then the number in ``vN`` (IAM counts up)."""
+    number = str(version["VersionId"]).lstrip("v")
+    return text(version.get("CreateDate")), int(number) if number.isdigit() else 0
+
+
+def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:
+    """CreatePolicyVersion, never sent twice blindly: a lost answer is settled by listing."""
+    try:
+        return call.create(
+            "CreatePolicyVersion", PolicyArn=arn, PolicyDocument=document, SetAsDefault=default
+        )
+    except LostResponse as lost:
+        new = [
+            v
+            for v in call.pages("ListPolicyVersions", "Versions", PolicyArn=arn)
+            if v["VersionId"] not in before
+        ]
+        if len(new) != 1:
+            raise EuareError(
+                f"{lost.message}; no new version exists, so running the command again is safe"
+                if not new
+                else f"{lost.message}; versions {', '.join(v['VersionId'] for v in new)} are new",
+                code=lost.code,
+            ) from lost
+        return {"PolicyVersion": new[0]}
+
+
 @verb(
     "policycreateversion",
-    "Give a managed policy a new version of its document and print the new version's ID.",
+    f"Give a managed policy a new version of its document and print the new version's ID. A "
+    f"policy has at most {MAX_VERSIONS} versions: with --prune the oldest non-default version "
+    f"is deleted first when it has that many.",
     exclusive=[o.DOCUMENT_CHOICE],
 )
 @the_policy()
@@ -253,7 +318,7 @@ def policylistversions(call: Call, policy: str) -> list[Record]:
 @option(
     "--prune",
     is_flag=True,
-    help=f"if the policy has {MAX_VERSIONS} versions, delete the oldest non-default one",
+    help=f"if the policy already has {MAX_VERSIONS} versions, delete the oldest non-default one",
 )
 def policycreateversion(
     call: Call,
@@ -266,24 +331,27 @@ def policycreateversion(
     document = _read(call, policy_content, policy_document)
     arn = policy_arn(call, policy)
     versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
+    before = {str(v["VersionId"]) for v in versions}
+    plan = call.plan()
     if len(versions) >= MAX_VERSIONS:
-        old = sorted(
-            (v for v in versions if not v["IsDefaultVersion"]),
-            key=lambda v: str(v.get("CreateDate")),
-        )
+        old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
         if not old:
-            raise EuareError(f"{arn} has {len(versions)} versions and none can be deleted")
+            raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
+        oldest = old[0]["VersionId"]
         if not prune:
             raise EuareError(
-                f"{arn} already has {len(versions)} versions, the most IAM allows; "
-                f"delete one (the oldest is {old[0]['VersionId']}) or use --prune",
+                f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
+                f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
+                f"{oldest} and then create the new version",
                 code="LimitExceeded",
             )
-        call.call("DeletePolicyVersion", PolicyArn=arn, VersionId=old[0]["VersionId"])
-    created = call.call(
-        "CreatePolicyVersion", PolicyArn=arn, PolicyDocument=document, SetAsDefault=set_as_default
+        plan.add(f"delete version {oldest}", "DeletePolicyVersion", PolicyArn=arn, VersionId=oldest)
+    plan.add_call(
+        "create the new version",
+        lambda: _create_version(call, arn, document, set_as_default, before),
     )
-    return [{"VersionId": created["PolicyVersion"]["VersionId"]}]
+    created = plan.execute()[-1]["PolicyVersion"]
+    return [{"VersionId": created["VersionId"]}]
 
 
 def _version_verb(name: str, operation: str, help: str) -> None:
@@ -300,75 +368,75 @@ _version_verb(
     "Make a version of a managed policy the one in force.",
 )
 _version_verb(
-    "policydelversion", "DeletePolicyVersion", "Delete a (non-default) version of a managed policy."
+    "policydelversion",
+    "DeletePolicyVersion",
+    "Delete a version of a managed policy (not its default one).",
 )
+
+# --- where a policy is attached ------------------------------------------------------------------
+
+
+def _grouped_lines(records: list[Record]) -> Iterable[str]:
+    for record in records:
+        for header, names in record.items():
+            yield header
+            yield from (f"\t{name}" for name in names)
 
 
 @verb(
     "policylistentities",
-    "List the users, groups and roles a managed policy is attached to.",
-    text=lambda rs: [
-        line for r in rs for h, names in r.items() for line in (h, *(f"\t{n}" for n in names))
-    ],
+    "List the users, groups and roles a managed policy is attached to: the headers users, "
+    "groups and roles, each followed by the names, one a line, indented with a tab.",
+    text=_grouped_lines,
 )
 @the_policy()
 @option(
     "--entity-filter",
-    type=click.Choice(["User", "Group", "Role"]),
-    help="list only this kind of entity",
+    type=click.Choice(KINDS, case_sensitive=False),
+    metavar="[User|Group|Role]",
+    help="list only this kind of entity (only its header is printed)",
 )
 def policylistentities(call: Call, policy: str, entity_filter: str | None) -> list[Record]:
-    arn = policy_arn(call, policy)
-    kinds = [entity_filter] if entity_filter else ["User", "Group", "Role"]
-    return [
-        {
-            f"{k.lower()}s": [e[f"{k}Name"] for e in _entities(k)(call, "PolicyArn", arn)]
-            for k in kinds
-        }
-    ]
+    kinds = [entity_filter] if entity_filter else list(KINDS)
+    found = entities(call, policy_arn(call, policy), kinds)
+    return [{f"{k.lower()}s": [e[f"{k}Name"] for e in found[k]] for k in kinds}]
 
 
-def attachment_verbs(kind: str, entity: Decorator) -> None:
-    """Declare ``{kind}attachpolicy``, ``{kind}detachpolicy`` and ``{kind}listattachedpolicies``."""
+def attached_policy_verbs(kind: str, entity: Decorator) -> None:
+    """Declare ``{kind}attachpolicy``, ``{kind}detachpolicy`` and ``{kind}listattachedpolicies``
+    for ``kind`` ("user", "group" or "role"), whose positional is ``entity``.
+
+    The policy is ``-p/--policy-arn``: in euca2ools ``-p`` names the policy in policy commands
+    (and is free here), while ``-a`` means --action.
+    """
     title = kind.capitalize()
-    which = option(
-        "-p",
-        "--policy-arn",
-        "policy",
-        metavar="POLICY",
-        required=True,
-        help="the policy's ARN, or the name of one of the account's own policies",
-    )
+    which = option("-p", "--policy-arn", "policy", metavar="POLICY", required=True, help=GIVEN)
 
-    for action in ("Attach", "Detach"):
-
-        def body(
-            call: Call, policy: str, _op: str = f"{action}{title}Policy", **values: Any
-        ) -> None:
-            call.call(_op, **{f"{title}Name": values[kind]}, PolicyArn=policy_arn(call, policy))
+    def change(action: str, help: str) -> None:
+        def body(call: Call, policy: str, **values: Any) -> None:
+            call.call(
+                f"{action}{title}Policy",
+                **{f"{title}Name": values[kind]},
+                PolicyArn=policy_arn(call, policy),
+            )
 
         body.__name__ = f"{kind}{action.lower()}policy"
-        verb(
-            body.__name__,
-            f"{action} a managed policy {'to' if action == 'Attach' else 'from'} a {kind}.",
-        )(o.apply_all([entity, which])(body))
+        verb(body.__name__, help)(o.apply_all([entity, which])(body))
 
+    change("Attach", f"Attach a managed policy to a {kind}.")
+    change("Detach", f"Detach a managed policy from a {kind}.")
     list_verb(
         f"{kind}listattachedpolicies",
         f"ListAttached{title}Policies",
         "AttachedPolicies",
-        f"List the ARNs of the managed policies attached to a {kind}.",
+        f"List the ARNs of the managed policies attached to a {kind}, one a line.",
         entity,
-        option(
-            "--path-prefix",
-            api="PathPrefix",
-            metavar="PREFIX",
-            help="list only policies whose path starts with PREFIX",
-        ),
-        record=lambda p: {"PolicyArn": p["PolicyArn"]},
+        o.path_prefix("policies"),
+        record=lambda p: {"PolicyArn": p["PolicyArn"], "PolicyName": p["PolicyName"]},
+        text=lambda rs: [r["PolicyArn"] for r in rs],
     )
 
 
-attachment_verbs("user", o.user())
-attachment_verbs("group", o.group())
-attachment_verbs("role", o.role())
+attached_policy_verbs("user", o.user())
+attached_policy_verbs("group", o.group())
+attached_policy_verbs("role", o.role())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
+
 from euare import options as o
 from euare import policy
 from euare.cli import Call, Decorator, list_verb, option, verb
@@ -12,17 +14,24 @@ from euare.render import Record, Result
 from euare.verbs.common import Attachment, arn_of, delete_recursively
 from euare.verbs.inline import inline_policy_verbs
 
-SERVICE_CHOICE = (("trust_policy", "service", "service_"), True)
 
+def trust_document(call: Call, path: str | None, service: str | None, file_flag: str) -> str:
+    """``-f FILE`` (``-`` is stdin), checked as a trust policy; or the policy for ``-s SERVICE``.
 
-def trust_document(call: Call, path: str | None, service: str | None) -> str:
-    """``-f FILE`` (``-`` is stdin), checked as a trust policy; or the policy for ``-s SERVICE``."""
-    if service:
+    One of the two is required. That is checked here rather than by the verb's ``exclusive``
+    group, so that the message never names rolecreate's hidden ``--service_``.
+    """
+    if service is not None:
         return policy.dumps(policy.trust_policy(service))
+    if path is None:
+        raise click.UsageError(
+            f"one of {file_flag}, -s/--service is required", click.get_current_context()
+        )
     return policy.read_document(None, path, call.stdin, "trust policy", kind=policy.TRUST)
 
 
-def trust_options(file_flags: tuple[str, ...]) -> list[Decorator]:
+def trust_options(*file_flags: str) -> list[Decorator]:
+    """-f FILE / -s SERVICE: where a role's trust policy comes from."""
     return [
         option(
             *file_flags,
@@ -34,17 +43,13 @@ def trust_options(file_flags: tuple[str, ...]) -> list[Decorator]:
             "-s",
             "--service",
             metavar="SERVICE",
-            help="let this service assume the role, e.g. ec2.amazonaws.com",
+            help="let this service (e.g. ec2.amazonaws.com) assume the role",
         ),
-        option("--service_", "service_", metavar="SERVICE", hidden=True),
     ]
 
 
-def _role_lines(records: list[Record]) -> list[str]:
-    return [str(v) for r in records for v in (r["Arn"], r["RoleId"], r["AssumeRolePolicyDocument"])]
-
-
 def role_record(role: dict[str, Any]) -> Record:
+    """ARN, RoleId and the trust policy as IAM returned it, URL-decoded: three lines of text."""
     return {
         "Arn": role["Arn"],
         "RoleId": role["RoleId"],
@@ -54,14 +59,14 @@ def role_record(role: dict[str, Any]) -> Record:
 
 @verb(
     "rolecreate",
-    "Create a role that a service, or the principals in a trust policy, may assume.",
-    exclusive=[SERVICE_CHOICE],
-    text=_role_lines,
+    "Create a role that a service (-s), or the principals in a trust policy (-f), may assume.",
+    exclusive=[(("trust_policy", "service", "service_"), False)],
 )
 @o.role()
 @o.path()
-@o.apply_all(trust_options(("-f", "--trust-policy")))
-@o.verbose("print the new role's ARN, ID and trust policy")
+@o.apply_all(trust_options("-f", "--trust-policy"))
+@option("--service_", "service_", metavar="SERVICE", hidden=True)  # euca2ools' old typo of -s
+@o.verbose("print the new role's ARN, ID and trust policy (as IAM stored it)")
 def rolecreate(
     call: Call,
     role: str,
@@ -71,12 +76,14 @@ def rolecreate(
     service_: str | None,
     verbose: bool,
 ) -> list[Record]:
-    document = trust_document(call, trust_policy, service or service_)
+    document = trust_document(
+        call, trust_policy, service if service is not None else service_, "-f/--trust-policy"
+    )
     created = call.call("CreateRole", RoleName=role, Path=path, AssumeRolePolicyDocument=document)
     return [role_record(created["Role"])] if verbose else []
 
 
-@verb("rolegetattributes", "Show a role's ARN, ID and trust policy.", text=_role_lines)
+@verb("rolegetattributes", "Show a role's ARN, ID and trust policy.")
 @o.role()
 def rolegetattributes(call: Call, role: str) -> list[Record]:
     return [role_record(call.call("GetRole", RoleName=role)["Role"])]
@@ -88,21 +95,17 @@ list_verb("rolelistbypath", "ListRoles", "Roles", "List the ARNs of roles.", o.p
 @verb(
     "roleupdateassumepolicy",
     "Replace a role's trust (assume-role) policy.",
-    exclusive=[SERVICE_CHOICE],
-    text=lambda rs: [r["PolicyDocument"] for r in rs],
+    exclusive=[(("trust_policy", "service"), False)],
+    text=lambda rs: [r["PolicyDocument"].rstrip("\r\n") for r in rs],
 )
 @o.role()
-@o.apply_all(trust_options(("-f",)))
+@o.apply_all(trust_options("-f"))
 @option("-o", "output", is_flag=True, help="also print the policy that is sent")
 def roleupdateassumepolicy(
-    call: Call,
-    role: str,
-    trust_policy: str | None,
-    service: str | None,
-    service_: str | None,
-    output: bool,
+    call: Call, role: str, trust_policy: str | None, service: str | None, output: bool
 ) -> list[Record]:
-    document = trust_document(call, trust_policy, service or service_)
+    """-o stays local: euca2ools also sent it to IAM as a stray ``verbose`` parameter."""
+    document = trust_document(call, trust_policy, service, "-f")
     call.call("UpdateAssumeRolePolicy", RoleName=role, PolicyDocument=document)
     return [{"PolicyDocument": document}] if output else []
 

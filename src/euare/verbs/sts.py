@@ -1,98 +1,208 @@
-"""STS: who am I, assume a role (printing shell code for eval), release it."""
+"""STS: who the credentials belong to (getcallerid), a role's credentials as shell code
+(assumerole), and the shell code that drops them again (releaserole).
+
+assumerole and releaserole print shell code for ``eval``. Nothing in it can run a command:
+every value is quoted with shlex.quote, a value holding a control character (or, for csh, a
+``!``) is refused rather than printed, and the command line echoed in the trailing comment is
+quoted so that no argument can end the comment line. Whatever the endpoint answers or the user
+typed, eval only sets and unsets the variables listed here.
+"""
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
 
 import click
 
 from euare import policy
-from euare.cli import Call, option, positional, verb
-from euare.errors import UsageError
+from euare.cli import Call, Decorator, option, positional, verb
+from euare.errors import EuareError, UsageError
+from euare.options import apply_all
 from euare.redact import remember
-from euare.render import Record, text
+from euare.render import Record, Result, text
+from euare.verbs.common import caller_account
 
 # The variables assumerole sets and releaserole unsets, in euca2ools' order.
-KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
-SECRET_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
-TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-ALL_VARS = (*KEY_VARS, *SECRET_VARS, *TOKEN_VARS, "AWS_CREDENTIAL_EXPIRATION", "EC2_USER_ID")
+SESSION_VARS = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ACCESS_KEY",
+    "EC2_ACCESS_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "EC2_SECRET_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "EC2_USER_ID",
+)
+CREDENTIAL_FILE_VAR = "AWS_CREDENTIAL_FILE"  # unset last, so its long-term keys are not used
+NO_ACCOUNT = (
+    "failed to determine account ID; set account-id for the user in configuration or "
+    "EC2_USER_ID in the environment"
+)
 
 
-def _dashed(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z][a-z])", "-", name).lower()
+# --- getcallerid ---------------------------------------------------------------------------------
+
+
+def dashed(name: str) -> str:
+    """A response field as euca2ools keyed it: ``UserId`` becomes ``user-id``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+
+
+def key_in_use(call: Call) -> str | None:
+    """The access key ID the STS requests are signed with, wherever it was found."""
+    key = call.settings("sts").access_key_id
+    if key is None:  # boto3's own chain (profile, instance role) found the credentials
+        found = call.client("sts")._get_credentials()  # botocore has no public accessor
+        key = found.get_frozen_credentials().access_key if found is not None else None
+    return key
 
 
 @verb(
     "getcallerid",
-    "Show who the credentials in use belong to.",
+    "Show who the credentials in use belong to: `key = value` lines (key-id, account, arn, "
+    "user-id).",
     service="sts",
-    text=lambda rs: [f"{k} = {v}" for r in rs for k, v in sorted(r.items()) if v],
+    text=lambda rs: [f"{k} = {text(v)}" for r in rs for k, v in sorted(r.items()) if v],
 )
 def getcallerid(call: Call) -> list[Record]:
     found = call.call("GetCallerIdentity", service="sts")
-    key_id = call.settings("sts").access_key_id
-    if key_id is None:  # boto3's own chain found them
-        key_id = call.client("sts")._request_signer._credentials.access_key
-    record: Record = {"key-id": key_id}
-    record.update({_dashed(k): v for k, v in found.items() if k != "ResponseMetadata"})
+    record: Record = {"key-id": key_in_use(call)}
+    record.update({dashed(k): v for k, v in found.items() if k != "ResponseMetadata"})
     return [record]
 
 
-def role_arn(call: Call, role: str) -> str:
-    """ARN, ``ACCOUNT:NAME`` or a bare ``NAME`` (the caller's account) to the role's ARN."""
-    if role.startswith("arn:"):
-        return role
-    account, sep, name = role.partition(":")
-    if sep and "/" not in account and ":" not in name:
-        return f"arn:aws:iam::{account}:{name if name.startswith('role/') else 'role/' + name}"
-    name = role if role.startswith("role/") else f"role/{role}"
+# --- naming the role -----------------------------------------------------------------------------
+
+
+def role_account(call: Call) -> tuple[str, str]:
+    """(partition, account ID) for a role named without its account: EC2_USER_ID's account, as in
+    euca2ools, else the caller's own (where euca2ools gave up)."""
     account = (call.env.get("EC2_USER_ID") or "").strip()
-    partition = "aws"
+    if account:
+        return "aws", account
+    try:
+        return caller_account(call)
+    except EuareError as exc:
+        raise UsageError(f"{NO_ACCOUNT} ({exc.message})") from None
+
+
+def role_arn(call: Call, given: str) -> str:
+    """The ARN of the role given as ``NAME``, ``role/NAME``, ``ACCOUNT:NAME``, a partial ARN
+    (``iam::ACCOUNT:role/NAME``, ``aws:iam::ACCOUNT:role/NAME``) or an ARN (taken as is).
+
+    As in euca2ools, the missing leading parts of ``arn:aws:iam::ACCOUNT:role/NAME`` are filled
+    in, and ``role/`` is put before a name that lacks it. A role without its account is in
+    :func:`role_account`'s. Text that fits none of these forms is taken as a name (IAM then
+    says what is wrong with it), so the result is always a role's ARN.
+    """
+    if given.startswith("arn:"):
+        return given
+    parts = given.split(":")
+    # Aligned from the right with arn:PARTITION:iam:REGION:ACCOUNT:RESOURCE.
+    fields = dict(enumerate(parts, start=6 - len(parts)))
+    if (
+        len(parts) > 5
+        or fields.get(1) == ""
+        or fields.get(2, "iam") != "iam"
+        or fields.get(3, "") != ""
+    ):
+        fields = {5: given}
+    name = fields[5].removeprefix("role/")
+    partition, account = fields.get(1, "aws"), fields.get(4, "")
     if not account:
-        try:
-            caller = call.call("GetCallerIdentity", service="sts")
-        except Exception:
-            raise UsageError(
-                "failed to determine account ID; give the role as ACCOUNT:NAME or "
-                "an ARN, or set EC2_USER_ID in the environment"
-            ) from None
-        account = caller["Account"]
-        partition = str(caller.get("Arn", "arn:aws:")).split(":")[1] or "aws"
-    return f"arn:{partition}:iam::{account}:{name}"
+        found_partition, account = role_account(call)
+        partition = fields.get(1, found_partition)
+    return f"arn:{partition}:iam::{account}:role/{name}"
 
 
-def _use_csh(call: Call, csh: bool, sh: bool) -> bool:
-    return csh or (not sh and call.env.get("SHELL", "").endswith("csh"))
+# --- shell code ----------------------------------------------------------------------------------
 
 
-def _footer(call: Call) -> list[str]:
+def _control(char: str) -> bool:
+    """A character that would break a line or hide in a terminal (category Cc, Zl, Zp)."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def use_csh(env: Mapping[str, str], csh: bool, sh: bool) -> bool:
+    """csh code with -c, sh code with -s, else whichever $SHELL speaks."""
+    return csh or (not sh and (env.get("SHELL") or "").endswith("csh"))
+
+
+def shell_word(name: str, value: str, csh: bool) -> str:
+    """``value`` as one shell word that eval cannot run; refused if no quoting is safe."""
+    if any(_control(c) for c in value):
+        raise EuareError(f"not printing {name}: its value holds control characters")
+    if csh and "!" in value:
+        raise EuareError(f"not printing {name} for csh: its value holds a '!'")
+    return shlex.quote(value)
+
+
+def set_line(name: str, value: str, csh: bool) -> str:
+    if not value:  # as euca2ools: an empty value unsets the variable
+        return unset_line(name, csh)
+    word = shell_word(name, value, csh)
+    return f"setenv {name} {word};" if csh else f"{name}={word}; export {name};"
+
+
+def unset_line(name: str, csh: bool) -> str:
+    return f"unsetenv {name};" if csh else f"unset {name};"
+
+
+def comment_word(arg: str) -> str:
+    """``arg`` quoted for the comment line: as shlex.quote, but an argument holding a newline
+    (a policy given with --policy-content, say) is written ``$'...'`` with escapes, so that
+    the comment stays one line and what follows it is never run."""
+    if not any(_control(c) for c in arg):
+        return shlex.quote(arg)
+    escaped = []
+    for char in arg:
+        if char in "\\'":
+            escaped.append("\\" + char)
+        elif _control(char):
+            code = ord(char)
+            escaped.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
+        else:
+            escaped.append(char)
+    return "$'" + "".join(escaped) + "'"
+
+
+def footer(call: Call) -> list[str]:
+    """The empty line and the two comments euca2ools ended its shell code with."""
+    command = " ".join(comment_word(arg) for arg in call.argv)
+    return ["", "# If you can read this, rerun this program with eval:", f"#     eval `{command}`"]
+
+
+def shell_options() -> list[Decorator]:
     return [
-        "",
-        "# If you can read this, rerun this program with eval:",
-        f"#     eval `{shlex.join(call.argv)}`",
+        option("-c", "csh", is_flag=True, help="print csh commands (the default if $SHELL is csh)"),
+        option("-s", "sh", is_flag=True, help="print sh commands (the default otherwise)"),
     ]
 
 
-def _settings_lines(values: dict[str, str], csh: bool) -> Iterable[str]:
-    for name, value in values.items():
-        quoted = shlex.quote(value)
-        yield f"setenv {name} {quoted};" if csh else f"{name}={quoted}; export {name};"
-    yield "unsetenv AWS_CREDENTIAL_FILE;" if csh else "unset AWS_CREDENTIAL_FILE;"
+SHELL_CHOICE = (("csh", "sh"), False)
+
+
+# --- assumerole ----------------------------------------------------------------------------------
 
 
 @verb(
     "assumerole",
-    "Assume a role and print shell commands that switch to its credentials: "
-    "run it as eval `euare-assumerole ROLE`.",
+    "Assume a role and print shell code that switches to its credentials: run it as "
+    "eval `euare-assumerole ROLE`.",
     service="sts",
-    exclusive=[(("csh", "sh"), False), (("policy_content", "policy_document"), False)],
+    exclusive=[SHELL_CHOICE, (("policy_content", "policy_document"), False)],
 )
-@positional("ROLE", None, "the role: its name, ACCOUNT:NAME, or its ARN")
+@positional(
+    "ROLE",
+    None,
+    "the role: NAME (in EC2_USER_ID's account, else the caller's), ACCOUNT:NAME or ARN",
+)
 @option(
     "-d",
     "--duration",
@@ -102,14 +212,17 @@ def _settings_lines(values: dict[str, str], csh: bool) -> Iterable[str]:
     metavar="SECONDS",
     help="how long the credentials last",
 )
-@option("--session-name", metavar="NAME", help="name of the session (default: euare-TIME)")
-@option("--policy-content", metavar="JSON", help="a policy that further limits the session")
-@option("--policy-document", metavar="FILE", help="file holding such a policy (- is stdin)")
+@option(
+    "--session-name",
+    metavar="NAME",
+    help="name of the session, part of the assumed role's ARN (default: euare-TIME)",
+)
+@option("--policy-content", metavar="JSON", help="a policy that further limits the credentials")
+@option("--policy-document", metavar="FILE", help="file holding such a policy (- reads stdin)")
 @option("--external-id", metavar="STR", help="the external ID the role's trust policy expects")
-@option("--mfa-serial", metavar="MFA", help="serial number of the MFA device to use")
+@option("--mfa-serial", metavar="MFA", help="serial number or ARN of the MFA device to use")
 @option("--mfa-code", metavar="CODE", help="the MFA device's current code")
-@click.option("-c", "csh", is_flag=True, help="print csh commands")
-@click.option("-s", "sh", is_flag=True, help="print sh commands (the default unless $SHELL is csh)")
+@apply_all(shell_options())
 def assumerole(
     call: Call,
     role: str,
@@ -122,9 +235,7 @@ def assumerole(
     mfa_code: str | None,
     csh: bool,
     sh: bool,
-) -> Any:
-    from euare.render import Result
-
+) -> Result:
     limit = None
     if policy_content is not None or policy_document is not None:
         limit = policy.read_document(policy_content, policy_document, call.stdin)
@@ -144,14 +255,19 @@ def assumerole(
     )
     creds = found["Credentials"]
     remember(creds["SecretAccessKey"], creds["SessionToken"])
-    values = {var: creds["AccessKeyId"] for var in KEY_VARS}
-    values.update({var: creds["SecretAccessKey"] for var in SECRET_VARS})
-    values.update({var: creds["SessionToken"] for var in TOKEN_VARS})
+    arn_fields = arn.split(":")
+    values = dict.fromkeys(SESSION_VARS[0:3], str(creds["AccessKeyId"]))
+    values.update(dict.fromkeys(SESSION_VARS[3:6], str(creds["SecretAccessKey"])))
+    values.update(dict.fromkeys(SESSION_VARS[6:8], str(creds["SessionToken"])))
     values["AWS_CREDENTIAL_EXPIRATION"] = text(creds["Expiration"])
-    values["EC2_USER_ID"] = arn.split(":")[4]
-    lines = [*_settings_lines(values, _use_csh(call, csh, sh)), *_footer(call)]
-    record = {
+    values["EC2_USER_ID"] = arn_fields[4] if len(arn_fields) > 4 else ""
+    shell = use_csh(call.env, csh, sh)
+    # Every line is made (and every value checked) before anything is printed.
+    lines = [set_line(n, v, shell) for n, v in values.items()]
+    lines += [unset_line(CREDENTIAL_FILE_VAR, shell), *footer(call)]
+    record: Record = {
         "RoleArn": arn,
+        "AssumedRoleArn": (found.get("AssumedRoleUser") or {}).get("Arn"),
         "AccessKeyId": creds["AccessKeyId"],
         "SecretAccessKey": creds["SecretAccessKey"],
         "SessionToken": creds["SessionToken"],
@@ -160,20 +276,19 @@ def assumerole(
     return Result([record], text=lambda _: lines)
 
 
+# --- releaserole ---------------------------------------------------------------------------------
+
+
 @verb(
     "releaserole",
-    "Print shell commands that drop the credentials assumerole set: run it as "
-    "eval `euare-releaserole`.",
+    "Print shell code that drops the credentials assumerole set: run it as "
+    "eval `euare-releaserole`. Sends no request and needs no credentials.",
     service=None,
-    exclusive=[(("csh", "sh"), False)],
+    exclusive=[SHELL_CHOICE],
 )
-@click.option("-c", "csh", is_flag=True, help="print csh commands")
-@click.option("-s", "sh", is_flag=True, help="print sh commands (the default unless $SHELL is csh)")
-def releaserole(call: Call, csh: bool, sh: bool) -> Any:
-    from euare.render import Result
-
-    use_csh = _use_csh(call, csh, sh)
-    lines = [
-        f"unsetenv {v};" if use_csh else f"unset {v};" for v in (*ALL_VARS, "AWS_CREDENTIAL_FILE")
-    ]
-    return Result([], text=lambda _: [*lines, *_footer(call)])
+@apply_all(shell_options())
+def releaserole(call: Call, csh: bool, sh: bool) -> Result:
+    shell = use_csh(call.env, csh, sh)
+    lines = [unset_line(n, shell) for n in (*SESSION_VARS, CREDENTIAL_FILE_VAR)]
+    lines += footer(call)
+    return Result([], text=lambda _: lines)

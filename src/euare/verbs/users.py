@@ -6,6 +6,7 @@ from typing import Any
 
 from euare import options as o
 from euare.cli import Call, api_verb, list_verb, option, verb
+from euare.errors import describe
 from euare.render import Record, Result
 from euare.verbs.common import (
     Attachment,
@@ -52,7 +53,22 @@ def usercreate(
 ) -> Result:
     if verify and group:
         call.call("GetGroup", GroupName=group, MaxItems=1)
-    plan = call.plan().add(f"create user {user}", "CreateUser", UserName=user, Path=path)
+    more = bool(group or create_accesskey or write_config)
+
+    def create() -> dict[str, Any]:
+        """With more steps to come, an existing user is taken as this command's own earlier,
+        interrupted run, so that running it again finishes the job."""
+        try:
+            return call.call("CreateUser", UserName=user, Path=path)
+        except Exception as exc:
+            if not more or describe(exc).code != "EntityAlreadyExists":
+                raise
+        call.stderr.write(
+            f"{call.prog}: warning: user {user} already exists; going on with the remaining steps\n"
+        )
+        return call.call("GetUser", UserName=user)
+
+    plan = call.plan().add_call(f"create user {user}", create)
     if group:
         plan.add(f"add {user} to group {group}", "AddUserToGroup", UserName=user, GroupName=group)
     if create_accesskey or write_config:

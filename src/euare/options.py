@@ -16,6 +16,17 @@ def role() -> Decorator:
     return positional("ROLE", "RoleName", "name of the role", "-r", "--role-name")
 
 
+def owner(thing: str) -> Decorator:
+    """``-u USER``: a real option (not the dummy) naming whose ``thing`` a verb acts on."""
+    return option(
+        "-u",
+        "--user-name",
+        api="UserName",
+        metavar="USER",
+        help=f"user the {thing} belongs to (default: the caller)",
+    )
+
+
 def group() -> Decorator:
     return positional("GROUP", "GroupName", "name of the group", "-g", "--group-name")
 

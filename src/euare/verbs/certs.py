@@ -28,16 +28,6 @@ def cert_id() -> Decorator:
     )
 
 
-def owner() -> Decorator:
-    return option(
-        "-u",
-        "--user-name",
-        api="UserName",
-        metavar="USER",
-        help="user the certificate belongs to (default: the caller)",
-    )
-
-
 @verb(
     "useraddcert",
     "Upload a signing certificate for a user and print its ID.",
@@ -153,7 +143,11 @@ def usercreatecert(
 
 
 api_verb(
-    "userdelcert", "DeleteSigningCertificate", "Delete a signing certificate.", cert_id(), owner()
+    "userdelcert",
+    "DeleteSigningCertificate",
+    "Delete a signing certificate.",
+    cert_id(),
+    o.owner("certificate"),
 )
 
 api_verb(
@@ -161,7 +155,7 @@ api_verb(
     "UpdateSigningCertificate",
     "Make a signing certificate active or inactive.",
     cert_id(),
-    owner(),
+    o.owner("certificate"),
     option(
         "-s",
         "--status",

@@ -17,16 +17,6 @@ def key_id() -> Decorator:
     return positional("KEY_ID", "AccessKeyId", "ID of the access key", "-k", "--user-key-id")
 
 
-def owner() -> Decorator:
-    return option(
-        "-u",
-        "--user-name",
-        api="UserName",
-        metavar="USER",
-        help="user the key belongs to (default: the caller)",
-    )
-
-
 @verb("useraddkey", "Create a new access key for a user and print its ID and secret.")
 @o.user(required=False)
 @option("-w", "--write-config", is_flag=True, help="print the key as a ready .iamrc file")
@@ -39,14 +29,14 @@ def useraddkey(call: Call, user: str | None, write_config: bool, **_: Any) -> Re
     return access_key_records(key, as_iamrc=write_config)
 
 
-api_verb("userdelkey", "DeleteAccessKey", "Delete an access key.", key_id(), owner())
+api_verb("userdelkey", "DeleteAccessKey", "Delete an access key.", key_id(), o.owner("key"))
 
 api_verb(
     "usermodkey",
     "UpdateAccessKey",
     "Make an access key active or inactive.",
     key_id(),
-    owner(),
+    o.owner("key"),
     option(
         "-s", "--status", api="Status", required=True, type=o.STATUS, help="the key's new status"
     ),

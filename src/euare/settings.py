@@ -10,7 +10,6 @@ last resort and lives in :mod:`euare.client`.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import re
 import stat
@@ -187,30 +186,37 @@ def expand(value: str, scope: Mapping[str, str | None], home: Path) -> str:
 def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> dict[str, str]:
     """Read a eucarc's variable assignments with python-dotenv, without executing anything.
 
-    Command substitutions (``$(...)`` and backticks) are never run. The one idiom Eucalyptus writes
-    to name the file's own directory is recognised and resolved to ``path``'s directory; any other
-    substitution leaves its variable unset.
+    Assignments are taken in order, as a shell would: a variable is expanded with the values set
+    before it, and a later assignment replaces an earlier one; single-quoted values are not
+    expanded. Command substitutions (``$(...)`` and backticks) are never run. The one idiom
+    Eucalyptus writes to name the file's own directory is recognised and resolved to ``path``'s
+    directory; any other substitution leaves its variable unset. Lines that are not assignments
+    (``alias``, ``if``) are passed over.
     """
-    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
 
-    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
     try:
-        raw = dotenv_values(stream=io.StringIO(text), interpolate=False)
+        bindings = list(parse_stream(io.StringIO(text)))
     except Exception as exc:  # python-dotenv's parser has no error type of its own
         raise LoaderError(f"cannot parse {path}: {exc}") from None
     scope: dict[str, str | None] = dict(env)
     values: dict[str, str] = {}
-    for name, value in raw.items():
-        if value is None:
+    for binding in bindings:
+        name, value = binding.key, binding.value
+        if binding.error or name is None or value is None:
             continue
         value = value.strip()
-        if _SELF_DIR.match(value):
-            expanded: str | None = str(path.resolve().parent)
+        quoted = binding.original.string.partition("=")[2].lstrip().startswith("'")
+        if quoted:
+            expanded: str | None = value
+        elif _SELF_DIR.match(value):
+            expanded = str(path.resolve().parent)
         elif "$(" in value or "`" in value:
             expanded = None
         else:
             expanded = expand(value, scope, home)
         scope[name] = expanded
+        values.pop(name, None)
         if expanded is not None:
             values[name] = expanded
     return values

@@ -1090,3 +1090,12 @@ def test_any_bytes_as_named_credential_file(data: bytes) -> None:
         home = Path(tmp)
         named = put(home / "creds" / "named", data)
         load_or_loader_error({"AWS_CREDENTIAL_FILE": str(named)}, home)
+
+
+def test_eucarc_assignments_are_taken_in_order_like_a_shell(tmp_path: Path) -> None:
+    """B is expanded with A's value at that line; a later A does not change it."""
+    text = "A=first\nB=$A\nA=second\nQ='$A stays'\nexport EUARE_URL=http://$B/\n"
+    values = parse_eucarc(text, tmp_path / ".eucarc", {}, tmp_path)
+    assert values["B"] == "first" and values["A"] == "second"
+    assert values["Q"] == "$A stays"
+    assert values["EUARE_URL"] == "http://first/"

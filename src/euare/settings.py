@@ -367,6 +367,8 @@ def load(
                 break
     if not endpoint:
         sources["endpoint"] = "AWS default"
+    else:
+        _check_url(endpoint, sources["endpoint"])
 
     region = signing_region
     if region:
@@ -403,6 +405,22 @@ def load(
         connect_timeout=_seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
         read_timeout=_seconds(env, "EUARE_READ_TIMEOUT", 30.0),
     )
+
+
+def _check_url(url: str, origin: str) -> None:
+    """An endpoint must be an http(s) URL naming a host; say so before boto3 trips over it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a bad port
+    except ValueError as exc:
+        raise EuareError(f"the endpoint URL {url!r} from {origin} is not valid: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EuareError(
+            f"the endpoint URL {url!r} from {origin} is not an http:// or "
+            "https:// URL naming a host"
+        )
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -83,3 +83,15 @@ def test_userlistkeys_max_age_lists_only_older_keys(
     assert proxied_home.run("userlistkeys", "bob", "--max-age", "30").lines == []
     proxy.rewrites["ListAccessKeys"] = age_all_keys
     assert proxied_home.run("userlistkeys", "bob", "--max-age", "30").lines == [key, "Active"]
+
+
+def test_lost_create_login_profile_answer_is_checked_not_resent(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    iam.create_user(UserName="bob")
+    proxy.faults["CreateLoginProfile"] = Fault("reset-after", count=None)
+    result = proxied_home.run("useraddloginprofile", "bob", "-p", "Lost-Answer-Pw1!")
+    assert result.returncode == 0
+    assert "login profile exists now" in result.stderr
+    assert proxy.actions.count("CreateLoginProfile") == 1
+    assert iam.get_login_profile(UserName="bob")["LoginProfile"]["UserName"] == "bob"

@@ -6,8 +6,11 @@ line of standard input when that is not a terminal, so a cron job can keep it ou
 
 from __future__ import annotations
 
+from typing import Any
+
 from euare import options as o
 from euare.cli import Call, api_verb, option, verb
+from euare.errors import EuareError, LostResponse
 from euare.redact import remember
 from euare.render import Record, text
 
@@ -30,7 +33,30 @@ def _password_verb(name: str, operation: str, help: str) -> None:
         if password is None:
             password = call.read_secret("New password")
         remember(password)
-        call.call(operation, UserName=user, Password=password, PasswordResetRequired=reset_required)
+        params: dict[str, Any] = {
+            "UserName": user,
+            "Password": password,
+            "PasswordResetRequired": reset_required,
+        }
+        if operation != "CreateLoginProfile":  # an update may safely be sent again
+            call.call(operation, **params)
+            return
+        try:
+            call.create(operation, **params)
+        except LostResponse as lost:
+            # Sent once only: a resent create would fail with EntityAlreadyExists after a lost
+            # answer. If the profile exists now, it is the one just asked for.
+            try:
+                call.call("GetLoginProfile", UserName=user)
+            except Exception:
+                raise EuareError(
+                    f"{lost.message}; {user} has no login profile, so running the "
+                    "command again is safe",
+                    code=lost.code,
+                ) from lost
+            call.stderr.write(
+                f"{call.prog}: warning: {lost.message}, but {user}'s login profile exists now\n"
+            )
 
 
 _password_verb(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Home, one_error_line
+from tests.support.output import sections
 from tests.support.proxy import Fault
 
 ACCOUNT = "123456789012"  # moto's account, which STS GetCallerIdentity reports
@@ -54,18 +55,6 @@ def refusal(code: str) -> bytes:
     """An IAM error answer with ``code``."""
     error = f"<Error><Code>{code}</Code><Message>refused</Message></Error>"
     return f"<ErrorResponse>{error}</ErrorResponse>".encode()
-
-
-def sections(lines: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    header = ""
-    for line in lines:
-        if line.startswith("\t"):
-            found[header].append(line[1:])
-        else:
-            header = line
-            found[header] = []
-    return found
 
 
 # --- policycreate --------------------------------------------------------------------------------

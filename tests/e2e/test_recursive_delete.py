@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 from tests.support.certs import self_signed, ssh_public_key
+from tests.support.output import sections
 
 POLICY = (
     '{"Version": "2012-10-17", '
@@ -47,18 +48,6 @@ def loaded_user(iam: Any) -> dict[str, str]:
         "managed": managed,
         "group": iam.get_group(GroupName="staff")["Group"]["Arn"],
     }
-
-
-def sections(lines: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    header = ""
-    for line in lines:
-        if line.startswith("\t"):
-            found[header].append(line[1:])
-        else:
-            header = line
-            found[header] = []
-    return found
 
 
 def test_userdel_p_lists_every_attachment_grouped(home: Home, loaded_user: dict[str, str]) -> None:

@@ -7,25 +7,52 @@ certificate. The private key never leaves this machine except through ``--keyout
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
 from euare import options as o
 from euare.cli import Call, Decorator, api_verb, option, positional, verb
-from euare.errors import EuareError
-from euare.files import write_private
+from euare.errors import EuareError, LostResponse, UsageError, describe
+from euare.files import stage
 from euare.redact import remember
 from euare.render import Record
 from euare.settings import read_text
+
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
+)
 
 
 def cert_id() -> Decorator:
     return positional(
         "CERT", "CertificateId", "ID of the signing certificate", "-c", "--certificate-id"
     )
+
+
+def read_certificate(body: str | None, path: str | None, stdin: IO[str]) -> str:
+    """The PEM from ``-c`` or ``-f FILE`` (``-`` is standard input), refused before it is sent
+    if it is empty or holds a private key: a key must never go to the server by mistake."""
+    if body is not None:
+        origin = "the certificate given with -c"
+    elif path == "-":
+        body, origin = stdin.read(), "the certificate read from standard input"
+    else:
+        body, origin = read_text(Path(str(path)), "certificate file"), f"certificate file {path}"
+    if "PRIVATE KEY-----" in body:
+        remember(*_PRIVATE_KEY.findall(body))
+        raise UsageError(
+            f"{origin} holds a private key; give the certificate alone (the key stays with you)"
+        )
+    if not body.strip():
+        raise UsageError(f"{origin} is empty")
+    return body
 
 
 @verb(
@@ -35,17 +62,25 @@ def cert_id() -> Decorator:
 )
 @o.user(required=False)
 @option("-c", "--certificate-body", metavar="PEM", help="the certificate itself")
-@option("-f", "--certificate-file", metavar="FILE", help="file holding the certificate")
+@option(
+    "-f",
+    "--certificate-file",
+    metavar="FILE",
+    help="file holding the certificate (- reads standard input)",
+)
 def useraddcert(
     call: Call, user: str | None, certificate_body: str | None, certificate_file: str | None
 ) -> list[Record]:
-    body = certificate_body or read_text(Path(str(certificate_file)), "certificate file")
+    body = read_certificate(certificate_body, certificate_file, call.stdin)
     found = call.call("UploadSigningCertificate", UserName=user, CertificateBody=body)
     return [{"CertificateId": found["Certificate"]["CertificateId"]}]
 
 
+# --- usercreatecert ------------------------------------------------------------------------------
+
+
 def make_certificate(common_name: str, days: int) -> tuple[str, str]:
-    """A new RSA key and a self-signed certificate for it: (certificate PEM, key PEM)."""
+    """A new 2048-bit RSA key and a self-signed certificate for it: (certificate PEM, key PEM)."""
     import datetime
 
     from cryptography import x509
@@ -72,12 +107,116 @@ def make_certificate(common_name: str, days: int) -> tuple[str, str]:
     return cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem
 
 
-def _writable(path: Path | None, force: bool) -> None:
-    if path is not None and (path.exists() or path.is_symlink()) and not force:
+@dataclass
+class Staged:
+    """A file written in full beside its target, put in place only once the upload succeeded."""
+
+    path: Path
+    temporary: Path | None = None
+    placed: bool = False
+
+    def write(self, text: str, mode: int) -> None:
+        try:
+            self.temporary = stage(self.path, text, mode)
+        except OSError as exc:
+            raise EuareError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+
+    def place(self, force: bool) -> None:
+        """Rename into place; without ``force``, only where nothing (not even a link) exists."""
+        assert self.temporary is not None
+        if not force:
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            self.placed = True  # the name is ours from here on: undo() removes it
+        os.replace(self.temporary, self.path)
+        self.placed, self.temporary = True, None
+
+    def undo(self) -> None:
+        for leftover in (self.temporary, self.path if self.placed else None):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+        self.temporary, self.placed = None, False
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if not force and os.path.lexists(path):
         raise EuareError(f"{path} exists; use --force to overwrite it")
 
 
-def _cert_lines(records: list[Record]) -> Iterable[str]:
+def _caller_name(call: Call) -> str:
+    """The caller's user name, for the certificate's subject (``euare`` if it cannot be told)."""
+    try:
+        return str(call.call("GetUser")["User"].get("UserName") or "euare")
+    except Exception:
+        return "euare"
+
+
+def _same_body(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
+
+
+def _upload(call: Call, user: str | None, cert_pem: str) -> dict[str, Any]:
+    """UploadSigningCertificate, never sent twice blindly (a resend would be a duplicate).
+
+    If its answer is lost, the user's certificates are listed: ours is known by its body, and
+    since the key is still here, the command can finish as if nothing had happened.
+    """
+    try:
+        found: dict[str, Any] = call.create(
+            "UploadSigningCertificate", UserName=user, CertificateBody=cert_pem
+        )["Certificate"]
+        return found
+    except LostResponse as lost:
+        try:
+            certs: list[dict[str, Any]] = list(
+                call.pages("ListSigningCertificates", "Certificates", UserName=user)
+            )
+        except Exception as exc:
+            raise EuareError(
+                f"{lost.message}; whether the certificate was uploaded is unknown (listing "
+                f"failed: {describe(exc).message}); no file was written",
+                code=lost.code,
+            ) from lost
+        for cert in certs:
+            if _same_body(str(cert.get("CertificateBody") or ""), cert_pem):
+                call.stderr.write(
+                    f"{call.prog}: warning: {lost.message}, but certificate "
+                    f"{cert['CertificateId']} was uploaded\n"
+                )
+                return cert
+        raise EuareError(
+            f"{lost.message}; the certificate was not uploaded, so running the command again "
+            "is safe",
+            code=lost.code,
+        ) from lost
+
+
+def _place_all(call: Call, staged: list[Staged], force: bool, user: str | None, cid: str) -> None:
+    """Put the files in place; if one cannot be, undo them all and delete the certificate
+    again, so that no key file is left for a certificate that is not there (or the reverse)."""
+    for one in staged:
+        try:
+            one.place(force)
+        except OSError as exc:
+            reason = "it exists now" if isinstance(exc, FileExistsError) else exc.strerror
+            for done in staged:
+                done.undo()
+            try:
+                call.call("DeleteSigningCertificate", UserName=user, CertificateId=cid)
+            except Exception as failed:
+                who = f"-u {user} " if user else ""
+                raise EuareError(
+                    f"cannot write {one.path} ({reason}); certificate {cid} was uploaded but "
+                    f"could not be deleted again ({describe(failed).message}): delete it with: "
+                    f"euare-userdelcert {who}{cid}"
+                ) from exc
+            raise EuareError(
+                f"cannot write {one.path} ({reason}); the certificate was deleted again, so "
+                "nothing changed"
+            ) from exc
+
+
+def _created_lines(records: list[Record]) -> Iterable[str]:
     for record in records:
         yield record["CertificateId"]
         for key in ("CertificateBody", "PrivateKey"):
@@ -87,10 +226,10 @@ def _cert_lines(records: list[Record]) -> Iterable[str]:
 
 @verb(
     "usercreatecert",
-    "Make a key pair and a self-signed signing certificate, upload the "
-    "certificate for a user, and print its ID (then the certificate and the private key, "
-    "unless --out and --keyout name files for them).",
-    text=_cert_lines,
+    "Make a 2048-bit RSA key and a self-signed signing certificate, upload the certificate "
+    "for a user, and print its ID, then the certificate and the private key unless --out and "
+    "--keyout name files for them. Files are written only once the upload has succeeded.",
+    text=_created_lines,
 )
 @o.user(required=False)
 @option(
@@ -103,44 +242,48 @@ def _cert_lines(records: list[Record]) -> Iterable[str]:
     "--keyout",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="write the private key to FILE (created 0600) instead of printing it",
+    help="write the private key to FILE (mode 0600) instead of printing it",
 )
 @option(
     "--days",
     type=click.IntRange(1, 36500),
     default=365,
     show_default=True,
-    help="how long the certificate is valid",
+    help="how many days the certificate is valid",
 )
 @option("--force", is_flag=True, help="overwrite --out and --keyout files that exist")
 def usercreatecert(
     call: Call, user: str | None, out: Path | None, keyout: Path | None, days: int, force: bool
 ) -> list[Record]:
-    _writable(out, force)
-    _writable(keyout, force)
-    cert_pem, key_pem = make_certificate(user or "euare", days)
+    if out is not None and keyout is not None and os.path.abspath(out) == os.path.abspath(keyout):
+        raise UsageError("--out and --keyout name the same file")
+    for path in (out, keyout):
+        if path is not None:
+            _refuse_existing(path, force)
+    cert_pem, key_pem = make_certificate(user or _caller_name(call), days)
     remember(key_pem)
-    found = call.call("UploadSigningCertificate", UserName=user, CertificateBody=cert_pem)
-    cert_id_ = found["Certificate"]["CertificateId"]
-    record: Record = {"CertificateId": cert_id_}
+    staged: list[Staged] = []
     try:
-        if keyout is not None:
-            write_private(keyout, key_pem)
-        else:
-            record["PrivateKey"] = key_pem
-        if out is not None:
-            write_private(out, cert_pem)
-            os.chmod(out, 0o644)
-        else:
-            record["CertificateBody"] = cert_pem
-    except OSError as exc:
-        raise EuareError(
-            f"certificate {cert_id_} was uploaded, but writing its files failed: "
-            f"{exc.strerror}: {exc.filename}; delete it with: euare-userdelcert "
-            f"{'-u ' + user + ' ' if user else ''}{cert_id_}"
-        ) from exc
+        for path, text, mode in ((keyout, key_pem, 0o600), (out, cert_pem, 0o644)):
+            if path is not None:
+                staged.append(Staged(path))
+                staged[-1].write(text, mode)
+        cid = str(_upload(call, user, cert_pem)["CertificateId"])
+        _place_all(call, staged, force, user, cid)
+    finally:
+        for one in staged:
+            if one.temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(one.temporary)
+    record: Record = {"CertificateId": cid}
+    if out is None:
+        record["CertificateBody"] = cert_pem
+    if keyout is None:
+        record["PrivateKey"] = key_pem
     return [record]
 
+
+# --- delete, modify, list ------------------------------------------------------------------------
 
 api_verb(
     "userdelcert",
@@ -178,7 +321,7 @@ def _listed(records: list[Record]) -> Iterable[str]:
 
 @verb(
     "userlistcerts",
-    "List a user's signing certificates: ID, status and owner of each.",
+    "List a user's signing certificates: ID, status and owner of each (every page).",
     text=_listed,
 )
 @o.user(required=False)

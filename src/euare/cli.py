@@ -22,6 +22,14 @@ from euare.errors import EuareError, PartialFailure, describe
 from euare.render import FORMATS, Record, Result, render
 from euare.settings import Flags, Settings
 
+# Creates whose entity has a Get call answering in the same shape, by the same name.
+LOOKUP_AFTER_LOST_CREATE = {
+    "CreateUser": ("GetUser", "UserName"),
+    "CreateGroup": ("GetGroup", "GroupName"),
+    "CreateRole": ("GetRole", "RoleName"),
+    "CreateInstanceProfile": ("GetInstanceProfile", "InstanceProfileName"),
+}
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 COMMANDS: dict[str, click.Command] = {}
@@ -81,9 +89,31 @@ class Call:
         return make_client(self.settings(service), attempts=attempts)
 
     def call(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
+        """Call one operation. A create that IAM answers with EntityAlreadyExists when resent
+        (CreateUser, CreateRole, ...) is sent once; if its answer is lost, the entity is looked
+        up: found, it is this call's own, and its description is the answer."""
         from euare.client import call
 
-        return call(self.client(service), operation, **params)
+        if operation not in LOOKUP_AFTER_LOST_CREATE:
+            return call(self.client(service), operation, **params)
+        from euare.errors import LostResponse
+
+        try:
+            return self.create(operation, service, **params)
+        except LostResponse as lost:
+            lookup, name = LOOKUP_AFTER_LOST_CREATE[operation]
+            try:
+                found = call(self.client(service), lookup, **{name: params[name]})
+            except Exception:
+                raise EuareError(
+                    f"{lost.message}; {params[name]} does not exist, so running "
+                    "the command again is safe",
+                    code=lost.code,
+                ) from lost
+            self.stderr.write(
+                f"{self.prog}: warning: {lost.message}, but {params[name]} exists now\n"
+            )
+            return found
 
     def pages(self, operation: str, key: str, service: str = "iam", **params: Any) -> Iterator[Any]:
         from euare.client import pages

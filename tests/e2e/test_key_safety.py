@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home, one_error_line
 from tests.support.proxy import Fault
 
@@ -95,3 +97,34 @@ def test_lost_create_login_profile_answer_is_checked_not_resent(
     assert "login profile exists now" in result.stderr
     assert proxy.actions.count("CreateLoginProfile") == 1
     assert iam.get_login_profile(UserName="bob")["LoginProfile"]["UserName"] == "bob"
+
+
+@pytest.mark.parametrize(
+    ("args", "action"),
+    [
+        (["usercreate", "zoe", "-v"], "CreateUser"),
+        (["groupcreate", "ops", "-v"], "CreateGroup"),
+        (["instanceprofilecreate", "ip", "-v"], "CreateInstanceProfile"),
+    ],
+)
+def test_lost_create_answer_is_looked_up_not_resent(
+    proxied_home: Home, proxy: Any, iam: Any, args: list[str], action: str
+) -> None:
+    """Resent, the create would fail with EntityAlreadyExists; looked up, it is the answer."""
+    proxy.faults[action] = Fault("reset-after", count=None)
+    result = proxied_home.run(*args)
+    assert result.returncode == 0, result.stderr
+    assert proxy.actions.count(action) == 1
+    assert f"warning: the answer to {action} was lost" in result.stderr
+    assert len(result.lines) == 2 and result.lines[0].startswith("arn:aws:iam::")
+
+
+def test_lost_create_with_nothing_created_says_rerun_is_safe(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    proxy.faults["CreateUser"] = Fault("reset-before", count=None)
+    line = one_error_line(
+        proxied_home.run("usercreate", "zoe", env={"AWS_MAX_ATTEMPTS": "2"}), "usercreate"
+    )
+    assert "zoe does not exist, so running the command again is safe" in line
+    assert iam.list_users()["Users"] == []

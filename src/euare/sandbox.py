@@ -13,6 +13,7 @@ import html
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -49,10 +50,17 @@ class _Server:
             ) from None
         logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
         app = DomainDispatcherApplication(_with_clear_errors(create_backend_app))
+        # werkzeug prints its own message and exits when the port is taken: ask first.
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as exc:
+                raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
         try:
             self.server = make_server("127.0.0.1", port, app, threaded=True)
-        except OSError as exc:
-            raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        except (OSError, SystemExit):
+            raise EuareError(f"cannot listen on 127.0.0.1:{port}") from None
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

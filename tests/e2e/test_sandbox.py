@@ -62,3 +62,23 @@ def test_sandbox_answers_missing_apis_so_userdel_p_works(tmp_path: Path) -> None
     done = sandbox(tmp_path, "sh", "-c", "AWS_MAX_ATTEMPTS=1 euare-userdel -p sandbox-admin")
     assert done.returncode == 0, done.stderr
     assert "servicecredentials" in done.stdout
+
+
+def test_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(BIN / "euare-sandbox"), str(tmp_path / "sb"), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert (
+        done.stderr == f"euare-sandbox: error: cannot listen on 127.0.0.1:{port}: "
+        "Address already in use\n"
+    )

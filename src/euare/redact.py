@@ -58,11 +58,6 @@ def remember(*secrets: str | None) -> None:
             _known.update({secret, quote(secret, safe=""), quote_plus(secret)})
 
 
-def forget_all() -> None:
-    """Clear the registry (for tests and long-lived processes)."""
-    _known.clear()
-
-
 def redact(text: str) -> str:
     """Return ``text`` with every secret this module knows or recognises masked."""
     for secret in sorted(_known, key=len, reverse=True):

@@ -52,17 +52,25 @@ def replace_key(text: str, key_id: str, secret: str) -> str:
     return "".join(out)
 
 
-def verify(call: Call, key_id: str, secret: str, user: str, wait: int) -> None:
-    """Call the service with the new key until it answers as a valid key, or ``wait`` runs out."""
-    from euare.client import call as api_call
+def client_as(
+    call: Call, service: str, key_id: str, secret: str, attempts: int | None = None
+) -> Any:
+    """A client like the call's own for ``service``, but signing with another key."""
     from euare.client import make_client
 
-    use_sts = bool(call.settings("sts").endpoint) or call.settings("iam").endpoint is None
-    service = "sts" if use_sts else "iam"
     settings = dataclasses.replace(
         call.settings(service), access_key_id=key_id, secret_key=secret, token=None
     )
-    client = make_client(settings, attempts=1)
+    return make_client(settings, attempts=attempts)
+
+
+def verify(call: Call, key_id: str, secret: str, user: str, wait: int) -> None:
+    """Call the service with the new key until it answers as a valid key, or ``wait`` runs out."""
+    from euare.client import call as api_call
+
+    use_sts = bool(call.settings("sts").endpoint) or call.settings("iam").endpoint is None
+    service = "sts" if use_sts else "iam"
+    client = client_as(call, service, key_id, secret, attempts=1)
     deadline = time.monotonic() + wait
     delay = 0.5
     while True:
@@ -227,14 +235,10 @@ def userrotatekey(
 def _retirer(call: Call, old_id: str, new_id: str, new_secret: str) -> Any:
     """Calls that retire the old key: made with the new key when the caller used the old one."""
     from euare.client import call as api_call
-    from euare.client import make_client
 
     if call.settings().access_key_id != old_id:
         return call.call
-    settings = dataclasses.replace(
-        call.settings(), access_key_id=new_id, secret_key=new_secret, token=None
-    )
-    client = make_client(settings)
+    client = client_as(call, "iam", new_id, new_secret)
     return lambda operation, **params: api_call(client, operation, **params)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from euare.cli import ApiArgument, Call, Decorator, api_verb, option, positional, verb
+from euare.cli import ApiArgument, Call, Decorator, Lookup, api_verb, option, positional, verb
 from euare.errors import EuareError, UsageError
 from euare.render import Record
 
@@ -101,13 +101,21 @@ def oidcprovidercreate(
     if not _host_port(provider_url)[0]:
         raise UsageError("URL must name a host to connect to")
     prints = list(thumbprints) or [url_thumbprint(provider_url)]
-    created = call.call(
-        "CreateOpenIDConnectProvider",
-        Url=provider_url,
-        ClientIDList=list(client_ids),
-        ThumbprintList=prints,
-    )
+    params = {"Url": provider_url, "ClientIDList": list(client_ids), "ThumbprintList": prints}
+    created = call.send_once("CreateOpenIDConnectProvider", params, _registered(call, provider_url))
     return [{"OpenIDConnectProviderArn": created["OpenIDConnectProviderArn"]}]
+
+
+def _registered(call: Call, url: str) -> Lookup:
+    """The provider for ``url``: IAM names it ``...:oidc-provider/HOST/PATH`` (no scheme)."""
+    suffix = ":oidc-provider/" + url.split("://", 1)[1].rstrip("/")
+
+    def look() -> dict[str, str] | None:
+        listed = call.call("ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []
+        arns = [str(p["Arn"]) for p in listed if str(p["Arn"]).lower().endswith(suffix.lower())]
+        return {"OpenIDConnectProviderArn": arns[0]} if arns else None
+
+    return Lookup(f"an OpenID Connect provider for {url}", look)
 
 
 api_verb(

@@ -219,17 +219,29 @@ class Plan:
         self.steps: list[Step] = []
 
     def add(
-        self, description: str, operation: str, *, done_if_gone: bool = False, **params: Any
+        self,
+        description: str,
+        operation: str,
+        *,
+        done_if_gone: bool = False,
+        settle: Callable[[], bool] | None = None,
+        **params: Any,
     ) -> Plan:
-        """A step that is one idempotent API call. With ``done_if_gone``, a NoSuchEntity answer
-        means done: a removal whose first sending took effect and whose answer was lost, so that
-        botocore sent it again (the caller knows the thing existed when the plan was made)."""
+        """A step that is one idempotent API call.
+
+        With ``done_if_gone``, a NoSuchEntity answer means done: a removal whose first sending
+        took effect and whose answer was lost, so that botocore sent it again (the caller knows
+        the thing existed when the plan was made). After any other failure, ``settle()`` looks
+        at what exists now: True (the call took effect after all) means done too.
+        """
 
         def run() -> dict[str, Any]:
             try:
                 return self.call.call(operation, **params)
             except Exception as exc:
                 if done_if_gone and describe(exc).code == "NoSuchEntity":
+                    return {}
+                if settle is not None and _settled(settle):
                     return {}
                 raise
 
@@ -261,6 +273,14 @@ class Plan:
                 not_done = [s.description for s in self.steps[index:]]
                 raise PartialFailure(cause, done, not_done) from exc
         return results
+
+
+def _settled(settle: Callable[[], bool]) -> bool:
+    """``settle()``, where a failure to look means "not known to be done"."""
+    try:
+        return settle()
+    except Exception:
+        return False
 
 
 # --- parameters that carry their IAM name --------------------------------------------------------

@@ -3,6 +3,7 @@ create's lost answer, and creating access keys."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,8 @@ class Attachment:
     walking ``list_op``'s pages under ``key`` with the owner's name as ``owner_param``.
     ``optional`` marks an API some IAM-compatible clouds lack: asked like any other (with
     retries), but an answer saying the API does not exist there means there are none.
+    ``removed(call, owner, item, operation)`` says whether one of the removal calls has taken
+    effect; by default, whether the item is no longer listed.
     """
 
     header: str
@@ -38,6 +41,14 @@ class Attachment:
     remove: Callable[[str, Item], list[Removal]]
     items: Callable[[Call, str, str], list[Item]] | None = None
     optional: bool = False
+    removed: Callable[[Call, str, Item, str], bool] | None = None
+
+    def gone(self, call: Call, owner_param: str, owner: str, item: Item, operation: str) -> bool:
+        """Whether ``operation``, one of the calls that remove ``item``, has taken effect."""
+        if self.removed is not None:
+            return self.removed(call, owner, item, operation)
+        shown = self.show(item)
+        return all(self.show(i) != shown for i in self.find(call, owner_param, owner))
 
     def find(self, call: Call, owner_param: str, owner: str) -> list[Item]:
         if self.items is not None:
@@ -119,14 +130,27 @@ def delete_recursively(
     if pretend:
         record: Record = {a.header: [a.show(item) for item in items] for a, items in found}
         return Result([record], text=_pretend_lines)
-    # Listing the attachments proved that the owner exists, and everything is removed once: a
-    # NoSuchEntity answer to any step, the last included, means a lost answer botocore resent.
+    # Listing the attachments proved that the owner exists, and each step is sent once (with
+    # botocore's retries): NoSuchEntity means a lost answer that botocore resent, and any other
+    # failure is settled by looking again, so that a step that took effect counts as done.
     plan = call.plan()
     for attachment, items in found:
         for item in items:
             for description, operation, params in attachment.remove(owner, item):
-                plan.add(description, operation, done_if_gone=True, **params)
-    plan.add(f"delete {what} {owner}", delete_op, done_if_gone=True, **{owner_param: owner})
+                gone = functools.partial(attachment.gone, call, owner_param, owner, item, operation)
+                plan.add(description, operation, done_if_gone=True, settle=gone, **params)
+    get = "Get" + delete_op.removeprefix("Delete")  # DeleteUser: GetUser, and so on
+
+    def owner_gone() -> bool:
+        return _or_none(lambda: call.call(get, **{owner_param: owner})) is None
+
+    plan.add(
+        f"delete {what} {owner}",
+        delete_op,
+        done_if_gone=True,
+        settle=owner_gone,
+        **{owner_param: owner},
+    )
     plan.execute()
     return None
 

@@ -128,6 +128,17 @@ def _mfa_removal(user: str, device: dict[str, Any]) -> list[tuple[str, str, dict
     return steps
 
 
+def _mfa_removed(call: Call, user: str, device: dict[str, Any], operation: str) -> bool:
+    """Deactivated: no longer listed for the user (who then cannot find it again: so this is
+    known within the same run); deleted: no longer among the virtual devices."""
+    serial = device["SerialNumber"]
+    if operation == "DeleteVirtualMFADevice":
+        listed = call.pages("ListVirtualMFADevices", "VirtualMFADevices")
+    else:
+        listed = call.pages("ListMFADevices", "MFADevices", UserName=user)
+    return all(d["SerialNumber"] != serial for d in listed)
+
+
 USER_ATTACHMENTS = (
     # euca2ools' four kinds first, in its order, so scripts reading `userdel -p` keep working
     Attachment(
@@ -192,7 +203,12 @@ USER_ATTACHMENTS = (
         ],
     ),
     Attachment(
-        "mfadevices", "ListMFADevices", "MFADevices", lambda i: i["SerialNumber"], _mfa_removal
+        "mfadevices",
+        "ListMFADevices",
+        "MFADevices",
+        lambda i: i["SerialNumber"],
+        _mfa_removal,
+        removed=_mfa_removed,
     ),
     Attachment(
         "sshkeys",

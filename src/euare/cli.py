@@ -19,50 +19,9 @@ import click
 
 from euare import __version__
 from euare.errors import EuareError, PartialFailure, describe
+from euare.once import Interrupted, Lookup, once_only, settle, settle_interrupt
 from euare.render import FORMATS, Record, Result, render
 from euare.settings import Flags, Settings
-
-# Operations IAM does not let one send twice: a resend makes a second one (CreateAccessKey,
-# CreatePolicyVersion, UploadSigningCertificate) or fails (EntityAlreadyExists, LimitExceeded)
-# although the first took effect. They go through Call.send_once, never through botocore's retries.
-ONCE_ONLY_PREFIXES = ("Create", "Upload")
-ONCE_ONLY = {"AddRoleToInstanceProfile"}
-
-
-def once_only(operation: str) -> bool:
-    return operation.startswith(ONCE_ONLY_PREFIXES) or operation in ONCE_ONLY
-
-
-Found = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """How to tell whether a create whose answer never came took effect.
-
-    ``look`` looks at what exists now and returns the entity's description, in the shape of the
-    create's own answer (it was created: by this call), or None (it was not: running the command
-    again is safe). ``what`` names it in messages ("user alice"). ``leftover``, for a create
-    whose answer alone holds something needed (CreateAccessKey's secret), says what was created
-    in vain and the command that removes it; the command then fails instead of going on.
-    """
-
-    what: str
-    look: Callable[[], Found | None]
-    leftover: Callable[[Found], str] | None = None
-
-
-class Interrupted(EuareError):
-    """Ctrl-C (exit 130), after looking at what a create that was waiting for its answer did.
-    ``found`` is its description if it took effect; ``took_effect`` says the step is done."""
-
-    def __init__(self, message: str, found: Found | None = None, took_effect: bool = False):
-        from euare.errors import EXIT_INTERRUPTED
-
-        super().__init__(message, exit_code=EXIT_INTERRUPTED)
-        self.found = found
-        self.took_effect = took_effect
-
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -138,15 +97,10 @@ class Call:
     def send_once(
         self, operation: str, params: Mapping[str, Any], find: Lookup, service: str = "iam"
     ) -> dict[str, Any]:
-        """Send a create (see :func:`once_only`) exactly once, and settle a lost answer.
-
-        Throttling and failures to connect are retried with backoff, since nothing was done;
-        nothing else is ever resent (client.call_once). When the answer is lost (a timeout or a
-        reset after sending, a 5xx error, a 200 answer that is not the IAM response) or Ctrl-C
-        ends the wait for it, ``find`` looks at what exists now. Found, the create took effect
-        and the description found is its answer (with a warning); not found, the error says that
-        running the command again is safe. An interrupt always ends in exit status 130.
-        """
+        """Send a create (see :func:`euare.once.once_only`) exactly once, and settle a lost
+        answer with ``find`` (see :mod:`euare.once`): found, the description found is the
+        answer, with a warning; not found, the error says running the command again is safe.
+        Ctrl-C while waiting for the answer ends in exit status 130, after looking too."""
         from euare.client import DEFAULT_MAX_ATTEMPTS, call_once
         from euare.errors import LostResponse
 
@@ -154,35 +108,11 @@ class Call:
         try:
             return call_once(self.client(service, attempts=1), operation, attempts, **params)
         except LostResponse as lost:
-            found = self._settle(find, lost.message, lost.code, interrupted=False)
-            if find.leftover is not None:
-                raise EuareError(f"{lost.message}; {find.leftover(found)}", lost.code) from lost
+            found = settle(find, lost.message, lost.code)
             self.stderr.write(f"{self.prog}: warning: {lost.message}, but {find.what} exists now\n")
             return found
         except KeyboardInterrupt:
-            reason = f"interrupted before the answer to {operation} came"
-            found = self._settle(find, reason, None, interrupted=True)
-            if find.leftover is not None:
-                raise Interrupted(f"{reason}; {find.leftover(found)}", found) from None
-            raise Interrupted(f"{reason}; {find.what} exists now", found, True) from None
-
-    def _settle(self, find: Lookup, reason: str, code: str | None, interrupted: bool) -> Found:
-        """What ``find`` finds, or the error that ends the command when it finds nothing."""
-
-        def fail(message: str) -> EuareError:
-            return Interrupted(message) if interrupted else EuareError(message, code)
-
-        try:
-            found = find.look()
-        except KeyboardInterrupt:
-            raise Interrupted(f"{reason}; whether {find.what} exists is unknown") from None
-        except Exception as exc:
-            unknown = f"whether {find.what} exists is unknown ({describe(exc).message})"
-            raise fail(f"{reason}; {unknown}") from exc
-        if found is None:
-            safe = "" if interrupted else ", so running the command again is safe"
-            raise fail(f"{reason}; {find.what} does not exist{safe}")
-        return found
+            raise settle_interrupt(find, operation) from None
 
     def responses(self, operation: str, service: str = "iam", **params: Any) -> Iterator[Any]:
         from euare.client import responses

@@ -58,6 +58,17 @@ def test_portal_page_for_create_user_is_settled_by_finding_the_user(
     assert warning[0].endswith("but user zoe exists now")
 
 
+def test_portal_page_for_a_create_that_returns_nothing_is_not_taken_for_success(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    """CreateAccountAlias answers nothing but a request ID; botocore parses any well-formed page
+    as that empty answer, so an answer without IAM's request ID is a lost one."""
+    proxy.faults["CreateAccountAlias"] = Fault("status", count=None, status=200, body=PORTALS[0])
+    line = one_error_line(proxied_home.run("accountaliascreate", "acme-corp"), "accountaliascreate")
+    assert "is not an IAM response" in line and "running the command again is safe" in line
+    assert iam.list_account_aliases()["AccountAliases"] == []
+
+
 def test_portal_page_that_never_reached_iam_says_running_again_is_safe(
     proxied_home: Home, proxy: Any, iam: Any
 ) -> None:

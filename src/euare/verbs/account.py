@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare.cli import Call, Decorator, Lookup, api_verb, positional
+from euare.cli import Call, Decorator, api_verb, positional
+from euare.once import Lookup
 
 
 def alias() -> Decorator:

@@ -18,9 +18,10 @@ from typing import IO, Any
 import click
 
 from euare import options as o
-from euare.cli import Call, Decorator, Interrupted, Lookup, api_verb, option, positional, verb
+from euare.cli import Call, Decorator, api_verb, option, positional, verb
 from euare.errors import EuareError, UsageError, describe
 from euare.files import stage
+from euare.once import Interrupted, Lookup
 from euare.redact import remember
 from euare.render import Record
 from euare.settings import read_text

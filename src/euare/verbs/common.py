@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from euare.cli import Call, Found, Lookup
+from euare.cli import Call
 from euare.errors import EuareError, describe
+from euare.once import Found, Lookup
 from euare.redact import remember
 from euare.render import Record, Result
 

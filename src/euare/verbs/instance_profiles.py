@@ -7,7 +7,8 @@ from typing import Any
 
 from euare import options as o
 from euare import policy
-from euare.cli import Call, Decorator, Lookup, api_verb, list_verb, option, positional, verb
+from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare.once import Lookup
 from euare.render import Record, Result
 from euare.verbs.common import Attachment, Item, arn_of, delete_recursively, existing
 

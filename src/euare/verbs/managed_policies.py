@@ -19,8 +19,9 @@ import click
 
 from euare import options as o
 from euare import policy as documents
-from euare.cli import Call, Decorator, Lookup, list_verb, option, positional, verb
+from euare.cli import Call, Decorator, list_verb, option, positional, verb
 from euare.errors import EuareError, UsageError
+from euare.once import Lookup
 from euare.render import Record, Result, text
 from euare.verbs.common import (
     Attachment,

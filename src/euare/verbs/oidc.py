@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from euare.cli import ApiArgument, Call, Decorator, Lookup, api_verb, option, positional, verb
+from euare.cli import ApiArgument, Call, Decorator, api_verb, option, positional, verb
 from euare.errors import EuareError, UsageError
+from euare.once import Lookup
 from euare.render import Record
 
 PROBE_TIMEOUT = 10

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from euare import options as o
-from euare.cli import Call, Decorator, Lookup, api_verb, list_verb, option, positional, verb
+from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
 from euare.errors import EuareError, describe
+from euare.once import Lookup
 from euare.redact import remember
 from euare.settings import read_text
 

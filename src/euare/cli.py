@@ -19,16 +19,9 @@ import click
 
 from euare import __version__
 from euare.errors import EuareError, PartialFailure, describe
+from euare.once import Interrupted, Lookup, once_only, settle, settle_interrupt
 from euare.render import FORMATS, Record, Result, render
 from euare.settings import Flags, Settings
-
-# Creates whose entity has a Get call answering in the same shape, by the same name.
-LOOKUP_AFTER_LOST_CREATE = {
-    "CreateUser": ("GetUser", "UserName"),
-    "CreateGroup": ("GetGroup", "GroupName"),
-    "CreateRole": ("GetRole", "RoleName"),
-    "CreateInstanceProfile": ("GetInstanceProfile", "InstanceProfileName"),
-}
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -89,43 +82,37 @@ class Call:
         return make_client(self.settings(service), attempts=attempts)
 
     def call(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
-        """Call one operation. A create that IAM answers with EntityAlreadyExists when resent
-        (CreateUser, CreateRole, ...) is sent once; if its answer is lost, the entity is looked
-        up: found, it is this call's own, and its description is the answer."""
+        """Call one idempotent operation (botocore retries it). Creates go through send_once."""
         from euare.client import call
 
-        if operation not in LOOKUP_AFTER_LOST_CREATE:
-            return call(self.client(service), operation, **params)
-        from euare.errors import LostResponse
-
-        try:
-            return self.create(operation, service, **params)
-        except LostResponse as lost:
-            lookup, name = LOOKUP_AFTER_LOST_CREATE[operation]
-            try:
-                found = call(self.client(service), lookup, **{name: params[name]})
-            except Exception:
-                raise EuareError(
-                    f"{lost.message}; {params[name]} does not exist, so running "
-                    "the command again is safe",
-                    code=lost.code,
-                ) from lost
-            self.stderr.write(
-                f"{self.prog}: warning: {lost.message}, but {params[name]} exists now\n"
-            )
-            return found
+        if once_only(operation):
+            raise AssertionError(f"{operation} must be sent with Call.send_once")
+        return call(self.client(service), operation, **params)
 
     def pages(self, operation: str, key: str, service: str = "iam", **params: Any) -> Iterator[Any]:
         from euare.client import pages
 
         return pages(self.client(service), operation, key, **params)
 
-    def create(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
-        """Call a non-idempotent operation: never sent twice blindly (see client.call_once)."""
+    def send_once(
+        self, operation: str, params: Mapping[str, Any], find: Lookup, service: str = "iam"
+    ) -> dict[str, Any]:
+        """Send a create (see :func:`euare.once.once_only`) exactly once, and settle a lost
+        answer with ``find`` (see :mod:`euare.once`): found, the description found is the
+        answer, with a warning; not found, the error says running the command again is safe.
+        Ctrl-C while waiting for the answer ends in exit status 130, after looking too."""
         from euare.client import DEFAULT_MAX_ATTEMPTS, call_once
+        from euare.errors import LostResponse
 
         attempts = self.settings(service).max_attempts or DEFAULT_MAX_ATTEMPTS
-        return call_once(self.client(service, attempts=1), operation, attempts, **params)
+        try:
+            return call_once(self.client(service, attempts=1), operation, attempts, **params)
+        except LostResponse as lost:
+            found = settle(find, lost.message, lost.code)
+            self.stderr.write(f"{self.prog}: warning: {lost.message}, but {find.what} exists now\n")
+            return found
+        except KeyboardInterrupt:
+            raise settle_interrupt(find, operation) from None
 
     def responses(self, operation: str, service: str = "iam", **params: Any) -> Iterator[Any]:
         from euare.client import responses
@@ -161,9 +148,34 @@ class Plan:
         self.call = call
         self.steps: list[Step] = []
 
-    def add(self, description: str, operation: str, **params: Any) -> Plan:
-        """A step that is one API call."""
-        return self.add_call(description, lambda: self.call.call(operation, **params))
+    def add(
+        self,
+        description: str,
+        operation: str,
+        *,
+        done_if_gone: bool = False,
+        settle: Callable[[], bool] | None = None,
+        **params: Any,
+    ) -> Plan:
+        """A step that is one idempotent API call.
+
+        With ``done_if_gone``, a NoSuchEntity answer means done: a removal whose first sending
+        took effect and whose answer was lost, so that botocore sent it again (the caller knows
+        the thing existed when the plan was made). After any other failure, ``settle()`` looks
+        at what exists now: True (the call took effect after all) means done too.
+        """
+
+        def run() -> dict[str, Any]:
+            try:
+                return self.call.call(operation, **params)
+            except Exception as exc:
+                if done_if_gone and describe(exc).code == "NoSuchEntity":
+                    return {}
+                if settle is not None and _settled(settle):
+                    return {}
+                raise
+
+        return self.add_call(description, run)
 
     def add_call(self, description: str, run: Callable[[], dict[str, Any]]) -> Plan:
         """A step that is any function returning a response."""
@@ -171,19 +183,34 @@ class Plan:
         return self
 
     def execute(self) -> list[dict[str, Any]]:
+        """Run the steps; on a failure or Ctrl-C, raise one error naming the steps done and
+        not done (a failure of the first step alone is raised as it is)."""
+        from euare.errors import EXIT_INTERRUPTED
+
         results: list[dict[str, Any]] = []
         done: list[str] = []
         for index, step in enumerate(self.steps):
             try:
                 results.append(step.run())
-            except Exception as exc:
+                done.append(step.description)
+            except (Exception, KeyboardInterrupt) as exc:
                 cause = describe(exc)
-                if not done:
+                if isinstance(cause, Interrupted) and cause.took_effect:
+                    done.append(step.description)
+                    index += 1
+                if not done and cause.exit_code != EXIT_INTERRUPTED:
                     raise cause from exc
                 not_done = [s.description for s in self.steps[index:]]
                 raise PartialFailure(cause, done, not_done) from exc
-            done.append(step.description)
         return results
+
+
+def _settled(settle: Callable[[], bool]) -> bool:
+    """``settle()``, where a failure to look means "not known to be done"."""
+    try:
+        return settle()
+    except Exception:
+        return False
 
 
 # --- parameters that carry their IAM name --------------------------------------------------------
@@ -395,11 +422,20 @@ def api_verb(
     text: Callable[[list[Record]], Iterable[str]] | None = None,
     service: str = "iam",
     exclusive: Iterable[tuple[tuple[str, ...], bool]] = (),
+    find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
 ) -> click.Command:
-    """A verb that is one API call: ``records(response, options)`` picks what it prints."""
+    """A verb that is one API call: ``records(response, options)`` picks what it prints.
+
+    A create (see :func:`once_only`) names its ``find``: given the call and the IAM parameters,
+    the Lookup that settles a lost answer (Call.send_once).
+    """
 
     def body(call: Call, **values: Any) -> list[Record]:
-        response = call.call(operation, service=service, **api_params(values))
+        params = api_params(values)
+        if find is not None:
+            response = call.send_once(operation, params, find(call, params), service)
+        else:
+            response = call.call(operation, service=service, **params)
         return records(response, values) if records else []
 
     body.__name__ = name

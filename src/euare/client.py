@@ -183,13 +183,52 @@ def check_params(params: dict[str, Any], model: Any, **_: Any) -> None:
                 raise UsageError(problem)
 
 
+class NotAnAnswer(EuareError):
+    """A 200 answer that is not the IAM response asked for (a portal's page, XML of another
+    shape): the request may or may not have reached IAM."""
+
+    def __init__(self, operation: str, detail: str) -> None:
+        super().__init__(f"the endpoint's answer to {operation} is not an IAM response ({detail})")
+
+
+def _from_parser(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside botocore's response parser (not by euare's own code)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    return tb.tb_frame.f_code.co_filename.replace("\\", "/").endswith("botocore/parsers.py")
+
+
 def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """Call one API operation by its IAM name (``CreateUser``), leaving out unset parameters."""
+    """Call one API operation by its IAM name (``CreateUser``), leaving out unset parameters.
+
+    botocore's parser answers well-formed XML of the wrong shape with a bare KeyError; that is
+    reported as NotAnAnswer, never as a traceback.
+    """
     from botocore import xform_name
 
     method = getattr(client, xform_name(operation))
-    result: dict[str, Any] = method(**{k: v for k, v in params.items() if v is not None})
+    try:
+        result: dict[str, Any] = method(**{k: v for k, v in params.items() if v is not None})
+    except KeyError as exc:
+        if not _from_parser(exc):
+            raise
+        missing = exc.args[0] if exc.args else "its result"
+        raise NotAnAnswer(operation, f"it holds no {missing}") from exc
     return result
+
+
+def check_answer(client: Any, operation: str, answer: dict[str, Any]) -> None:
+    """Refuse an answer that holds none of what ``operation`` returns (CreateUser's User, ...),
+    or, for an operation that returns nothing, an answer without IAM's request ID."""
+    shape = client.meta.service_model.operation_model(operation).output_shape
+    members = list(shape.members) if shape is not None else []
+    if members and not any(name in answer for name in members):
+        raise NotAnAnswer(operation, f"it holds no {members[0]}")
+    if not members and not (answer.get("ResponseMetadata") or {}).get("RequestId"):
+        raise NotAnAnswer(operation, "it carries no request ID")
 
 
 # Failures after which a request surely did not take effect, so sending it again is safe.
@@ -205,9 +244,10 @@ def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict
     """Call a non-idempotent operation (CreateAccessKey, ...) without blind retries.
 
     ``client`` must make one attempt per call. Throttling and failures to connect are retried
-    with backoff, since the server did nothing; a lost answer (timeout or reset after sending,
-    or a 5xx error) raises LostResponse, so the caller can look at what exists now instead of
-    creating a second one.
+    with backoff, since the server did nothing. A lost answer (a timeout or a dropped
+    connection after sending, a 5xx error, or a 200 answer that is not the IAM response asked
+    for) raises LostResponse, so the caller can look at what exists now instead of creating a
+    second one.
     """
     import random
     import time
@@ -219,11 +259,13 @@ def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict
 
     for attempt in range(1, attempts + 1):
         try:
-            return call(client, operation, **params)
+            answer = call(client, operation, **params)
+            check_answer(client, operation, answer)
+            return answer
         except (bx.ConnectTimeoutError, bx.EndpointConnectionError):
             if attempt == attempts:
                 raise
-        except (bx.ReadTimeoutError, bx.ConnectionClosedError, ResponseParserError) as exc:
+        except (bx.HTTPClientError, ResponseParserError, NotAnAnswer) as exc:
             raise LostResponse(operation, describe(exc)) from exc
         except bx.ClientError as exc:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0

@@ -1,6 +1,6 @@
 """userdel -r / groupdel -r remove everything AWS requires removed; -p lists it all and changes
 nothing. Entities carry every kind of attachment moto supports (moto has no service-specific
-credentials API; that listing is asked for once and an endpoint without it counts as none)."""
+credentials API; an endpoint without it counts as having none)."""
 
 from __future__ import annotations
 

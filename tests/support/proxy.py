@@ -4,8 +4,8 @@ Per test it can rewrite answers and inject faults. ``paginate`` makes list calls
 answers in one page (ListUsers, ListGroups) come back 100 items a page with Marker/IsTruncated,
 as AWS does; ``cut_inside`` breaks an answer off in the middle of a value. ``faults[Action]``
 (or ``faults["*"]``) answers some requests with an HTTP error, IAM's Throttling error, a
-connection reset before or after forwarding, or too slowly. Every fault has a count, and every
-test stops the proxy, so nothing here runs unbounded.
+connection reset before or after forwarding, another page in place of the answer, or too
+slowly. Every fault has a count, and every test stops the proxy, so nothing here runs unbounded.
 """
 
 from __future__ import annotations
@@ -84,9 +84,12 @@ class Fault:
 
     kind: "status" (answer ``status`` with ``body``), "throttle", "reset-before" (close the
     connection without forwarding), "reset-after" (forward, then close without answering),
-    "slow" (forward, then wait ``delay`` seconds before answering). With ``first_only``, only
-    the first sending of each distinct request is hit, so every retry gets through: "throttle
-    half of the requests", deterministically.
+    "replace-after" (forward, then answer ``status`` with ``body`` instead of IAM's answer: a
+    portal's page in place of one that was sent), "slow" (forward, then wait ``delay`` seconds
+    before answering; ``held`` is set once the request has reached the server and the wait
+    begins, so a test can interrupt the command at that moment). With ``first_only``, only the
+    first sending of each distinct request is hit, so every retry gets through: "throttle half
+    of the requests", deterministically.
     """
 
     kind: str
@@ -97,6 +100,7 @@ class Fault:
     first_only: bool = False
     hits: int = 0
     seen: set[str] = field(default_factory=set)
+    held: threading.Event = field(default_factory=threading.Event)
 
     def take(self, body: bytes) -> bool:
         if self.count is not None and self.hits >= self.count:
@@ -159,7 +163,11 @@ class Proxy:
                 if fault is not None and fault.kind == "reset-after":
                     self._reset()
                     return
+                if fault is not None and fault.kind == "replace-after":
+                    self._answer(fault.status, "text/html", fault.body)
+                    return
                 if fault is not None and fault.kind == "slow":
+                    fault.held.set()
                     time.sleep(fault.delay)
                 if action in proxy.rewrites:
                     status, payload = proxy.rewrites[action](form, status, payload)

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from euare.cli import Decorator, api_verb, positional
+from typing import Any
+
+from euare.cli import Call, Decorator, api_verb, positional
+from euare.once import Lookup
 
 
 def alias() -> Decorator:
     return positional("ALIAS", "AccountAlias", "the account alias", "-a", "--account-alias")
 
 
-api_verb("accountaliascreate", "CreateAccountAlias", "Give the account an alias.", alias())
+def _alias_lookup(call: Call, params: dict[str, Any]) -> Lookup:
+    alias = params["AccountAlias"]
+
+    def look() -> dict[str, Any] | None:
+        listed = call.call("ListAccountAliases").get("AccountAliases") or []
+        return {"AccountAliases": listed} if alias in listed else None
+
+    return Lookup(f"the account alias {alias}", look)
+
+
+api_verb(
+    "accountaliascreate",
+    "CreateAccountAlias",
+    "Give the account an alias.",
+    alias(),
+    find=_alias_lookup,
+)
 api_verb("accountaliasdelete", "DeleteAccountAlias", "Delete the account's alias.", alias())
 api_verb(
     "accountaliaslist",

@@ -19,8 +19,9 @@ import click
 
 from euare import options as o
 from euare.cli import Call, Decorator, api_verb, option, positional, verb
-from euare.errors import EuareError, LostResponse, UsageError, describe
+from euare.errors import EuareError, UsageError, describe
 from euare.files import stage
+from euare.once import Interrupted, Lookup
 from euare.redact import remember
 from euare.render import Record
 from euare.settings import read_text
@@ -72,8 +73,7 @@ def useraddcert(
     call: Call, user: str | None, certificate_body: str | None, certificate_file: str | None
 ) -> list[Record]:
     body = read_certificate(certificate_body, certificate_file, call.stdin)
-    found = call.call("UploadSigningCertificate", UserName=user, CertificateBody=body)
-    return [{"CertificateId": found["Certificate"]["CertificateId"]}]
+    return [{"CertificateId": _upload(call, user, body)["CertificateId"]}]
 
 
 # --- usercreatecert ------------------------------------------------------------------------------
@@ -156,39 +156,19 @@ def _same_body(a: str, b: str) -> bool:
 
 
 def _upload(call: Call, user: str | None, cert_pem: str) -> dict[str, Any]:
-    """UploadSigningCertificate, never sent twice blindly (a resend would be a duplicate).
+    """UploadSigningCertificate, sent once (a resend would be a duplicate): after a lost answer
+    the user's certificates are listed, and ours is known by its body."""
 
-    If its answer is lost, the user's certificates are listed: ours is known by its body, and
-    since the key is still here, the command can finish as if nothing had happened.
-    """
-    try:
-        found: dict[str, Any] = call.create(
-            "UploadSigningCertificate", UserName=user, CertificateBody=cert_pem
-        )["Certificate"]
-        return found
-    except LostResponse as lost:
-        try:
-            certs: list[dict[str, Any]] = list(
-                call.pages("ListSigningCertificates", "Certificates", UserName=user)
-            )
-        except Exception as exc:
-            raise EuareError(
-                f"{lost.message}; whether the certificate was uploaded is unknown (listing "
-                f"failed: {describe(exc).message}); no file was written",
-                code=lost.code,
-            ) from lost
-        for cert in certs:
+    def look() -> dict[str, Any] | None:
+        for cert in call.pages("ListSigningCertificates", "Certificates", UserName=user):
             if _same_body(str(cert.get("CertificateBody") or ""), cert_pem):
-                call.stderr.write(
-                    f"{call.prog}: warning: {lost.message}, but certificate "
-                    f"{cert['CertificateId']} was uploaded\n"
-                )
-                return cert
-        raise EuareError(
-            f"{lost.message}; the certificate was not uploaded, so running the command again "
-            "is safe",
-            code=lost.code,
-        ) from lost
+                return {"Certificate": cert}
+        return None
+
+    params = {"UserName": user, "CertificateBody": cert_pem}
+    answer = call.send_once("UploadSigningCertificate", params, Lookup("the certificate", look))
+    found: dict[str, Any] = answer["Certificate"]
+    return found
 
 
 def _place_all(call: Call, staged: list[Staged], force: bool, user: str | None, cid: str) -> None:
@@ -214,6 +194,17 @@ def _place_all(call: Call, staged: list[Staged], force: bool, user: str | None, 
                 f"cannot write {one.path} ({reason}); the certificate was deleted again, so "
                 "nothing changed"
             ) from exc
+
+
+def _interrupted(user: str | None, cid: str | None) -> Interrupted:
+    """Ctrl-C in usercreatecert: its files are gone, so an uploaded certificate is of no use."""
+    if cid is None:
+        return Interrupted("interrupted; nothing was uploaded and no file was written")
+    who = f"-u {user} " if user else ""
+    return Interrupted(
+        f"interrupted; certificate {cid} was uploaded, but its key was not kept: delete it "
+        f"with: euare-userdelcert {who}{cid}"
+    )
 
 
 def _created_lines(records: list[Record]) -> Iterable[str]:
@@ -263,6 +254,7 @@ def usercreatecert(
     cert_pem, key_pem = make_certificate(user or _caller_name(call), days)
     remember(key_pem)
     staged: list[Staged] = []
+    cid: str | None = None
     try:
         for path, text, mode in ((keyout, key_pem, 0o600), (out, cert_pem, 0o644)):
             if path is not None:
@@ -270,6 +262,14 @@ def usercreatecert(
                 staged[-1].write(text, mode)
         cid = str(_upload(call, user, cert_pem)["CertificateId"])
         _place_all(call, staged, force, user, cid)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        for one in staged:  # no key file is left behind, staged or placed
+            one.undo()
+        if cid is None and isinstance(exc, Interrupted):
+            cid = ((exc.found or {}).get("Certificate") or {}).get("CertificateId")
+            if cid is None:
+                raise
+        raise _interrupted(user, cid) from None
     finally:
         for one in staged:
             if one.temporary is not None:

@@ -1,13 +1,16 @@
-"""Behaviour that several verb families share: recursive deletes and access-key output."""
+"""Behaviour that several verb families share: recursive deletes, the lookups that settle a
+create's lost answer, and creating access keys."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from euare.cli import Call
 from euare.errors import EuareError, describe
+from euare.once import Found, Lookup
 from euare.redact import remember
 from euare.render import Record, Result
 
@@ -26,7 +29,10 @@ class Attachment:
     ``header`` names the kind in ``-p`` output, ``show`` gives each item's line there,
     ``remove`` gives the calls that take one item away. ``items`` lists them, by default by
     walking ``list_op``'s pages under ``key`` with the owner's name as ``owner_param``.
-    ``optional`` marks an API some IAM-compatible clouds lack: asked once, without retries.
+    ``optional`` marks an API some IAM-compatible clouds lack: asked like any other (with
+    retries), but an answer saying the API does not exist there means there are none.
+    ``removed(call, owner, item, operation)`` says whether one of the removal calls has taken
+    effect; by default, whether the item is no longer listed.
     """
 
     header: str
@@ -36,37 +42,76 @@ class Attachment:
     remove: Callable[[str, Item], list[Removal]]
     items: Callable[[Call, str, str], list[Item]] | None = None
     optional: bool = False
+    removed: Callable[[Call, str, Item, str], bool] | None = None
+
+    def gone(self, call: Call, owner_param: str, owner: str, item: Item, operation: str) -> bool:
+        """Whether ``operation``, one of the calls that remove ``item``, has taken effect."""
+        if self.removed is not None:
+            return self.removed(call, owner, item, operation)
+        shown = self.show(item)
+        return all(self.show(i) != shown for i in self.find(call, owner_param, owner))
 
     def find(self, call: Call, owner_param: str, owner: str) -> list[Item]:
         if self.items is not None:
             return self.items(call, owner_param, owner)
-        if not self.optional:
-            return list(call.pages(self.list_op, self.key, **{owner_param: owner}))
-        from euare.client import pages
-
         try:
-            return list(
-                pages(call.client(attempts=1), self.list_op, self.key, **{owner_param: owner})
-            )
+            return list(call.pages(self.list_op, self.key, **{owner_param: owner}))
         except Exception as exc:
-            err = describe(exc)
-            if err.code in UNSUPPORTED_CODES or err.foreign or "parse" in err.message.lower():
+            if self.optional and unsupported(exc):
                 return []
             raise
+
+
+def unsupported(exc: BaseException) -> bool:
+    """Whether ``exc`` says the endpoint has no such API: an IAM-compatible cloud's 501 or
+    InvalidAction, or a page that is not IAM's at all (moto's HTML 500 for an action it lacks,
+    which errors.non_iam_answer marks ``foreign``)."""
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(exc, ResponseParserError):
+        return True
+    err = describe(exc)
+    return err.foreign or err.code in UNSUPPORTED_CODES
+
+
+def _or_none(fetch: Callable[[], Found]) -> Found | None:
+    """``fetch()``, or None when it answers NoSuchEntity."""
+    try:
+        return fetch()
+    except Exception as exc:
+        if describe(exc).code == "NoSuchEntity":
+            return None
+        raise
 
 
 def get_or_none(operation: str, key: str) -> Callable[[Call, str, str], list[Item]]:
     """An ``items`` function for a single thing fetched with a Get call (absent: NoSuchEntity)."""
 
     def items(call: Call, owner_param: str, owner: str) -> list[Item]:
-        try:
-            return [call.call(operation, **{owner_param: owner})[key]]
-        except Exception as exc:
-            if describe(exc).code == "NoSuchEntity":
-                return []
-            raise
+        found = _or_none(lambda: call.call(operation, **{owner_param: owner}))
+        return [found[key]] if found is not None else []
 
     return items
+
+
+def existing(call: Call, what: str, operation: str, **params: Any) -> Lookup:
+    """The Lookup of a create whose Get call answers in the create's own shape (GetUser for
+    CreateUser): found, the Get answer; absent (NoSuchEntity), None."""
+    return Lookup(what, lambda: _or_none(lambda: call.call(operation, **params)))
+
+
+def by_name(get: str, param: str, noun: str) -> Callable[[Call, dict[str, Any]], Lookup]:
+    """An api_verb ``find``: the create's ``param`` names the entity that ``get`` fetches."""
+    return lambda call, params: existing(
+        call, f"{noun} {params[param]}", get, **{param: params[param]}
+    )
+
+
+def new_items(
+    call: Call, list_op: str, key: str, id_key: str, before: set[str], **params: Any
+) -> list[Item]:
+    """The items ``list_op`` lists now that were not there ``before`` (their ``id_key``s)."""
+    return [i for i in call.pages(list_op, key, **params) if str(i[id_key]) not in before]
 
 
 def delete_recursively(
@@ -90,12 +135,27 @@ def delete_recursively(
     if pretend:
         record: Record = {a.header: [a.show(item) for item in items] for a, items in found}
         return Result([record], text=_pretend_lines)
+    # Listing the attachments proved that the owner exists, and each step is sent once (with
+    # botocore's retries): NoSuchEntity means a lost answer that botocore resent, and any other
+    # failure is settled by looking again, so that a step that took effect counts as done.
     plan = call.plan()
     for attachment, items in found:
         for item in items:
             for description, operation, params in attachment.remove(owner, item):
-                plan.add(description, operation, **params)
-    plan.add(f"delete {what} {owner}", delete_op, **{owner_param: owner})
+                gone = functools.partial(attachment.gone, call, owner_param, owner, item, operation)
+                plan.add(description, operation, done_if_gone=True, settle=gone, **params)
+    get = "Get" + delete_op.removeprefix("Delete")  # DeleteUser: GetUser, and so on
+
+    def owner_gone() -> bool:
+        return _or_none(lambda: call.call(get, **{owner_param: owner})) is None
+
+    plan.add(
+        f"delete {what} {owner}",
+        delete_op,
+        done_if_gone=True,
+        settle=owner_gone,
+        **{owner_param: owner},
+    )
     plan.execute()
     return None
 
@@ -136,33 +196,32 @@ def key_ages(call: Call, user: str | None) -> list[Item]:
 def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
     """CreateAccessKey, made safe for cron jobs.
 
-    It is never sent twice blindly: if its answer is lost, the keys that exist now are compared
-    with those before, and a key created without its secret reaching us is named, with the
-    command that deletes it. When the user already has the most keys IAM allows, the error lists
-    them with their age and status and names the command that frees a slot.
+    It is sent once (Call.send_once). If its answer is lost, or Ctrl-C ends the wait, the keys
+    that exist now are compared with those before: a new one was created without its secret
+    reaching us, and the error names it with the command that deletes it. When the user already
+    has the most keys IAM allows, the error lists them with their age and status and names the
+    command that frees a slot.
     """
-    from euare.errors import LostResponse
-
-    before = {
-        k["AccessKeyId"] for k in call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user)
-    }
+    before = {str(k["AccessKeyId"]) for k in key_ages(call, user)}
     who = f"-u {user} " if user else ""
+
+    def leftover(found: Found) -> str:
+        ids = [str(k["AccessKeyId"]) for k in found["AccessKeyMetadata"]]
+        fixes = "; ".join(f"euare-userdelkey {who}{i}" for i in ids)
+        return (
+            f"access key {', '.join(ids)} was created but its secret never reached euare: "
+            f"delete it with: {fixes}"
+        )
+
+    def look() -> Found | None:
+        new = new_items(
+            call, "ListAccessKeys", "AccessKeyMetadata", "AccessKeyId", before, UserName=user
+        )
+        return {"AccessKeyMetadata": new} if new else None
+
+    lookup = Lookup(f"a new access key for {user or 'the caller'}", look, leftover)
     try:
-        key: dict[str, Any] = call.create("CreateAccessKey", UserName=user)["AccessKey"]
-    except LostResponse as lost:
-        new = [k for k in key_ages(call, user) if k["AccessKeyId"] not in before]
-        if not new:
-            raise EuareError(
-                f"{lost.message}; no new key exists, so running the command again is safe",
-                code=lost.code,
-            ) from lost
-        names = ", ".join(k["AccessKeyId"] for k in new)
-        fixes = "; ".join(f"euare-userdelkey {who}{k['AccessKeyId']}" for k in new)
-        raise EuareError(
-            f"{lost.message}; access key {names} was created but its secret never "
-            f"reached euare: delete it with: {fixes}",
-            code=lost.code,
-        ) from lost
+        answer = call.send_once("CreateAccessKey", {"UserName": user}, lookup)
     except Exception as exc:
         err = describe(exc)
         if err.code != "LimitExceeded":
@@ -177,6 +236,7 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
             f"free a slot with: euare-userdelkey {who}{oldest}",
             code="LimitExceeded",
         ) from exc
+    key: dict[str, Any] = answer["AccessKey"]
     remember(key.get("SecretAccessKey"))
     return key
 

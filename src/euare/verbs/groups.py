@@ -5,7 +5,7 @@ from __future__ import annotations
 from euare import options as o
 from euare.cli import Call, api_verb, list_verb, option, verb
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, arn_of, delete_recursively
+from euare.verbs.common import Attachment, arn_of, by_name, delete_recursively
 from euare.verbs.inline import inline_policy_verbs
 
 api_verb(
@@ -18,6 +18,7 @@ api_verb(
     records=lambda r, opts: (
         [{"Arn": r["Group"]["Arn"], "GroupId": r["Group"]["GroupId"]}] if opts["verbose"] else []
     ),
+    find=by_name("GetGroup", "GroupName", "group"),
 )
 
 list_verb(

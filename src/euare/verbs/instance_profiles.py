@@ -3,11 +3,14 @@ add or remove a role."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from euare import options as o
 from euare import policy
 from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare.once import Lookup
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, Item, arn_of, delete_recursively
+from euare.verbs.common import Attachment, Item, arn_of, delete_recursively, existing
 
 EC2 = "ec2.amazonaws.com"
 
@@ -48,27 +51,42 @@ def instanceprofilecreate(
     create_role: bool,
     verbose: bool,
 ) -> list[Record]:
-    plan = call.plan().add(
+    plan = call.plan().add_call(
         f"create instance profile {iprofile}",
-        "CreateInstanceProfile",
-        InstanceProfileName=iprofile,
-        Path=path,
+        lambda: call.send_once(
+            "CreateInstanceProfile",
+            {"InstanceProfileName": iprofile, "Path": path},
+            existing(
+                call,
+                f"instance profile {iprofile}",
+                "GetInstanceProfile",
+                InstanceProfileName=iprofile,
+            ),
+        ),
     )
     if create_role:
-        plan.add(
+        params = {
+            "RoleName": iprofile,
+            "Path": path,
+            "AssumeRolePolicyDocument": policy.dumps(policy.trust_policy(EC2)),
+        }
+        plan.add_call(
             f"create role {iprofile}",
-            "CreateRole",
-            RoleName=iprofile,
-            Path=path,
-            AssumeRolePolicyDocument=policy.dumps(policy.trust_policy(EC2)),
+            lambda: call.send_once(
+                "CreateRole",
+                params,
+                existing(call, f"role {iprofile}", "GetRole", RoleName=iprofile),
+            ),
         )
     role = iprofile if create_role else add_role
     if role:
-        plan.add(
+        plan.add_call(
             f"add role {role} to {iprofile}",
-            "AddRoleToInstanceProfile",
-            InstanceProfileName=iprofile,
-            RoleName=role,
+            lambda: call.send_once(
+                "AddRoleToInstanceProfile",
+                {"InstanceProfileName": iprofile, "RoleName": role},
+                role_in_profile(call, {"InstanceProfileName": iprofile, "RoleName": role}),
+            ),
         )
     created = plan.execute()[0]["InstanceProfile"]
     return (
@@ -76,6 +94,19 @@ def instanceprofilecreate(
         if verbose
         else []
     )
+
+
+def role_in_profile(call: Call, params: dict[str, Any]) -> Lookup:
+    """AddRoleToInstanceProfile took effect if the profile holds the role (a profile holds one
+    role at most, so a resend would fail with LimitExceeded)."""
+    name, role = params["InstanceProfileName"], params["RoleName"]
+
+    def look() -> dict[str, Any] | None:
+        found = call.call("GetInstanceProfile", InstanceProfileName=name)["InstanceProfile"]
+        roles = [r["RoleName"] for r in found.get("Roles") or []]
+        return {"InstanceProfile": found} if role in roles else None
+
+    return Lookup(f"role {role} in instance profile {name}", look)
 
 
 def _roles(call: Call, owner_param: str, owner: str) -> list[Item]:
@@ -163,6 +194,7 @@ api_verb(
     "Add a role to an instance profile.",
     profile(),
     role_option("the role to add"),
+    find=role_in_profile,
 )
 
 api_verb(

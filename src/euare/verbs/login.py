@@ -10,9 +10,10 @@ from typing import Any
 
 from euare import options as o
 from euare.cli import Call, api_verb, option, verb
-from euare.errors import EuareError, LostResponse
+from euare.errors import EuareError
 from euare.redact import remember
 from euare.render import Record, text
+from euare.verbs.common import existing
 
 
 def _password_verb(name: str, operation: str, help: str) -> None:
@@ -30,33 +31,30 @@ def _password_verb(name: str, operation: str, help: str) -> None:
         help="whether the user must choose a new password at next sign-in",
     )
     def body(call: Call, user: str, password: str | None, reset_required: bool | None) -> None:
+        remember(password)
+        creating = operation == "CreateLoginProfile"
+        lookup = existing(call, f"{user}'s login profile", "GetLoginProfile", UserName=user)
+        # A profile that exists already is refused before the password is asked for, and so
+        # after a lost answer a profile found is surely this call's own: the password given is
+        # set, and never silently not.
+        if creating and lookup.look() is not None:
+            raise EuareError(
+                f"{user} already has a login profile; change its password with "
+                f"euare-usermodloginprofile {user}",
+                code="EntityAlreadyExists",
+            )
         if password is None:
             password = call.read_secret("New password")
-        remember(password)
+            remember(password)
         params: dict[str, Any] = {
             "UserName": user,
             "Password": password,
             "PasswordResetRequired": reset_required,
         }
-        if operation != "CreateLoginProfile":  # an update may safely be sent again
+        if creating:
+            call.send_once(operation, params, lookup)
+        else:  # an update may safely be sent again
             call.call(operation, **params)
-            return
-        try:
-            call.create(operation, **params)
-        except LostResponse as lost:
-            # Sent once only: a resent create would fail with EntityAlreadyExists after a lost
-            # answer. If the profile exists now, it is the one just asked for.
-            try:
-                call.call("GetLoginProfile", UserName=user)
-            except Exception:
-                raise EuareError(
-                    f"{lost.message}; {user} has no login profile, so running the "
-                    "command again is safe",
-                    code=lost.code,
-                ) from lost
-            call.stderr.write(
-                f"{call.prog}: warning: {lost.message}, but {user}'s login profile exists now\n"
-            )
 
 
 _password_verb(

@@ -20,9 +20,17 @@ import click
 from euare import options as o
 from euare import policy as documents
 from euare.cli import Call, Decorator, list_verb, option, positional, verb
-from euare.errors import EuareError, LostResponse, UsageError
+from euare.errors import EuareError, UsageError
+from euare.once import Lookup
 from euare.render import Record, Result, text
-from euare.verbs.common import Attachment, Item, Removal, caller_account, delete_recursively
+from euare.verbs.common import (
+    Attachment,
+    Item,
+    Removal,
+    caller_account,
+    delete_recursively,
+    new_items,
+)
 
 MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
@@ -105,10 +113,26 @@ def policycreate(
             raise UsageError(f"POLICY {policy} has the path {named_path}, but --path says {path}")
         path = named_path
     document = _read(call, policy_content, policy_document)
-    created = call.call(
-        "CreatePolicy", PolicyName=name, PolicyDocument=document, Path=path, Description=description
-    )["Policy"]
+    params = {
+        "PolicyName": name,
+        "PolicyDocument": document,
+        "Path": path,
+        "Description": description,
+    }
+    created = call.send_once("CreatePolicy", params, _named_policy(call, name, path))["Policy"]
     return [{"Arn": created["Arn"], "PolicyId": created["PolicyId"]}] if verbose else []
+
+
+def _named_policy(call: Call, name: str, path: str | None) -> Lookup:
+    """The account's own policy ``name`` (under ``path``), found by listing: no ARN needed."""
+
+    def look() -> Item | None:
+        for found in call.pages("ListPolicies", "Policies", Scope="Local", PathPrefix=path):
+            if found["PolicyName"] == name:
+                return {"Policy": found}
+        return None
+
+    return Lookup(f"policy {name}", look)
 
 
 def entities(call: Call, arn: str, kinds: Iterable[str] = KINDS) -> dict[str, list[Item]]:
@@ -284,25 +308,16 @@ def _age(version: Item) -> tuple[str, int]:
 
 
 def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:
-    """CreatePolicyVersion, never sent twice blindly: a lost answer is settled by listing."""
-    try:
-        return call.create(
-            "CreatePolicyVersion", PolicyArn=arn, PolicyDocument=document, SetAsDefault=default
-        )
-    except LostResponse as lost:
-        new = [
-            v
-            for v in call.pages("ListPolicyVersions", "Versions", PolicyArn=arn)
-            if v["VersionId"] not in before
-        ]
-        if len(new) != 1:
-            raise EuareError(
-                f"{lost.message}; no new version exists, so running the command again is safe"
-                if not new
-                else f"{lost.message}; versions {', '.join(v['VersionId'] for v in new)} are new",
-                code=lost.code,
-            ) from lost
-        return {"PolicyVersion": new[0]}
+    """CreatePolicyVersion, sent once: a lost answer is settled by listing the versions."""
+
+    def look() -> Item | None:
+        new = new_items(call, "ListPolicyVersions", "Versions", "VersionId", before, PolicyArn=arn)
+        if len(new) > 1:
+            raise EuareError(f"versions {', '.join(v['VersionId'] for v in new)} are all new")
+        return {"PolicyVersion": new[0]} if new else None
+
+    params = {"PolicyArn": arn, "PolicyDocument": document, "SetAsDefault": default}
+    return call.send_once("CreatePolicyVersion", params, Lookup("a new version", look))
 
 
 @verb(
@@ -345,7 +360,13 @@ def policycreateversion(
                 f"{oldest} and then create the new version",
                 code="LimitExceeded",
             )
-        plan.add(f"delete version {oldest}", "DeletePolicyVersion", PolicyArn=arn, VersionId=oldest)
+        plan.add(
+            f"delete version {oldest}",
+            "DeletePolicyVersion",
+            done_if_gone=True,
+            PolicyArn=arn,
+            VersionId=oldest,
+        )
     plan.add_call(
         "create the new version",
         lambda: _create_version(call, arn, document, set_as_default, before),

@@ -13,6 +13,7 @@ import click
 
 from euare.cli import ApiArgument, Call, Decorator, api_verb, option, positional, verb
 from euare.errors import EuareError, UsageError
+from euare.once import Lookup
 from euare.render import Record
 
 PROBE_TIMEOUT = 10
@@ -101,13 +102,21 @@ def oidcprovidercreate(
     if not _host_port(provider_url)[0]:
         raise UsageError("URL must name a host to connect to")
     prints = list(thumbprints) or [url_thumbprint(provider_url)]
-    created = call.call(
-        "CreateOpenIDConnectProvider",
-        Url=provider_url,
-        ClientIDList=list(client_ids),
-        ThumbprintList=prints,
-    )
+    params = {"Url": provider_url, "ClientIDList": list(client_ids), "ThumbprintList": prints}
+    created = call.send_once("CreateOpenIDConnectProvider", params, _registered(call, provider_url))
     return [{"OpenIDConnectProviderArn": created["OpenIDConnectProviderArn"]}]
+
+
+def _registered(call: Call, url: str) -> Lookup:
+    """The provider for ``url``: IAM names it ``...:oidc-provider/HOST/PATH`` (no scheme)."""
+    suffix = ":oidc-provider/" + url.split("://", 1)[1].rstrip("/")
+
+    def look() -> dict[str, str] | None:
+        listed = call.call("ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []
+        arns = [str(p["Arn"]) for p in listed if str(p["Arn"]).lower().endswith(suffix.lower())]
+        return {"OpenIDConnectProviderArn": arns[0]} if arns else None
+
+    return Lookup(f"an OpenID Connect provider for {url}", look)
 
 
 api_verb(

@@ -11,7 +11,7 @@ from euare import options as o
 from euare import policy
 from euare.cli import Call, Decorator, list_verb, option, verb
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, arn_of, delete_recursively
+from euare.verbs.common import Attachment, arn_of, delete_recursively, existing
 from euare.verbs.inline import inline_policy_verbs
 
 
@@ -79,7 +79,10 @@ def rolecreate(
     document = trust_document(
         call, trust_policy, service if service is not None else service_, "-f/--trust-policy"
     )
-    created = call.call("CreateRole", RoleName=role, Path=path, AssumeRolePolicyDocument=document)
+    params = {"RoleName": role, "Path": path, "AssumeRolePolicyDocument": document}
+    created = call.send_once(
+        "CreateRole", params, existing(call, f"role {role}", "GetRole", RoleName=role)
+    )
     return [role_record(created["Role"])] if verbose else []
 
 

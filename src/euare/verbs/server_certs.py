@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from euare import options as o
 from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare.errors import EuareError, describe
+from euare.once import Lookup
 from euare.redact import remember
 from euare.settings import read_text
 
@@ -57,14 +60,33 @@ def servercertupload(
 ) -> None:
     key = _given(private_key, private_key_file, "private key file")
     remember(key)
-    call.call(
-        "UploadServerCertificate",
-        ServerCertificateName=cert,
-        Path=path,
-        CertificateBody=_given(certificate_body, certificate_file, "certificate file"),
-        PrivateKey=key,
-        CertificateChain=_given(certificate_chain, certificate_chain_file, "chain file"),
-    )
+    body = _given(certificate_body, certificate_file, "certificate file")
+    params = {
+        "ServerCertificateName": cert,
+        "Path": path,
+        "CertificateBody": body,
+        "PrivateKey": key,
+        "CertificateChain": _given(certificate_chain, certificate_chain_file, "chain file"),
+    }
+    call.send_once("UploadServerCertificate", params, _uploaded(call, cert, str(body)))
+
+
+def _uploaded(call: Call, name: str, body: str) -> Lookup:
+    """The server certificate ``name``, if it holds ``body``: ours (another body is not)."""
+
+    def look() -> dict[str, Any] | None:
+        try:
+            found = call.call("GetServerCertificate", ServerCertificateName=name)
+        except Exception as exc:
+            if describe(exc).code == "NoSuchEntity":
+                return None
+            raise
+        held = found["ServerCertificate"]
+        if "".join(str(held.get("CertificateBody")).split()) != "".join(body.split()):
+            raise EuareError(f"a server certificate named {name} holds another certificate")
+        return {"ServerCertificateMetadata": held["ServerCertificateMetadata"]}
+
+    return Lookup(f"server certificate {name}", look)
 
 
 api_verb("servercertdel", "DeleteServerCertificate", "Delete a server certificate.", cert_name())

@@ -6,7 +6,7 @@ from typing import Any
 
 from euare import options as o
 from euare.cli import Call, api_verb, list_verb, option, verb
-from euare.errors import describe
+from euare.errors import EuareError, describe
 from euare.render import Record, Result
 from euare.verbs.common import (
     Attachment,
@@ -14,14 +14,18 @@ from euare.verbs.common import (
     arn_of,
     create_access_key,
     delete_recursively,
+    existing,
     get_or_none,
+    key_ages,
 )
 from euare.verbs.inline import inline_policy_verbs
 
 
 @verb(
     "usercreate",
-    "Create a new user, optionally adding it to a group and giving it an access key.",
+    "Create a new user, optionally adding it to a group and giving it an access key. Run again "
+    "after a failure, it finishes the job: a user that exists is taken as its own, but one that "
+    "already has an access key gets no second key unless --another-key is given.",
     exclusive=[(("verbose", "write_config"), False)],
 )
 @o.user()
@@ -36,6 +40,11 @@ from euare.verbs.inline import inline_policy_verbs
     is_flag=True,
     help="also create an access key and print it as a ready .iamrc file",
 )
+@option(
+    "--another-key",
+    is_flag=True,
+    help="with -k or -w, create the key even if the user exists and already has one",
+)
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
 @option(
     "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"
@@ -49,20 +58,33 @@ def usercreate(
     create_accesskey: bool,
     verbose: bool,
     write_config: bool,
+    another_key: bool,
     **_: Any,
 ) -> Result:
     if verify and group:
         call.call("GetGroup", GroupName=group, MaxItems=1)
-    more = bool(group or create_accesskey or write_config)
+    want_key = create_accesskey or write_config
+    more = bool(group or want_key)
 
     def create() -> dict[str, Any]:
         """With more steps to come, an existing user is taken as this command's own earlier,
-        interrupted run, so that running it again finishes the job."""
+        interrupted run, so that running it again finishes the job; but a second key is made
+        only when asked for."""
+        lookup = existing(call, f"user {user}", "GetUser", UserName=user)
         try:
-            return call.call("CreateUser", UserName=user, Path=path)
+            return call.send_once("CreateUser", {"UserName": user, "Path": path}, lookup)
         except Exception as exc:
             if not more or describe(exc).code != "EntityAlreadyExists":
                 raise
+        if want_key and not another_key:
+            keys = [k["AccessKeyId"] for k in key_ages(call, user)]
+            if keys:
+                raise EuareError(
+                    f"user {user} already exists and already has an access key "
+                    f"({', '.join(keys)}); add --another-key to create one more (if the key's "
+                    f"secret was lost, delete it with: euare-userdelkey -u {user} {keys[-1]})",
+                    code="EntityAlreadyExists",
+                )
         call.stderr.write(
             f"{call.prog}: warning: user {user} already exists; going on with the remaining steps\n"
         )
@@ -71,10 +93,10 @@ def usercreate(
     plan = call.plan().add_call(f"create user {user}", create)
     if group:
         plan.add(f"add {user} to group {group}", "AddUserToGroup", UserName=user, GroupName=group)
-    if create_accesskey or write_config:
+    if want_key:
         plan.add_call(f"create an access key for {user}", lambda: create_access_key(call, user))
     results = plan.execute()
-    key = results[-1] if (create_accesskey or write_config) else None
+    key = results[-1] if want_key else None
     if write_config and key:
         return access_key_records(key, as_iamrc=True)
     records: list[Record] = []
@@ -104,6 +126,17 @@ def _mfa_removal(user: str, device: dict[str, Any]) -> list[tuple[str, str, dict
             )
         )
     return steps
+
+
+def _mfa_removed(call: Call, user: str, device: dict[str, Any], operation: str) -> bool:
+    """Deactivated: no longer listed for the user (who then cannot find it again: so this is
+    known within the same run); deleted: no longer among the virtual devices."""
+    serial = device["SerialNumber"]
+    if operation == "DeleteVirtualMFADevice":
+        listed = call.pages("ListVirtualMFADevices", "VirtualMFADevices")
+    else:
+        listed = call.pages("ListMFADevices", "MFADevices", UserName=user)
+    return all(d["SerialNumber"] != serial for d in listed)
 
 
 USER_ATTACHMENTS = (
@@ -170,7 +203,12 @@ USER_ATTACHMENTS = (
         ],
     ),
     Attachment(
-        "mfadevices", "ListMFADevices", "MFADevices", lambda i: i["SerialNumber"], _mfa_removal
+        "mfadevices",
+        "ListMFADevices",
+        "MFADevices",
+        lambda i: i["SerialNumber"],
+        _mfa_removal,
+        removed=_mfa_removed,
     ),
     Attachment(
         "sshkeys",

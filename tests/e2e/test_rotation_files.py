@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Home, MotoServer
-from tests.support.rotation import Rotating
+from tests.conftest import Home, MotoServer, one_error_line
+from tests.support.rotation import Rotating, run_in_process
 
 
 @pytest.fixture
@@ -66,6 +66,20 @@ def test_a_file_owned_by_another_user_keeps_its_owner(rot: Rotating) -> None:
     assert (st.st_uid, st.st_gid, mode(rot.file)) == (4321, 4322, 0o640)
     backup = Path(f"{rot.file}.previous").stat()
     assert (backup.st_uid, backup.st_gid, stat.S_IMODE(backup.st_mode)) == (4321, 4322, 0o600)
+
+
+def test_a_file_whose_owner_cannot_be_kept_is_refused_before_any_key_is_made(
+    rot: Rotating, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user who is not root cannot give the new file to the old file's owner: refused before
+    anything is changed. (Run in-process, pretending to be another user, so that the test does
+    not need a second account.)"""
+    owner = rot.file.stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1)
+    line = one_error_line(run_in_process(rot.home), "userrotatekey")
+    assert f"cannot replace {rot.file} as it is: it belongs to uid {owner}" in line, line
+    assert rot.file.read_bytes() == rot.original
+    assert rot.key_status() == {rot.old_id: "Active"}
 
 
 def test_verbose_talks_on_stderr_and_json_output_parses(rot: Rotating) -> None:

@@ -7,7 +7,6 @@ it is interrupted in-process, by making the file functions raise KeyboardInterru
 
 from __future__ import annotations
 
-import io
 import signal
 import subprocess
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import OUTPUTS, Home, MotoServer, Result
+from tests.conftest import Home, MotoServer, Result
 from tests.support.proxy import Fault
-from tests.support.rotation import Rotating, finish, spawn, wait_until
+from tests.support.rotation import Rotating, finish, run_in_process, spawn, wait_until
 
 
 @pytest.fixture
@@ -92,16 +91,6 @@ def test_a_second_interrupt_cuts_the_rollback_short(prot: Rotating, proxy: Any) 
     assert f"(interrupted again): delete it with: euare-userdelkey -u rot {new_id}" in line
     assert prot.file.read_bytes() == prot.original
     prot.assert_sound(named=line)
-
-
-def run_in_process(home: Home, *args: str) -> Result:
-    from euare.cli import Call, run
-
-    out, err = io.StringIO(), io.StringIO()
-    call = Call("euare-userrotatekey", dict(home.env), io.StringIO(), out, err, cwd=home.path)
-    code = run("userrotatekey", list(args), call)
-    OUTPUTS.append((["userrotatekey", *args], out.getvalue(), err.getvalue()))
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 @pytest.mark.parametrize("moment", ["before-rename", "after-rename"])

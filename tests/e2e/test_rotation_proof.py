@@ -59,7 +59,7 @@ def test_unproven_answers_roll_back_when_wait_runs_out(
     prot: Rotating, proxy: Any, fault: Fault
 ) -> None:
     proxy.faults["GetCallerIdentity"] = fault
-    result = prot.home.run("userrotatekey", "--wait", "2")
+    result = prot.home.run("userrotatekey", "--wait", "1")
     assert_rolled_back(prot, one_error_line(result, "userrotatekey"))
 
 

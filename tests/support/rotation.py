@@ -4,6 +4,7 @@ rotation must leave, whatever happened to it."""
 
 from __future__ import annotations
 
+import io
 import re
 import signal
 import subprocess
@@ -93,3 +94,14 @@ def wait_until(condition: Callable[[], Any], timeout: float = 20, what: str = ""
 
 def lock_of(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
+
+
+def run_in_process(home: Home, *args: str) -> Result:
+    """euare-userrotatekey ARGS in this process, for tests that patch what it calls."""
+    from euare.cli import Call, run
+
+    out, err = io.StringIO(), io.StringIO()
+    call = Call("euare-userrotatekey", dict(home.env), io.StringIO(), out, err, cwd=home.path)
+    code = run("userrotatekey", list(args), call)
+    OUTPUTS.append((["userrotatekey", *args], out.getvalue(), err.getvalue()))
+    return Result(code, out.getvalue(), err.getvalue())

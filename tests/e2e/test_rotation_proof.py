@@ -108,3 +108,16 @@ def test_a_corrupted_new_secret_never_retires_the_old_key(
     result = prot.home.run("userrotatekey", "--wait", "2")
     line = one_error_line(result, "userrotatekey")
     assert_rolled_back(prot, line)
+
+
+def test_retiring_with_a_new_key_iam_does_not_know_yet_is_tried_again(
+    prot: Rotating, proxy: Any
+) -> None:
+    """The caller signs with the file's key, so the old key is retired with the new one, which
+    IAM may not know yet when STS already does: that answer is tried again, not final."""
+    not_yet = THROTTLING.replace(b"Throttling", b"InvalidClientTokenId")
+    proxy.faults["UpdateAccessKey"] = Fault("status", count=1, status=403, body=not_yet)
+    result = prot.home.run("userrotatekey", "--wait", "3")
+    assert result.returncode == 0, result.stderr
+    assert proxy.actions.count("UpdateAccessKey") == 2
+    assert prot.key_status() == {prot.old_id: "Inactive", prot.file_key()[0]: "Active"}

@@ -302,8 +302,14 @@ class Rotation:
             what, fix = "deactivate", f"euare-usermodkey -u {user} -s Inactive {old}"
             operation, extra = "UpdateAccessKey", {"Status": "Inactive"}
         send = _retirer(self.call, old, self.new_id, self.new_secret)
+        # Signed with the new key, IAM may not know it yet even though STS has accepted it.
+        young = ("InvalidClientTokenId",) if self.call.settings().access_key_id == old else ()
         try:
-            persist(lambda: send(operation, UserName=user, AccessKeyId=old, **extra), self.budget)
+            persist(
+                lambda: send(operation, UserName=user, AccessKeyId=old, **extra),
+                self.budget,
+                retry=young,
+            )
         except BaseException as exc:
             err, interrupted = describe(exc), isinstance(exc, KeyboardInterrupt)
             head = "interrupted" if interrupted else f"could not {what} the old key: {err.message}"

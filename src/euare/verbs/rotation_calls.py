@@ -116,20 +116,25 @@ def transient(exc: BaseException) -> bool:
 
 
 def persist(
-    run: Callable[[], T], budget: float, done: tuple[str, ...] = ("NoSuchEntity",)
+    run: Callable[[], T],
+    budget: float,
+    done: tuple[str, ...] = ("NoSuchEntity",),
+    retry: tuple[str, ...] = (),
 ) -> T | None:
-    """``run()``, tried again after transient failures for up to ``budget`` seconds. For calls
-    that are safe to repeat; an answer coded in ``done`` (the key is gone already) counts as
-    success, and returns None."""
+    """``run()``, tried again after transient failures (and answers coded in ``retry``) for up
+    to ``budget`` seconds. For calls that are safe to repeat; an answer coded in ``done`` (the
+    key is gone already) counts as success, and returns None."""
     deadline = time.monotonic() + budget
     delay = 0.5
     while True:
         try:
             return run()
         except Exception as exc:
-            if describe(exc).code in done:
+            code = describe(exc).code
+            if code in done:
                 return None
-            if not transient(exc) or time.monotonic() + delay > deadline:
+            again = transient(exc) or code in retry
+            if not again or time.monotonic() + delay > deadline:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 4.0)

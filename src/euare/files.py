@@ -10,7 +10,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 Owner = tuple[int, int]  # (uid, gid)
@@ -125,13 +125,16 @@ def lock_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def locked(lock: Path, wait: float, holder: str) -> Iterator[None]:
+def locked(
+    lock: Path, wait: float, holder: str, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold an exclusive flock on ``lock`` (created 0600), waiting up to ``wait`` seconds.
 
     ``holder`` (say, "pid 42 on host since ...") is written into the file for whoever waits; a
     waiter that gives up raises :class:`Busy` with it. The kernel drops the lock when its
     holder dies, so a killed run never blocks the next. The file is removed on release; a
     waiter that got the lock on a file removed meanwhile tries again on the new one.
+    ``on_wait(holder)`` is called once, if the lock is busy at first.
     """
     deadline = time.monotonic() + wait
     while True:
@@ -140,6 +143,9 @@ def locked(lock: Path, wait: float, holder: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
+            if on_wait is not None:
+                on_wait(_holder(lock))
+                on_wait = None
             left = deadline - time.monotonic()
             if left <= 0:
                 raise Busy(lock, _holder(lock)) from None

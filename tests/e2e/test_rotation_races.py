@@ -6,6 +6,7 @@ Whatever happens, the file ends on a key that works and the user keeps no stray 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -31,9 +32,11 @@ def holding(prot: Rotating, process: subprocess.Popen[str]) -> bool:
         return False
 
 
-def start_slow_first(prot: Rotating, proxy: Any, *args: str) -> subprocess.Popen[str]:
+def start_slow_first(
+    prot: Rotating, proxy: Any, *args: str, delay: float = 2
+) -> subprocess.Popen[str]:
     """A first run, slowed down at CreateAccessKey while it holds the lock."""
-    proxy.faults["CreateAccessKey"] = Fault("slow", delay=2)
+    proxy.faults["CreateAccessKey"] = Fault("slow", delay=delay)
     first = spawn(prot.home, *args)
     wait_until(lambda: holding(prot, first), what="the first run to take the lock")
     return first
@@ -70,7 +73,7 @@ def test_the_second_run_rolls_back_after_the_first_rotated(prot: Rotating, proxy
 
 
 def test_a_run_gives_up_on_a_held_lock_naming_the_holder(prot: Rotating, proxy: Any) -> None:
-    first = start_slow_first(prot, proxy)
+    first = start_slow_first(prot, proxy, delay=5)
     began = time.monotonic()
     second = finish(spawn(prot.home, "--lock-wait", "1"))
     waited = time.monotonic() - began
@@ -82,13 +85,17 @@ def test_a_run_gives_up_on_a_held_lock_naming_the_holder(prot: Rotating, proxy: 
 
 
 def test_interrupted_while_waiting_for_the_lock_changes_nothing(prot: Rotating, proxy: Any) -> None:
-    first = start_slow_first(prot, proxy)
-    second = spawn(prot.home)
-    time.sleep(0.8)
-    second.send_signal(2)
+    first = start_slow_first(prot, proxy, delay=5)
+    second = spawn(prot.home, "-v")
+    assert second.stderr is not None
+    waiting = second.stderr.readline()
+    assert waiting.startswith("euare-userrotatekey: waiting up to 60 s for"), waiting
+    assert f"being rotated by pid {first.pid} on" in waiting
+    second.send_signal(signal.SIGINT)
     result = finish(second)
-    assert result.returncode == 130 and result.stderr.count("\n") == 1, result
-    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert result.returncode == 130 and result.stderr == line + "\n", result
+    assert "interrupted before a new key was made" in line and "not changed" in line, line
     assert finish(first).returncode == 0
     assert proxy.actions.count("CreateAccessKey") == 1
 

@@ -207,7 +207,7 @@ def userrotatekey(
 
     rotated: list[tuple[str, str] | None] = []
     try:
-        with _lock(call, path, lock_wait):
+        with _lock(call, path, lock_wait, say):
             rotated.append(rotate())
     except KeyboardInterrupt:
         if not rotated:  # a rotation under way turns its own interrupt into its own message
@@ -225,14 +225,18 @@ def userrotatekey(
 
 
 @contextlib.contextmanager
-def _lock(call: Call, path: Path, wait: int) -> Iterator[None]:
+def _lock(call: Call, path: Path, wait: int, say: Callable[[str], None]) -> Iterator[None]:
     """Hold FILE.lock for the rotation; after ``wait`` seconds, one line naming the holder."""
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     me = f"pid {os.getpid()} on {socket.gethostname()}, {call.prog} since {since}"
+
+    def waiting(holder: str) -> None:
+        say(f"waiting up to {wait} s for {path}, being rotated by {holder or 'another run'}")
+
     with contextlib.ExitStack() as stack:
         lock = lock_path(path)
         try:
-            stack.enter_context(locked(lock, wait, me))
+            stack.enter_context(locked(lock, wait, me, waiting))
         except Busy as busy:
             raise EuareError(
                 f"{path} is being rotated by another run ({busy.holder or 'holder unknown'}; "

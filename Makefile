@@ -18,8 +18,10 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/euare-sandbox demo --enforce-auth -- \
 		bash examples/getting-started.sh
 
+# In parallel: each pytest-xdist worker starts its own moto server (TEST_JOBS=0 runs serially).
+TEST_JOBS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -76,9 +76,21 @@ class MotoServer:
             self.process.wait()
 
 
+def start_moto(tries: int = 3) -> MotoServer:
+    """A moto server; under pytest-xdist each worker starts its own, so a port taken between
+    choosing it and binding it (by another worker) is met by choosing again."""
+    for attempt in range(tries):
+        try:
+            return MotoServer()
+        except RuntimeError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
-    server = MotoServer()
+    server = start_moto()
     yield server
     server.stop()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from euare import __version__
 from euare.errors import EuareError
-from euare.redact import remember
+from euare.redact import is_secret, remember, secrets_in
 from euare.settings import Settings
 
 log = logging.getLogger("euare.client")
@@ -58,7 +58,7 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
 
         warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 
-    remember(settings.secret_key, settings.token)
+    remember(settings.secret_key, settings.token, _url_password(settings.endpoint))
     session = boto3.session.Session(
         aws_access_key_id=settings.access_key_id,
         aws_secret_access_key=settings.secret_key,
@@ -95,24 +95,61 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
     client = session.client(
         settings.service, endpoint_url=settings.endpoint, config=config, verify=settings.verify
     )
-    client.meta.events.register(f"provide-client-params.{settings.service}.*", check_params)
+    _register_hooks(client.meta.events, settings.service)
     _cache[cache_key] = client
     return client
 
 
+def _url_password(url: str | None) -> str | None:
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url or "").password
+    except ValueError:
+        return None
+    return unquote(password) if password else None
+
+
+def remember_params(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore hook: every value the model marks secret, before anything may print it."""
+    remember(*secrets_in(model.input_shape, params))
+
+
+def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore hook: every secret in an answer (a new key's secret, a session token)."""
+    remember(*secrets_in(model.output_shape, parsed))
+
+
+def _register_hooks(events: Any, service: str) -> None:
+    """The hooks every call goes through: secrets are remembered before the parameters are
+    checked or sent and as soon as an answer is parsed, so no verb has to remember them."""
+    from euare.errors import non_iam_answer
+
+    events.register(f"provide-client-params.{service}.*", remember_params)
+    events.register(f"provide-client-params.{service}.*", check_params)
+    events.register(f"before-parse.{service}.*", non_iam_answer)
+    events.register(f"after-call.{service}.*", remember_answer)
+
+
 def _problem(name: str, value: Any, shape: Any) -> str | None:
-    """Why IAM would refuse ``value`` for a parameter of ``shape``, judged by its own model."""
+    """Why IAM would refuse ``value`` for a parameter of ``shape``, judged by its own model.
+
+    A secret's value, or even its length, is never part of the answer."""
     if not isinstance(value, str):
         return None
+    secret = is_secret(name, shape)
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
     if low is not None and len(value) < low:
         return f"{name} must be at least {low} characters long"
     if high is not None and len(value) > high:
-        return f"{name} must be at most {high} characters long, not {len(value)}"
+        return f"{name} must be at most {high} characters long" + (
+            "" if secret else f", not {len(value)}"
+        )
     pattern = shape.metadata.get("pattern")
     if pattern and not re.fullmatch(pattern, value, flags=re.ASCII | re.DOTALL):
         hint = _HINTS.get(pattern, f"IAM requires it to match {pattern}")
-        return f"{name} {value[:80]!r} is not valid: {hint}"
+        shown = "" if secret else f" {value[:80]!r}"
+        return f"{name}{shown} is not valid: {hint}"
     return None
 
 

@@ -7,6 +7,8 @@ errors. The table in :func:`describe` is ordered: the first matching class wins.
 
 from __future__ import annotations
 
+import logging
+import re
 import traceback
 from typing import IO, Any
 
@@ -16,13 +18,15 @@ EXIT_INTERRUPTED = 130
 
 
 class EuareError(Exception):
-    """A failure to report as one line. ``code`` is the service's error code, if there is one."""
+    """A failure to report as one line. ``code`` is the service's error code, if there is one;
+    ``foreign`` says the endpoint answered something that is not IAM's (an HTML page, text)."""
 
     def __init__(self, message: str, code: str | None = None, exit_code: int = EXIT_FAILURE):
         super().__init__(message)
         self.message = message
         self.code = code
         self.exit_code = exit_code
+        self.foreign = False
 
 
 class UsageError(EuareError):
@@ -59,6 +63,12 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _url(exc: Any, key: str = "endpoint_url") -> str:
+    from euare.redact import strip_userinfo
+
+    return strip_userinfo(str(exc.kwargs.get(key)))
+
+
 def _client_error(exc: Any) -> EuareError:
     response = getattr(exc, "response", None) or {}
     error = response.get("Error") or {}
@@ -66,13 +76,35 @@ def _client_error(exc: Any) -> EuareError:
     status = meta.get("HTTPStatusCode")
     code = error.get("Code") or (str(status) if status else None)
     message = error.get("Message") or str(exc)
-    return EuareError(_one_line(message), code=code)
+    err = EuareError(_one_line(message), code=code)
+    err.foreign = error.get("Type") == _FOREIGN
+    return err
+
+
+def _parser_error(exc: Any) -> EuareError:
+    message = _one_line(str(exc).split("invalid XML received")[0]).rstrip(" ,:")
+    err = EuareError(f"the endpoint's answer is not an IAM response: {message}")
+    err.foreign = True
+    return err
 
 
 def describe(exc: BaseException) -> EuareError:
-    """Translate any exception into an EuareError (code, one-line message, exit status)."""
+    """Translate any exception into an EuareError (code, one-line message, exit status).
+
+    The message of a foreign exception is redacted here (secrets masked, ``user:password@``
+    dropped from URLs), since callers also print it in warnings, not only through report().
+    """
     if isinstance(exc, EuareError):
         return exc
+    from euare.redact import redact
+
+    err = _describe(exc)
+    err.message = redact(err.message)
+    err.args = (err.message,)
+    return err
+
+
+def _describe(exc: BaseException) -> EuareError:
     if isinstance(exc, KeyboardInterrupt):
         return EuareError("interrupted", exit_code=EXIT_INTERRUPTED)
     module = type(exc).__module__ or ""
@@ -82,50 +114,35 @@ def describe(exc: BaseException) -> EuareError:
 
         table: list[tuple[type[BaseException], Any]] = [
             (bx.ClientError, _client_error),
-            (
-                ResponseParserError,
-                lambda e: EuareError(
-                    "the endpoint's answer is not an IAM response: "
-                    + _one_line(str(e).split("invalid XML received")[0]).rstrip(" ,:")
-                ),
-            ),
+            (ResponseParserError, _parser_error),
             (bx.NoCredentialsError, lambda e: EuareError("no credentials were found")),
             (bx.PartialCredentialsError, lambda e: EuareError(_one_line(str(e)))),
             (bx.ParamValidationError, lambda e: UsageError(_one_line(str(e)))),
             (
                 bx.SSLError,
                 lambda e: EuareError(
-                    f"TLS error talking to {e.kwargs.get('endpoint_url')}: "
-                    f"{_one_line(str(e.kwargs.get('error')))}"
+                    f"TLS error talking to {_url(e)}: {_one_line(str(e.kwargs.get('error')))}"
                 ),
             ),
             (
                 bx.ConnectTimeoutError,
-                lambda e: EuareError(
-                    f"request timed out connecting to {e.kwargs.get('endpoint_url')}"
-                ),
+                lambda e: EuareError(f"request timed out connecting to {_url(e)}"),
             ),
             (
                 bx.ReadTimeoutError,
-                lambda e: EuareError(
-                    f"request timed out waiting for {e.kwargs.get('endpoint_url')}"
-                ),
+                lambda e: EuareError(f"request timed out waiting for {_url(e)}"),
             ),
             (
                 bx.EndpointConnectionError,
-                lambda e: EuareError(
-                    f"could not connect to the endpoint URL {e.kwargs.get('endpoint_url')}"
-                ),
+                lambda e: EuareError(f"could not connect to the endpoint URL {_url(e)}"),
             ),
             (
                 bx.ConnectionClosedError,
-                lambda e: EuareError(
-                    f"connection closed by {e.kwargs.get('endpoint_url')} before it answered"
-                ),
+                lambda e: EuareError(f"connection closed by {_url(e)} before it answered"),
             ),
             (
                 bx.ProxyConnectionError,
-                lambda e: EuareError(f"could not connect to the proxy {e.kwargs.get('proxy_url')}"),
+                lambda e: EuareError(f"could not connect to the proxy {_url(e, 'proxy_url')}"),
             ),
             (bx.HTTPClientError, lambda e: EuareError(f"connection error ({_one_line(str(e))})")),
             (bx.NoRegionError, lambda e: EuareError("no region was given; use --region")),
@@ -143,11 +160,79 @@ def describe(exc: BaseException) -> EuareError:
     return EuareError(f"unexpected {type(exc).__name__}: {_one_line(str(exc))}")
 
 
+_FOREIGN = "NotAnIAMAnswer"  # the error Type of an answer non_iam_answer() rewrote
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
+
+
+_HTML = re.compile(rb"\s*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html)\b", re.I)
+
+
+def _foreign(body: bytes, status: int) -> bool:
+    """Whether ``body`` is plainly not an IAM answer: an HTML page, or not even markup. An
+    error answer must also be well-formed XML; a broken success answer is left to botocore,
+    whose parser error says where it broke."""
+    if _HTML.match(body) or not body.lstrip().startswith(b"<"):
+        return True
+    if status < 300:
+        return False
+    import xml.etree.ElementTree as ET
+
+    try:
+        ET.fromstring(body)
+    except (ET.ParseError, ValueError):
+        return True
+    return False
+
+
+def _gist(body: bytes) -> str:
+    """A few words saying what a foreign answer is: an HTML page's title, a text's start, or
+    nothing (an untitled page or an empty answer: the HTTP status says it all)."""
+    if _HTML.match(body):
+        title = _TITLE.search(body)
+        words = _one_line(title.group(1).decode("utf-8", "replace")) if title else ""
+        return f"an HTML page: {words[:100]}" if words else ""
+    if body.lstrip().startswith(b"<"):
+        return "XML that is not a complete IAM answer"
+    words = _one_line(body.decode("utf-8", "replace"))
+    return f"{words[:100]!r}" if words else ""
+
+
+def non_iam_answer(response_dict: dict[str, Any], **_: Any) -> None:
+    """botocore ``before-parse`` hook: an answer that is not IAM's (a proxy's HTML page, plain
+    text) becomes an error whose code is the HTTP status, instead of a parser error without it
+    or a KeyError. A 2xx such answer is refused as not an IAM response."""
+    import http.client
+    from xml.sax.saxutils import escape
+
+    status = int(response_dict.get("status_code") or 0)
+    body = response_dict.get("body") or b""
+    if not isinstance(body, bytes) or (status < 300 and not body.strip()):
+        return
+    if not _foreign(body, status):
+        return
+    gist = _gist(body)
+    logging.getLogger("euare.errors").debug("HTTP %s answer is not IAM's: %r", status, body)
+    if status < 300:
+        from botocore.parsers import ResponseParserError
+
+        raise ResponseParserError(f"HTTP {status}, {gist or 'an HTML page'}")
+    message = http.client.responses.get(status, "HTTP error")
+    if gist:
+        message += f" ({gist})"
+    response_dict["body"] = (
+        f"<ErrorResponse><Error><Type>{_FOREIGN}</Type><Code>{status}</Code>"
+        f"<Message>{escape(message)}</Message></Error><RequestId/></ErrorResponse>"
+    ).encode()
+
+
 def error_line(prog: str, err: EuareError) -> str:
-    """The euca2ools form of an error line."""
+    """The euca2ools form of an error line, its code and message redacted."""
+    from euare.redact import redact
+
+    message = redact(_one_line(err.message))
     if err.code:
-        return f"{prog}: error ({err.code}): {err.message}"
-    return f"{prog}: error: {err.message}"
+        return f"{prog}: error ({redact(err.code)}): {message}"
+    return f"{prog}: error: {message}"
 
 
 def report(prog: str, exc: BaseException, stderr: IO[str], debug: bool = False) -> int:
@@ -157,6 +242,6 @@ def report(prog: str, exc: BaseException, stderr: IO[str], debug: bool = False) 
     err = describe(exc)
     if debug and not isinstance(exc, (KeyboardInterrupt, EuareError)):
         stderr.write(redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))))
-    stderr.write(redact(error_line(prog, err)) + "\n")
+    stderr.write(error_line(prog, err) + "\n")
     stderr.flush()
     return err.exit_code

@@ -2,9 +2,10 @@
 
 Per test it can rewrite answers and inject faults. ``paginate`` makes list calls that moto
 answers in one page (ListUsers, ListGroups) come back 100 items a page with Marker/IsTruncated,
-as AWS does. ``faults[Action]`` (or ``faults["*"]``) answers some requests with an HTTP error,
-IAM's Throttling error, a connection reset before or after forwarding, or too slowly. Every
-fault has a count, and every test stops the proxy, so nothing here runs unbounded.
+as AWS does; ``cut_inside`` breaks an answer off in the middle of a value. ``faults[Action]``
+(or ``faults["*"]``) answers some requests with an HTTP error, IAM's Throttling error, a
+connection reset before or after forwarding, or too slowly. Every fault has a count, and every
+test stops the proxy, so nothing here runs unbounded.
 """
 
 from __future__ import annotations
@@ -53,6 +54,20 @@ def paginate(member_key: str, page_size: int = 100) -> Rewrite:
         if truncated:
             ET.SubElement(result, f"{{{IAM_NS}}}Marker").text = str(start + page_size)
         return status, ET.tostring(root, xml_declaration=True, encoding="utf-8")
+
+    return rewrite
+
+
+def cut_inside(tag: str, keep: int, whole: list[str]) -> Rewrite:
+    """Cut the answer off ``keep`` characters into the text of its first ``<tag>``, as an
+    answer broken off mid-value (with a Content-Length that matches what is sent). The
+    element's whole text is appended to ``whole``, for the test to look for."""
+
+    def rewrite(form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
+        start = body.index(f"<{tag}>".encode()) + len(tag) + 2
+        end = body.index(f"</{tag}>".encode(), start)
+        whole.append(body[start:end].decode())
+        return status, body[: start + keep]
 
     return rewrite
 

@@ -62,7 +62,8 @@ def test_the_spec_is_there_and_covers_our_verbs() -> None:
 @pytest.mark.parametrize("verb", sorted(v for v in VERBS if v in BLOCKS))
 def test_spec_flags_exist_and_show_in_help(verb: str) -> None:
     cmd = command(verb)
-    with click.Context(cmd, info_name=f"euare-{verb}") as ctx:
+    # the verb's own settings (-h), or click would cache a --help-only option on the command
+    with click.Context(cmd, info_name=f"euare-{verb}", **cmd.context_settings) as ctx:
         help_text = cmd.get_help(ctx)
     accepted = {
         opt

@@ -63,7 +63,9 @@ def reference_text() -> str:
         out += [f"## {family}", ""]
         for verb in verbs:
             cmd = command(verb)
-            with click.Context(cmd, info_name=f"euare-{verb}", terminal_width=100) as ctx:
+            with click.Context(
+                cmd, info_name=f"euare-{verb}", terminal_width=100, **cmd.context_settings
+            ) as ctx:
                 text = cmd.get_help(ctx)
             out += [f"### euare-{verb}", "", "```", text, "```", ""]
     return "\n".join(out)

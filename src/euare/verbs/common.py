@@ -50,7 +50,7 @@ class Attachment:
             )
         except Exception as exc:
             err = describe(exc)
-            if err.code in UNSUPPORTED_CODES or "parse" in err.message.lower():
+            if err.code in UNSUPPORTED_CODES or err.foreign or "parse" in err.message.lower():
                 return []
             raise
 

@@ -4,10 +4,12 @@
 # crontab line (every day at 03:17; cron mails whatever this prints):
 #   17 3 * * *  $HOME/bin/rotate-key.sh
 #
-# euare-userrotatekey creates the new key, writes it to the credential file atomically (0600,
-# the old file kept as FILE.previous), checks that the new key works, and only then deactivates
-# the old key. If anything fails before that, the old file and key are left as they were and it
-# exits non-zero with one line on stderr. On a day when the key is young enough it does nothing.
+# euare-userrotatekey creates the new key, writes it to the credential file atomically (owner
+# and mode kept, the old file kept as FILE.previous), checks that the new key works, and only then
+# deactivates the old key. If anything fails before that, the old file and key are left as they
+# were and it exits non-zero with one line on stderr. On a day when the key is young enough it
+# does nothing. A second run on the same file (a manual one, say) waits for this one to finish
+# (up to --lock-wait seconds, default 60), then finds the key young and does nothing.
 set -eu
 
 # cron's environment is bare: name the files euare reads (or `. "$HOME/.eucarc"` if you keep

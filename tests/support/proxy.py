@@ -11,6 +11,7 @@ slowly. Every fault has a count, and every test stops the proxy, so nothing here
 from __future__ import annotations
 
 import http.client
+import random
 import socket
 import struct
 import threading
@@ -89,7 +90,9 @@ class Fault:
     before answering; ``held`` is set once the request has reached the server and the wait
     begins, so a test can interrupt the command at that moment). With ``first_only``, only the
     first sending of each distinct request is hit, so every retry gets through: "throttle half
-    of the requests", deterministically.
+    of the requests", deterministically. ``after`` lets that many requests through first;
+    ``probability`` hits each request only with that chance (from a seeded generator, so a
+    test run can be repeated).
     """
 
     kind: str
@@ -98,12 +101,21 @@ class Fault:
     body: bytes = b"<html>Internal Server Error</html>"
     delay: float = 0.0
     first_only: bool = False
+    after: int = 0
+    probability: float = 1.0
     hits: int = 0
     seen: set[str] = field(default_factory=set)
     held: threading.Event = field(default_factory=threading.Event)
+    passed: int = 0
+    rng: random.Random = field(default_factory=lambda: random.Random(8))
 
     def take(self, body: bytes) -> bool:
         if self.count is not None and self.hits >= self.count:
+            return False
+        if self.passed < self.after:
+            self.passed += 1
+            return False
+        if self.probability < 1.0 and self.rng.random() >= self.probability:
             return False
         if self.first_only:
             key = body.decode("utf-8", "replace")

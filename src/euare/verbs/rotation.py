@@ -2,37 +2,48 @@
 
 The order is what makes it safe: make the new key, write it to the file (atomically, the old
 file kept as FILE.previous), prove the new key works, and only then retire the old one. If
-anything fails before the old key is retired, the old file is put back and the new key deleted,
-so at every moment either the file or the old key works.
+anything fails or is interrupted before the old key is retired, the old key goes back into the
+file and the new key is deleted, so at every moment either the file or the old key works.
+
+Two runs on one file never overlap: each holds FILE.lock for the whole rotation. A writer that
+does not take the lock (a person, another tool) is noticed: the file is re-read before each
+change, and is touched only while it still holds what this run left in it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import re
+import socket
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from euare.cli import Call, option, verb
-from euare.errors import EuareError, describe
-from euare.files import write_private
+from euare.errors import EXIT_INTERRUPTED, EuareError, describe
+from euare.files import (
+    Busy,
+    cannot_keep_owner,
+    lock_path,
+    locked,
+    owner_of,
+    rewrite,
+    target_of,
+    write_private,
+)
 from euare.redact import remember
 from euare.render import Record, Result
 from euare.settings import parse_iamrc, read_text
 from euare.verbs.common import Item, age_in_days, create_access_key, key_ages
+from euare.verbs.rotation_calls import Interrupts, client_as, persist, verify
 
-# Answers that mean "this key is not (yet) valid"; any other answer proves the key works.
-NOT_VALID = {
-    "InvalidClientTokenId",
-    "SignatureDoesNotMatch",
-    "InvalidAccessKeyId",
-    "AuthFailure",
-    "UnrecognizedClientException",
-    "AccessDeniedException-InvalidKey",
-}
+# However short --wait is, cleaning up after a failure may retry for this long.
+MIN_CLEANUP_SECONDS = 5
 
 
 def replace_key(text: str, key_id: str, secret: str) -> str:
@@ -52,44 +63,12 @@ def replace_key(text: str, key_id: str, secret: str) -> str:
     return "".join(out)
 
 
-def client_as(
-    call: Call, service: str, key_id: str, secret: str, attempts: int | None = None
-) -> Any:
-    """A client like the call's own for ``service``, but signing with another key."""
-    from euare.client import make_client
-
-    settings = dataclasses.replace(
-        call.settings(service), access_key_id=key_id, secret_key=secret, token=None
-    )
-    return make_client(settings, attempts=attempts)
-
-
-def verify(call: Call, key_id: str, secret: str, user: str, wait: int) -> None:
-    """Call the service with the new key until it answers as a valid key, or ``wait`` runs out."""
-    from euare.client import call as api_call
-
-    use_sts = bool(call.settings("sts").endpoint) or call.settings("iam").endpoint is None
-    service = "sts" if use_sts else "iam"
-    client = client_as(call, service, key_id, secret, attempts=1)
-    deadline = time.monotonic() + wait
-    delay = 0.5
-    while True:
-        try:
-            if use_sts:
-                api_call(client, "GetCallerIdentity")
-            else:
-                api_call(client, "GetUser", UserName=user)
-            return
-        except Exception as exc:
-            err = describe(exc)
-            if err.code and err.code not in NOT_VALID and not err.code.isdigit():
-                return  # e.g. AccessDenied: the key was accepted, it just may not do that
-            if time.monotonic() + delay > deadline:
-                raise EuareError(
-                    f"the new key did not work within {wait} s: {err.message}", code=err.code
-                ) from exc
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
+def holds(text: str, key_id: str, secret: str | None = None) -> bool:
+    """Whether credential-file ``text`` holds ``key_id`` (and ``secret``, if given)."""
+    values = parse_iamrc(text)
+    if values.get("AWSAccessKeyId") != key_id:
+        return False
+    return secret is None or values.get("AWSSecretKey") == secret
 
 
 def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool) -> Item | None:
@@ -114,14 +93,15 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
 
 @verb(
     "userrotatekey",
-    "Replace the access key in a credential file with a new one: create "
-    "it, write it (atomically, 0600), prove it works, then deactivate the old key.",
+    "Replace the access key in a credential file with a new one: create it, write it "
+    "(atomically, keeping the file's owner and mode), prove it works, then deactivate the old "
+    "key. Runs on one file take turns (FILE.lock); see docs/rotation.md.",
     exclusive=[(("delete", "keep"), False)],
 )
 @option(
     "-u",
     "--user-name",
-    "user",
+    "asked_user",
     metavar="USER",
     help="user whose key to rotate (default: the caller)",
 )
@@ -143,7 +123,15 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
     default=30,
     show_default=True,
     metavar="SECONDS",
-    help="how long to keep trying the new key before giving up",
+    help="how long to keep trying the new key (and cleaning up) before giving up",
+)
+@option(
+    "--lock-wait",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="how long to wait for another rotation of the same file to finish",
 )
 @option("--delete", is_flag=True, help="delete the old key instead of deactivating it")
 @option("--keep", is_flag=True, help="leave the old key active")
@@ -154,13 +142,14 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
 )
 @option("--no-backup", is_flag=True, help="do not keep the old file as FILE.previous")
 @option("--show-secret", is_flag=True, help="also print the new secret key")
-@option("-v", "--verbose", is_flag=True, help="say what is done, and why nothing is")
+@option("-v", "--verbose", is_flag=True, help="say on stderr what is done, and why nothing is")
 def userrotatekey(
     call: Call,
-    user: str | None,
+    asked_user: str | None,
     credential_file: Path | None,
     max_age: int | None,
     wait: int,
+    lock_wait: int,
     delete: bool,
     keep: bool,
     delete_inactive: bool,
@@ -170,66 +159,240 @@ def userrotatekey(
 ) -> Result:
     def say(message: str) -> None:
         if verbose:
-            call.stdout.write(f"{message}\n")
+            call.stderr.write(f"{call.prog}: {message}\n")
+            call.stderr.flush()
 
     path = credential_file or call.settings().credential_file
     if path is None:
         raise EuareError("no credential file to rotate: name one with --credential-file")
-    old_text = read_text(path, "credential file")
-    values = parse_iamrc(old_text)
-    old_id, old_secret = values.get("AWSAccessKeyId"), values.get("AWSSecretKey")
-    if not old_id or not old_secret:
-        raise EuareError(f"{path} has no AWSAccessKeyId and AWSSecretKey lines to rotate")
-    remember(old_secret)
-    if user is None:
-        user = str(call.call("GetUser")["User"]["UserName"])
-    keys = key_ages(call, user)
-    mine = next((k for k in keys if k["AccessKeyId"] == old_id), None)
-    if mine is None:
-        raise EuareError(f"the key in {path} ({old_id}) is not one of {user}'s access keys")
-    days = age_in_days(mine.get("CreateDate"))
-    if max_age is not None and days <= max_age:
-        say(f"{old_id} is {days} days old, not more than {max_age}: nothing to do")
+    read_text(path, "credential file")  # a missing or unreadable file is reported as such
+
+    def rotate() -> tuple[str, str] | None:
+        """The rotation, under the file's lock: the new key and secret, or None if not due."""
+        assert path is not None  # (for mypy, inside this closure)
+        # The caller's own key may come from this file, which a run we waited for has rotated.
+        call._settings.clear()
+        old_text = read_text(path, "credential file")
+        values = parse_iamrc(old_text)
+        old_id, old_secret = values.get("AWSAccessKeyId"), values.get("AWSSecretKey")
+        if not old_id or not old_secret:
+            raise EuareError(f"{path} has no AWSAccessKeyId and AWSSecretKey lines to rotate")
+        remember(old_secret)
+        user = asked_user or str(call.call("GetUser")["User"]["UserName"])
+        keys = key_ages(call, user)
+        mine = next((k for k in keys if k["AccessKeyId"] == old_id), None)
+        if mine is None:
+            raise EuareError(f"the key in {path} ({old_id}) is not one of {user}'s access keys")
+        days = age_in_days(mine.get("CreateDate"))
+        if max_age is not None and days <= max_age:
+            say(f"{old_id} is {days} days old, not more than {max_age}: nothing to do")
+            return None
+        stale = _check_slots(keys, mine, user, delete_inactive)
+        why = cannot_keep_owner(path)
+        if why:
+            raise EuareError(f"cannot replace {path} as it is: {why}; run this as its owner")
+        budget = max(wait, MIN_CLEANUP_SECONDS)
+        before = {str(k["AccessKeyId"]) for k in keys}
+        if stale is not None:
+            stale_id = str(stale["AccessKeyId"])
+            persist(
+                lambda: call.call("DeleteAccessKey", UserName=user, AccessKeyId=stale_id), budget
+            )
+            before.discard(stale_id)
+            say(f"deleted inactive key {stale_id}")
+        rotation = Rotation(call, path, user, old_id, old_secret, wait, budget, say, before)
+        target = target_of(path)
+        backup = None if no_backup else target.with_name(target.name + ".previous")
+        return rotation.run(backup, None if keep else delete)
+
+    rotated: list[tuple[str, str] | None] = []
+    try:
+        with _lock(call, path, lock_wait, say):
+            rotated.append(rotate())
+    except KeyboardInterrupt:
+        if not rotated:  # a rotation under way turns its own interrupt into its own message
+            raise EuareError(
+                f"interrupted before a new key was made; {path} was not changed",
+                exit_code=EXIT_INTERRUPTED,
+            ) from None
+    if not rotated[0]:
         return Result()
-    stale = _check_slots(keys, mine, user, delete_inactive)
-    if stale is not None:
-        call.call("DeleteAccessKey", UserName=user, AccessKeyId=stale["AccessKeyId"])
-        say(f"deleted inactive key {stale['AccessKeyId']}")
-
-    new = create_access_key(call, user)
-    new_id, new_secret = new["AccessKeyId"], new["SecretAccessKey"]
-    say(f"created {new_id}")
-    backup = path.with_name(path.name + ".previous")
-    try:
-        if not no_backup:
-            write_private(backup, old_text)
-        write_private(path, replace_key(old_text, new_id, new_secret))
-        say(f"wrote {new_id} to {path}" + ("" if no_backup else f" (old file kept as {backup})"))
-        verify(call, new_id, new_secret, user, wait)
-        say(f"{new_id} works")
-    except BaseException as exc:
-        raise _roll_back(call, exc, path, old_text, user, new_id) from exc
-
-    retire = _retirer(call, old_id, new_id, new_secret)
-    try:
-        if delete:
-            retire("DeleteAccessKey", UserName=user, AccessKeyId=old_id)
-            say(f"deleted {old_id}")
-        elif not keep:
-            retire("UpdateAccessKey", UserName=user, AccessKeyId=old_id, Status="Inactive")
-            say(f"deactivated {old_id}")
-    except Exception as exc:
-        err = describe(exc)
-        raise EuareError(
-            f"{new_id} is in {path} and works, but the old key {old_id} is still "
-            f"active: {err.message}; run: euare-usermodkey -u {user} -s Inactive "
-            f"{old_id}",
-            code=err.code,
-        ) from exc
+    new_id, new_secret = rotated[0]
     record: Record = {"AccessKeyId": new_id}
     if show_secret:
         record["SecretAccessKey"] = new_secret
     return Result([record])
+
+
+@contextlib.contextmanager
+def _lock(call: Call, path: Path, wait: int, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold FILE.lock for the rotation; after ``wait`` seconds, one line naming the holder."""
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    me = f"pid {os.getpid()} on {socket.gethostname()}, {call.prog} since {since}"
+
+    def waiting(holder: str) -> None:
+        say(f"waiting up to {wait} s for {path}, being rotated by {holder or 'another run'}")
+
+    with contextlib.ExitStack() as stack:
+        lock = lock_path(path)
+        try:
+            stack.enter_context(locked(lock, wait, me, waiting))
+        except Busy as busy:
+            raise EuareError(
+                f"{path} is being rotated by another run ({busy.holder or 'holder unknown'}; "
+                f"lock {lock}); gave up after waiting {wait} s (--lock-wait)"
+            ) from None
+        except OSError as exc:
+            raise EuareError(f"cannot lock {path}: {exc.strerror or exc}: {lock}") from None
+        yield
+
+
+@dataclasses.dataclass
+class Rotation:
+    """One rotation's state once the old key is known: what to undo if a step fails."""
+
+    call: Call
+    path: Path
+    user: str
+    old_id: str
+    old_secret: str
+    wait: int
+    budget: int  # seconds that cleanup calls may retry for
+    say: Callable[[str], None]
+    before: set[str]  # the user's keys before ours was made
+    new_id: str | None = None
+    new_secret: str = ""
+    backup: Path | None = None
+
+    def run(self, backup: Path | None, delete: bool | None) -> tuple[str, str]:
+        """Create, write, prove, retire (``delete`` None: keep the old key active)."""
+        try:
+            key = create_access_key(self.call, self.user)
+            self.new_id, self.new_secret = key["AccessKeyId"], key["SecretAccessKey"]
+            self.say(f"created {self.new_id}")
+            text = self.read()
+            if not holds(text, self.old_id, self.old_secret):
+                raise EuareError(self.changed(f"it no longer holds {self.old_id}"))
+            if backup is not None:
+                write_private(backup, text, owner_of(self.path))
+                self.backup = backup
+            rewrite(self.path, replace_key(text, self.new_id, self.new_secret))
+            kept = f" (old file kept as {backup})" if backup else ""
+            self.say(f"wrote {self.new_id} to {self.path}{kept}")
+            verify(self.call, self.new_id, self.new_secret, self.user, self.wait)
+            self.say(f"{self.new_id} works")
+            if not holds(self.read(), self.new_id, self.new_secret):
+                raise EuareError(self.changed(f"it no longer holds {self.new_id}"))
+        except BaseException as exc:
+            raise self.roll_back(exc) from exc
+        if delete is not None:
+            self.retire(delete)
+        return self.new_id, self.new_secret
+
+    def read(self) -> str:
+        return read_text(self.path, "credential file")
+
+    def changed(self, how: str) -> str:
+        return f"{self.path} was changed by something else during the rotation: {how}"
+
+    def retire(self, delete: bool) -> None:
+        """Deactivate (or delete) the old key; one already gone counts as done."""
+        assert self.new_id is not None
+        user, old = self.user, self.old_id
+        if delete:
+            what, fix = "delete", f"euare-userdelkey -u {user} {old}"
+            operation, extra = "DeleteAccessKey", {}
+        else:
+            what, fix = "deactivate", f"euare-usermodkey -u {user} -s Inactive {old}"
+            operation, extra = "UpdateAccessKey", {"Status": "Inactive"}
+        send = _retirer(self.call, old, self.new_id, self.new_secret)
+        # Signed with the new key, IAM may not know it yet even though STS has accepted it.
+        young = ("InvalidClientTokenId",) if self.call.settings().access_key_id == old else ()
+        try:
+            persist(
+                lambda: send(operation, UserName=user, AccessKeyId=old, **extra),
+                self.budget,
+                retry=young,
+            )
+        except BaseException as exc:
+            err, interrupted = describe(exc), isinstance(exc, KeyboardInterrupt)
+            head = "interrupted" if interrupted else f"could not {what} the old key: {err.message}"
+            raise EuareError(
+                f"{head}; {self.new_id} is in {self.path} and works, but the old key {old} "
+                f"may still be active; {what} it with: {fix}",
+                code=None if interrupted else err.code,
+                exit_code=EXIT_INTERRUPTED if interrupted else err.exit_code,
+            ) from exc
+        self.say(f"{what}d {old}")
+
+    def roll_back(self, exc: BaseException) -> EuareError:
+        """Put the old key back in the file if it holds ours, delete our new key; say so."""
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        cause = describe(exc)
+        notes = [f"the old key {self.old_id} is still active"]
+        with Interrupts() as guard:
+            notes += self.restore_file()
+            notes += self.remove_new_key(guard, looked_for=interrupted)
+        head = "interrupted" if interrupted else f"rotation failed: {cause.message}"
+        return EuareError(
+            "; ".join([head, *notes]),
+            code=None if interrupted else cause.code,
+            exit_code=EXIT_INTERRUPTED if interrupted else 1,
+        )
+
+    def restore_file(self) -> list[str]:
+        if self.new_id is None:
+            return []
+        kept = f"; the old file is {self.backup}" if self.backup else ""
+        try:
+            text = self.read()
+        except EuareError as err:
+            return [f"could NOT check {self.path} ({err.message}){kept}"]
+        if not holds(text, self.new_id):
+            if holds(text, self.old_id):
+                return []
+            return [f"left {self.path} as it is: something else changed it meanwhile"]
+        try:
+            rewrite(self.path, replace_key(text, self.old_id, self.old_secret))
+        except OSError as err:
+            return [f"could NOT put the old key back in {self.path} ({err.strerror}){kept}"]
+        return [f"put the old key back in {self.path}"]
+
+    def remove_new_key(self, guard: Interrupts, looked_for: bool) -> list[str]:
+        """Delete the new key; interrupted while creating it, look for a key made meanwhile."""
+        fix = f"euare-userdelkey -u {self.user}"
+        if self.new_id is None:
+            if not looked_for:
+                return []  # the create's own error says whether a key was made
+            try:
+                with guard.network():
+                    keys = persist(lambda: key_ages(self.call, self.user), self.budget) or []
+            except BaseException as err:
+                return [f"could NOT check whether a new key was made ({_why(err)})"]
+            made = [k["AccessKeyId"] for k in keys if k["AccessKeyId"] not in self.before]
+            return [
+                f"access key {k} was made as it was interrupted: delete it with: {fix} {k}"
+                for k in made
+            ]
+        new_id = self.new_id
+        try:
+            with guard.network():
+                persist(
+                    lambda: self.call.call(
+                        "DeleteAccessKey", UserName=self.user, AccessKeyId=new_id
+                    ),
+                    self.budget,
+                )
+        except BaseException as err:
+            return [
+                f"could NOT delete the new key {new_id} ({_why(err)}): delete it with: "
+                f"{fix} {new_id}"
+            ]
+        return [f"deleted the new key {new_id}"]
+
+
+def _why(exc: BaseException) -> str:
+    return "interrupted again" if isinstance(exc, KeyboardInterrupt) else describe(exc).message
 
 
 def _retirer(call: Call, old_id: str, new_id: str, new_secret: str) -> Any:
@@ -240,30 +403,3 @@ def _retirer(call: Call, old_id: str, new_id: str, new_secret: str) -> Any:
         return call.call
     client = client_as(call, "iam", new_id, new_secret)
     return lambda operation, **params: api_call(client, operation, **params)
-
-
-def _roll_back(
-    call: Call, exc: BaseException, path: Path, old_text: str, user: str, new_id: str
-) -> EuareError:
-    """Put the old file back and delete the new key; say what could and could not be undone."""
-    cause = describe(exc)
-    undone = []
-    try:
-        write_private(path, old_text)
-        undone.append(f"put the old {path} back")
-    except OSError as err:
-        undone.append(
-            f"could NOT put the old {path} back ({err.strerror}); it is in {path.name}.previous"
-        )
-    try:
-        call.call("DeleteAccessKey", UserName=user, AccessKeyId=new_id)
-        undone.append(f"deleted the new key {new_id}")
-    except Exception as err:
-        undone.append(
-            f"could NOT delete the new key {new_id} ({describe(err).message}): "
-            f"delete it with: euare-userdelkey -u {user} {new_id}"
-        )
-    return EuareError(
-        f"rotation failed: {cause.message}; the old key is still active; " + "; ".join(undone),
-        code=cause.code,
-    )

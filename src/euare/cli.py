@@ -76,6 +76,11 @@ class Call:
             self._settings[service] = found
         return self._settings[service]
 
+    def reload_settings(self) -> None:
+        """Forget the loader's answers, so the next request reads the files again (a credential
+        file another process has just rewritten, say)."""
+        self._settings.clear()
+
     def client(self, service: str = "iam", attempts: int | None = None) -> Any:
         from euare.client import make_client
 

@@ -171,7 +171,7 @@ def userrotatekey(
         """The rotation, under the file's lock: the new key and secret, or None if not due."""
         assert path is not None  # (for mypy, inside this closure)
         # The caller's own key may come from this file, which a run we waited for has rotated.
-        call._settings.clear()
+        call.reload_settings()
         old_text = read_text(path, "credential file")
         values = parse_iamrc(old_text)
         old_id, old_secret = values.get("AWSAccessKeyId"), values.get("AWSSecretKey")
@@ -327,8 +327,9 @@ class Rotation:
 
     def roll_back(self, exc: BaseException) -> EuareError:
         """Put the old key back in the file if it holds ours, delete our new key; say so."""
-        interrupted = isinstance(exc, KeyboardInterrupt)
         cause = describe(exc)
+        # Ctrl-C itself, or a create that send_once settled after Ctrl-C (once.Interrupted)
+        interrupted = isinstance(exc, KeyboardInterrupt) or cause.exit_code == EXIT_INTERRUPTED
         notes = [f"the old key {self.old_id} is still active"]
         with Interrupts() as guard:
             notes += self.restore_file()

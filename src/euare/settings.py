@@ -20,7 +20,11 @@ from pathlib import Path
 from euare.errors import EuareError
 
 DEFAULT_REGION = "us-east-1"
-MAX_FILE_BYTES = 1024 * 1024
+MAX_FILE_BYTES = 1024 * 1024  # the most euare reads of any file it is given
+# What $VAR expansion may add to one eucarc value, and to a whole eucarc: so that a small file
+# of A=xxxx, B=$A$A$A$A, C=$B$B$B$B ... lines cannot grow into gigabytes.
+MAX_VALUE_EXPANSION = 64 * 1024
+MAX_EUCARC_EXPANSION = 1024 * 1024
 
 ACCESS_KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
 SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
@@ -99,17 +103,44 @@ def _first(env: Mapping[str, str | None], names: tuple[str, ...]) -> tuple[str, 
     return None
 
 
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, for the error line (None: a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _refuse_kind(path: Path, what: str, mode: int) -> None:
+    kind = _kind(mode)
+    if kind is not None:
+        raise LoaderError(f"{what} {path} is {kind}, not a regular file")
+
+
 def read_text(path: Path, what: str) -> str:
-    """Read a small text file, turning every way it can fail into one LoaderError."""
+    """Read a small text file, turning every way it can fail into one LoaderError.
+
+    Only a regular file is read. A pipe, socket or device is refused before it is opened (a FIFO
+    with no writer would otherwise be waited on for ever), and, in case the name is swapped for
+    one in between, the file is opened without blocking and checked again. At most
+    :data:`MAX_FILE_BYTES` are read.
+    """
     try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise LoaderError(f"{what} {path} is a directory, not a file")
-        if not stat.S_ISREG(st.st_mode) and not stat.S_ISFIFO(st.st_mode):
-            raise LoaderError(f"{what} {path} is not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
-            raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
-        with path.open("rb") as handle:
+        _refuse_kind(path, what, path.stat().st_mode)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            _refuse_kind(path, what, st.st_mode)
+            if st.st_size > MAX_FILE_BYTES:
+                raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
             data = handle.read(MAX_FILE_BYTES + 1)
     except LoaderError:
         raise
@@ -170,17 +201,35 @@ def parse_iamrc(text: str) -> dict[str, str]:
 
 def expand(value: str, scope: Mapping[str, str | None], home: Path) -> str:
     """Expand ``~``, ``$VAR``, ``${VAR}`` and ``${VAR:-default}`` the way a shell would."""
+    return _expand(value, scope, home)[0]
+
+
+class _TooLong(Exception):
+    """Expansion would pass its limit (internal: parse_eucarc words the error)."""
+
+
+def _expand(
+    value: str, scope: Mapping[str, str | None], home: Path, most: int | None = None
+) -> tuple[str, int]:
+    """:func:`expand`, also returning how many characters the expansions put in. Past ``most``
+    of them it raises _TooLong at once, before building a longer string."""
+    added = 0
+
+    def grow(text: str) -> str:
+        nonlocal added
+        added += len(text)
+        if most is not None and added > most:
+            raise _TooLong
+        return text
 
     def one(match: re.Match[str]) -> str:
         name = match.group("braced") or match.group("bare")
         found = scope.get(name)
-        if found:
-            return found
-        return match.group("default") or ""
+        return grow(found if found else match.group("default") or "")
 
     if value == "~" or value.startswith("~/"):
-        value = str(home) + value[1:]
-    return _VAR.sub(one, value)
+        value = grow(str(home)) + value[1:]
+    return _VAR.sub(one, value), added
 
 
 def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> dict[str, str]:
@@ -192,6 +241,10 @@ def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> d
     Eucalyptus writes to name the file's own directory is recognised and resolved to ``path``'s
     directory; any other substitution leaves its variable unset. Lines that are not assignments
     (``alias``, ``if``) are passed over.
+
+    Expansion is bounded: it may add at most :data:`MAX_VALUE_EXPANSION` characters to one
+    value and :data:`MAX_EUCARC_EXPANSION` to the whole file; past that the file is refused
+    with a LoaderError, before the longer text is built.
     """
     from dotenv.parser import parse_stream
 
@@ -201,6 +254,7 @@ def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> d
         raise LoaderError(f"cannot parse {path}: {exc}") from None
     scope: dict[str, str | None] = dict(env)
     values: dict[str, str] = {}
+    left = MAX_EUCARC_EXPANSION
     for binding in bindings:
         name, value = binding.key, binding.value
         if binding.error or name is None or value is None:
@@ -214,7 +268,20 @@ def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> d
         elif "$(" in value or "`" in value:
             expanded = None
         else:
-            expanded = expand(value, scope, home)
+            most = min(MAX_VALUE_EXPANSION, left)
+            try:
+                expanded, added = _expand(value, scope, home, most)
+            except _TooLong:
+                limit = (
+                    f"longer than {MAX_VALUE_EXPANSION // 1024} KiB"
+                    if most == MAX_VALUE_EXPANSION
+                    else f"past {MAX_EUCARC_EXPANSION // 1024} KiB in all"
+                )
+                raise LoaderError(
+                    f"eucarc {path}: expanding the variables in {name} makes it {limit}; "
+                    "refusing to expand further"
+                ) from None
+            left -= added
         scope[name] = expanded
         values.pop(name, None)
         if expanded is not None:
@@ -369,6 +436,11 @@ def load(
         sources["endpoint"] = "AWS default"
     else:
         _check_url(endpoint, sources["endpoint"])
+        if _plain_http_to_aws(endpoint):
+            finder.warnings.append(
+                f"warning: the endpoint {endpoint} reaches AWS over plain http://, "
+                "unencrypted; use https://"
+            )
 
     region = signing_region
     if region:
@@ -401,7 +473,7 @@ def load(
         retry_mode=_retry_mode(env),
         service=service,
         credential_file=credential_file,
-        verify=False if flags.no_verify_tls else (_nonempty(env.get("AWS_CA_BUNDLE")) or True),
+        verify=False if flags.no_verify_tls else (_ca_bundle(env) or True),
         connect_timeout=_seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
         read_timeout=_seconds(env, "EUARE_READ_TIMEOUT", 30.0),
     )
@@ -421,6 +493,36 @@ def _check_url(url: str, origin: str) -> None:
             f"the endpoint URL {url!r} from {origin} is not an http:// or "
             "https:// URL naming a host"
         )
+
+
+AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+
+
+def _plain_http_to_aws(url: str) -> bool:
+    """True for an ``http://`` URL naming an AWS host, where https:// was surely meant."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    return parts.scheme.lower() == "http" and any(
+        host.endswith(domain) or host == domain[1:] for domain in AWS_DOMAINS
+    )
+
+
+def _ca_bundle(env: Mapping[str, str]) -> str | None:
+    """``AWS_CA_BUNDLE``, refused in one line unless it is a file or a directory of certificates:
+    the TLS library would wait for ever on a FIFO."""
+    raw = _nonempty(env.get("AWS_CA_BUNDLE"))
+    if raw is None:
+        return None
+    path = Path(raw)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise LoaderError(f"cannot read CA bundle {path} (AWS_CA_BUNDLE): {exc.strerror}") from None
+    if not stat.S_ISDIR(mode):
+        _refuse_kind(path, "CA bundle (AWS_CA_BUNDLE)", mode)
+    return raw
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

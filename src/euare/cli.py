@@ -49,7 +49,7 @@ class Call:
     account: tuple[str, str] | None = None  # the caller's (partition, account id), once known
     options: dict[str, Any] = field(default_factory=dict)
     _settings: dict[str, Settings] = field(default_factory=dict)
-    _warned: bool = False
+    _warned: set[str] = field(default_factory=set)
 
     @property
     def debug(self) -> bool:
@@ -76,10 +76,10 @@ class Call:
             from euare.settings import load
 
             found = load(self.flags(), self.env, service=service)
-            if not self._warned:
-                for warning in found.warnings:
+            for warning in found.warnings:  # each once, though IAM and STS may share a file
+                if warning not in self._warned:
                     self.stderr.write(f"{self.prog}: {warning}\n")
-                self._warned = True
+                    self._warned.add(warning)
             self._settings[service] = found
         return self._settings[service]
 

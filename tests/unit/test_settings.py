@@ -6,6 +6,7 @@ nothing here depends on the machine's own environment or home directory.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import stat
@@ -1251,3 +1252,25 @@ def test_https_or_other_hosts_do_not_warn(tmp_path: Path, url: str) -> None:
 def test_plain_http_to_aws_from_eucarc_warns(tmp_path: Path) -> None:
     put(tmp_path / ".eucarc", "export EUARE_URL=http://iam.amazonaws.com/\n")
     assert "plain http://" in load(Flags(), {}, tmp_path).warnings[0]
+
+
+def test_each_warning_is_printed_once_whichever_service_loads_it(tmp_path: Path) -> None:
+    """IAM and STS settings share the credential file (its warning once), while only the STS
+    endpoint is plain http:// to AWS (its warning still printed, after IAM's settings)."""
+    from euare.cli import Call
+
+    put(tmp_path / ".iamrc", iamrc_text("AKID", "secret"), mode=0o644)
+    env = {
+        "HOME": str(tmp_path),
+        "EUARE_URL": "https://iam.amazonaws.com",
+        "TOKEN_URL": "http://sts.amazonaws.com",
+    }
+    call = Call("euare-x", env, io.StringIO(), io.StringIO(), io.StringIO())
+    call.settings("iam")
+    call.settings("sts")
+    call.settings("sts")
+    stderr = call.stderr
+    assert isinstance(stderr, io.StringIO)
+    lines = stderr.getvalue().splitlines()
+    assert len(lines) == 2
+    assert "chmod 600" in lines[0] and "http://sts.amazonaws.com" in lines[1]

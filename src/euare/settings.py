@@ -39,11 +39,7 @@ _SELF_DIR = re.compile(
         \s*;\s*pwd(\s+-P)?\s*\)$                                     # ; pwd -P)""",
     re.X,
 )
-_VAR = re.compile(
-    r"""\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}   # ${NAME:-default}
-        |(?P<bare>[A-Za-z_][A-Za-z0-9_]*))                                # $NAME""",
-    re.X,
-)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class LoaderError(EuareError):
@@ -212,8 +208,15 @@ def _expand(
     value: str, scope: Mapping[str, str | None], home: Path, most: int | None = None
 ) -> tuple[str, int]:
     """:func:`expand`, also returning how many characters the expansions put in. Past ``most``
-    of them it raises _TooLong at once, before building a longer string."""
+    of them it raises _TooLong at once, before building a longer string.
+
+    One pass from left to right, so that time grows with the length of ``value`` whatever it
+    holds (a regular expression would rescan the rest of the text for each of many unclosed
+    ``${A:-``). A ``$`` that starts none of the forms is kept as it is; a default is literal.
+    """
+    parts: list[str] = []
     added = 0
+    closing = -2  # the next "}" at or after where it was last looked for (-1: there is none)
 
     def grow(text: str) -> str:
         nonlocal added
@@ -222,14 +225,40 @@ def _expand(
             raise _TooLong
         return text
 
-    def one(match: re.Match[str]) -> str:
-        name = match.group("braced") or match.group("bare")
-        found = scope.get(name)
-        return grow(found if found else match.group("default") or "")
+    def close_after(start: int) -> int:
+        nonlocal closing
+        if closing == -2 or (closing != -1 and closing < start):
+            closing = value.find("}", start)
+        return closing
 
+    at = 0
     if value == "~" or value.startswith("~/"):
-        value = grow(str(home)) + value[1:]
-    return _VAR.sub(one, value), added
+        parts.append(grow(str(home)))
+        at = 1
+    while (dollar := value.find("$", at)) >= 0:
+        parts.append(value[at:dollar])
+        at = dollar + 1
+        bare = _NAME.match(value, at)
+        if bare:
+            parts.append(grow(scope.get(bare.group()) or ""))
+            at = bare.end()
+            continue
+        braced = _NAME.match(value, at + 1) if value.startswith("{", at) else None
+        if braced is None:
+            parts.append("$")
+            continue
+        name, after = braced.group(), braced.end()
+        if value.startswith("}", after):
+            parts.append(grow(scope.get(name) or ""))
+            at = after + 1
+        elif value.startswith(":-", after) and close_after(after + 2) >= 0:
+            end = close_after(after + 2)
+            parts.append(grow(scope.get(name) or value[after + 2 : end]))
+            at = end + 1
+        else:
+            parts.append("$")
+    parts.append(value[at:])
+    return "".join(parts), added
 
 
 def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> dict[str, str]:

@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -998,6 +999,13 @@ def test_retry_mode_refused(tmp_path: Path, raw: str) -> None:
         ("$EMPTY!", "!"),
         ("$1 and $", "$1 and $"),
         ("~/$A", "{home}/one"),
+        ("${A$B}", "${{Atwo}}"),
+        ("${A:-x", "${{A:-x"),
+        ("${MISSING:-$B}", "$B"),
+        ("${MISSING:-a}b}", "ab}}"),
+        ("${A-x}", "${{A-x}}"),
+        ("${}$", "${{}}$"),
+        ("$A1$_", ""),
     ],
 )
 def test_expand(tmp_path: Path, value: str, expected: str) -> None:
@@ -1209,6 +1217,19 @@ def test_eucarc_expansion_is_bounded_in_all(tmp_path: Path) -> None:
     with pytest.raises(LoaderError) as caught:
         parse_eucarc(text, tmp_path / ".eucarc", {}, tmp_path)
     assert_one_line(caught.value, f"C{count - 1}", f"{MAX_EUCARC_EXPANSION // 1024} KiB in all")
+
+
+@pytest.mark.parametrize("piece", ["${B:-", "${", "${B", "$"])
+def test_eucarc_expansion_takes_linear_time(tmp_path: Path, piece: str) -> None:
+    """A value of 1 MiB made of unclosed forms is one pass, not one rescan per ``$`` (which
+    took hours for 200,000 ``${B:-`` with a regular expression)."""
+    script = (
+        "from pathlib import Path; from euare.settings import expand; "
+        f"expand({piece!r} * ({MAX_FILE_BYTES} // {len(piece)}), {{}}, Path('/'))"
+    )
+    # A child process: a regular expression running away holds the GIL, so no thread could
+    # time it out.
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=30)
 
 
 def test_long_literal_eucarc_values_are_not_expansion(tmp_path: Path) -> None:

@@ -142,7 +142,9 @@ class Call:
                 prompt, hide_input=True, confirmation_prompt=confirm, err=True
             )
             return value
-        line = self.stdin.readline().rstrip("\r\n")
+        from euare.settings import MAX_FILE_BYTES
+
+        line = self.stdin.readline(MAX_FILE_BYTES).rstrip("\r\n")  # bounded: `cat /dev/zero |`
         if not line:
             raise EuareError("no password given: use -p, or write it on one line of standard input")
         return line

@@ -83,7 +83,9 @@ def read_document(
     if content is not None:
         text, origin = content, f"the {what} given on the command line"
     elif path == "-":
-        text, origin = stdin.read(), f"the {what} read from standard input"
+        from euare.settings import read_stream
+
+        text, origin = read_stream(stdin, what), f"the {what} read from standard input"
     elif path is not None:
         from pathlib import Path
 

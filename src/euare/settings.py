@@ -16,6 +16,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from euare.errors import EuareError
 
@@ -151,6 +152,21 @@ def read_text(path: Path, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoaderError(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def read_stream(stream: IO[str], what: str) -> str:
+    """Standard input given as ``-``: read like a file, at most :data:`MAX_FILE_BYTES`
+    characters, so that ``cat /dev/zero |`` is refused rather than read until memory runs out."""
+    text = stream.read(MAX_FILE_BYTES + 1)
+    if len(text) > MAX_FILE_BYTES:
+        raise LoaderError(
+            f"the {what} read from standard input is longer than {MAX_FILE_BYTES} characters"
+        )
+    if "\x00" in text:
+        raise LoaderError(
+            f"the {what} read from standard input is not text (it contains NUL bytes)"
+        )
+    return text
 
 
 def _exists(path: Path) -> bool:

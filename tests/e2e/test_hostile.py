@@ -213,3 +213,28 @@ def test_plain_http_to_aws_warns_and_is_still_sent(home: Home) -> None:
 
     https = home.run("userlistbypath", "-U", "https://iam.amazonaws.com", env=env, timeout=30)
     assert "warning" not in https.stderr and https.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["useruploadpolicy", "u", "-p", "p", "-f", "-"], "longer than 1048576 characters"),
+        (["rolecreate", "r", "-f", "-"], "longer than 1048576 characters"),
+        (["useraddcert", "-f", "-"], "longer than 1048576 characters"),
+    ],
+)
+def test_standard_input_is_read_no_further_than_a_file(
+    proxied_home: Home, proxy: Any, args: list[str], expected: str
+) -> None:
+    """``cat /dev/zero | euare-... -f -`` must not read until memory runs out: standard input
+    is bounded like a file (1 MiB)."""
+    result = proxied_home.run(*args, input="{" + " " * (1024 * 1024))
+    assert expected in one_error_line(result, args[0])
+    assert proxy.actions == []
+
+
+def test_a_password_line_from_standard_input_is_bounded(proxied_home: Home, proxy: Any) -> None:
+    result = proxied_home.run("useraddloginprofile", "u", input="x" * (3 * 1024 * 1024))
+    line = one_error_line(result, "useraddloginprofile", status=2)
+    assert "at most 128 characters long, not 1048576" in line
+    assert proxy.actions == []

@@ -83,13 +83,13 @@ def read_document(
     if content is not None:
         text, origin = content, f"the {what} given on the command line"
     elif path == "-":
-        from euare.settings import read_stream
+        from euare.inputs import read_stream
 
         text, origin = read_stream(stdin, what), f"the {what} read from standard input"
     elif path is not None:
         from pathlib import Path
 
-        from euare.settings import read_text
+        from euare.inputs import read_text
 
         text, origin = read_text(Path(path), what), f"{what} {path}"
     else:

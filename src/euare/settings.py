@@ -1,50 +1,38 @@
 """Where euare's credentials, endpoint and region come from.
 
 This module owns the loader: command-line flags, then the environment, then the credential file
-(``AWS_CREDENTIAL_FILE`` or ``~/.iamrc``), then ``~/.eucarc``. It reads files but never executes
-them, never touches the network and never imports boto3, so ``--help`` stays cheap and every rule
-here can be tested with plain dictionaries. boto3's own chain (profiles, instance roles) is the
+(``AWS_CREDENTIAL_FILE`` or ``~/.iamrc``), then ``~/.eucarc``. It reads files (through
+:mod:`euare.inputs` and :mod:`euare.eucarc`) but never executes them, never touches the network
+and never imports boto3, so ``--help`` stays cheap and every rule here can be tested with plain
+dictionaries. boto3's own chain (profiles, instance roles) is the
 last resort and lives in :mod:`euare.client`.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from euare.errors import EuareError
+from euare.eucarc import expand as expand
+from euare.eucarc import parse_eucarc as parse_eucarc
+from euare.inputs import MAX_FILE_BYTES as MAX_FILE_BYTES
+from euare.inputs import LoaderError as LoaderError
+from euare.inputs import read_stream as read_stream
+from euare.inputs import read_text as read_text
+from euare.inputs import refuse_kind
 
 DEFAULT_REGION = "us-east-1"
-MAX_FILE_BYTES = 1024 * 1024  # the most euare reads of any file it is given
-# What $VAR expansion may add to one eucarc value, and to a whole eucarc: so that a small file
-# of A=xxxx, B=$A$A$A$A, C=$B$B$B$B ... lines cannot grow into gigabytes.
-MAX_VALUE_EXPANSION = 64 * 1024
-MAX_EUCARC_EXPANSION = 1024 * 1024
-
 ACCESS_KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
 SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
 TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 ENDPOINT_VARS = {"iam": ("EUARE_URL", "AWS_IAM_URL"), "sts": ("TOKEN_URL", "AWS_STS_URL")}
 REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
 RETRY_MODES = ("legacy", "standard", "adaptive")
-
-# The idiom Eucalyptus' generated eucarc uses to name its own directory. It is recognised, not run.
-_SELF_DIR = re.compile(
-    r"""^\$\(\s*cd\s+"?\$\(\s*dirname\s+"?\$\{?BASH_SOURCE[^)]*\)"?   # $(cd $(dirname ...)
-        \s*;\s*pwd(\s+-P)?\s*\)$                                     # ; pwd -P)""",
-    re.X,
-)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class LoaderError(EuareError):
-    """A credential or configuration file that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -100,75 +88,6 @@ def _first(env: Mapping[str, str | None], names: tuple[str, ...]) -> tuple[str, 
     return None
 
 
-def _kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, for the error line (None: a regular file)."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
-
-
-def _refuse_kind(path: Path, what: str, mode: int) -> None:
-    kind = _kind(mode)
-    if kind is not None:
-        raise LoaderError(f"{what} {path} is {kind}, not a regular file")
-
-
-def read_text(path: Path, what: str) -> str:
-    """Read a small text file, turning every way it can fail into one LoaderError.
-
-    Only a regular file is read. A pipe, socket or device is refused before it is opened (a FIFO
-    with no writer would otherwise be waited on for ever), and, in case the name is swapped for
-    one in between, the file is opened without blocking and checked again. At most
-    :data:`MAX_FILE_BYTES` are read.
-    """
-    try:
-        _refuse_kind(path, what, path.stat().st_mode)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            _refuse_kind(path, what, st.st_mode)
-            if st.st_size > MAX_FILE_BYTES:
-                raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except LoaderError:
-        raise
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise LoaderError(f"cannot read {what} {path}: {reason}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
-    if b"\x00" in data:
-        raise LoaderError(f"{what} {path} is not a text file (it contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoaderError(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
-
-
-def read_stream(stream: IO[str], what: str) -> str:
-    """Standard input given as ``-``: read like a file, at most :data:`MAX_FILE_BYTES`
-    characters, so that ``cat /dev/zero |`` is refused rather than read until memory runs out."""
-    text = stream.read(MAX_FILE_BYTES + 1)
-    if len(text) > MAX_FILE_BYTES:
-        raise LoaderError(
-            f"the {what} read from standard input is longer than {MAX_FILE_BYTES} characters"
-        )
-    if "\x00" in text:
-        raise LoaderError(
-            f"the {what} read from standard input is not text (it contains NUL bytes)"
-        )
-    return text
-
-
 def _exists(path: Path) -> bool:
     """``Path.exists``, but True when the system cannot tell (say, a name too long to look up).
 
@@ -208,129 +127,6 @@ def parse_iamrc(text: str) -> dict[str, str]:
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         values.setdefault(key, value)
-    return values
-
-
-def expand(value: str, scope: Mapping[str, str | None], home: Path) -> str:
-    """Expand ``~``, ``$VAR``, ``${VAR}`` and ``${VAR:-default}`` the way a shell would."""
-    return _expand(value, scope, home)[0]
-
-
-class _TooLong(Exception):
-    """Expansion would pass its limit (internal: parse_eucarc words the error)."""
-
-
-def _expand(
-    value: str, scope: Mapping[str, str | None], home: Path, most: int | None = None
-) -> tuple[str, int]:
-    """:func:`expand`, also returning how many characters the expansions put in. Past ``most``
-    of them it raises _TooLong at once, before building a longer string.
-
-    One pass from left to right, so that time grows with the length of ``value`` whatever it
-    holds (a regular expression would rescan the rest of the text for each of many unclosed
-    ``${A:-``). A ``$`` that starts none of the forms is kept as it is; a default is literal.
-    """
-    parts: list[str] = []
-    added = 0
-    closing = -2  # the next "}" at or after where it was last looked for (-1: there is none)
-
-    def grow(text: str) -> str:
-        nonlocal added
-        added += len(text)
-        if most is not None and added > most:
-            raise _TooLong
-        return text
-
-    def close_after(start: int) -> int:
-        nonlocal closing
-        if closing == -2 or (closing != -1 and closing < start):
-            closing = value.find("}", start)
-        return closing
-
-    at = 0
-    if value == "~" or value.startswith("~/"):
-        parts.append(grow(str(home)))
-        at = 1
-    while (dollar := value.find("$", at)) >= 0:
-        parts.append(value[at:dollar])
-        at = dollar + 1
-        bare = _NAME.match(value, at)
-        if bare:
-            parts.append(grow(scope.get(bare.group()) or ""))
-            at = bare.end()
-            continue
-        braced = _NAME.match(value, at + 1) if value.startswith("{", at) else None
-        if braced is None:
-            parts.append("$")
-            continue
-        name, after = braced.group(), braced.end()
-        if value.startswith("}", after):
-            parts.append(grow(scope.get(name) or ""))
-            at = after + 1
-        elif value.startswith(":-", after) and close_after(after + 2) >= 0:
-            end = close_after(after + 2)
-            parts.append(grow(scope.get(name) or value[after + 2 : end]))
-            at = end + 1
-        else:
-            parts.append("$")
-    parts.append(value[at:])
-    return "".join(parts), added
-
-
-def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> dict[str, str]:
-    """Read a eucarc's variable assignments with python-dotenv, without executing anything.
-
-    Assignments are taken in order, as a shell would: a variable is expanded with the values set
-    before it, and a later assignment replaces an earlier one; single-quoted values are not
-    expanded. Command substitutions (``$(...)`` and backticks) are never run. The one idiom
-    Eucalyptus writes to name the file's own directory is recognised and resolved to ``path``'s
-    directory; any other substitution leaves its variable unset. Lines that are not assignments
-    (``alias``, ``if``) are passed over.
-
-    Expansion is bounded: it may add at most :data:`MAX_VALUE_EXPANSION` characters to one
-    value and :data:`MAX_EUCARC_EXPANSION` to the whole file; past that the file is refused
-    with a LoaderError, before the longer text is built.
-    """
-    from dotenv.parser import parse_stream
-
-    try:
-        bindings = list(parse_stream(io.StringIO(text)))
-    except Exception as exc:  # python-dotenv's parser has no error type of its own
-        raise LoaderError(f"cannot parse {path}: {exc}") from None
-    scope: dict[str, str | None] = dict(env)
-    values: dict[str, str] = {}
-    left = MAX_EUCARC_EXPANSION
-    for binding in bindings:
-        name, value = binding.key, binding.value
-        if binding.error or name is None or value is None:
-            continue
-        value = value.strip()
-        quoted = binding.original.string.partition("=")[2].lstrip().startswith("'")
-        if quoted:
-            expanded: str | None = value
-        elif _SELF_DIR.match(value):
-            expanded = str(path.resolve().parent)
-        elif "$(" in value or "`" in value:
-            expanded = None
-        else:
-            most = min(MAX_VALUE_EXPANSION, left)
-            try:
-                expanded, added = _expand(value, scope, home, most)
-            except _TooLong:
-                limit = (
-                    f"longer than {MAX_VALUE_EXPANSION // 1024} KiB"
-                    if most == MAX_VALUE_EXPANSION
-                    else f"past {MAX_EUCARC_EXPANSION // 1024} KiB in all"
-                )
-                raise LoaderError(
-                    f"eucarc {path}: expanding the variables in {name} makes it {limit}; "
-                    "refusing to expand further"
-                ) from None
-            left -= added
-        scope[name] = expanded
-        values.pop(name, None)
-        if expanded is not None:
-            values[name] = expanded
     return values
 
 
@@ -566,7 +362,7 @@ def _ca_bundle(env: Mapping[str, str]) -> str | None:
     except OSError as exc:
         raise LoaderError(f"cannot read CA bundle {path} (AWS_CA_BUNDLE): {exc.strerror}") from None
     if not stat.S_ISDIR(mode):
-        _refuse_kind(path, "CA bundle (AWS_CA_BUNDLE)", mode)
+        refuse_kind(path, "CA bundle (AWS_CA_BUNDLE)", mode)
     return raw
 
 

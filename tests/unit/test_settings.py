@@ -23,11 +23,10 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from euare.errors import EuareError
+from euare.eucarc import MAX_EUCARC_EXPANSION, MAX_VALUE_EXPANSION
 from euare.settings import (
     DEFAULT_REGION,
-    MAX_EUCARC_EXPANSION,
     MAX_FILE_BYTES,
-    MAX_VALUE_EXPANSION,
     Flags,
     LoaderError,
     Settings,

@@ -225,10 +225,11 @@ def home(tmp_path: Path, endpoint: str) -> Home:
     return Home(home_dir, endpoint)
 
 
-def one_error_line(result: Result, verb: str) -> str:
-    """Assert the run failed with exactly one stderr line in euca2ools' form; return it."""
+def one_error_line(result: Result, verb: str, status: int = 1) -> str:
+    """Assert the run failed (exit ``status``: 2 for input refused before sending) with exactly
+    one stderr line in euca2ools' form; return it."""
     lines = result.stderr.splitlines()
-    assert result.returncode == 1, result
+    assert result.returncode == status, result
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"euare-{verb}: error"), lines[0]
     assert "Traceback" not in result.stderr

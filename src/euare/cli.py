@@ -42,7 +42,7 @@ class Call:
     account: tuple[str, str] | None = None  # the caller's (partition, account id), once known
     options: dict[str, Any] = field(default_factory=dict)
     _settings: dict[str, Settings] = field(default_factory=dict)
-    _warned: bool = False
+    _warned: set[str] = field(default_factory=set)
 
     @property
     def debug(self) -> bool:
@@ -69,10 +69,10 @@ class Call:
             from euare.settings import load
 
             found = load(self.flags(), self.env, service=service)
-            if not self._warned:
-                for warning in found.warnings:
+            for warning in found.warnings:  # each once, though IAM and STS may share a file
+                if warning not in self._warned:
                     self.stderr.write(f"{self.prog}: {warning}\n")
-                self._warned = True
+                    self._warned.add(warning)
             self._settings[service] = found
         return self._settings[service]
 
@@ -134,7 +134,9 @@ class Call:
                 prompt, hide_input=True, confirmation_prompt=confirm, err=True
             )
             return value
-        line = self.stdin.readline().rstrip("\r\n")
+        from euare.settings import MAX_FILE_BYTES
+
+        line = self.stdin.readline(MAX_FILE_BYTES).rstrip("\r\n")  # bounded: `cat /dev/zero |`
         if not line:
             raise EuareError("no password given: use -p, or write it on one line of standard input")
         return line
@@ -469,44 +471,76 @@ def list_verb(
 
 
 def run(name: str, args: list[str] | None = None, call: Call | None = None) -> int:
-    """Run verb ``name`` as the program ``euare-NAME``; return its exit status. Never raises."""
+    """Run verb ``name`` as the program ``euare-NAME``; return its exit status. Never raises.
+
+    Without ``call``, the process's own streams are used, made safe first (see
+    :mod:`euare.streams`). A reader of the output that goes away ends the command quietly with
+    status 141, whenever it happens, including the last flush.
+    """
+    from euare import streams
+
     prog = f"euare-{name}"
     if call is None:
+        streams.prepare()
         call = Call(prog, os.environ, sys.stdin, sys.stdout, sys.stderr)
     args = list(args if args is not None else sys.argv[1:])
     typed = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == prog else prog
     call.argv = [typed, *args]
     try:
-        from euare.verbs import command
+        try:
+            status = _main(name, prog, args, call)
+            call.stdout.flush()
+            return status
+        except BaseException as exc:
+            if streams.broken_pipe(exc):
+                raise
+            return _report(prog, exc, call)
+    except BaseException as exc:  # only a reader gone away, even while reporting, gets here
+        if not streams.broken_pipe(exc):
+            raise
+        streams.silence(call.stdout, call.stderr)
+        return streams.EXIT_BROKEN_PIPE
 
-        command(name).main(
-            args,
-            prog_name=prog,
-            standalone_mode=False,
-            obj=call,
-        )
-        return 0
+
+def _main(name: str, prog: str, args: list[str], call: Call) -> int:
+    """Run the click command; its exit status.
+
+    The command is made and invoked here rather than through click's ``main``, which would
+    turn a reader that went away into a bare ``sys.exit(1)`` and swap the process's streams.
+    Shell completion (``_EUARE_VERB_COMPLETE=bash_source euare-VERB``) is click's own.
+    """
+    from euare.verbs import command
+
+    cmd = command(name)
+    instruction = call.env.get(complete_var(prog))
+    if instruction:
+        from click.shell_completion import shell_complete
+
+        return shell_complete(cmd, {}, prog, complete_var(prog), instruction)
+    try:
+        with cmd.make_context(prog, args, obj=call) as ctx:
+            status = cmd.invoke(ctx)
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.UsageError as exc:
+    return status if isinstance(status, int) else 0
+
+
+def complete_var(prog: str) -> str:
+    """The variable that asks ``prog`` for shell completion, named as click names it."""
+    return "_" + prog.replace("-", "_").replace(".", "_").upper() + "_COMPLETE"
+
+
+def _report(prog: str, exc: BaseException, call: Call) -> int:
+    """Turn any failure into its one line on stderr and its exit status."""
+    if isinstance(exc, click.UsageError):
         usage = exc.ctx.get_usage() if exc.ctx else f"Usage: {prog} [OPTIONS]"
         call.stderr.write(f"{usage}\n{prog}: error: {exc.format_message()}\n")
+        call.stderr.flush()
         return exc.exit_code
-    except click.Abort:
+    if isinstance(exc, click.Abort):
         call.stderr.write(f"{prog}: error: interrupted\n")
+        call.stderr.flush()
         return 130
-    except BrokenPipeError:
-        _silence_stdout()
-        return 141
-    except BaseException as exc:  # the one place every failure becomes one line
-        from euare.errors import report
+    from euare.errors import report  # the one place every other failure becomes one line
 
-        return report(prog, exc, call.stderr, debug=call.debug)
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    return report(prog, exc, call.stderr, debug=call.debug)

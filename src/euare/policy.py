@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import IO, Any
 from urllib.parse import unquote
 
-from euare.errors import EuareError
+from euare.errors import EuareError, UsageError
 
 IDENTITY = "identity"
 TRUST = "trust"
@@ -57,15 +57,15 @@ def dumps(document: Any) -> str:
 
 
 def parse(text: str, origin: str) -> Any:
-    """Parse JSON, reporting a syntax error with its line and column."""
+    """Parse JSON, reporting a syntax error with its line and column (a usage error, exit 2)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EuareError(
+        raise UsageError(
             f"{origin} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except RecursionError:
-        raise EuareError(f"{origin} is not valid JSON: nested too deeply") from None
+        raise UsageError(f"{origin} is not valid JSON: nested too deeply") from None
 
 
 def read_document(
@@ -76,21 +76,26 @@ def read_document(
     kind: str = IDENTITY,
 ) -> str:
     """The document text from ``-o TEXT`` or ``-f FILE`` (``-`` is stdin), checked before it is
-    sent: as JSON, then as an IAM policy of ``kind`` (IDENTITY or TRUST)."""
+    sent: as JSON, then as an IAM policy of ``kind`` (IDENTITY or TRUST).
+
+    A document that is refused (missing, empty, not JSON, not an IAM policy) is a usage error,
+    exit 2; a file that cannot be read is exit 1, like any other file euare cannot use."""
     if content is not None:
         text, origin = content, f"the {what} given on the command line"
     elif path == "-":
-        text, origin = stdin.read(), f"the {what} read from standard input"
+        from euare.inputs import read_stream
+
+        text, origin = read_stream(stdin, what), f"the {what} read from standard input"
     elif path is not None:
         from pathlib import Path
 
-        from euare.settings import read_text
+        from euare.inputs import read_text
 
         text, origin = read_text(Path(path), what), f"{what} {path}"
     else:
-        raise EuareError(f"no {what} given")
+        raise UsageError(f"no {what} given")
     if not text.strip():
-        raise EuareError(f"{origin} is empty")
+        raise UsageError(f"{origin} is empty")
     validate(parse(text, origin), origin, kind)
     return text
 
@@ -195,8 +200,8 @@ def problems(document: Any, kind: str = IDENTITY) -> list[str]:
 
 
 def validate(document: Any, origin: str, kind: str = IDENTITY) -> None:
-    """Refuse a document IAM would refuse, naming the first offending field."""
+    """Refuse a document IAM would refuse, naming the first offending field (exit 2)."""
     found = problems(document, kind)
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        raise EuareError(f"{origin} is not a valid IAM policy: {found[0]}{more}")
+        raise UsageError(f"{origin} is not a valid IAM policy: {found[0]}{more}")

@@ -1,15 +1,15 @@
 """Where euare's credentials, endpoint and region come from.
 
 This module owns the loader: command-line flags, then the environment, then the credential file
-(``AWS_CREDENTIAL_FILE`` or ``~/.iamrc``), then ``~/.eucarc``. It reads files but never executes
-them, never touches the network and never imports boto3, so ``--help`` stays cheap and every rule
-here can be tested with plain dictionaries. boto3's own chain (profiles, instance roles) is the
+(``AWS_CREDENTIAL_FILE`` or ``~/.iamrc``), then ``~/.eucarc``. It reads files (through
+:mod:`euare.inputs` and :mod:`euare.eucarc`) but never executes them, never touches the network
+and never imports boto3, so ``--help`` stays cheap and every rule here can be tested with plain
+dictionaries. boto3's own chain (profiles, instance roles) is the
 last resort and lives in :mod:`euare.client`.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import stat
@@ -18,32 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from euare.errors import EuareError
+from euare.eucarc import expand as expand
+from euare.eucarc import parse_eucarc as parse_eucarc
+from euare.inputs import MAX_FILE_BYTES as MAX_FILE_BYTES
+from euare.inputs import LoaderError as LoaderError
+from euare.inputs import read_stream as read_stream
+from euare.inputs import read_text as read_text
+from euare.inputs import refuse_kind
 
 DEFAULT_REGION = "us-east-1"
-MAX_FILE_BYTES = 1024 * 1024
-
 ACCESS_KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
 SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
 TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 ENDPOINT_VARS = {"iam": ("EUARE_URL", "AWS_IAM_URL"), "sts": ("TOKEN_URL", "AWS_STS_URL")}
 REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
 RETRY_MODES = ("legacy", "standard", "adaptive")
-
-# The idiom Eucalyptus' generated eucarc uses to name its own directory. It is recognised, not run.
-_SELF_DIR = re.compile(
-    r"""^\$\(\s*cd\s+"?\$\(\s*dirname\s+"?\$\{?BASH_SOURCE[^)]*\)"?   # $(cd $(dirname ...)
-        \s*;\s*pwd(\s+-P)?\s*\)$                                     # ; pwd -P)""",
-    re.X,
-)
-_VAR = re.compile(
-    r"""\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}   # ${NAME:-default}
-        |(?P<bare>[A-Za-z_][A-Za-z0-9_]*))                                # $NAME""",
-    re.X,
-)
-
-
-class LoaderError(EuareError):
-    """A credential or configuration file that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -99,33 +88,6 @@ def _first(env: Mapping[str, str | None], names: tuple[str, ...]) -> tuple[str, 
     return None
 
 
-def read_text(path: Path, what: str) -> str:
-    """Read a small text file, turning every way it can fail into one LoaderError."""
-    try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise LoaderError(f"{what} {path} is a directory, not a file")
-        if not stat.S_ISREG(st.st_mode) and not stat.S_ISFIFO(st.st_mode):
-            raise LoaderError(f"{what} {path} is not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
-            raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except LoaderError:
-        raise
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise LoaderError(f"cannot read {what} {path}: {reason}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise LoaderError(f"{what} {path} is larger than {MAX_FILE_BYTES} bytes")
-    if b"\x00" in data:
-        raise LoaderError(f"{what} {path} is not a text file (it contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LoaderError(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
-
-
 def _exists(path: Path) -> bool:
     """``Path.exists``, but True when the system cannot tell (say, a name too long to look up).
 
@@ -165,60 +127,6 @@ def parse_iamrc(text: str) -> dict[str, str]:
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         values.setdefault(key, value)
-    return values
-
-
-def expand(value: str, scope: Mapping[str, str | None], home: Path) -> str:
-    """Expand ``~``, ``$VAR``, ``${VAR}`` and ``${VAR:-default}`` the way a shell would."""
-
-    def one(match: re.Match[str]) -> str:
-        name = match.group("braced") or match.group("bare")
-        found = scope.get(name)
-        if found:
-            return found
-        return match.group("default") or ""
-
-    if value == "~" or value.startswith("~/"):
-        value = str(home) + value[1:]
-    return _VAR.sub(one, value)
-
-
-def parse_eucarc(text: str, path: Path, env: Mapping[str, str], home: Path) -> dict[str, str]:
-    """Read a eucarc's variable assignments with python-dotenv, without executing anything.
-
-    Assignments are taken in order, as a shell would: a variable is expanded with the values set
-    before it, and a later assignment replaces an earlier one; single-quoted values are not
-    expanded. Command substitutions (``$(...)`` and backticks) are never run. The one idiom
-    Eucalyptus writes to name the file's own directory is recognised and resolved to ``path``'s
-    directory; any other substitution leaves its variable unset. Lines that are not assignments
-    (``alias``, ``if``) are passed over.
-    """
-    from dotenv.parser import parse_stream
-
-    try:
-        bindings = list(parse_stream(io.StringIO(text)))
-    except Exception as exc:  # python-dotenv's parser has no error type of its own
-        raise LoaderError(f"cannot parse {path}: {exc}") from None
-    scope: dict[str, str | None] = dict(env)
-    values: dict[str, str] = {}
-    for binding in bindings:
-        name, value = binding.key, binding.value
-        if binding.error or name is None or value is None:
-            continue
-        value = value.strip()
-        quoted = binding.original.string.partition("=")[2].lstrip().startswith("'")
-        if quoted:
-            expanded: str | None = value
-        elif _SELF_DIR.match(value):
-            expanded = str(path.resolve().parent)
-        elif "$(" in value or "`" in value:
-            expanded = None
-        else:
-            expanded = expand(value, scope, home)
-        scope[name] = expanded
-        values.pop(name, None)
-        if expanded is not None:
-            values[name] = expanded
     return values
 
 
@@ -369,6 +277,11 @@ def load(
         sources["endpoint"] = "AWS default"
     else:
         _check_url(endpoint, sources["endpoint"])
+        if _plain_http_to_aws(endpoint):
+            finder.warnings.append(
+                f"warning: the endpoint {endpoint} reaches AWS over plain http://, "
+                "unencrypted; use https://"
+            )
 
     region = signing_region
     if region:
@@ -401,7 +314,7 @@ def load(
         retry_mode=_retry_mode(env),
         service=service,
         credential_file=credential_file,
-        verify=False if flags.no_verify_tls else (_nonempty(env.get("AWS_CA_BUNDLE")) or True),
+        verify=False if flags.no_verify_tls else (_ca_bundle(env) or True),
         connect_timeout=_seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
         read_timeout=_seconds(env, "EUARE_READ_TIMEOUT", 30.0),
     )
@@ -421,6 +334,36 @@ def _check_url(url: str, origin: str) -> None:
             f"the endpoint URL {url!r} from {origin} is not an http:// or "
             "https:// URL naming a host"
         )
+
+
+AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+
+
+def _plain_http_to_aws(url: str) -> bool:
+    """True for an ``http://`` URL naming an AWS host, where https:// was surely meant."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    return parts.scheme.lower() == "http" and any(
+        host.endswith(domain) or host == domain[1:] for domain in AWS_DOMAINS
+    )
+
+
+def _ca_bundle(env: Mapping[str, str]) -> str | None:
+    """``AWS_CA_BUNDLE``, refused in one line unless it is a file or a directory of certificates:
+    the TLS library would wait for ever on a FIFO."""
+    raw = _nonempty(env.get("AWS_CA_BUNDLE"))
+    if raw is None:
+        return None
+    path = Path(raw)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise LoaderError(f"cannot read CA bundle {path} (AWS_CA_BUNDLE): {exc.strerror}") from None
+    if not stat.S_ISDIR(mode):
+        refuse_kind(path, "CA bundle (AWS_CA_BUNDLE)", mode)
+    return raw
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -94,7 +94,9 @@ def test_uploadpolicy_refuses_a_document_that_is_not_a_policy(home: Home, iam: A
     make(iam, "user", "e1")
     bad = {"Statement": [{"Effect": "allow", "Action": "s3:*", "Resource": "*"}]}
     line = one_error_line(
-        home.run("useruploadpolicy", "e1", "-p", "x", "-o", json.dumps(bad)), "useruploadpolicy"
+        home.run("useruploadpolicy", "e1", "-p", "x", "-o", json.dumps(bad)),
+        "useruploadpolicy",
+        status=2,
     )
     assert "Statement[0].Effect must be Allow or Deny" in line
     assert iam.list_user_policies(UserName="e1")["PolicyNames"] == []

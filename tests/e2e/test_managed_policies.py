@@ -110,7 +110,7 @@ def test_a_bad_document_is_refused_before_anything_is_sent(
     proxied_home: Home, proxy: Any, verb: str, extra: list[str]
 ) -> None:
     result = proxied_home.run(verb, "p1", "-o", '{"Statement": []}', *extra)
-    assert "non-empty list" in one_error_line(result, verb)
+    assert "non-empty list" in one_error_line(result, verb, status=2)
     assert proxy.actions == []
 
 

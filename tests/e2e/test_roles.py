@@ -112,14 +112,16 @@ def test_rolecreate_refuses_a_trust_policy_without_principal_before_sending(
     """moto would accept this policy; AWS refuses it. Nothing may reach the server."""
     path = proxied_home.write("bad.json", NO_PRINCIPAL)
     result = proxied_home.run("rolecreate", "fn", "-f", str(path))
-    assert "Statement[0] needs Principal or NotPrincipal" in one_error_line(result, "rolecreate")
+    assert "Statement[0] needs Principal or NotPrincipal" in one_error_line(
+        result, "rolecreate", status=2
+    )
     assert proxy.actions == []
     assert iam.list_roles()["Roles"] == []
 
 
 def test_rolecreate_refuses_invalid_json_before_sending(proxied_home: Home, proxy: Any) -> None:
     result = proxied_home.run("rolecreate", "fn", "-f", "-", input='{"Statement": [')
-    line = one_error_line(result, "rolecreate")
+    line = one_error_line(result, "rolecreate", status=2)
     assert "trust policy read from standard input is not valid JSON" in line
     assert proxy.actions == []
 
@@ -259,7 +261,7 @@ def test_roleupdateassumepolicy_refuses_a_bad_policy_before_sending(
 ) -> None:
     iam.create_role(RoleName="a", AssumeRolePolicyDocument=EC2_TRUST)
     result = proxied_home.run("roleupdateassumepolicy", "a", "-f", "-", input=NO_PRINCIPAL)
-    line = one_error_line(result, "roleupdateassumepolicy")
+    line = one_error_line(result, "roleupdateassumepolicy", status=2)
     assert "needs Principal or NotPrincipal" in line
     assert proxy.actions == []
     assert trust_of(iam, "a") == json.loads(EC2_TRUST)

@@ -343,7 +343,7 @@ def test_assumerole_sends_the_policy_document_file(
 
 def test_assumerole_refuses_a_bad_policy_before_sending(proxied_home: Home, proxy: Any) -> None:
     result = proxied_home.run("assumerole", f"{ACCOUNT}:ops", "--policy-content", '{"Statement": 1')
-    assert result.returncode == 1 and "not valid JSON" in result.stderr
+    assert result.returncode == 2 and "not valid JSON" in result.stderr
     assert not sent(proxy, "AssumeRole")
 
 

@@ -196,7 +196,9 @@ def test_groupuploadpolicy_bad_json_names_line_and_column(home: Home, iam: Any) 
     iam.create_group(GroupName="ops")
     path = home.write("bad.json", '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}')
     line = one_error_line(
-        home.run("groupuploadpolicy", "ops", "-p", "x", "-f", str(path)), "groupuploadpolicy"
+        home.run("groupuploadpolicy", "ops", "-p", "x", "-f", str(path)),
+        "groupuploadpolicy",
+        status=2,
     )
     assert "line 3 column" in line
     assert iam.list_group_policies(GroupName="ops")["PolicyNames"] == []

@@ -6,11 +6,15 @@ nothing here depends on the machine's own environment or home directory.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from euare.errors import EuareError
+from euare.eucarc import MAX_EUCARC_EXPANSION, MAX_VALUE_EXPANSION
 from euare.settings import (
     DEFAULT_REGION,
     MAX_FILE_BYTES,
@@ -670,14 +675,14 @@ def test_unreadable_file_is_one_loader_error(
     """Simulated, so it also holds when the tests run as root (who can read anything)."""
     path, env = place(tmp_path, where)
     put(path, iamrc_text("AKID", "secret") if where != "eucarc" else eucarc_creds("AKID", "s"))
-    real_open = Path.open
+    real_open = os.open
 
-    def guarded(self: Path, *args: object, **kwargs: object) -> object:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def guarded(name: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
     with pytest.raises(LoaderError) as caught:
         load(Flags(), env, tmp_path)
     assert_one_line(caught.value, str(path), "Permission denied")
@@ -993,6 +998,13 @@ def test_retry_mode_refused(tmp_path: Path, raw: str) -> None:
         ("$EMPTY!", "!"),
         ("$1 and $", "$1 and $"),
         ("~/$A", "{home}/one"),
+        ("${A$B}", "${{Atwo}}"),
+        ("${A:-x", "${{A:-x"),
+        ("${MISSING:-$B}", "$B"),
+        ("${MISSING:-a}b}", "ab}}"),
+        ("${A-x}", "${{A-x}}"),
+        ("${}$", "${{}}$"),
+        ("$A1$_", ""),
     ],
 )
 def test_expand(tmp_path: Path, value: str, expected: str) -> None:
@@ -1106,3 +1118,179 @@ def test_a_bad_endpoint_url_is_one_loader_error(tmp_path: Path, url: str) -> Non
     with pytest.raises(EuareError) as caught:
         load(Flags(url=url, access_key_id="AKID", secret_key="s"), {}, tmp_path)
     assert "\n" not in caught.value.message and "(-U)" in caught.value.message
+
+
+# --------------------------------------------------------------------------------------------
+# hostile files: never waited on, never grown without bound
+
+
+def finishes(action: Callable[[], object], seconds: float = 5.0) -> BaseException | None:
+    """Run ``action`` in a daemon thread; fail if it is still running after ``seconds`` (a FIFO
+    being waited on would block the whole test run); return what it raised, if anything."""
+    raised: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            action()
+        except BaseException as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s"
+    return raised[0] if raised else None
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_fifo_instead_of_file_is_refused_without_waiting(tmp_path: Path, where: str) -> None:
+    path, env = place(tmp_path, where)
+    os.mkfifo(path)
+    caught = finishes(lambda: load(Flags(), env, tmp_path))
+    assert isinstance(caught, LoaderError)
+    assert_one_line(caught, str(path), "pipe (FIFO)")
+
+
+def test_fifo_swapped_in_after_the_check_is_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is opened without blocking and checked again, so a FIFO put in place of the
+    regular file between the check and the open is refused too."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    regular = put(tmp_path / "regular", "x").stat()
+    real_stat = Path.stat
+
+    def looks_regular(self: Path, **kwargs: bool) -> os.stat_result:
+        return regular if self == fifo else real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", looks_regular)
+    caught = finishes(lambda: read_text(fifo, "policy document"))
+    assert isinstance(caught, LoaderError)
+    assert_one_line(caught, str(fifo), "pipe (FIFO)")
+
+
+def test_fifo_as_ca_bundle_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "ca.pem"
+    os.mkfifo(fifo)
+    with pytest.raises(LoaderError) as caught:
+        load(Flags(), {"AWS_CA_BUNDLE": str(fifo)}, tmp_path)
+    assert_one_line(caught.value, str(fifo), "AWS_CA_BUNDLE", "pipe (FIFO)")
+
+
+def test_ca_bundle_file_or_directory_is_passed_on(tmp_path: Path) -> None:
+    bundle = put(tmp_path / "ca.pem", "-----BEGIN CERTIFICATE-----\n")
+    assert load(Flags(), {"AWS_CA_BUNDLE": str(bundle)}, tmp_path).verify == str(bundle)
+    assert load(Flags(), {"AWS_CA_BUNDLE": str(tmp_path)}, tmp_path).verify == str(tmp_path)
+
+
+def bomb(levels: int, width: int = 16) -> str:
+    """A eucarc of a few hundred bytes whose expansion grows ``width``-fold per line."""
+    names = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    lines = ["A=xxxxxxxx"] + [
+        f"{names[n]}=" + f"${names[n - 1]}" * width for n in range(1, levels + 1)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_eucarc_expansion_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """Ten lines, under 500 bytes, that would expand to 8 * 16**9 bytes (8 TiB) in a shell."""
+    text = bomb(9)
+    assert len(text) < 500
+    put(tmp_path / ".eucarc", text)
+    caught = finishes(lambda: load(Flags(), {}, tmp_path))
+    assert isinstance(caught, LoaderError)
+    assert_one_line(caught, str(tmp_path / ".eucarc"), " E ", f"{MAX_VALUE_EXPANSION // 1024} KiB")
+
+
+def test_eucarc_expansion_within_the_limits_is_kept(tmp_path: Path) -> None:
+    values = parse_eucarc(bomb(3), tmp_path / ".eucarc", {}, tmp_path)
+    assert values["D"] == "x" * 8 * 16**3
+
+
+def test_eucarc_expansion_is_bounded_in_all(tmp_path: Path) -> None:
+    """Each value under the per-value limit, but together past the limit for the whole file."""
+    big = "y" * (MAX_VALUE_EXPANSION // 2)
+    count = MAX_EUCARC_EXPANSION // len(big) + 1
+    text = f"export BIG={big}\n" + "".join(f"export C{n}=$BIG\n" for n in range(count))
+    with pytest.raises(LoaderError) as caught:
+        parse_eucarc(text, tmp_path / ".eucarc", {}, tmp_path)
+    assert_one_line(caught.value, f"C{count - 1}", f"{MAX_EUCARC_EXPANSION // 1024} KiB in all")
+
+
+@pytest.mark.parametrize("piece", ["${B:-", "${", "${B", "$"])
+def test_eucarc_expansion_takes_linear_time(tmp_path: Path, piece: str) -> None:
+    """A value of 1 MiB made of unclosed forms is one pass, not one rescan per ``$`` (which
+    took hours for 200,000 ``${B:-`` with a regular expression)."""
+    script = (
+        "from pathlib import Path; from euare.settings import expand; "
+        f"expand({piece!r} * ({MAX_FILE_BYTES} // {len(piece)}), {{}}, Path('/'))"
+    )
+    # A child process: a regular expression running away holds the GIL, so no thread could
+    # time it out.
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=30)
+
+
+def test_long_literal_eucarc_values_are_not_expansion(tmp_path: Path) -> None:
+    """The limits count what expansion adds; a long value written out is bounded by the file."""
+    literal = "z" * (MAX_VALUE_EXPANSION * 4)
+    assert parse_eucarc(f"JUNK={literal}\n", tmp_path / "rc", {}, tmp_path)["JUNK"] == literal
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://iam.amazonaws.com",
+        "http://iam.amazonaws.com/",
+        "HTTP://IAM.AMAZONAWS.COM.",
+        "http://sts.us-east-1.amazonaws.com:80/",
+        "http://iam.cn-north-1.amazonaws.com.cn",
+        "http://sts.us-east-1.api.aws",
+        "us-east-1::http://iam.amazonaws.com",
+    ],
+)
+def test_plain_http_to_aws_warns(tmp_path: Path, url: str) -> None:
+    found = load(Flags(url=url), {}, tmp_path)
+    assert len(found.warnings) == 1
+    assert "plain http://" in found.warnings[0] and "https://" in found.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://iam.amazonaws.com",
+        "http://127.0.0.1:5000/",
+        "http://iam.example.com/",
+        "http://notamazonaws.com/",
+        "http://amazonaws.com.evil.example/",
+    ],
+)
+def test_https_or_other_hosts_do_not_warn(tmp_path: Path, url: str) -> None:
+    assert load(Flags(url=url), {}, tmp_path).warnings == []
+
+
+def test_plain_http_to_aws_from_eucarc_warns(tmp_path: Path) -> None:
+    put(tmp_path / ".eucarc", "export EUARE_URL=http://iam.amazonaws.com/\n")
+    assert "plain http://" in load(Flags(), {}, tmp_path).warnings[0]
+
+
+def test_each_warning_is_printed_once_whichever_service_loads_it(tmp_path: Path) -> None:
+    """IAM and STS settings share the credential file (its warning once), while only the STS
+    endpoint is plain http:// to AWS (its warning still printed, after IAM's settings)."""
+    from euare.cli import Call
+
+    put(tmp_path / ".iamrc", iamrc_text("AKID", "secret"), mode=0o644)
+    env = {
+        "HOME": str(tmp_path),
+        "EUARE_URL": "https://iam.amazonaws.com",
+        "TOKEN_URL": "http://sts.amazonaws.com",
+    }
+    call = Call("euare-x", env, io.StringIO(), io.StringIO(), io.StringIO())
+    call.settings("iam")
+    call.settings("sts")
+    call.settings("sts")
+    stderr = call.stderr
+    assert isinstance(stderr, io.StringIO)
+    lines = stderr.getvalue().splitlines()
+    assert len(lines) == 2
+    assert "chmod 600" in lines[0] and "http://sts.amazonaws.com" in lines[1]

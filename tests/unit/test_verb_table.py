@@ -10,7 +10,11 @@ from pathlib import Path
 import botocore.session
 import click
 import pytest
-import tomllib
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10, the oldest pyproject allows: the same parser, from PyPI
+    import tomli as tomllib
 
 from euare.cli import ApiArgument, ApiOption
 from euare.verbs import VERBS, command, scripts

@@ -24,7 +24,7 @@ from euare.files import stage
 from euare.once import Interrupted, Lookup
 from euare.redact import remember
 from euare.render import Record
-from euare.settings import read_text
+from euare.settings import read_stream, read_text
 
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
@@ -43,7 +43,7 @@ def read_certificate(body: str | None, path: str | None, stdin: IO[str]) -> str:
     if body is not None:
         origin = "the certificate given with -c"
     elif path == "-":
-        body, origin = stdin.read(), "the certificate read from standard input"
+        body, origin = read_stream(stdin, "certificate"), "the certificate read from standard input"
     else:
         body, origin = read_text(Path(str(path)), "certificate file"), f"certificate file {path}"
     if "PRIVATE KEY-----" in body:

@@ -6,7 +6,6 @@ credential."""
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,9 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 from tests.support.certs import self_signed
+from tests.support.documents import DOC
 from tests.support.proxy import Fault
 
-DOC = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-)
 # A sign-in portal's page, as a captive network answers with status 200. The first is well-formed
 # XML (botocore's parser then fails with a bare KeyError), the second is not XML at all.
 PORTALS = [

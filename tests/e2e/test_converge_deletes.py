@@ -5,7 +5,6 @@ error. Optional probes are retried like every other read."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,36 +12,10 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 from tests.e2e.test_recursive_delete import loaded_user  # noqa: F401 (a fixture)
+from tests.support.documents import DOC, TRUST, USER_DELETE_STEPS
 from tests.support.proxy import Fault
 
-DOC = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-)
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
-
-USER_STEPS = [
-    "DeleteAccessKey",
-    "DeleteUserPolicy",
-    "DeleteSigningCertificate",
-    "RemoveUserFromGroup",
-    "DetachUserPolicy",
-    "DeactivateMFADevice",
-    "DeleteVirtualMFADevice",
-    "DeleteSSHPublicKey",
-    "DeleteLoginProfile",
-    "DeleteUser",
-]
+USER_STEPS = USER_DELETE_STEPS
 
 
 def converges(

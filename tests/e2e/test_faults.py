@@ -5,7 +5,6 @@ heavy throttling all reach the right end state."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
 from collections.abc import Callable
@@ -14,23 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Home, one_error_line
+from tests.support.documents import DOC, TRUST
 from tests.support.proxy import Fault
-
-DOC = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-)
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
 
 
 @pytest.mark.parametrize(

@@ -15,22 +15,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import Home, one_error_line
+from tests.support.documents import TRUST
 from tests.support.output import sections
 from tests.support.proxy import Fault
 
 ACCOUNT = "123456789012"  # moto's account, which STS GetCallerIdentity reports
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
 
 
 def doc(action: str) -> str:

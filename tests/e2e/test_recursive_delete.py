@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 from tests.support.certs import self_signed, ssh_public_key
+from tests.support.documents import USER_DELETE_STEPS
 from tests.support.output import sections
 
 POLICY = (
@@ -133,18 +134,6 @@ def test_userdel_r_sends_every_removal_the_api_requires(
     calls themselves are checked, as the proxy saw them on the wire."""
     assert proxied_home.run("userdel", "-r", "carol").returncode == 0
     sent = [a for a in proxy.actions if not a.startswith(("List", "Get"))]
-    assert sorted(sent[:-1]) == sorted(
-        [
-            "DeleteAccessKey",
-            "DeleteUserPolicy",
-            "DeleteSigningCertificate",
-            "RemoveUserFromGroup",
-            "DetachUserPolicy",
-            "DeactivateMFADevice",
-            "DeleteVirtualMFADevice",
-            "DeleteSSHPublicKey",
-            "DeleteLoginProfile",
-        ]
-    )
+    assert sorted(sent[:-1]) == sorted(USER_DELETE_STEPS[:-1])
     assert sent[-1] == "DeleteUser"
     assert sent.index("DeactivateMFADevice") < sent.index("DeleteVirtualMFADevice")

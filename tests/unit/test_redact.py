@@ -3,7 +3,6 @@ every shape botocore's debug log prints them (also cut off mid-value), and URL u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import quote, quote_plus
 
 import botocore.session
@@ -19,14 +18,7 @@ from euare.redact import (
     strip_userinfo,
 )
 
-
-@pytest.fixture(autouse=True)
-def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts with an empty registry of known secrets."""
-    monkeypatch.setattr(redact, "_known", set())
-    monkeypatch.setattr(redact, "_short", set())
-    monkeypatch.setattr(redact, "_compiled", [])
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_registry")
 
 
 def model_secret_members() -> set[tuple[str, str, str]]:

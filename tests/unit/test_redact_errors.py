@@ -4,7 +4,6 @@ program's name; and a foreign answer's status survives as the error code."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,13 +13,7 @@ from botocore.parsers import ResponseParserError
 from euare import redact
 from euare.errors import EuareError, describe, error_line, non_iam_answer
 
-
-@pytest.fixture(autouse=True)
-def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(redact, "_known", set())
-    monkeypatch.setattr(redact, "_short", set())
-    monkeypatch.setattr(redact, "_compiled", [])
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_registry")
 
 
 def test_describe_drops_userinfo_from_the_endpoint_url() -> None:

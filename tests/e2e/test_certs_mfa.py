@@ -122,7 +122,6 @@ def test_useraddcert_without_user_uploads_for_the_caller(monkeypatch: pytest.Mon
         }
     }
     result = run_stubbed(
-        monkeypatch,
         "useraddcert",
         ["-c", body],
         [("UploadSigningCertificate", answer, {"CertificateBody": body})],
@@ -341,7 +340,6 @@ def test_usercreatecert_without_user_names_the_caller(monkeypatch: pytest.Monkey
         }
     }
     result = run_stubbed(
-        monkeypatch,
         "usercreatecert",
         [],
         [("GetUser", caller, {}), ("UploadSigningCertificate", uploaded, {"CertificateBody": ANY})],
@@ -452,7 +450,6 @@ def test_userresyncmfadevice_sends_both_codes(monkeypatch: pytest.MonkeyPatch) -
         "AuthenticationCode2": "222222",
     }
     result = run_stubbed(
-        monkeypatch,
         "userresyncmfadevice",
         ["-u", "bob", "-s", "GAHT12345678", "-c1", "111111", "-c2", "222222"],
         [("ResyncMFADevice", {}, params)],

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from euare.cli import Call, complete_var, run
+from euare.cli import complete_var, run
+from euare.context import Call
 from euare.verbs import VERBS
 from tests.conftest import BIN, Home
 

@@ -265,7 +265,6 @@ def test_servercertdel_of_a_missing_certificate_is_one_line(home: Home) -> None:
 def test_servercertmod_sends_new_name_and_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stubbed: moto's server has no UpdateServerCertificate."""
     done = run_stubbed(
-        monkeypatch,
         "servercertmod",
         ["-s", "old", "-n", "new", "-p", "/moved/"],
         [
@@ -286,7 +285,6 @@ def test_servercertmod_sends_new_name_and_path(monkeypatch: pytest.MonkeyPatch) 
 def test_servercertmod_sends_only_what_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stubbed: moto's server has no UpdateServerCertificate."""
     done = run_stubbed(
-        monkeypatch,
         "servercertmod",
         ["old", "--new-path", "/moved/"],
         [("UpdateServerCertificate", {}, {"ServerCertificateName": "old", "NewPath": "/moved/"})],
@@ -425,7 +423,6 @@ def test_client_id_verbs_send_one_client_id(
 ) -> None:
     """Stubbed: moto's server has neither OIDC client-ID API."""
     done = run_stubbed(
-        monkeypatch,
         verb,
         [PROVIDER_ARN, flag, "app3"],
         [(operation, {}, {"OpenIDConnectProviderArn": PROVIDER_ARN, "ClientID": "app3"})],

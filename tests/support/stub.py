@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-import pytest
 from botocore import xform_name
 from botocore.stub import Stubber
 
-from euare.cli import Call, run
+from euare.cli import run
+from euare.context import Call
 
 
 @dataclass
@@ -25,7 +25,6 @@ class Stubbed:
 
 
 def run_stubbed(
-    monkeypatch: pytest.MonkeyPatch,
     verb: str,
     args: list[str],
     expected: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
@@ -46,13 +45,19 @@ def run_stubbed(
     stubber = Stubber(client)
     for operation, response, params in expected:
         stubber.add_response(xform_name(operation), response, params)
-    monkeypatch.setattr("euare.client.make_client", lambda settings, **_: client)
     env = {
         "HOME": "/nonexistent",
         "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",
         "AWS_SECRET_ACCESS_KEY": "stubbed-secret",
     }
-    call = Call(f"euare-{verb}", env, io.StringIO(stdin), io.StringIO(), io.StringIO())
+    call = Call(
+        f"euare-{verb}",
+        env,
+        io.StringIO(stdin),
+        io.StringIO(),
+        io.StringIO(),
+        client_factory=lambda settings, attempts: client,
+    )
     with stubber:
         code = run(verb, args, call)
     stubber.assert_no_pending_responses()

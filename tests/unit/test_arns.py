@@ -7,9 +7,8 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from euare.cli import Call
-from euare.verbs.managed_policies import policy_arn
-from euare.verbs.sts import role_arn
+from euare.arns import policy_arn, role_arn
+from euare.context import Call
 
 
 def offline_call() -> Call:

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from euare.cli import Call, run
+from euare.cli import run
+from euare.context import Call
 from euare.errors import EuareError, PartialFailure, describe, error_line
 from euare.render import Result, render
 

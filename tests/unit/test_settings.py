@@ -1277,7 +1277,7 @@ def test_plain_http_to_aws_from_eucarc_warns(tmp_path: Path) -> None:
 def test_each_warning_is_printed_once_whichever_service_loads_it(tmp_path: Path) -> None:
     """IAM and STS settings share the credential file (its warning once), while only the STS
     endpoint is plain http:// to AWS (its warning still printed, after IAM's settings)."""
-    from euare.cli import Call
+    from euare.context import Call
 
     put(tmp_path / ".iamrc", iamrc_text("AKID", "secret"), mode=0o644)
     env = {

@@ -16,7 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10, the oldest pyproject allows: the same parser, from PyPI
     import tomli as tomllib
 
-from euare.cli import ApiArgument, ApiOption
+from euare.params import ApiArgument, ApiOption
 from euare.verbs import VERBS, command, scripts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,9 +63,9 @@ def test_api_parameters_exist_in_the_iam_model(verb: str) -> None:
 OPERATION_SITES = [
     r'call\(\s*"(\w+)"',  # call.call("GetGroup", ...)
     r'\.add\([^,]+,\s*"(\w+)"',  # plan.add(description, "Op", ...)
-    r'(?:api_verb|list_verb|Attachment)\(\s*"\w+",\s*"(\w+)"',
+    r'(?:api_verb|list_verb|Blocker)\(\s*"\w+",\s*"(\w+)"',
     r'\(f?"[^"]*",\s*"(\w+)",\s*\{',  # removal (description, "Op", {...})
-    r'get_or_none\(\s*"(\w+)"',
+    r'fetch_single\(\s*"(\w+)"',
 ]
 
 

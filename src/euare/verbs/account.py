@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare.cli import Call, Decorator, api_verb, positional
+from euare.cli import api_verb
+from euare.context import Call
 from euare.once import Lookup
+from euare.params import Decorator, positional
 
 
 def alias() -> Decorator:

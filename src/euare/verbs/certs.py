@@ -17,11 +17,13 @@ from typing import IO, Any
 
 import click
 
-from euare import options as o
-from euare.cli import Call, Decorator, api_verb, option, positional, verb
+from euare import params as o
+from euare.cli import api_verb, verb
+from euare.context import Call
 from euare.errors import EuareError, UsageError, describe
 from euare.files import stage
 from euare.once import Interrupted, Lookup
+from euare.params import Decorator, option, positional
 from euare.redact import remember
 from euare.render import Record
 from euare.settings import read_stream, read_text

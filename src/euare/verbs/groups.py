@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from euare import options as o
-from euare.cli import Call, api_verb, list_verb, option, verb
+from euare import params as o
+from euare.arns import arn_of
+from euare.cli import api_verb, list_verb, verb
+from euare.context import Call
+from euare.params import option
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, arn_of, by_name, delete_recursively
+from euare.verbs.deletion import Blocker, delete_recursively
+from euare.verbs.finds import by_name
 from euare.verbs.inline import inline_policy_verbs
 
 api_verb(
@@ -77,8 +81,8 @@ def groupremoveuser(call: Call, group: str, users: tuple[str, ...]) -> None:
     plan.execute()
 
 
-GROUP_ATTACHMENTS = (
-    Attachment(
+GROUP_BLOCKERS = (
+    Blocker(
         "users",
         "GetGroup",
         "Users",
@@ -91,7 +95,7 @@ GROUP_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "policies",
         "ListGroupPolicies",
         "PolicyNames",
@@ -100,7 +104,7 @@ GROUP_ATTACHMENTS = (
             (f"delete policy {name}", "DeleteGroupPolicy", {"GroupName": g, "PolicyName": name})
         ],
     ),
-    Attachment(
+    Blocker(
         "attachedpolicies",
         "ListAttachedGroupPolicies",
         "AttachedPolicies",
@@ -124,7 +128,7 @@ GROUP_ATTACHMENTS = (
 @o.recursive_delete("group")
 def groupdel(call: Call, group: str, recursive: bool, pretend: bool) -> Result | None:
     return delete_recursively(
-        call, "group", "GroupName", group, GROUP_ATTACHMENTS, "DeleteGroup", recursive, pretend
+        call, "group", "GroupName", group, GROUP_BLOCKERS, "DeleteGroup", recursive, pretend
     )
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from euare import options as o
+from euare import params as o
 from euare import policy
-from euare.cli import Call, Decorator, option, verb
+from euare.cli import verb
+from euare.context import Call
+from euare.params import Decorator, option
 from euare.render import Record, Result
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import options as o
+from euare import params as o
 from euare import policy
-from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare.arns import arn_of
+from euare.cli import api_verb, list_verb, verb
+from euare.context import Call
 from euare.once import Lookup
+from euare.params import Decorator, option, positional
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, Item, arn_of, delete_recursively, existing
+from euare.verbs.deletion import Blocker, Item, delete_recursively
+from euare.verbs.finds import existing
 
 EC2 = "ec2.amazonaws.com"
 
@@ -114,8 +118,8 @@ def _roles(call: Call, owner_param: str, owner: str) -> list[Item]:
     return list(found.get("Roles") or [])
 
 
-PROFILE_ATTACHMENTS = (
-    Attachment(
+PROFILE_BLOCKERS = (
+    Blocker(
         "roles",
         "GetInstanceProfile",
         "Roles",
@@ -151,7 +155,7 @@ def instanceprofiledel(call: Call, iprofile: str, recursive: bool, pretend: bool
         "instance profile",
         "InstanceProfileName",
         iprofile,
-        PROFILE_ATTACHMENTS,
+        PROFILE_BLOCKERS,
         "DeleteInstanceProfile",
         recursive,
         pretend,

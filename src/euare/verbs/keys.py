@@ -7,10 +7,12 @@ from typing import Any
 
 import click
 
-from euare import options as o
-from euare.cli import Call, Decorator, api_verb, option, positional, verb
+from euare import params as o
+from euare.cli import api_verb, verb
+from euare.context import Call
+from euare.params import Decorator, option, positional
 from euare.render import Record, Result, text
-from euare.verbs.common import access_key_records, age_in_days, create_access_key
+from euare.verbs.access_keys import access_key_records, age_in_days, create_access_key
 
 
 def key_id() -> Decorator:

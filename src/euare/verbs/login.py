@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import options as o
-from euare.cli import Call, api_verb, option, verb
+from euare import params as o
+from euare.cli import api_verb, verb
+from euare.context import Call
 from euare.errors import EuareError
+from euare.params import option
 from euare.redact import remember
 from euare.render import Record, text
-from euare.verbs.common import existing
+from euare.verbs.finds import existing
 
 
 def _password_verb(name: str, operation: str, help: str) -> None:

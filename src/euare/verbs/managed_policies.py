@@ -17,46 +17,23 @@ from typing import Any
 
 import click
 
-from euare import options as o
+from euare import params as o
 from euare import policy as documents
-from euare.cli import Call, Decorator, list_verb, option, positional, verb
+from euare.arns import policy_arn, split_name
+from euare.cli import list_verb, verb
+from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.once import Lookup
+from euare.params import Decorator, option, positional
 from euare.render import Record, Result, text
-from euare.verbs.common import (
-    Attachment,
-    Item,
-    Removal,
-    caller_account,
-    delete_recursively,
-    new_items,
-)
+from euare.verbs.deletion import Blocker, Item, Removal, delete_recursively
+from euare.verbs.finds import new_items
 
 MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
 GIVEN = "the policy's ARN, or the name of one of the account's own policies (/PATH/NAME)"
 
 # --- naming a policy -----------------------------------------------------------------------------
-
-
-def split_name(given: str) -> tuple[str, str]:
-    """``/team/NAME`` (or ``team/NAME``) to ``("/team/", "NAME")``; a bare name is under ``/``.
-
-    The path is kept as given, so that ``policy_arn`` of the same text names the same policy.
-    """
-    head, _, name = given.lstrip("/").rpartition("/")
-    if not name:
-        raise UsageError(f"{given!r} ends with '/' and so names no policy")
-    return (f"/{head}/" if head else "/"), name
-
-
-def policy_arn(call: Call, given: str) -> str:
-    """An ARN as is; a name (``NAME`` or ``/PATH/NAME``) as the caller's account's policy:
-    ``arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME``."""
-    if given.startswith("arn:"):
-        return given
-    partition, account = caller_account(call)
-    return f"arn:{partition}:iam::{account}:policy/{given.lstrip('/')}"
 
 
 def the_policy() -> Decorator:
@@ -146,7 +123,7 @@ def entities(call: Call, arn: str, kinds: Iterable[str] = KINDS) -> dict[str, li
     return found
 
 
-def _entity_attachment(kind: str) -> Attachment:
+def _entity_attachment(kind: str) -> Blocker:
     """Detaching the policy from every ``kind`` (User, Group, Role) it is attached to."""
     field = f"{kind}Name"
 
@@ -162,7 +139,7 @@ def _entity_attachment(kind: str) -> Attachment:
             )
         ]
 
-    return Attachment(
+    return Blocker(
         f"{kind.lower()}s",
         "ListEntitiesForPolicy",
         f"Policy{kind}s",
@@ -177,9 +154,9 @@ def _other_versions(call: Call, owner_param: str, arn: str) -> list[Item]:
     return [v for v in versions if not v["IsDefaultVersion"]]
 
 
-POLICY_ATTACHMENTS = (
+POLICY_BLOCKERS = (
     *(_entity_attachment(kind) for kind in KINDS),
-    Attachment(
+    Blocker(
         "versions",
         "ListPolicyVersions",
         "Versions",
@@ -210,7 +187,7 @@ def policydel(call: Call, policy: str, recursive: bool, pretend: bool) -> Result
         "policy",
         "PolicyArn",
         policy_arn(call, policy),
-        POLICY_ATTACHMENTS,
+        POLICY_BLOCKERS,
         "DeletePolicy",
         recursive,
         pretend,

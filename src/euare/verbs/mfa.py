@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from euare import options as o
-from euare.cli import Call, Decorator, api_verb, apply, list_verb, option, verb
+from euare import params as o
+from euare.cli import api_verb, list_verb, verb
+from euare.context import Call
+from euare.params import Decorator, apply, option
 from euare.redact import remember
 
 SERIAL = option(

@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 
 import click
 
-from euare.cli import ApiArgument, Call, Decorator, api_verb, option, positional, verb
+from euare.cli import api_verb, verb
+from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.once import Lookup
+from euare.params import ApiArgument, Decorator, option, positional
 from euare.render import Record
 
 PROBE_TIMEOUT = 10

@@ -7,11 +7,15 @@ from typing import Any
 
 import click
 
-from euare import options as o
+from euare import params as o
 from euare import policy
-from euare.cli import Call, Decorator, list_verb, option, verb
+from euare.arns import arn_of
+from euare.cli import list_verb, verb
+from euare.context import Call
+from euare.params import Decorator, option
 from euare.render import Record, Result
-from euare.verbs.common import Attachment, arn_of, delete_recursively, existing
+from euare.verbs.deletion import Blocker, delete_recursively
+from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
 
@@ -113,8 +117,8 @@ def roleupdateassumepolicy(
     return [{"PolicyDocument": document}] if output else []
 
 
-ROLE_ATTACHMENTS = (
-    Attachment(
+ROLE_BLOCKERS = (
+    Blocker(
         "instance profiles",
         "ListInstanceProfilesForRole",
         "InstanceProfiles",
@@ -127,7 +131,7 @@ ROLE_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "policies",
         "ListRolePolicies",
         "PolicyNames",
@@ -136,7 +140,7 @@ ROLE_ATTACHMENTS = (
             (f"delete policy {name}", "DeleteRolePolicy", {"RoleName": r, "PolicyName": name})
         ],
     ),
-    Attachment(
+    Blocker(
         "attachedpolicies",
         "ListAttachedRolePolicies",
         "AttachedPolicies",
@@ -167,7 +171,7 @@ ROLE_ATTACHMENTS = (
 @option("-p", "--pretend", is_flag=True, help="list what -c would remove, and change nothing")
 def roledel(call: Call, role: str, recursive: bool, pretend: bool) -> Result | None:
     return delete_recursively(
-        call, "role", "RoleName", role, ROLE_ATTACHMENTS, "DeleteRole", recursive, pretend
+        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend
     )
 
 

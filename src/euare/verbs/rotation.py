@@ -24,7 +24,8 @@ from typing import Any
 
 import click
 
-from euare.cli import Call, option, verb
+from euare.cli import verb
+from euare.context import Call
 from euare.errors import EXIT_INTERRUPTED, EuareError, describe
 from euare.files import (
     Busy,
@@ -36,10 +37,12 @@ from euare.files import (
     target_of,
     write_private,
 )
+from euare.params import option
 from euare.redact import remember
 from euare.render import Record, Result
 from euare.settings import parse_iamrc, read_text
-from euare.verbs.common import Item, age_in_days, create_access_key, key_ages
+from euare.verbs.access_keys import age_in_days, create_access_key, key_ages
+from euare.verbs.deletion import Item
 from euare.verbs.rotation_calls import Interrupts, client_as, persist, verify
 
 # However short --wait is, cleaning up after a failure may retry for this long.

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, TypeVar
 
-from euare.cli import Call
+from euare.context import Call
 from euare.errors import EuareError, describe
 
 T = TypeVar("T")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from euare import options as o
-from euare.cli import Call, Decorator, api_verb, list_verb, option, positional, verb
+from euare import params as o
+from euare.cli import api_verb, list_verb, verb
+from euare.context import Call
 from euare.errors import EuareError, describe
 from euare.once import Lookup
+from euare.params import Decorator, option, positional
 from euare.redact import remember
 from euare.settings import read_text
 

@@ -19,12 +19,13 @@ from datetime import datetime, timezone
 import click
 
 from euare import policy
-from euare.cli import Call, Decorator, option, positional, verb
-from euare.errors import EuareError, UsageError
-from euare.options import apply_all
+from euare.arns import role_arn
+from euare.cli import verb
+from euare.context import Call
+from euare.errors import EuareError
+from euare.params import Decorator, apply_all, option, positional
 from euare.redact import remember
 from euare.render import Record, Result, text
-from euare.verbs.common import caller_account
 
 # The variables assumerole sets and releaserole unsets, in euca2ools' order.
 SESSION_VARS = (
@@ -40,10 +41,6 @@ SESSION_VARS = (
     "EC2_USER_ID",
 )
 CREDENTIAL_FILE_VAR = "AWS_CREDENTIAL_FILE"  # unset last, so its long-term keys are not used
-NO_ACCOUNT = (
-    "failed to determine account ID; set account-id for the user in configuration or "
-    "EC2_USER_ID in the environment"
-)
 
 
 # --- getcallerid ---------------------------------------------------------------------------------
@@ -78,47 +75,6 @@ def getcallerid(call: Call) -> list[Record]:
 
 
 # --- naming the role -----------------------------------------------------------------------------
-
-
-def role_account(call: Call) -> tuple[str, str]:
-    """(partition, account ID) for a role named without its account: EC2_USER_ID's account, as in
-    euca2ools, else the caller's own (where euca2ools gave up)."""
-    account = (call.env.get("EC2_USER_ID") or "").strip()
-    if account:
-        return "aws", account
-    try:
-        return caller_account(call)
-    except EuareError as exc:
-        raise UsageError(f"{NO_ACCOUNT} ({exc.message})") from None
-
-
-def role_arn(call: Call, given: str) -> str:
-    """The ARN of the role given as ``NAME``, ``role/NAME``, ``ACCOUNT:NAME``, a partial ARN
-    (``iam::ACCOUNT:role/NAME``, ``aws:iam::ACCOUNT:role/NAME``) or an ARN (taken as is).
-
-    As in euca2ools, the missing leading parts of ``arn:aws:iam::ACCOUNT:role/NAME`` are filled
-    in, and ``role/`` is put before a name that lacks it. A role without its account is in
-    :func:`role_account`'s. Text that fits none of these forms is taken as a name (IAM then
-    says what is wrong with it), so the result is always a role's ARN.
-    """
-    if given.startswith("arn:"):
-        return given
-    parts = given.split(":")
-    # Aligned from the right with arn:PARTITION:iam:REGION:ACCOUNT:RESOURCE.
-    fields = dict(enumerate(parts, start=6 - len(parts)))
-    if (
-        len(parts) > 5
-        or fields.get(1) == ""
-        or fields.get(2, "iam") != "iam"
-        or fields.get(3, "") != ""
-    ):
-        fields = {5: given}
-    name = fields[5].removeprefix("role/")
-    partition, account = fields.get(1, "aws"), fields.get(4, "")
-    if not account:
-        found_partition, account = role_account(call)
-        partition = fields.get(1, found_partition)
-    return f"arn:{partition}:iam::{account}:role/{name}"
 
 
 # --- shell code ----------------------------------------------------------------------------------

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import options as o
-from euare.cli import Call, api_verb, list_verb, option, verb
+from euare import params as o
+from euare.arns import arn_of
+from euare.cli import api_verb, list_verb, verb
+from euare.context import Call
 from euare.errors import EuareError, describe
+from euare.params import option
 from euare.render import Record, Result
-from euare.verbs.common import (
-    Attachment,
-    access_key_records,
-    arn_of,
-    create_access_key,
-    delete_recursively,
-    existing,
-    get_or_none,
-    key_ages,
-)
+from euare.verbs.access_keys import access_key_records, create_access_key, key_ages
+from euare.verbs.deletion import Blocker, delete_recursively, fetch_single
+from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
 
@@ -139,9 +135,9 @@ def _mfa_removed(call: Call, user: str, device: dict[str, Any], operation: str) 
     return all(d["SerialNumber"] != serial for d in listed)
 
 
-USER_ATTACHMENTS = (
+USER_BLOCKERS = (
     # euca2ools' four kinds first, in its order, so scripts reading `userdel -p` keep working
-    Attachment(
+    Blocker(
         "accesskeys",
         "ListAccessKeys",
         "AccessKeyMetadata",
@@ -154,7 +150,7 @@ USER_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "policies",
         "ListUserPolicies",
         "PolicyNames",
@@ -163,7 +159,7 @@ USER_ATTACHMENTS = (
             (f"delete policy {name}", "DeleteUserPolicy", {"UserName": u, "PolicyName": name})
         ],
     ),
-    Attachment(
+    Blocker(
         "certificates",
         "ListSigningCertificates",
         "Certificates",
@@ -176,7 +172,7 @@ USER_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "groups",
         "ListGroupsForUser",
         "Groups",
@@ -189,7 +185,7 @@ USER_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "attachedpolicies",
         "ListAttachedUserPolicies",
         "AttachedPolicies",
@@ -202,7 +198,7 @@ USER_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "mfadevices",
         "ListMFADevices",
         "MFADevices",
@@ -210,7 +206,7 @@ USER_ATTACHMENTS = (
         _mfa_removal,
         removed=_mfa_removed,
     ),
-    Attachment(
+    Blocker(
         "sshkeys",
         "ListSSHPublicKeys",
         "SSHPublicKeys",
@@ -223,7 +219,7 @@ USER_ATTACHMENTS = (
             )
         ],
     ),
-    Attachment(
+    Blocker(
         "servicecredentials",
         "ListServiceSpecificCredentials",
         "ServiceSpecificCredentials",
@@ -237,13 +233,13 @@ USER_ATTACHMENTS = (
         ],
         optional=True,
     ),
-    Attachment(
+    Blocker(
         "loginprofile",
         "GetLoginProfile",
         "LoginProfile",
         lambda i: i["UserName"],
         lambda u, i: [("delete login profile", "DeleteLoginProfile", {"UserName": u})],
-        items=get_or_none("GetLoginProfile", "LoginProfile"),
+        items=fetch_single("GetLoginProfile", "LoginProfile"),
     ),
 )
 
@@ -258,7 +254,7 @@ USER_ATTACHMENTS = (
 @o.recursive_delete("user")
 def userdel(call: Call, user: str, recursive: bool, pretend: bool) -> Result | None:
     return delete_recursively(
-        call, "user", "UserName", user, USER_ATTACHMENTS, "DeleteUser", recursive, pretend
+        call, "user", "UserName", user, USER_BLOCKERS, "DeleteUser", recursive, pretend
     )
 
 

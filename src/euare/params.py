@@ -1,10 +1,81 @@
-"""Options and positionals that several verbs share, declared once."""
+"""Parameters: options and positionals that carry the IAM parameter they are sent as, and the
+options and positionals that several verbs share, declared once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 import click
 
-from euare.cli import Decorator, apply, option, positional
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+# --- parameters that carry their IAM name --------------------------------------------------------
+
+
+class ApiOption(click.Option):
+    """An option whose value is sent as the IAM parameter ``api`` (None: used locally only)."""
+
+    def __init__(self, *args: Any, api: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api = api
+
+
+class ApiArgument(click.Argument):
+    """A positional argument sent as ``api``; ``doc`` is shown under Arguments in --help."""
+
+    def __init__(self, *args: Any, api: str | None = None, doc: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.api = api
+        self.doc = doc
+
+
+def option(*decls: str, api: str | None = None, **kwargs: Any) -> Decorator:
+    """A click option that may name its IAM parameter."""
+    if kwargs.get("multiple") and "default" not in kwargs:
+        kwargs["default"] = ()
+    return click.option(*decls, cls=ApiOption, api=api, **kwargs)
+
+
+def positional(
+    metavar: str, api: str | None, doc: str, *dummy: str, required: bool = True
+) -> Decorator:
+    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op)."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
+        f = click.argument(
+            metavar.lower().replace("-", "_"),
+            metavar=metavar,
+            required=required,
+            cls=ApiArgument,
+            api=api,
+            doc=doc + also,
+        )(f)
+        if dummy:
+            f = click.option(*dummy, is_flag=True, hidden=True, expose_value=False)(f)
+        return f
+
+    return decorate
+
+
+def api_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The IAM parameters of the running command, from its options' values."""
+    params: dict[str, Any] = {}
+    for param in click.get_current_context().command.params:
+        api = getattr(param, "api", None)
+        value = values.get(param.name or "")
+        if api is None or value is None or value == ():
+            continue
+        params[api] = list(value) if isinstance(value, tuple) else value
+    return params
+
+
+def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[..., Any]:
+    for decorate in reversed(list(decorators)):
+        fn = decorate(fn)
+    return fn
 
 
 def user(required: bool = True, api: str | None = "UserName") -> Decorator:

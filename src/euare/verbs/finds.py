@@ -1,0 +1,31 @@
+"""Lookups that settle a create whose answer was lost (see euare.once): by name with the
+entity's Get call, or by comparing a listing with the one taken before sending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from euare.context import Call
+from euare.once import Lookup
+from euare.verbs.deletion import Item, _or_none
+
+
+def existing(call: Call, what: str, operation: str, **params: Any) -> Lookup:
+    """The Lookup of a create whose Get call answers in the create's own shape (GetUser for
+    CreateUser): found, the Get answer; absent (NoSuchEntity), None."""
+    return Lookup(what, lambda: _or_none(lambda: call.call(operation, **params)))
+
+
+def by_name(get: str, param: str, noun: str) -> Callable[[Call, dict[str, Any]], Lookup]:
+    """An api_verb ``find``: the create's ``param`` names the entity that ``get`` fetches."""
+    return lambda call, params: existing(
+        call, f"{noun} {params[param]}", get, **{param: params[param]}
+    )
+
+
+def new_items(
+    call: Call, list_op: str, key: str, id_key: str, before: set[str], **params: Any
+) -> list[Item]:
+    """The items ``list_op`` lists now that were not there ``before`` (their ``id_key``s)."""
+    return [i for i in call.pages(list_op, key, **params) if str(i[id_key]) not in before]

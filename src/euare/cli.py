@@ -20,6 +20,7 @@ from euare.context import Call
 from euare.once import Lookup
 from euare.params import ApiArgument, Decorator, api_params, apply
 from euare.render import FORMATS, Record, Result, render
+from euare.spec import Exclusive, VerbSpec, register
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMANDS: dict[str, click.Command] = {}
@@ -98,9 +99,9 @@ def verb(
     *,
     text: Callable[[list[Record]], Iterable[str]] | None = None,
     service: str | None = "iam",
-    exclusive: Iterable[tuple[tuple[str, ...], bool]] = (),
+    exclusive: Iterable[Exclusive] = (),
 ) -> Callable[[Callable[..., Any]], click.Command]:
-    """Make ``fn(call, **options)`` the verb ``euare-NAME``.
+    """Make ``fn(call, **options)`` the composite verb ``euare-NAME`` (its VerbSpec ``runs`` fn).
 
     ``fn`` returns a Result, a list of records (printed with ``text`` or one value per line), or
     None. ``exclusive`` lists groups of option names of which at most one may be given (exactly
@@ -108,34 +109,43 @@ def verb(
     """
 
     def decorate(fn: Callable[..., Any]) -> click.Command:
-        @functools.wraps(fn)
-        def callback(**values: Any) -> None:
-            ctx = click.get_current_context()
-            call = ctx.find_object(Call)
-            assert call is not None, "verbs run through euare.cli.run"
-            for group, required in exclusive:
-                _check_exclusive(ctx, values, group, required)
-            result = fn(call, **values)
-            if result is None:
-                result = Result()
-            elif not isinstance(result, Result):
-                result = Result(list(result), text)
-            elif result.text is None:
-                result.text = text
-            render(result, call.fmt, call.stdout)
-
-        cmd = click.command(f"euare-{name}", help=help, context_settings=CONTEXT)(callback)
-        cmd.params.extend(global_options(service))
-        names = [p.name for p in cmd.params]
-        clashes = sorted({n for n in names if names.count(n) > 1})
-        if clashes:  # click would silently let one parameter's value overwrite the other's
-            raise TypeError(f"euare-{name} declares {', '.join(map(str, clashes))} twice")
-        click.version_option(__version__, "--version", message="euare %(version)s")(cmd)
-        cmd.help = (cmd.help or "") + _arguments_help(cmd)
-        COMMANDS[name] = cmd
-        return cmd
+        spec = VerbSpec(name, help, service=service, text=text, exclusive=tuple(exclusive), runs=fn)
+        return command_of(spec, fn)
 
     return decorate
+
+
+def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
+    """Register ``spec`` and make its click command, which runs ``fn(call, **options)``."""
+    register(spec)
+
+    @functools.wraps(fn)
+    def callback(**values: Any) -> None:
+        ctx = click.get_current_context()
+        call = ctx.find_object(Call)
+        assert call is not None, "verbs run through euare.cli.run"
+        for group, required in spec.exclusive:
+            _check_exclusive(ctx, values, group, required)
+        result = fn(call, **values)
+        if result is None:
+            result = Result()
+        elif not isinstance(result, Result):
+            result = Result(list(result), spec.text)
+        elif result.text is None:
+            result.text = spec.text
+        render(result, call.fmt, call.stdout)
+
+    name = spec.name
+    cmd = click.command(f"euare-{name}", help=spec.summary, context_settings=CONTEXT)(callback)
+    cmd.params.extend(global_options(spec.service))
+    names = [p.name for p in cmd.params]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:  # click would silently let one parameter's value overwrite the other's
+        raise TypeError(f"euare-{name} declares {', '.join(map(str, clashes))} twice")
+    click.version_option(__version__, "--version", message="euare %(version)s")(cmd)
+    cmd.help = (cmd.help or "") + _arguments_help(cmd)
+    COMMANDS[name] = cmd
+    return cmd
 
 
 def _check_exclusive(
@@ -163,46 +173,81 @@ def api_verb(
     operation: str,
     help: str,
     *params: Decorator,
-    records: Callable[[dict[str, Any], dict[str, Any]], list[Record]] | None = None,
+    result: str | None = None,
     text: Callable[[list[Record]], Iterable[str]] | None = None,
+    verbose: Callable[[list[Record]], Iterable[str]] | None = None,
     service: str = "iam",
-    exclusive: Iterable[tuple[tuple[str, ...], bool]] = (),
+    exclusive: Iterable[Exclusive] = (),
     find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
 ) -> click.Command:
-    """A verb that is one API call: ``records(response, options)`` picks what it prints.
+    """A verb that is one API call. ``result`` names the member of the answer that is the
+    verb's one record (``"*"``: the whole answer); ``text`` prints it as euca2ools did, or
+    ``verbose`` when ``-v/--verbose`` is given (:func:`nothing` prints no text).
 
-    A create (see :func:`once_only`) names its ``find``: given the call and the IAM parameters,
-    the Lookup that settles a lost answer (Call.send_once).
+    A create (see :func:`euare.once.once_only`) names its ``find``: given the call and the IAM
+    parameters, the Lookup that settles a lost answer (Call.send_once).
     """
+    spec = VerbSpec(
+        name,
+        help,
+        service=service,
+        operation=operation,
+        result_key=result,
+        text=text,
+        verbose_text=verbose,
+        exclusive=tuple(exclusive),
+        find=find,
+    )
 
-    def body(call: Call, **values: Any) -> list[Record]:
-        params = api_params(values)
+    def body(call: Call, **values: Any) -> Result | None:
+        sent = api_params(values)
         if find is not None:
-            response = call.send_once(operation, params, find(call, params), service)
+            answer = call.send_once(operation, sent, find(call, sent), service)
         else:
-            response = call.call(operation, service=service, **params)
-        return records(response, values) if records else []
+            answer = call.call(operation, service=service, **sent)
+        if result is None:
+            return None
+        record = answer if result == "*" else answer[result]
+        lines = verbose if verbose is not None and values.get("verbose") else text
+        return Result([record], lines, one=True)
 
     body.__name__ = name
-    return verb(name, help, text=text, service=service, exclusive=exclusive)(apply(body, params))
+    return command_of(spec, apply(body, params))
+
+
+def nothing(records: list[Record]) -> Iterable[str]:
+    """The text of a verb that prints nothing (unless asked, e.g. with -v); JSON still has all."""
+    return ()
+
+
+def arns(items: list[Record]) -> Iterable[str]:
+    """The text of most list verbs: each item's ARN on a line."""
+    return [str(item["Arn"]) for item in items]
 
 
 def list_verb(
     name: str,
     operation: str,
-    key: str,
     help: str,
     *params: Decorator,
-    record: Callable[[dict[str, Any]], Record] = lambda item: {"Arn": item["Arn"]},
-    text: Callable[[list[Record]], Iterable[str]] | None = None,
+    key: str | None = None,
+    text: Callable[[list[Record]], Iterable[str]] = arns,
+    service: str = "iam",
 ) -> click.Command:
-    """A verb that lists every item of a paginated call, one record per item."""
+    """A verb that lists every item of a paginated call: its records are the items, whole;
+    ``key`` (by default the paginator's result key) names the member that holds them."""
+    spec = VerbSpec(
+        name, help, service=service, operation=operation, result_key=key, many=True, text=text
+    )
 
-    def body(call: Call, **values: Any) -> list[Record]:
-        return [record(item) for item in call.pages(operation, key, **api_params(values))]
+    def body(call: Call, **values: Any) -> Result:
+        items_key = spec.items_key()
+        assert items_key, f"{operation} has no paginator; name its key"
+        items = list(call.pages(operation, items_key, service=service, **api_params(values)))
+        return Result(items, text)
 
     body.__name__ = name
-    return verb(name, help, text=text)(apply(body, params))
+    return command_of(spec, apply(body, params))
 
 
 # --- running a verb ------------------------------------------------------------------------------

@@ -129,6 +129,13 @@ def _register_hooks(events: Any, service: str) -> None:
     events.register(f"provide-client-params.{service}.*", check_params)
     events.register(f"before-parse.{service}.*", non_iam_answer)
     events.register(f"after-call.{service}.*", remember_answer)
+    if service == "iam":  # documents as stored, not parsed and serialised again
+        from botocore.handlers import json_decode_policies
+
+        from euare.policy import keep_documents
+
+        events.unregister("after-call.iam", json_decode_policies)
+        events.register("after-call.iam", keep_documents)
 
 
 def _problem(name: str, value: Any, shape: Any) -> str | None:
@@ -281,22 +288,45 @@ def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict
 
 
 def responses(client: Any, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
-    """Yield every page's whole response of a Marker/IsTruncated list call."""
+    """Yield every page's whole response of a list call, from botocore's own paginator (an
+    operation it cannot paginate answers in one page). A page that is not the answer asked for
+    is reported as NotAnAnswer, never as a traceback."""
+    from botocore import xform_name
+
     params = {k: v for k, v in params.items() if v is not None}
-    seen: set[str] = set()
+    method = xform_name(operation)
+    if not client.can_paginate(method):
+        yield call(client, operation, **params)
+        return
+    pages = iter(client.get_paginator(method).paginate(**params))
     while True:
-        response = call(client, operation, **params)
-        yield response
-        marker = response.get("Marker")
-        if not response.get("IsTruncated") or not marker:
+        try:
+            page = next(pages)
+        except StopIteration:
             return
-        if marker in seen:
-            raise EuareError(f"{operation} returned the same page marker twice; stopping")
-        seen.add(marker)
-        params["Marker"] = marker
+        except KeyError as exc:
+            if not _from_parser(exc):
+                raise
+            raise NotAnAnswer(
+                operation, f"it holds no {exc.args[0] if exc.args else 'page'}"
+            ) from exc
+        yield page
 
 
 def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:
     """Yield every item under ``key`` of every page, never just the first page's."""
     for response in responses(client, operation, **params):
         yield from response.get(key) or []
+
+
+_botocore_session: Any = None
+
+
+def botocore_session() -> Any:
+    """A plain botocore session, for reading the service models (no credentials, no clients)."""
+    global _botocore_session
+    if _botocore_session is None:
+        import botocore.session
+
+        _botocore_session = botocore.session.get_session()
+    return _botocore_session

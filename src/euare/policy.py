@@ -100,14 +100,41 @@ def read_document(
     return text
 
 
-def decode(document: str | dict[str, Any]) -> str:
-    """A document as IAM returned it, as one line of JSON text.
+class PolicyText(str):
+    """A policy document exactly as IAM stores it (URL-decoded): text prints it byte for byte,
+    JSON output gives it parsed (see render)."""
 
-    IAM sends documents percent-encoded; euca2ools undid only that. boto3 goes further and hands
-    them over already parsed, so a parsed document is serialised again, in its own key order.
-    """
+
+def keep_documents(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore ``after-call.iam`` hook, in place of botocore's own ``json_decode_policies``
+    (which parses documents and so loses their text): every member of IAM's
+    ``policyDocumentType`` becomes a PolicyText of the stored text."""
+    if model.output_shape is not None:
+        _keep(parsed, model.output_shape)
+
+
+def _keep(value: Any, shape: Any) -> None:
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name not in value:
+                continue
+            if member.type_name == "string" and member.name == "policyDocumentType":
+                if isinstance(value[name], str):
+                    value[name] = PolicyText(unquote(value[name]))
+            else:
+                _keep(value[name], member)
+    elif shape.type_name == "list" and isinstance(value, list):
+        for item in value:
+            _keep(item, shape.member)
+
+
+def decode(document: str | dict[str, Any]) -> str:
+    """A document as IAM returned it: the stored text (a PolicyText is that already; other text
+    is percent-decoded, as IAM sends it); a parsed document is serialised again."""
+    if isinstance(document, PolicyText):
+        return document
     if isinstance(document, str):
-        return unquote(document)
+        return PolicyText(unquote(document))
     return dumps(document)
 
 

@@ -37,13 +37,83 @@ def value_lines(records: list[Record]) -> Iterable[str]:
 
 @dataclass
 class Result:
-    """What a verb produced. ``text`` overrides the default one-value-per-line text form."""
+    """What a verb produced: its records, IAM's own items (JSON prints them whole), and how they
+    print as text. ``text`` overrides the default one-value-per-line text form; ``one`` marks a
+    verb about one entity, whose JSON is that object rather than a list."""
 
     records: list[Record] = field(default_factory=list)
     text: Callable[[list[Record]], Iterable[str]] | None = None
+    one: bool = False
 
     def lines(self) -> Iterable[str]:
         return (self.text or value_lines)(self.records)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON shows it: IAM's fields as they came, minus ResponseMetadata, dates in
+    ISO 8601 UTC, policy documents parsed (their stored text when that is not JSON)."""
+    from euare.policy import PolicyText
+
+    if isinstance(value, PolicyText):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return str(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return text(value)
+    return value
+
+
+# Columns --format table shows, in this order, of those the records have: what names an entity,
+# then its ID, path, state and dates. Records with none of these show every plain field.
+TABLE_COLUMNS = (
+    "UserName",
+    "GroupName",
+    "RoleName",
+    "InstanceProfileName",
+    "PolicyName",
+    "ServerCertificateName",
+    "AccessKeyId",
+    "CertificateId",
+    "SerialNumber",
+    "VersionId",
+    "Alias",
+    "Name",
+    "UserId",
+    "GroupId",
+    "RoleId",
+    "PolicyId",
+    "InstanceProfileId",
+    "ServerCertificateId",
+    "Path",
+    "Status",
+    "IsDefaultVersion",
+    "DefaultVersionId",
+    "AttachmentCount",
+    "Value",
+    "CreateDate",
+    "Expiration",
+    "UploadDate",
+)
+MAX_COLUMNS = 6
+
+
+def table_columns(records: list[Record]) -> list[str]:
+    """The few useful columns for these records (see TABLE_COLUMNS)."""
+    present = {k for record in records for k in record}
+    chosen = [k for k in TABLE_COLUMNS if k in present][:MAX_COLUMNS]
+    if chosen:
+        return chosen
+    keys: list[str] = []
+    for record in records:
+        keys.extend(
+            k for k, v in record.items() if k not in keys and not isinstance(v, (dict, list))
+        )
+    return keys or sorted(present)
 
 
 def _plain(value: Any) -> Any:
@@ -55,15 +125,17 @@ def _plain(value: Any) -> Any:
 def render(result: Result, fmt: str, out: IO[str]) -> None:
     """Write ``result`` to ``out`` in ``fmt`` (one of FORMATS)."""
     if fmt == "json":
-        out.write(json.dumps(result.records, indent=2, default=text, ensure_ascii=False) + "\n")
+        shown: Any = jsonable(result.records)
+        if result.one:
+            shown = shown[0] if shown else {}
+        out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
     elif fmt == "table":
-        if result.records:
+        records = [r if isinstance(r, dict) else {"Value": r} for r in result.records]
+        if records:
             from tabulate import tabulate
 
-            keys: list[str] = []
-            for record in result.records:
-                keys.extend(k for k in record if k not in keys)
-            rows = [[_plain(r.get(k)) for k in keys] for r in result.records]
+            keys = table_columns(records)
+            rows = [[_plain(r.get(k)) for k in keys] for r in records]
             out.write(tabulate(rows, headers=keys, tablefmt="simple") + "\n")
     else:
         for line in result.lines():

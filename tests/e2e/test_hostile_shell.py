@@ -157,7 +157,7 @@ def test_non_ascii_output_is_escaped_in_an_ascii_locale(home: Home, iam: Any, lo
     for fmt in ("text", "json", "table"):
         listed = home.run("userlistbypath", "--format", fmt, env=NOT_UTF8[locale])
         assert listed.returncode == 0 and listed.stderr == ""
-        assert "/caf\\xe9/alice" in listed.stdout
+        assert "/caf\\xe9/" in listed.stdout
 
 
 def test_lang_c_is_utf8_on_python_3_10_and_later(home: Home, iam: Any) -> None:

@@ -228,10 +228,14 @@ def test_account_alias_lifecycle(home: Home, iam: Any) -> None:
 
 def test_json_and_table_formats(home: Home, iam: Any) -> None:
     iam.create_user(UserName="bob")
-    arn = iam.get_user(UserName="bob")["User"]["Arn"]
-    assert json.loads(home.run("userlistbypath", "--format", "json").stdout) == [{"Arn": arn}]
+    user = iam.get_user(UserName="bob")["User"]
+    listed = json.loads(home.run("userlistbypath", "--format", "json").stdout)
+    assert listed == [{**user, "CreateDate": user["CreateDate"].strftime("%Y-%m-%dT%H:%M:%SZ")}], (
+        "every field IAM gave, dates in ISO 8601 UTC"
+    )
     table = home.run("userlistbypath", "--format", "table").lines
-    assert table[0].strip() == "Arn" and table[-1].strip() == arn
+    assert table[0].split() == ["UserName", "UserId", "Path", "CreateDate"]
+    assert table[-1].split()[:3] == ["bob", user["UserId"], "/"]
 
 
 def test_front_door_runs_verbs(home: Home, iam: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare.cli import api_verb
+from euare.cli import api_verb, list_verb
 from euare.context import Call
 from euare.once import Lookup
 from euare.params import Decorator, positional
@@ -32,18 +32,17 @@ api_verb(
     find=_alias_lookup,
 )
 api_verb("accountaliasdelete", "DeleteAccountAlias", "Delete the account's alias.", alias())
-api_verb(
+list_verb(
     "accountaliaslist",
     "ListAccountAliases",
     "List the account's aliases.",
-    records=lambda r, _: [{"Alias": a} for a in r.get("AccountAliases", [])],
-    text=lambda rs: [f"Alias: {r['Alias']}" for r in rs],
+    text=lambda aliases: [f"Alias: {a}" for a in aliases],
 )
 
 api_verb(
     "accountgetsummary",
     "GetAccountSummary",
     "Show the account's IAM usage and quotas, one `name: value` line each.",
-    records=lambda r, _: [{"Name": k, "Value": v} for k, v in sorted(r["SummaryMap"].items())],
-    text=lambda rs: [f"{r['Name']}: {r['Value']}" for r in rs],
+    result="SummaryMap",
+    text=lambda rs: [f"{name}: {value}" for r in rs for name, value in sorted(r.items())],
 )

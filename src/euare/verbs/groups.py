@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from euare import params as o
 from euare.arns import arn_of
-from euare.cli import api_verb, list_verb, verb
+from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.params import option
 from euare.render import Record, Result
@@ -19,16 +19,15 @@ api_verb(
     o.group(),
     o.path(),
     o.verbose(),
-    records=lambda r, opts: (
-        [{"Arn": r["Group"]["Arn"], "GroupId": r["Group"]["GroupId"]}] if opts["verbose"] else []
-    ),
+    result="Group",
+    text=nothing,
+    verbose=lambda rs: [line for r in rs for line in (r["Arn"], r["GroupId"])],
     find=by_name("GetGroup", "GroupName", "group"),
 )
 
 list_verb(
     "grouplistbypath",
     "ListGroups",
-    "Groups",
     "List the ARNs of groups.",
     o.path_prefix("groups"),
     text=lambda rs: ["groups", *(f"   {r['Arn']}" for r in rs)],

@@ -179,7 +179,6 @@ def instanceprofilegetattributes(call: Call, iprofile: str, roles: bool) -> list
 list_verb(
     "instanceprofilelistbypath",
     "ListInstanceProfiles",
-    "InstanceProfiles",
     "List the ARNs of instance profiles.",
     o.path_prefix("instance profiles"),
 )
@@ -187,7 +186,6 @@ list_verb(
 list_verb(
     "instanceprofilelistforrole",
     "ListInstanceProfilesForRole",
-    "InstanceProfiles",
     "List the ARNs of the instance profiles a role is in.",
     o.role(),
 )

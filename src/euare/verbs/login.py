@@ -67,24 +67,17 @@ _password_verb(
 _password_verb("usermodloginprofile", "UpdateLoginProfile", "Change a user's console password.")
 
 
-def _profile(response: dict[str, object], options: dict[str, object]) -> list[Record]:
-    profile = response["LoginProfile"]
-    assert isinstance(profile, dict)
-    record: Record = {"UserName": profile["UserName"]}
-    if options["verbose"]:
-        for key in ("CreateDate", "PasswordResetRequired"):
-            if profile.get(key) is not None:
-                record[key] = profile[key]
-    return [record]
-
-
 def _profile_lines(records: list[Record]) -> list[str]:
+    return [f"Login Profile Exists for User {r['UserName']}" for r in records]
+
+
+def _profile_details(records: list[Record]) -> list[str]:
     lines = []
     for record in records:
         lines.append(f"Login Profile Exists for User {record['UserName']}")
-        if "CreateDate" in record:
+        if record.get("CreateDate") is not None:
             lines.append(f"Creation date: {text(record['CreateDate'])}")
-        if "PasswordResetRequired" in record:
+        if record.get("PasswordResetRequired") is not None:
             lines.append(f"Must change password: {record['PasswordResetRequired']}")
     return lines
 
@@ -95,8 +88,9 @@ api_verb(
     "Say whether a user has a login profile.",
     o.user(),
     option("--verbose", is_flag=True, help="also show its date and reset flag"),
-    records=_profile,
+    result="LoginProfile",
     text=_profile_lines,
+    verbose=_profile_details,
 )
 
 api_verb("userdelloginprofile", "DeleteLoginProfile", "Delete a user's login profile.", o.user())

@@ -210,7 +210,6 @@ def policygetattributes(call: Call, policy: str) -> list[Record]:
 list_verb(
     "policylistbypath",
     "ListPolicies",
-    "Policies",
     "List the ARNs of managed policies, one a line.",
     o.path_prefix("policies"),
     option(
@@ -426,11 +425,9 @@ def attached_policy_verbs(kind: str, entity: Decorator) -> None:
     list_verb(
         f"{kind}listattachedpolicies",
         f"ListAttached{title}Policies",
-        "AttachedPolicies",
         f"List the ARNs of the managed policies attached to a {kind}, one a line.",
         entity,
         o.path_prefix("policies"),
-        record=lambda p: {"PolicyArn": p["PolicyArn"], "PolicyName": p["PolicyName"]},
         text=lambda rs: [r["PolicyArn"] for r in rs],
     )
 

@@ -73,8 +73,7 @@ api_verb(
 list_verb(
     "userlistmfadevices",
     "ListMFADevices",
-    "MFADevices",
     "List the serial numbers of a user's MFA devices.",
     o.user(required=False),
-    record=lambda d: {"SerialNumber": d["SerialNumber"]},
+    text=lambda devices: [d["SerialNumber"] for d in devices],
 )

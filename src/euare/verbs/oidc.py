@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from euare.cli import api_verb, verb
+from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.once import Lookup
@@ -131,9 +131,9 @@ api_verb(
 
 def _attribute_lines(records: list[Record]) -> Iterable[str]:
     for record in records:
-        yield f"url {record['Url']}"
-        yield from (f"thumbprint {t}" for t in record["ThumbprintList"])
-        yield from (f"client-id {c}" for c in record["ClientIDList"])
+        yield f"url {record.get('Url', '')}"
+        yield from (f"thumbprint {t}" for t in record.get("ThumbprintList", []))
+        yield from (f"client-id {c}" for c in record.get("ClientIDList", []))
 
 
 api_verb(
@@ -141,21 +141,15 @@ api_verb(
     "GetOpenIDConnectProvider",
     "Show an OpenID Connect provider's URL, thumbprints and client IDs.",
     provider(),
-    records=lambda r, _: [
-        {
-            "Url": r.get("Url", ""),
-            "ThumbprintList": r.get("ThumbprintList", []),
-            "ClientIDList": r.get("ClientIDList", []),
-        }
-    ],
+    result="*",
     text=_attribute_lines,
 )
 
-api_verb(
+list_verb(
     "oidcproviderlist",
     "ListOpenIDConnectProviders",
     "List the ARNs of the account's OpenID Connect providers.",
-    records=lambda r, _: [{"Arn": p["Arn"]} for p in r.get("OpenIDConnectProviderList", [])],
+    key="OpenIDConnectProviderList",  # not paginated: one answer holds them all
 )
 
 

@@ -96,7 +96,7 @@ def rolegetattributes(call: Call, role: str) -> list[Record]:
     return [role_record(call.call("GetRole", RoleName=role)["Role"])]
 
 
-list_verb("rolelistbypath", "ListRoles", "Roles", "List the ARNs of roles.", o.path_prefix("roles"))
+list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefix("roles"))
 
 
 @verb(

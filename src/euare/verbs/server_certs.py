@@ -98,20 +98,20 @@ api_verb(
     "GetServerCertificate",
     "Show a server certificate's ARN and ID.",
     cert_name(),
-    records=lambda r, _: [
-        {
-            "Arn": r["ServerCertificate"]["ServerCertificateMetadata"]["Arn"],
-            "ServerCertificateId": r["ServerCertificate"]["ServerCertificateMetadata"][
-                "ServerCertificateId"
-            ],
-        }
+    result="ServerCertificate",
+    text=lambda rs: [
+        line
+        for r in rs
+        for line in (
+            r["ServerCertificateMetadata"]["Arn"],
+            r["ServerCertificateMetadata"]["ServerCertificateId"],
+        )
     ],
 )
 
 list_verb(
     "servercertlistbypath",
     "ListServerCertificates",
-    "ServerCertificateMetadataList",
     "List the ARNs of server certificates.",
     o.path_prefix("server certificates"),
 )

@@ -258,14 +258,15 @@ def userdel(call: Call, user: str, recursive: bool, pretend: bool) -> Result | N
     )
 
 
-list_verb("userlistbypath", "ListUsers", "Users", "List the ARNs of users.", o.path_prefix("users"))
+list_verb("userlistbypath", "ListUsers", "List the ARNs of users.", o.path_prefix("users"))
 
 api_verb(
     "usergetattributes",
     "GetUser",
     "Show a user's ARN and ID.",
     o.user(required=False),
-    records=lambda r, _: [{"Arn": r["User"]["Arn"], "UserId": r["User"]["UserId"]}],
+    result="User",
+    text=lambda rs: [line for r in rs for line in (r["Arn"], r["UserId"])],
 )
 
 inline_policy_verbs("user", o.user(), listing_trailer=True)
@@ -282,7 +283,6 @@ api_verb(
 list_verb(
     "userlistgroups",
     "ListGroupsForUser",
-    "Groups",
     "List the ARNs of the groups a user belongs to.",
     o.user(),
 )

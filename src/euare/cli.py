@@ -127,9 +127,9 @@ def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
         for group, required in spec.exclusive:
             _check_exclusive(ctx, values, group, required)
         result = fn(call, **values)
-        if result is None:
-            result = Result()
-        elif not isinstance(result, Result):
+        if result is None:  # a verb with no result (a delete, say) prints nothing in any format
+            return
+        if not isinstance(result, Result):
             result = Result(list(result), spec.text)
         elif result.text is None:
             result.text = spec.text

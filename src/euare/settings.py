@@ -17,6 +17,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from euare.endpoint import (
+    AWS_DOMAINS as AWS_DOMAINS,
+)
+from euare.endpoint import (
+    RETRY_MODES as RETRY_MODES,
+)
+from euare.endpoint import (
+    ca_bundle,
+    check_url,
+    max_attempts,
+    plain_http_to_aws,
+    retry_mode,
+    seconds,
+    split_region,
+    split_url,
+)
+from euare.endpoint import nonempty as _nonempty
 from euare.errors import EuareError
 from euare.eucarc import expand as expand
 from euare.eucarc import parse_eucarc as parse_eucarc
@@ -24,7 +41,6 @@ from euare.inputs import MAX_FILE_BYTES as MAX_FILE_BYTES
 from euare.inputs import LoaderError as LoaderError
 from euare.inputs import read_stream as read_stream
 from euare.inputs import read_text as read_text
-from euare.inputs import refuse_kind
 
 DEFAULT_REGION = "us-east-1"
 ACCESS_KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
@@ -32,7 +48,6 @@ SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
 TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 ENDPOINT_VARS = {"iam": ("EUARE_URL", "AWS_IAM_URL"), "sts": ("TOKEN_URL", "AWS_STS_URL")}
 REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
-RETRY_MODES = ("legacy", "standard", "adaptive")
 
 
 @dataclass(frozen=True)
@@ -70,14 +85,6 @@ class Settings:
     @property
     def has_credentials(self) -> bool:
         return bool(self.access_key_id and self.secret_key)
-
-
-def _nonempty(value: str | None) -> str | None:
-    """An empty (or all-blank) value counts as unset, as it does in a shell that sourced it."""
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
 
 
 def _first(env: Mapping[str, str | None], names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -128,22 +135,6 @@ def parse_iamrc(text: str) -> dict[str, str]:
             value = value[1:-1]
         values.setdefault(key, value)
     return values
-
-
-def _split_region(text: str | None) -> str | None:
-    """``--region`` accepts euca2ools' ``USER@REGION`` form; only the region part is used."""
-    if text is None:
-        return None
-    return _nonempty(text.rpartition("@")[2])
-
-
-def _split_url(url: str | None) -> tuple[str | None, str | None]:
-    """``NAME::URL`` names the signing region along with the URL."""
-    if url and "::" in url and not url.startswith("::"):
-        name, _, rest = url.partition("::")
-        if "/" not in name:
-            return rest, name
-    return url, None
 
 
 class _Finder:
@@ -262,7 +253,7 @@ def load(
     if key is not None and flags.security_token:  # the flag beats any token found with the key
         token = flags.security_token
 
-    url, signing_region = _split_url(flags.url)
+    url, signing_region = split_url(flags.url)
     endpoint = _nonempty(url)
     if endpoint:
         sources["endpoint"] = "command line (-U)"
@@ -270,14 +261,14 @@ def load(
         for scope, where in ((env, "environment"), (finder.eucarc, str(eucarc_path))):
             found_url = _first(scope, ENDPOINT_VARS[service])
             if found_url:
-                endpoint, signing_region = _split_url(found_url[1])
+                endpoint, signing_region = split_url(found_url[1])
                 sources["endpoint"] = f"{where} {found_url[0]}"
                 break
     if not endpoint:
         sources["endpoint"] = "AWS default"
     else:
-        _check_url(endpoint, sources["endpoint"])
-        if _plain_http_to_aws(endpoint):
+        check_url(endpoint, sources["endpoint"])
+        if plain_http_to_aws(endpoint):
             finder.warnings.append(
                 f"warning: the endpoint {endpoint} reaches AWS over plain http://, "
                 "unencrypted; use https://"
@@ -287,7 +278,7 @@ def load(
     if region:
         sources["region"] = "URL prefix (NAME::URL)"
     else:
-        region = _split_region(flags.region)
+        region = split_region(flags.region)
         if region:
             sources["region"] = "command line (--region)"
     if not region:
@@ -310,86 +301,11 @@ def load(
         sources=sources,
         looked_at=finder.looked_at,
         warnings=finder.warnings,
-        max_attempts=_max_attempts(env),
-        retry_mode=_retry_mode(env),
+        max_attempts=max_attempts(env),
+        retry_mode=retry_mode(env),
         service=service,
         credential_file=credential_file,
-        verify=False if flags.no_verify_tls else (_ca_bundle(env) or True),
-        connect_timeout=_seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
-        read_timeout=_seconds(env, "EUARE_READ_TIMEOUT", 30.0),
+        verify=False if flags.no_verify_tls else (ca_bundle(env) or True),
+        connect_timeout=seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
+        read_timeout=seconds(env, "EUARE_READ_TIMEOUT", 30.0),
     )
-
-
-def _check_url(url: str, origin: str) -> None:
-    """An endpoint must be an http(s) URL naming a host; say so before boto3 trips over it."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- raises ValueError for a bad port
-    except ValueError as exc:
-        raise EuareError(f"the endpoint URL {url!r} from {origin} is not valid: {exc}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EuareError(
-            f"the endpoint URL {url!r} from {origin} is not an http:// or "
-            "https:// URL naming a host"
-        )
-
-
-AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
-
-
-def _plain_http_to_aws(url: str) -> bool:
-    """True for an ``http://`` URL naming an AWS host, where https:// was surely meant."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    host = (parts.hostname or "").rstrip(".").lower()
-    return parts.scheme.lower() == "http" and any(
-        host.endswith(domain) or host == domain[1:] for domain in AWS_DOMAINS
-    )
-
-
-def _ca_bundle(env: Mapping[str, str]) -> str | None:
-    """``AWS_CA_BUNDLE``, refused in one line unless it is a file or a directory of certificates:
-    the TLS library would wait for ever on a FIFO."""
-    raw = _nonempty(env.get("AWS_CA_BUNDLE"))
-    if raw is None:
-        return None
-    path = Path(raw)
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise LoaderError(f"cannot read CA bundle {path} (AWS_CA_BUNDLE): {exc.strerror}") from None
-    if not stat.S_ISDIR(mode):
-        refuse_kind(path, "CA bundle (AWS_CA_BUNDLE)", mode)
-    return raw
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = _nonempty(env.get(name))
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        raise EuareError(f"{name} must be a number of seconds between 0 and 3600, not {raw!r}")
-    return value
-
-
-def _max_attempts(env: Mapping[str, str]) -> int | None:
-    raw = _nonempty(env.get("AWS_MAX_ATTEMPTS"))
-    if raw is None:
-        return None
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise EuareError(f"AWS_MAX_ATTEMPTS must be a whole number of at least 1, not {raw!r}")
-    return int(raw)
-
-
-def _retry_mode(env: Mapping[str, str]) -> str:
-    raw = _nonempty(env.get("AWS_RETRY_MODE")) or "standard"
-    if raw not in RETRY_MODES:
-        raise EuareError(f"AWS_RETRY_MODE must be one of {', '.join(RETRY_MODES)}, not {raw!r}")
-    return raw

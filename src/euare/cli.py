@@ -46,7 +46,7 @@ def _global(*decls: str, **kwargs: Any) -> click.Option:
 
 def global_options(service: str | None = "iam") -> list[click.Parameter]:
     """The options every IAM/STS verb has, with euca2ools' names (``service`` None: a verb that
-    sends no request, which has only --debug)."""
+    sends no request, which has only --format and --debug)."""
     what = "token service (STS)" if service == "sts" else "identity service (IAM)"
     debug = _global(
         "--debug",
@@ -54,8 +54,15 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
         is_eager=True,
         help="log requests and responses to stderr (secrets are masked)",
     )
+    output = _global(
+        "--format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="output format (text is euca2ools' own)",
+    )
     if service is None:
-        return [debug]
+        return [output, debug]
     return [
         _global("-U", "--url", metavar="URL", help=f"{what} endpoint URL ([REGION::]URL)"),
         _global("--region", metavar="[USER@]REGION", help="region to sign requests for"),
@@ -68,13 +75,7 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
             help="do not check the endpoint's TLS certificate (AWS_CA_BUNDLE names a CA "
             "bundle instead)",
         ),
-        _global(
-            "--format",
-            type=click.Choice(FORMATS),
-            default="text",
-            show_default=True,
-            help="output format (text is euca2ools' own)",
-        ),
+        output,
         debug,
     ]
 

@@ -239,10 +239,10 @@ def test_assumerole_duration_sets_the_expiration(home: Home, iam: Any) -> None:
 def test_assumerole_json_gives_the_credentials_and_the_assumed_role(home: Home, iam: Any) -> None:
     role(iam)
     result = home.run("assumerole", "ops", "--session-name", "s1", "--format", "json")
-    (record,) = json.loads(result.stdout)
-    assert record["RoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/ops"
-    assert record["AssumedRoleArn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/ops/s1"
-    assert record["AccessKeyId"] and record["SecretAccessKey"] and record["SessionToken"]
+    answer = json.loads(result.stdout)
+    assert answer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/ops/s1"
+    creds = answer["Credentials"]
+    assert creds["AccessKeyId"] and creds["SecretAccessKey"] and creds["SessionToken"]
 
 
 def test_assumerole_debug_log_masks_the_new_secrets(home: Home, iam: Any) -> None:
@@ -477,7 +477,9 @@ def test_releaserole_unsets_the_role_variables_without_credentials(
     ]
 
 
-def test_releaserole_has_only_shell_and_debug_options(tmp_path: Path) -> None:
+def test_releaserole_has_only_shell_format_and_debug_options(tmp_path: Path) -> None:
+    """No endpoint or credential options: it sends no request (--format json lists the
+    variables it unsets)."""
     done = subprocess.run(
         [str(BIN / "euare-releaserole"), "--help"],
         capture_output=True,
@@ -486,7 +488,7 @@ def test_releaserole_has_only_shell_and_debug_options(tmp_path: Path) -> None:
         timeout=30,
     )
     options = set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", done.stdout.split("Options:")[1]))
-    assert options == {"-c", "-s", "--debug", "--version", "-h", "--help"}
+    assert options == {"-c", "-s", "--format", "--debug", "--version", "-h", "--help"}
 
 
 @pytest.mark.parametrize("args", [["-c", "-s"], ["-U", "http://127.0.0.1:9/"]])

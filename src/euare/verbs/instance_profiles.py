@@ -8,7 +8,7 @@ from typing import Any
 from euare import params as o
 from euare import policy
 from euare.arns import arn_of
-from euare.cli import api_verb, list_verb, verb
+from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.once import Lookup
 from euare.params import Decorator, option, positional
@@ -54,7 +54,7 @@ def instanceprofilecreate(
     add_role: str | None,
     create_role: bool,
     verbose: bool,
-) -> list[Record]:
+) -> Result:
     plan = call.plan().add_call(
         f"create instance profile {iprofile}",
         lambda: call.send_once(
@@ -93,11 +93,17 @@ def instanceprofilecreate(
             ),
         )
     created = plan.execute()[0]["InstanceProfile"]
-    return (
-        [{"Arn": created["Arn"], "InstanceProfileId": created["InstanceProfileId"]}]
-        if verbose
-        else []
-    )
+    return Result([created], profile_lines if verbose else nothing, one=True)
+
+
+def profile_lines(profiles: list[Record]) -> list[str]:
+    """An instance profile as euca2ools printed it: its ARN and ID."""
+    return [line for p in profiles for line in (p["Arn"], p["InstanceProfileId"])]
+
+
+def profile_and_role_lines(profiles: list[Record]) -> list[str]:
+    """Its ARN and ID, then the ARN of each of its roles."""
+    return [*profile_lines(profiles), *(r["Arn"] for p in profiles for r in p.get("Roles") or [])]
 
 
 def role_in_profile(call: Call, params: dict[str, Any]) -> Lookup:
@@ -162,18 +168,17 @@ def instanceprofiledel(call: Call, iprofile: str, recursive: bool, pretend: bool
     )
 
 
-@verb(
+api_verb(
     "instanceprofilegetattributes",
+    "GetInstanceProfile",
     "Show an instance profile's ARN and ID (-r: and its roles' ARNs).",
+    profile(),
+    # -r is this verb's --verbose: only the text differs (JSON always has the roles)
+    option("-r", "verbose", is_flag=True, help="also list the ARNs of the profile's roles"),
+    result="InstanceProfile",
+    text=profile_lines,
+    verbose=profile_and_role_lines,
 )
-@profile()
-@option("-r", "roles", is_flag=True, help="also list the ARNs of the profile's roles")
-def instanceprofilegetattributes(call: Call, iprofile: str, roles: bool) -> list[Record]:
-    found = call.call("GetInstanceProfile", InstanceProfileName=iprofile)["InstanceProfile"]
-    records: list[Record] = [{"Arn": found["Arn"], "InstanceProfileId": found["InstanceProfileId"]}]
-    if roles:
-        records.extend({"RoleArn": r["Arn"]} for r in found.get("Roles") or [])
-    return records
 
 
 list_verb(

@@ -16,7 +16,7 @@ from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.once import Lookup
 from euare.params import ApiArgument, Decorator, option, positional
-from euare.render import Record
+from euare.render import Record, Result
 
 PROBE_TIMEOUT = 10
 
@@ -79,7 +79,11 @@ def url_thumbprint(url: str) -> str:
     return thumbprint(host, port)
 
 
-@verb("oidcprovidercreate", "Register an OpenID Connect provider and print its ARN.")
+@verb(
+    "oidcprovidercreate",
+    "Register an OpenID Connect provider and print its ARN.",
+    text=lambda rs: [str(r["OpenIDConnectProviderArn"]) for r in rs],
+)
 @click.argument(
     "provider_url",  # not "url": that name belongs to the global -U/--url option
     metavar="URL",
@@ -98,7 +102,7 @@ def url_thumbprint(url: str) -> str:
 @thumbprints()
 def oidcprovidercreate(
     call: Call, provider_url: str, client_ids: tuple[str, ...], thumbprints: tuple[str, ...]
-) -> list[Record]:
+) -> Result:
     if not provider_url.lower().startswith("https://"):
         raise UsageError('URL must begin with "https://"')
     if not _host_port(provider_url)[0]:
@@ -106,7 +110,7 @@ def oidcprovidercreate(
     prints = list(thumbprints) or [url_thumbprint(provider_url)]
     params = {"Url": provider_url, "ClientIDList": list(client_ids), "ThumbprintList": prints}
     created = call.send_once("CreateOpenIDConnectProvider", params, _registered(call, provider_url))
-    return [{"OpenIDConnectProviderArn": created["OpenIDConnectProviderArn"]}]
+    return Result([created], one=True)
 
 
 def _registered(call: Call, url: str) -> Lookup:

@@ -3,14 +3,12 @@ describe, list, change the trust policy, and their inline policies."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from euare import params as o
 from euare import policy
 from euare.arns import arn_of
-from euare.cli import list_verb, verb
+from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.params import Decorator, option
 from euare.render import Record, Result
@@ -52,13 +50,13 @@ def trust_options(*file_flags: str) -> list[Decorator]:
     ]
 
 
-def role_record(role: dict[str, Any]) -> Record:
-    """ARN, RoleId and the trust policy as IAM returned it, URL-decoded: three lines of text."""
-    return {
-        "Arn": role["Arn"],
-        "RoleId": role["RoleId"],
-        "AssumeRolePolicyDocument": policy.decode(role["AssumeRolePolicyDocument"]),
-    }
+def role_lines(roles: list[Record]) -> list[str]:
+    """A role as euca2ools printed it: ARN, RoleId and the trust policy exactly as stored."""
+    return [
+        line
+        for r in roles
+        for line in (r["Arn"], r["RoleId"], policy.decode(r["AssumeRolePolicyDocument"]))
+    ]
 
 
 @verb(
@@ -79,7 +77,7 @@ def rolecreate(
     service: str | None,
     service_: str | None,
     verbose: bool,
-) -> list[Record]:
+) -> Result:
     document = trust_document(
         call, trust_policy, service if service is not None else service_, "-f/--trust-policy"
     )
@@ -87,13 +85,17 @@ def rolecreate(
     created = call.send_once(
         "CreateRole", params, existing(call, f"role {role}", "GetRole", RoleName=role)
     )
-    return [role_record(created["Role"])] if verbose else []
+    return Result([created["Role"]], role_lines if verbose else nothing, one=True)
 
 
-@verb("rolegetattributes", "Show a role's ARN, ID and trust policy.")
-@o.role()
-def rolegetattributes(call: Call, role: str) -> list[Record]:
-    return [role_record(call.call("GetRole", RoleName=role)["Role"])]
+api_verb(
+    "rolegetattributes",
+    "GetRole",
+    "Show a role's ARN, ID and trust policy.",
+    o.role(),
+    result="Role",
+    text=role_lines,
+)
 
 
 list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefix("roles"))
@@ -103,18 +105,22 @@ list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefi
     "roleupdateassumepolicy",
     "Replace a role's trust (assume-role) policy.",
     exclusive=[(("trust_policy", "service"), False)],
-    text=lambda rs: [r["PolicyDocument"].rstrip("\r\n") for r in rs],
+    text=lambda rs: [str(r["PolicyDocument"]).rstrip("\r\n") for r in rs],
 )
 @o.role()
 @o.apply_all(trust_options("-f"))
 @option("-o", "output", is_flag=True, help="also print the policy that is sent")
 def roleupdateassumepolicy(
     call: Call, role: str, trust_policy: str | None, service: str | None, output: bool
-) -> list[Record]:
-    """-o stays local: euca2ools also sent it to IAM as a stray ``verbose`` parameter."""
-    document = trust_document(call, trust_policy, service, "-f")
-    call.call("UpdateAssumeRolePolicy", RoleName=role, PolicyDocument=document)
-    return [{"PolicyDocument": document}] if output else []
+) -> Result | None:
+    """-o stays local: euca2ools also sent it to IAM as a stray ``verbose`` parameter. IAM
+    answers nothing; with -o the record is what was sent, under IAM's parameter names."""
+    sent = {
+        "RoleName": role,
+        "PolicyDocument": policy.PolicyText(trust_document(call, trust_policy, service, "-f")),
+    }
+    call.call("UpdateAssumeRolePolicy", **sent)
+    return Result([sent], one=True) if output else None
 
 
 ROLE_BLOCKERS = (

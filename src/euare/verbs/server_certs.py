@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from euare import params as o
-from euare.cli import api_verb, list_verb, verb
+from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.errors import EuareError, describe
 from euare.once import Lookup
 from euare.params import Decorator, option, positional
 from euare.redact import remember
+from euare.render import Result
 from euare.settings import read_text
 
 
@@ -59,7 +60,7 @@ def servercertupload(
     certificate_chain: str | None,
     certificate_chain_file: str | None,
     path: str | None,
-) -> None:
+) -> Result:
     key = _given(private_key, private_key_file, "private key file")
     remember(key)
     body = _given(certificate_body, certificate_file, "certificate file")
@@ -70,7 +71,8 @@ def servercertupload(
         "PrivateKey": key,
         "CertificateChain": _given(certificate_chain, certificate_chain_file, "chain file"),
     }
-    call.send_once("UploadServerCertificate", params, _uploaded(call, cert, str(body)))
+    uploaded = call.send_once("UploadServerCertificate", params, _uploaded(call, cert, str(body)))
+    return Result([uploaded["ServerCertificateMetadata"]], nothing, one=True)
 
 
 def _uploaded(call: Call, name: str, body: str) -> Lookup:

@@ -15,6 +15,7 @@ import shlex
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from typing import Any
 
 import click
 
@@ -51,6 +52,15 @@ def dashed(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
 
 
+def identity_lines(records: list[Record]) -> list[str]:
+    """euca2ools' ``key = value`` lines, sorted by key: ``key-id`` for the AccessKeyId in use,
+    the other fields dashed (``user-id``); empty values left out."""
+    named = [
+        ("key-id" if k == "AccessKeyId" else dashed(k), v) for r in records for k, v in r.items()
+    ]
+    return [f"{k} = {text(v)}" for k, v in sorted(named) if v]
+
+
 def key_in_use(call: Call) -> str | None:
     """The access key ID the STS requests are signed with, wherever it was found."""
     key = call.settings("sts").access_key_id
@@ -65,13 +75,15 @@ def key_in_use(call: Call) -> str | None:
     "Show who the credentials in use belong to: `key = value` lines (key-id, account, arn, "
     "user-id).",
     service="sts",
-    text=lambda rs: [f"{k} = {text(v)}" for r in rs for k, v in sorted(r.items()) if v],
+    text=identity_lines,
 )
-def getcallerid(call: Call) -> list[Record]:
+def getcallerid(call: Call) -> Result:
+    """GetCallerIdentity's answer (UserId, Account, Arn), and the AccessKeyId it was signed
+    with, which STS does not name."""
     found = call.call("GetCallerIdentity", service="sts")
-    record: Record = {"key-id": key_in_use(call)}
-    record.update({dashed(k): v for k, v in found.items() if k != "ResponseMetadata"})
-    return [record]
+    record: Record = {k: v for k, v in found.items() if k != "ResponseMetadata"}
+    record["AccessKeyId"] = key_in_use(call)
+    return Result([record], one=True)
 
 
 # --- naming the role -----------------------------------------------------------------------------
@@ -212,24 +224,28 @@ def assumerole(
     creds = found["Credentials"]
     remember(creds["SecretAccessKey"], creds["SessionToken"])
     arn_fields = arn.split(":")
-    values = dict.fromkeys(SESSION_VARS[0:3], str(creds["AccessKeyId"]))
-    values.update(dict.fromkeys(SESSION_VARS[3:6], str(creds["SecretAccessKey"])))
-    values.update(dict.fromkeys(SESSION_VARS[6:8], str(creds["SessionToken"])))
-    values["AWS_CREDENTIAL_EXPIRATION"] = text(creds["Expiration"])
-    values["EC2_USER_ID"] = arn_fields[4] if len(arn_fields) > 4 else ""
+    account = arn_fields[4] if len(arn_fields) > 4 else ""
     shell = use_csh(call.env, csh, sh)
-    # Every line is made (and every value checked) before anything is printed.
-    lines = [set_line(n, v, shell) for n, v in values.items()]
-    lines += [unset_line(CREDENTIAL_FILE_VAR, shell), *footer(call)]
-    record: Record = {
-        "RoleArn": arn,
-        "AssumedRoleArn": (found.get("AssumedRoleUser") or {}).get("Arn"),
-        "AccessKeyId": creds["AccessKeyId"],
-        "SecretAccessKey": creds["SecretAccessKey"],
-        "SessionToken": creds["SessionToken"],
-        "Expiration": creds["Expiration"],
-    }
-    return Result([record], text=lambda _: lines)
+    answer = {k: v for k, v in found.items() if k != "ResponseMetadata"}
+    return Result(
+        [answer], text=lambda rs: [*session_lines(rs, account, shell), *footer(call)], one=True
+    )
+
+
+def session_lines(answers: list[Record], account: str, csh: bool) -> list[str]:
+    """The shell code that switches to AssumeRole's credentials (EC2_USER_ID: the role's
+    ``account``). Every line is made, and every value checked, before any is printed."""
+    lines = []
+    for answer in answers:
+        creds = answer["Credentials"]
+        values = dict.fromkeys(SESSION_VARS[0:3], str(creds["AccessKeyId"]))
+        values.update(dict.fromkeys(SESSION_VARS[3:6], str(creds["SecretAccessKey"])))
+        values.update(dict.fromkeys(SESSION_VARS[6:8], str(creds["SessionToken"])))
+        values["AWS_CREDENTIAL_EXPIRATION"] = text(creds["Expiration"])
+        values["EC2_USER_ID"] = account
+        lines += [set_line(n, v, csh) for n, v in values.items()]
+        lines.append(unset_line(CREDENTIAL_FILE_VAR, csh))
+    return lines
 
 
 # --- releaserole ---------------------------------------------------------------------------------
@@ -244,7 +260,7 @@ def assumerole(
 )
 @apply_all(shell_options())
 def releaserole(call: Call, csh: bool, sh: bool) -> Result:
+    """Its records are the names of the variables it unsets (JSON: a list of strings)."""
     shell = use_csh(call.env, csh, sh)
-    lines = [unset_line(n, shell) for n in (*SESSION_VARS, CREDENTIAL_FILE_VAR)]
-    lines += footer(call)
-    return Result([], text=lambda _: lines)
+    names: list[Any] = [*SESSION_VARS, CREDENTIAL_FILE_VAR]  # records of plain strings
+    return Result(names, text=lambda ns: [*(unset_line(str(n), shell) for n in ns), *footer(call)])

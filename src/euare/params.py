@@ -3,6 +3,7 @@ options and positionals that several verbs share, declared once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -269,9 +270,10 @@ TEXT, FILE = "text", "file"  # where a Given value is: the value itself, or a fi
 
 class Given(Late):
     """Text handed to euare: given on the command line (``source`` TEXT), or in a file (FILE:
-    its path, ``-`` for standard input, the Call's), read with :mod:`euare.inputs`' limits (a
-    file that cannot be read is exit 1). :meth:`check` then refuses what must not be sent,
-    naming where the text came from (``said`` for inline text, ``file_what`` for a file)."""
+    its path; ``-`` is standard input, the Call's, unless ``stdin`` is False), read with
+    :mod:`euare.inputs`' limits (a file that cannot be read is exit 1). :meth:`check` then
+    refuses what must not be sent, naming where the text came from (``said`` for inline text,
+    ``file_what`` for a file)."""
 
     name = "text"
 
@@ -282,9 +284,10 @@ class Given(Late):
         *,
         said: str = "given on the command line",
         file_what: str | None = None,
+        stdin: bool = True,
     ) -> None:
         self.what, self.source, self.said = what, source, said
-        self.file_what = file_what or what
+        self.file_what, self.stdin = file_what or what, stdin
 
     def read(self, value: str, ctx: click.Context) -> tuple[str, str]:
         """The text and where it came from, for messages."""
@@ -292,7 +295,7 @@ class Given(Late):
 
         if self.source == TEXT:
             return value, f"the {self.what} {self.said}"
-        if value == "-":
+        if value == "-" and self.stdin:
             return (
                 read_stream(_call(ctx).stdin, self.what),
                 f"the {self.what} read from standard input",
@@ -323,6 +326,35 @@ class Document(Given):
         from euare.policy import check
 
         return check(text, origin, self.kind)
+
+
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
+)
+
+
+class Certificate(Given):
+    """A signing certificate's PEM (-c PEM / -f FILE), refused before it is sent if it is empty
+    or holds a private key: a key must never go to the server by mistake (and is remembered as
+    a secret, so that it is never shown)."""
+
+    name = "certificate"
+
+    def __init__(self, source: str) -> None:
+        super().__init__("certificate", source, said="given with -c", file_what="certificate file")
+
+    def check(self, text: str, origin: str) -> str:
+        from euare.errors import UsageError
+        from euare.redact import remember
+
+        if "PRIVATE KEY-----" in text:
+            remember(*_PRIVATE_KEY.findall(text))
+            raise UsageError(
+                f"{origin} holds a private key; give the certificate alone (the key stays with you)"
+            )
+        if not text.strip():
+            raise UsageError(f"{origin} is empty")
+        return text
 
 
 class PolicyArn(Late):

@@ -18,7 +18,7 @@ import click
 from euare import __version__
 from euare.context import Call
 from euare.once import Lookup
-from euare.params import ApiArgument, Decorator, api_params, apply
+from euare.params import ApiArgument, Decorator, api_params, apply, late_values
 from euare.render import FORMATS, Record, Result, render
 from euare.spec import Exclusive, VerbSpec, register
 
@@ -127,7 +127,7 @@ def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
         assert call is not None, "verbs run through euare.cli.run"
         for group, required in spec.exclusive:
             _check_exclusive(ctx, values, group, required)
-        result = fn(call, **values)
+        result = fn(call, **late_values(ctx, values))
         if result is None:  # a verb with no result (a delete, say) prints nothing in any format
             return
         if not isinstance(result, Result):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import IO, Any
+from typing import Any
 from urllib.parse import unquote
 
 from euare.errors import EuareError, UsageError
@@ -68,32 +68,11 @@ def parse(text: str, origin: str) -> Any:
         raise UsageError(f"{origin} is not valid JSON: nested too deeply") from None
 
 
-def read_document(
-    content: str | None,
-    path: str | None,
-    stdin: IO[str],
-    what: str = "policy document",
-    kind: str = IDENTITY,
-) -> str:
-    """The document text from ``-o TEXT`` or ``-f FILE`` (``-`` is stdin), checked before it is
-    sent: as JSON, then as an IAM policy of ``kind`` (IDENTITY or TRUST).
-
-    A document that is refused (missing, empty, not JSON, not an IAM policy) is a usage error,
-    exit 2; a file that cannot be read is exit 1, like any other file euare cannot use."""
-    if content is not None:
-        text, origin = content, f"the {what} given on the command line"
-    elif path == "-":
-        from euare.inputs import read_stream
-
-        text, origin = read_stream(stdin, what), f"the {what} read from standard input"
-    elif path is not None:
-        from pathlib import Path
-
-        from euare.inputs import read_text
-
-        text, origin = read_text(Path(path), what), f"{what} {path}"
-    else:
-        raise UsageError(f"no {what} given")
+def check(text: str, origin: str, kind: str = IDENTITY) -> str:
+    """``text``, once checked as a document that can be sent: not empty, JSON, and an IAM policy
+    of ``kind`` (IDENTITY or TRUST). A refused document is a usage error, exit 2, naming
+    ``origin`` (where the text came from). Documents given with -o/-f are read by
+    :class:`euare.params.Document`, which calls this."""
     if not text.strip():
         raise UsageError(f"{origin} is empty")
     validate(parse(text, origin), origin, kind)

@@ -130,9 +130,12 @@ def test_policygetattributes(home: Home, iam: Any) -> None:
 def test_policygetattributes_records(home: Home, iam: Any) -> None:
     make(iam, "p1")
     result = home.run("policygetattributes", arn("p1"), "--format", "json")
-    records = json.loads(result.stdout)
-    assert list(records[0]) == ["Arn", "PolicyId", "DefaultVersionId", "AttachmentCount"]
-    assert records[0]["Arn"] == arn("p1")
+    record = json.loads(result.stdout)  # IAM's Policy, whole
+    found = iam.get_policy(PolicyArn=arn("p1"))["Policy"]
+    assert {k: record[k] for k in ("Arn", "PolicyId", "PolicyName", "Path")} == {
+        k: found[k] for k in ("Arn", "PolicyId", "PolicyName", "Path")
+    }
+    assert (record["DefaultVersionId"], record["AttachmentCount"]) == ("v1", 0)
 
 
 def test_policylistbypath_path_prefix(home: Home, iam: Any) -> None:

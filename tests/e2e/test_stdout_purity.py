@@ -38,4 +38,3 @@ def test_rotation_narrates_on_stderr(home: Home, iam: Any) -> None:
     assert result.returncode == 0, result
     assert json.loads(result.stdout)
     assert "created" in result.stderr
-

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-ROW = re.compile(r"^\| euare-(\w+) \| (\w+) \| (.*?) \|\s*$", re.M)
+ROW = re.compile(r"^\| euare-(\w+) \| (\w+) \|(.*?)\|\s*$", re.M)
 
 
 def documented() -> dict[str, tuple[str, list[str]]]:

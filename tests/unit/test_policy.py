@@ -6,11 +6,13 @@ import contextlib
 import io
 import json
 
+import click
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from euare import policy
+from euare import params, policy
+from euare.context import Call
 from euare.errors import EuareError
 
 
@@ -37,13 +39,20 @@ def test_parse_error_names_line_and_column() -> None:
 VALID = '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
 
 
+def _read(source: str, value: str, stdin: str = "") -> str:
+    """``value`` of an option of type params.Document(source), converted as a verb does."""
+    call = Call("euare-x", {}, io.StringIO(stdin), io.StringIO(), io.StringIO())
+    ctx = click.Context(click.Command("x"), obj=call)
+    return params.Document(source).resolve(value, ctx)
+
+
 def test_read_document_from_stdin() -> None:
-    assert policy.read_document(None, "-", io.StringIO(VALID)) == VALID
+    assert _read(params.FILE, "-", VALID) == VALID
 
 
 def test_read_document_empty_is_refused() -> None:
-    with pytest.raises(EuareError, match="empty"):
-        policy.read_document("  ", None, io.StringIO())
+    with pytest.raises(EuareError, match="the policy document given on the command line is empty"):
+        _read(params.TEXT, "  ")
 
 
 def test_decode_is_percent_decoding_only() -> None:

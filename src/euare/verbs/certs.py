@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -26,11 +25,6 @@ from euare.once import Interrupted, Lookup
 from euare.params import Decorator, option, positional
 from euare.redact import remember
 from euare.render import Record
-from euare.settings import read_stream, read_text
-
-_PRIVATE_KEY = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
-)
 
 
 def cert_id() -> Decorator:
@@ -39,42 +33,30 @@ def cert_id() -> Decorator:
     )
 
 
-def read_certificate(body: str | None, path: str | None, stdin: IO[str]) -> str:
-    """The PEM from ``-c`` or ``-f FILE`` (``-`` is standard input), refused before it is sent
-    if it is empty or holds a private key: a key must never go to the server by mistake."""
-    if body is not None:
-        origin = "the certificate given with -c"
-    elif path == "-":
-        body, origin = read_stream(stdin, "certificate"), "the certificate read from standard input"
-    else:
-        body, origin = read_text(Path(str(path)), "certificate file"), f"certificate file {path}"
-    if "PRIVATE KEY-----" in body:
-        remember(*_PRIVATE_KEY.findall(body))
-        raise UsageError(
-            f"{origin} holds a private key; give the certificate alone (the key stays with you)"
-        )
-    if not body.strip():
-        raise UsageError(f"{origin} is empty")
-    return body
-
-
 @verb(
     "useraddcert",
     "Upload a signing certificate for a user and print its ID.",
     exclusive=[(("certificate_body", "certificate_file"), True)],
 )
 @o.user(required=False)
-@option("-c", "--certificate-body", metavar="PEM", help="the certificate itself")
+@option(
+    "-c",
+    "--certificate-body",
+    metavar="PEM",
+    type=o.Certificate(o.TEXT),
+    help="the certificate itself",
+)
 @option(
     "-f",
     "--certificate-file",
     metavar="FILE",
+    type=o.Certificate(o.FILE),
     help="file holding the certificate (- reads standard input)",
 )
 def useraddcert(
     call: Call, user: str | None, certificate_body: str | None, certificate_file: str | None
 ) -> list[Record]:
-    body = read_certificate(certificate_body, certificate_file, call.stdin)
+    body = str(certificate_body or certificate_file)  # read and checked: params.Certificate
     return [{"CertificateId": _upload(call, user, body)["CertificateId"]}]
 
 

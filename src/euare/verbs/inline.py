@@ -95,7 +95,7 @@ def inline_policy_verbs(
         policy_document: str | None,
         **values: Any,
     ) -> None:
-        document = policy.read_document(policy_content, policy_document, call.stdin)
+        document = policy_content or policy_document  # read and checked: params.Document
         call.call(
             f"Put{title}Policy",
             **{param: name_of(values)},

@@ -13,18 +13,17 @@ Like euca2ools' own create verbs, policycreate prints nothing unless asked with 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import click
 
 from euare import params as o
 from euare import policy as documents
 from euare.arns import policy_arn, split_name
-from euare.cli import list_verb, verb
+from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.once import Lookup
-from euare.params import Decorator, option, positional
+from euare.params import Decorator, Late, PolicyArn, option, positional
 from euare.render import Record, Result, text
 from euare.verbs.deletion import Blocker, Item, Removal, delete_recursively
 from euare.verbs.finds import new_items
@@ -36,25 +35,21 @@ GIVEN = "the policy's ARN, or the name of one of the account's own policies (/PA
 # --- naming a policy -----------------------------------------------------------------------------
 
 
-def the_policy() -> Decorator:
+def the_policy(as_arn: Late | None = None) -> Decorator:
+    """POLICY, sent as PolicyArn: by default made an ARN (params.PolicyArn) when the verb runs;
+    ``the_policy(None)`` leaves it as given, for a verb that names it as given in messages."""
+    kind = PolicyArn() if as_arn is None else as_arn
+    return positional("POLICY", "PolicyArn", GIVEN, "--policy-name", "--policy-arn", type=kind)
+
+
+def the_given_policy() -> Decorator:
     return positional("POLICY", None, GIVEN, "--policy-name", "--policy-arn")
 
 
 def document_options() -> list[Decorator]:
-    """-f FILE / -o JSON, exactly one (o.DOCUMENT_CHOICE): the policy document."""
-    return [
-        option(
-            "-f",
-            "--policy-document",
-            metavar="FILE",
-            help="file holding the policy document (- reads standard input)",
-        ),
-        option("-o", "--policy-content", metavar="JSON", help="the policy document itself"),
-    ]
-
-
-def _read(call: Call, content: str | None, path: str | None) -> str:
-    return documents.read_document(content, path, call.stdin)
+    """-f FILE / -o JSON, exactly one (o.DOCUMENT_CHOICE): the policy document (params.Document
+    reads and checks it)."""
+    return o.document_options()[::-1]
 
 
 # --- the policy itself ---------------------------------------------------------------------------
@@ -81,7 +76,7 @@ def policycreate(
     path: str | None,
     description: str | None,
     verbose: bool,
-) -> list[Record]:
+) -> Result:
     if policy.startswith("arn:"):
         raise UsageError("POLICY is the new policy's name, not an ARN")
     named_path, name = split_name(policy)
@@ -89,15 +84,18 @@ def policycreate(
         if path is not None and path.strip("/") != named_path.strip("/"):
             raise UsageError(f"POLICY {policy} has the path {named_path}, but --path says {path}")
         path = named_path
-    document = _read(call, policy_content, policy_document)
     params = {
         "PolicyName": name,
-        "PolicyDocument": document,
+        "PolicyDocument": policy_content or policy_document,
         "Path": path,
         "Description": description,
     }
     created = call.send_once("CreatePolicy", params, _named_policy(call, name, path))["Policy"]
-    return [{"Arn": created["Arn"], "PolicyId": created["PolicyId"]}] if verbose else []
+    return Result([created], _arn_and_id if verbose else nothing, one=True)
+
+
+def _arn_and_id(records: list[Record]) -> Iterable[str]:
+    return [str(r[k]) for r in records for k in ("Arn", "PolicyId")]
 
 
 def _named_policy(call: Call, name: str, path: str | None) -> Lookup:
@@ -186,7 +184,7 @@ def policydel(call: Call, policy: str, recursive: bool, pretend: bool) -> Result
         call,
         "policy",
         "PolicyArn",
-        policy_arn(call, policy),
+        policy,
         POLICY_BLOCKERS,
         "DeletePolicy",
         recursive,
@@ -197,14 +195,14 @@ def policydel(call: Call, policy: str, recursive: bool, pretend: bool) -> Result
 ATTRIBUTES = ("Arn", "PolicyId", "DefaultVersionId", "AttachmentCount")
 
 
-@verb(
+api_verb(
     "policygetattributes",
+    "GetPolicy",
     "Show a managed policy's ARN, ID, default version and attachment count, one a line.",
+    the_policy(),
+    result="Policy",
+    text=lambda rs: [text(r.get(k)) for r in rs for k in ATTRIBUTES],
 )
-@the_policy()
-def policygetattributes(call: Call, policy: str) -> list[Record]:
-    found = call.call("GetPolicy", PolicyArn=policy_arn(call, policy))["Policy"]
-    return [{k: found.get(k) for k in ATTRIBUTES}]
 
 
 list_verb(
@@ -234,27 +232,28 @@ list_verb(
 
 
 def _version_id(help: str, required: bool) -> Decorator:
-    return option("--version-id", metavar="VERSION", required=required, help=help)
+    return option("--version-id", api="VersionId", metavar="VERSION", required=required, help=help)
 
 
 @verb(
     "policygetversion",
     "Print a version of a managed policy's document (default: the version in force).",
-    text=lambda rs: [r["Document"] for r in rs],
 )
-@the_policy()
+@the_given_policy()
 @_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
 @option("--pretty-print", is_flag=True, help="indent the policy document")
-def policygetversion(
-    call: Call, policy: str, version_id: str | None, pretty_print: bool
-) -> list[Record]:
+def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
+    """Its record is IAM's PolicyVersion, whole; the text is its document as IAM stores it."""
     arn = policy_arn(call, policy)
     version_id = version_id or call.call("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
     found = call.call("GetPolicyVersion", PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
-    document = documents.decode(found["Document"])
-    if pretty_print:
-        document = documents.pretty(document, policy)
-    return [{"VersionId": version_id, "Document": document}]
+
+    def lines(records: list[Record]) -> Iterable[str]:
+        for r in records:
+            document = documents.decode(r["Document"])
+            yield documents.pretty(document, policy) if pretty_print else document
+
+    return Result([found], lines, one=True)
 
 
 def _version_lines(records: list[Record]) -> Iterable[str]:
@@ -263,18 +262,14 @@ def _version_lines(records: list[Record]) -> Iterable[str]:
         yield f"{r['VersionId']}\t{default}\t{text(r['CreateDate'])}"
 
 
-@verb(
+list_verb(
     "policylistversions",
+    "ListPolicyVersions",
     "List a managed policy's versions, one a line: the version ID, whether it is the default "
     "(true or false) and when it was created, separated by tabs.",
+    the_policy(),
     text=_version_lines,
 )
-@the_policy()
-def policylistversions(call: Call, policy: str) -> list[Record]:
-    versions = call.pages("ListPolicyVersions", "Versions", PolicyArn=policy_arn(call, policy))
-    return [
-        {k: v.get(k) for k in ("VersionId", "IsDefaultVersion", "CreateDate")} for v in versions
-    ]
 
 
 def _age(version: Item) -> tuple[str, int]:
@@ -302,8 +297,9 @@ def _create_version(call: Call, arn: str, document: str, default: bool, before: 
     f"policy has at most {MAX_VERSIONS} versions: with --prune the oldest non-default version "
     f"is deleted first when it has that many.",
     exclusive=[o.DOCUMENT_CHOICE],
+    text=lambda rs: [r["VersionId"] for r in rs],
 )
-@the_policy()
+@the_given_policy()
 @o.apply_all(document_options())
 @option("--set-as-default", is_flag=True, help="make the new version the one in force")
 @option(
@@ -318,8 +314,8 @@ def policycreateversion(
     policy_content: str | None,
     set_as_default: bool,
     prune: bool,
-) -> list[Record]:
-    document = _read(call, policy_content, policy_document)
+) -> Result:
+    document = str(policy_content or policy_document)  # read and checked: params.Document
     arn = policy_arn(call, policy)
     versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
     before = {str(v["VersionId"]) for v in versions}
@@ -348,43 +344,31 @@ def policycreateversion(
         lambda: _create_version(call, arn, document, set_as_default, before),
     )
     created = plan.execute()[-1]["PolicyVersion"]
-    return [{"VersionId": created["VersionId"]}]
+    return Result([created], one=True)
 
 
-def _version_verb(name: str, operation: str, help: str) -> None:
-    @verb(name, help)
-    @the_policy()
-    @_version_id("the version, e.g. v2", required=True)
-    def body(call: Call, policy: str, version_id: str) -> None:
-        call.call(operation, PolicyArn=policy_arn(call, policy), VersionId=version_id)
-
-
-_version_verb(
+api_verb(
     "policysetdefaultversion",
     "SetDefaultPolicyVersion",
     "Make a version of a managed policy the one in force.",
+    the_policy(),
+    _version_id("the version, e.g. v2", required=True),
 )
-_version_verb(
+api_verb(
     "policydelversion",
     "DeletePolicyVersion",
     "Delete a version of a managed policy (not its default one).",
+    the_policy(),
+    _version_id("the version, e.g. v2", required=True),
 )
 
 # --- where a policy is attached ------------------------------------------------------------------
-
-
-def _grouped_lines(records: list[Record]) -> Iterable[str]:
-    for record in records:
-        for header, names in record.items():
-            yield header
-            yield from (f"\t{name}" for name in names)
 
 
 @verb(
     "policylistentities",
     "List the users, groups and roles a managed policy is attached to: the headers users, "
     "groups and roles, each followed by the names, one a line, indented with a tab.",
-    text=_grouped_lines,
 )
 @the_policy()
 @option(
@@ -393,10 +377,20 @@ def _grouped_lines(records: list[Record]) -> Iterable[str]:
     metavar="[User|Group|Role]",
     help="list only this kind of entity (only its header is printed)",
 )
-def policylistentities(call: Call, policy: str, entity_filter: str | None) -> list[Record]:
+def policylistentities(call: Call, policy: str, entity_filter: str | None) -> Result:
+    """One object, as IAM's answer has it: PolicyGroups, PolicyUsers and PolicyRoles, each the
+    whole items of every page (empty for a kind --entity-filter leaves out)."""
     kinds = [entity_filter] if entity_filter else list(KINDS)
-    found = entities(call, policy_arn(call, policy), kinds)
-    return [{f"{k.lower()}s": [e[f"{k}Name"] for e in found[k]] for k in kinds}]
+    found = entities(call, policy, kinds)
+    record = {f"Policy{k}s": found.get(k, []) for k in ("Group", "User", "Role")}
+
+    def lines(records: list[Record]) -> Iterable[str]:
+        for r in records:
+            for kind in kinds:
+                yield f"{kind.lower()}s"
+                yield from (f"\t{e[f'{kind}Name']}" for e in r[f"Policy{kind}s"])
+
+    return Result([record], lines, one=True)
 
 
 def attached_policy_verbs(kind: str, entity: Decorator) -> None:
@@ -407,21 +401,21 @@ def attached_policy_verbs(kind: str, entity: Decorator) -> None:
     (and is free here), while ``-a`` means --action.
     """
     title = kind.capitalize()
-    which = option("-p", "--policy-arn", "policy", metavar="POLICY", required=True, help=GIVEN)
-
-    def change(action: str, help: str) -> None:
-        def body(call: Call, policy: str, **values: Any) -> None:
-            call.call(
-                f"{action}{title}Policy",
-                **{f"{title}Name": values[kind]},
-                PolicyArn=policy_arn(call, policy),
-            )
-
-        body.__name__ = f"{kind}{action.lower()}policy"
-        verb(body.__name__, help)(o.apply_all([entity, which])(body))
-
-    change("Attach", f"Attach a managed policy to a {kind}.")
-    change("Detach", f"Detach a managed policy from a {kind}.")
+    which = option(
+        "-p",
+        "--policy-arn",
+        "policy",
+        api="PolicyArn",
+        type=PolicyArn(),
+        metavar="POLICY",
+        required=True,
+        help=GIVEN,
+    )
+    for action, help in (
+        ("Attach", f"Attach a managed policy to a {kind}."),
+        ("Detach", f"Detach a managed policy from a {kind}."),
+    ):
+        api_verb(f"{kind}{action.lower()}policy", f"{action}{title}Policy", help, entity, which)
     list_verb(
         f"{kind}listattachedpolicies",
         f"ListAttached{title}Policies",

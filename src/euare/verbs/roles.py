@@ -17,19 +17,20 @@ from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
 
-def trust_document(call: Call, path: str | None, service: str | None, file_flag: str) -> str:
-    """``-f FILE`` (``-`` is stdin), checked as a trust policy; or the policy for ``-s SERVICE``.
+def trust_document(call: Call, given: str | None, service: str | None, file_flag: str) -> str:
+    """``-f FILE`` (``-`` is stdin; read and checked as a trust policy by params.Document), or
+    the policy for ``-s SERVICE``.
 
     One of the two is required. That is checked here rather than by the verb's ``exclusive``
     group, so that the message never names rolecreate's hidden ``--service_``.
     """
     if service is not None:
         return policy.dumps(policy.trust_policy(service))
-    if path is None:
+    if given is None:
         raise click.UsageError(
             f"one of {file_flag}, -s/--service is required", click.get_current_context()
         )
-    return policy.read_document(None, path, call.stdin, "trust policy", kind=policy.TRUST)
+    return given
 
 
 def trust_options(*file_flags: str) -> list[Decorator]:
@@ -39,6 +40,7 @@ def trust_options(*file_flags: str) -> list[Decorator]:
             *file_flags,
             "trust_policy",
             metavar="FILE",
+            type=o.Document(o.FILE, policy.TRUST, "trust policy"),
             help="file holding the trust (assume-role) policy; - reads standard input",
         ),
         option(

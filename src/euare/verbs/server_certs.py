@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from euare import params as o
@@ -13,7 +12,6 @@ from euare.once import Lookup
 from euare.params import Decorator, option, positional
 from euare.redact import remember
 from euare.render import Result
-from euare.settings import read_text
 
 
 def cert_name() -> Decorator:
@@ -26,11 +24,9 @@ def cert_name() -> Decorator:
     )
 
 
-def _given(text: str | None, path: str | None, what: str) -> str | None:
-    """A PEM given inline or in a file (read with the loader's checks), or None."""
-    if text is not None:
-        return text
-    return read_text(Path(path), what) if path is not None else None
+def _pem(what: str) -> o.Given:
+    """A PEM in a file (``-`` is a file of that name here), read with the loader's checks."""
+    return o.Given(what, o.FILE, stdin=False)
 
 
 @verb(
@@ -44,11 +40,26 @@ def _given(text: str | None, path: str | None, what: str) -> str | None:
 )
 @cert_name()
 @option("-c", "--certificate-body", metavar="PEM", help="the certificate itself")
-@option("--certificate-file", metavar="FILE", help="file holding the certificate")
+@option(
+    "--certificate-file",
+    metavar="FILE",
+    type=_pem("certificate file"),
+    help="file holding the certificate",
+)
 @option("--private-key", metavar="PEM", help="the private key itself")
-@option("--private-key-file", metavar="FILE", help="file holding the private key")
+@option(
+    "--private-key-file",
+    metavar="FILE",
+    type=_pem("private key file"),
+    help="file holding the private key",
+)
 @option("--certificate-chain", metavar="PEM", help="the chain of intermediate certificates")
-@option("--certificate-chain-file", metavar="FILE", help="file holding the chain")
+@option(
+    "--certificate-chain-file",
+    metavar="FILE",
+    type=_pem("chain file"),
+    help="file holding the chain",
+)
 @o.path()
 def servercertupload(
     call: Call,
@@ -61,15 +72,17 @@ def servercertupload(
     certificate_chain_file: str | None,
     path: str | None,
 ) -> Result:
-    key = _given(private_key, private_key_file, "private key file")
+    key = private_key if private_key is not None else private_key_file  # files: read by _pem
     remember(key)
-    body = _given(certificate_body, certificate_file, "certificate file")
+    body = certificate_body if certificate_body is not None else certificate_file
     params = {
         "ServerCertificateName": cert,
         "Path": path,
         "CertificateBody": body,
         "PrivateKey": key,
-        "CertificateChain": _given(certificate_chain, certificate_chain_file, "chain file"),
+        "CertificateChain": certificate_chain
+        if certificate_chain is not None
+        else certificate_chain_file,
     }
     uploaded = call.send_once("UploadServerCertificate", params, _uploaded(call, cert, str(body)))
     return Result([uploaded["ServerCertificateMetadata"]], nothing, one=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from euare import policy
+from euare import params as o
 from euare.arns import role_arn
 from euare.cli import verb
 from euare.context import Call
@@ -185,8 +185,18 @@ SHELL_CHOICE = (("csh", "sh"), False)
     metavar="NAME",
     help="name of the session, part of the assumed role's ARN (default: euare-TIME)",
 )
-@option("--policy-content", metavar="JSON", help="a policy that further limits the credentials")
-@option("--policy-document", metavar="FILE", help="file holding such a policy (- reads stdin)")
+@option(
+    "--policy-content",
+    metavar="JSON",
+    type=o.Document(o.TEXT),
+    help="a policy that further limits the credentials",
+)
+@option(
+    "--policy-document",
+    metavar="FILE",
+    type=o.Document(o.FILE),
+    help="file holding such a policy (- reads stdin)",
+)
 @option("--external-id", metavar="STR", help="the external ID the role's trust policy expects")
 @option("--mfa-serial", metavar="MFA", help="serial number or ARN of the MFA device to use")
 @option("--mfa-code", metavar="CODE", help="the MFA device's current code")
@@ -204,9 +214,7 @@ def assumerole(
     csh: bool,
     sh: bool,
 ) -> Result:
-    limit = None
-    if policy_content is not None or policy_document is not None:
-        limit = policy.read_document(policy_content, policy_document, call.stdin)
+    limit = policy_content or policy_document  # read and checked: params.Document
     arn = role_arn(call, role)
     name = session_name or datetime.now(timezone.utc).strftime("euare-%Y-%m-%dT%H-%M-%SZ")
     remember(mfa_code)

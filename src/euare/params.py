@@ -31,6 +31,19 @@ class ApiArgument(click.Argument):
         self.doc = doc
 
 
+class Secret(click.ParamType[str, Any]):
+    """A value that must never be printed unasked (an MFA code, say): remembered for masking
+    (:func:`euare.redact.remember`) as soon as the command line is read."""
+
+    name = "secret"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from euare.redact import remember
+
+        remember(str(value))
+        return str(value)
+
+
 def option(*decls: str, api: str | None = None, **kwargs: Any) -> Decorator:
     """A click option that may name its IAM parameter."""
     if kwargs.get("multiple") and "default" not in kwargs:

@@ -34,6 +34,19 @@ class ApiArgument(click.Argument):
         self.doc = doc
 
 
+class Secret(click.ParamType[str, Any]):
+    """A value that must never be printed unasked (an MFA code, say): remembered for masking
+    (:func:`euare.redact.remember`) as soon as the command line is read."""
+
+    name = "secret"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from euare.redact import remember
+
+        remember(str(value))
+        return str(value)
+
+
 def option(*decls: str, api: str | None = None, **kwargs: Any) -> Decorator:
     """A click option that may name its IAM parameter."""
     if kwargs.get("multiple") and "default" not in kwargs:
@@ -167,13 +180,15 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
     ]
 
 
-def document_options() -> list[Decorator]:
+def document_options(api: str | None = None) -> list[Decorator]:
     """-o JSON / -f FILE (- is standard input): a policy document, read and checked by
-    :class:`Document` when the verb runs; DOCUMENT_CHOICE makes one of them required."""
+    :class:`Document` when the verb runs, and sent as ``api`` (if given); DOCUMENT_CHOICE makes
+    one of them required."""
     return [
         option(
             "-o",
             "--policy-content",
+            api=api,
             metavar="JSON",
             type=Document(TEXT),
             help="the policy document itself",
@@ -181,6 +196,7 @@ def document_options() -> list[Decorator]:
         option(
             "-f",
             "--policy-document",
+            api=api,
             metavar="FILE",
             type=Document(FILE),
             help="file holding the policy document (- reads standard input)",
@@ -189,8 +205,9 @@ def document_options() -> list[Decorator]:
 
 
 def policy_document() -> list[Decorator]:
-    """-p POLICY with -o JSON / -f FILE: an inline policy's name and document."""
-    return [policy_name(), *document_options()]
+    """-p POLICY with -o JSON / -f FILE: an inline policy's name and document, sent as
+    PolicyName and PolicyDocument."""
+    return [policy_name(), *document_options("PolicyDocument")]
 
 
 STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)

@@ -86,7 +86,9 @@ def test_verbose_talks_on_stderr_and_json_output_parses(rot: Rotating) -> None:
     result = rot.home.run("userrotatekey", "-v", "--format", "json")
     assert result.returncode == 0, result.stderr
     new_id = rot.file_key()[0]
-    assert json.loads(result.stdout) == [{"AccessKeyId": new_id}]
+    shown = json.loads(result.stdout)  # the new key as IAM made it, its secret left out
+    assert shown["AccessKeyId"] == new_id and shown["Status"] == "Active"
+    assert "SecretAccessKey" not in shown
     said = result.stderr.splitlines()
     assert said[0] == f"euare-userrotatekey: created {new_id}"
     assert said[-1] == f"euare-userrotatekey: deactivated {rot.old_id}"

@@ -8,7 +8,6 @@ from euare.context import Call
 from euare.errors import EuareError, describe
 from euare.once import Found, Lookup
 from euare.redact import remember
-from euare.render import Result
 from euare.verbs.deletion import Item
 from euare.verbs.finds import new_items
 
@@ -86,19 +85,9 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
     return key
 
 
-def access_key_records(key: dict[str, Any], as_iamrc: bool) -> Result:
-    """A new access key: its id and secret on two lines, or (``-w``) a ready ``.iamrc``."""
-    record = {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}
-    if not as_iamrc:
-        return Result([record])
-    return Result(
-        [record],
-        text=lambda rs: [
-            line
-            for r in rs
-            for line in (
-                f"AWSAccessKeyId={r['AccessKeyId']}",
-                f"AWSSecretKey={r['SecretAccessKey']}",
-            )
-        ],
-    )
+def secret_lines(key: dict[str, Any], as_iamrc: bool) -> list[str]:
+    """A new access key as euca2ools printed it: its ID and secret on two lines, or (``-w``) a
+    ready ``.iamrc``."""
+    if as_iamrc:
+        return [f"AWSAccessKeyId={key['AccessKeyId']}", f"AWSSecretKey={key['SecretAccessKey']}"]
+    return [str(key["AccessKeyId"]), str(key["SecretAccessKey"])]

@@ -17,14 +17,14 @@ from typing import Any
 import click
 
 from euare import params as o
-from euare.cli import api_verb, verb
+from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError, describe
 from euare.files import stage
 from euare.once import Interrupted, Lookup
 from euare.params import Decorator, option, positional
 from euare.redact import remember
-from euare.render import Record
+from euare.render import Record, Result
 
 
 def cert_id() -> Decorator:
@@ -33,31 +33,54 @@ def cert_id() -> Decorator:
     )
 
 
-@verb(
+def _same_body(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
+
+
+def uploaded(call: Call, params: dict[str, Any]) -> Lookup:
+    """UploadSigningCertificate is sent once (a resend would be a duplicate): after a lost
+    answer the user's certificates are listed, and ours is known by its body."""
+    user, body = params.get("UserName"), str(params["CertificateBody"])
+
+    def look() -> dict[str, Any] | None:
+        for cert in call.pages("ListSigningCertificates", "Certificates", UserName=user):
+            if _same_body(str(cert.get("CertificateBody") or ""), body):
+                return {"Certificate": cert}
+        return None
+
+    return Lookup("the certificate", look)
+
+
+def _ids(records: list[Record]) -> list[str]:
+    return [str(r["CertificateId"]) for r in records]
+
+
+api_verb(
     "useraddcert",
+    "UploadSigningCertificate",
     "Upload a signing certificate for a user and print its ID.",
+    o.user(required=False),
+    option(
+        "-c",
+        "--certificate-body",
+        api="CertificateBody",
+        type=o.Certificate(o.TEXT),
+        metavar="PEM",
+        help="the certificate itself",
+    ),
+    option(
+        "-f",
+        "--certificate-file",
+        api="CertificateBody",
+        type=o.Certificate(o.FILE),
+        metavar="FILE",
+        help="file holding the certificate (- reads standard input)",
+    ),
+    result="Certificate",
+    text=_ids,
     exclusive=[(("certificate_body", "certificate_file"), True)],
+    find=uploaded,
 )
-@o.user(required=False)
-@option(
-    "-c",
-    "--certificate-body",
-    metavar="PEM",
-    type=o.Certificate(o.TEXT),
-    help="the certificate itself",
-)
-@option(
-    "-f",
-    "--certificate-file",
-    metavar="FILE",
-    type=o.Certificate(o.FILE),
-    help="file holding the certificate (- reads standard input)",
-)
-def useraddcert(
-    call: Call, user: str | None, certificate_body: str | None, certificate_file: str | None
-) -> list[Record]:
-    body = str(certificate_body or certificate_file)  # read and checked: params.Certificate
-    return [{"CertificateId": _upload(call, user, body)["CertificateId"]}]
 
 
 # --- usercreatecert ------------------------------------------------------------------------------
@@ -135,22 +158,9 @@ def _caller_name(call: Call) -> str:
         return "euare"
 
 
-def _same_body(a: str, b: str) -> bool:
-    return "".join(a.split()) == "".join(b.split())
-
-
 def _upload(call: Call, user: str | None, cert_pem: str) -> dict[str, Any]:
-    """UploadSigningCertificate, sent once (a resend would be a duplicate): after a lost answer
-    the user's certificates are listed, and ours is known by its body."""
-
-    def look() -> dict[str, Any] | None:
-        for cert in call.pages("ListSigningCertificates", "Certificates", UserName=user):
-            if _same_body(str(cert.get("CertificateBody") or ""), cert_pem):
-                return {"Certificate": cert}
-        return None
-
     params = {"UserName": user, "CertificateBody": cert_pem}
-    answer = call.send_once("UploadSigningCertificate", params, Lookup("the certificate", look))
+    answer = call.send_once("UploadSigningCertificate", params, uploaded(call, params))
     found: dict[str, Any] = answer["Certificate"]
     return found
 
@@ -193,7 +203,7 @@ def _interrupted(user: str | None, cid: str | None) -> Interrupted:
 
 def _created_lines(records: list[Record]) -> Iterable[str]:
     for record in records:
-        yield record["CertificateId"]
+        yield record["Certificate"]["CertificateId"]
         for key in ("CertificateBody", "PrivateKey"):
             if key in record:
                 yield record[key]
@@ -229,7 +239,7 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
 @option("--force", is_flag=True, help="overwrite --out and --keyout files that exist")
 def usercreatecert(
     call: Call, user: str | None, out: Path | None, keyout: Path | None, days: int, force: bool
-) -> list[Record]:
+) -> Result:
     if out is not None and keyout is not None and os.path.abspath(out) == os.path.abspath(keyout):
         raise UsageError("--out and --keyout name the same file")
     for path in (out, keyout):
@@ -239,12 +249,14 @@ def usercreatecert(
     remember(key_pem)
     staged: list[Staged] = []
     cid: str | None = None
+    cert: dict[str, Any] = {}
     try:
         for path, text, mode in ((keyout, key_pem, 0o600), (out, cert_pem, 0o644)):
             if path is not None:
                 staged.append(Staged(path))
                 staged[-1].write(text, mode)
-        cid = str(_upload(call, user, cert_pem)["CertificateId"])
+        cert = _upload(call, user, cert_pem)
+        cid = str(cert["CertificateId"])
         _place_all(call, staged, force, user, cid)
     except (Interrupted, KeyboardInterrupt) as exc:
         for one in staged:  # no key file is left behind, staged or placed
@@ -259,12 +271,13 @@ def usercreatecert(
             if one.temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(one.temporary)
-    record: Record = {"CertificateId": cid}
+    # IAM's item whole; beside it, what was not written to a file, as made here.
+    record: Record = {"Certificate": cert}
     if out is None:
         record["CertificateBody"] = cert_pem
     if keyout is None:
         record["PrivateKey"] = key_pem
-    return [record]
+    return Result([record], one=True)
 
 
 # --- delete, modify, list ------------------------------------------------------------------------
@@ -294,28 +307,22 @@ api_verb(
 )
 
 
-def _listed(records: list[Record]) -> Iterable[str]:
+def _listed(records: list[Record]) -> list[str]:
+    verbose = click.get_current_context().params.get("verbose")
+    lines: list[str] = []
     for record in records:
-        yield record["CertificateId"]
-        if "CertificateBody" in record:
-            yield record["CertificateBody"]
-        yield record["Status"]
-        yield record.get("UserName") or ""
+        lines.append(record["CertificateId"])
+        if verbose:
+            lines.append(record["CertificateBody"])
+        lines += [record["Status"], record.get("UserName") or ""]
+    return lines
 
 
-@verb(
+list_verb(
     "userlistcerts",
+    "ListSigningCertificates",
     "List a user's signing certificates: ID, status and owner of each (every page).",
+    o.user(required=False),
+    o.verbose("also print each certificate's body"),
     text=_listed,
 )
-@o.user(required=False)
-@o.verbose("also print each certificate's body")
-def userlistcerts(call: Call, user: str | None, verbose: bool) -> list[Record]:
-    records: list[Record] = []
-    for cert in call.pages("ListSigningCertificates", "Certificates", UserName=user):
-        record: Record = {"CertificateId": cert["CertificateId"]}
-        if verbose:
-            record["CertificateBody"] = cert["CertificateBody"]
-        record.update(Status=cert["Status"], UserName=cert.get("UserName"))
-        records.append(record)
-    return records

@@ -34,19 +34,23 @@ list_verb(
 )
 
 
-@verb(
-    "grouplistusers",
-    "List a group's ARN and the ARNs of its members.",
-    text=lambda rs: [rs[0]["Arn"], "   users", *(f"   {r['Arn']}" for r in rs[1:])],
-)
+def _members(records: list[Record]) -> list[str]:
+    return [
+        line
+        for r in records
+        for line in (r["Group"]["Arn"], "   users", *(f"   {u['Arn']}" for u in r["Users"]))
+    ]
+
+
+@verb("grouplistusers", "List a group's ARN and the ARNs of its members.", text=_members)
 @o.group()
-def grouplistusers(call: Call, group: str) -> list[Record]:
-    records: list[Record] = []
+def grouplistusers(call: Call, group: str) -> Result:
+    """GetGroup's answer, every page's users in one list: {"Group": {...}, "Users": [...]}."""
+    record: Record = {}
     for page in call.responses("GetGroup", GroupName=group):
-        if not records:
-            records.append({"Arn": page["Group"]["Arn"]})
-        records.extend({"Arn": u["Arn"]} for u in page.get("Users", []))
-    return records
+        record.setdefault("Group", page["Group"])
+        record.setdefault("Users", []).extend(page.get("Users", []))
+    return Result([record], one=True)
 
 
 api_verb(

@@ -2,41 +2,57 @@
 
 ``inline_policy_verbs("group", ...)`` declares euare-groupaddpolicy, -groupuploadpolicy,
 -groupgetpolicy, -groupdelpolicy and -grouplistpolicies, each as euca2ools had it.
+
+Their records are IAM's own: Get{Kind}Policy's answer (the owner's name, ``PolicyName``,
+``PolicyDocument`` exactly as stored), or the bare names List{Kind}Policies gives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
+
+import click
 
 from euare import params as o
 from euare import policy
-from euare.cli import verb
+from euare.cli import api_verb, nothing, verb
 from euare.context import Call
 from euare.params import Decorator, option
 from euare.render import Record, Result
 
-
-def _documents(records: list[Record]) -> Iterable[str]:
-    return [r["PolicyDocument"] for r in records]
+PRETTY = option("--pretty-print", is_flag=True, help="indent the policy document")
 
 
-def _listing(trailer: bool) -> Any:
-    def lines(records: list[Record]) -> Iterable[str]:
+def _shown(record: Record) -> str:
+    """A record's document as stored (``--pretty-print``: re-indented)."""
+    document = policy.decode(record["PolicyDocument"])
+    if click.get_current_context().params.get("pretty_print"):
+        return policy.pretty(document, str(record["PolicyName"]))
+    return document
+
+
+def _documents(records: list[Record]) -> list[str]:
+    return [_shown(r) for r in records]
+
+
+def _listing(trailer: bool, names: bool) -> Callable[[list[Any]], list[str]]:
+    """euca2ools' listpolicies text: each name, and with -v its document (``names`` False: the
+    document alone); ``trailer`` adds its final ``IsTruncated: false`` line. Built in full
+    before anything is printed, so a document that cannot be pretty-printed prints nothing."""
+
+    def lines(records: list[Any]) -> list[str]:
+        out: list[str] = []
         for record in records:
-            if "PolicyName" in record:
-                yield record["PolicyName"]
-            if "PolicyDocument" in record:
-                yield record["PolicyDocument"]
-        if trailer:
-            yield "IsTruncated: false"
+            if isinstance(record, str):
+                out.append(record)
+                continue
+            if names:
+                out.append(str(record["PolicyName"]))
+            out.append(_shown(record))
+        return [*out, "IsTruncated: false"] if trailer else out
 
     return lines
-
-
-def _shown(document: str, name: str, pretty_print: bool) -> str:
-    decoded = policy.decode(document)
-    return policy.pretty(decoded, name) if pretty_print else decoded
 
 
 def inline_policy_verbs(
@@ -59,7 +75,6 @@ def inline_policy_verbs(
     @verb(
         f"{kind}addpolicy",
         f"Give a {kind} an inline policy built from an effect, actions and resources.",
-        text=_documents,
     )
     @entity
     @o.apply_all(o.policy_builder(resource_flags))
@@ -71,84 +86,63 @@ def inline_policy_verbs(
         resources: tuple[str, ...],
         output: bool,
         **values: Any,
-    ) -> list[Record]:
+    ) -> Result:
         document = policy.dumps(policy.build(effect.capitalize(), list(actions), list(resources)))
-        call.call(
-            f"Put{title}Policy",
-            **{param: name_of(values)},
-            PolicyName=policy_name,
-            PolicyDocument=document,
-        )
-        return [{"PolicyName": policy_name, "PolicyDocument": document}] if output else []
+        sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
+        call.call(f"Put{title}Policy", **sent)
+        # What Get{Kind}Policy would answer now; text shows the document only with -o.
+        record = {**sent, "PolicyDocument": policy.PolicyText(document)}
+        shown = (lambda rs: [str(r["PolicyDocument"]) for r in rs]) if output else nothing
+        return Result([record], shown, one=True)
 
-    @verb(
+    api_verb(
         f"{kind}uploadpolicy",
+        f"Put{title}Policy",
         f"Give a {kind} an inline policy from a JSON document.",
+        entity,
+        *o.policy_document(),
         exclusive=[o.DOCUMENT_CHOICE],
     )
-    @entity
-    @o.apply_all(o.policy_document())
-    def upload(
-        call: Call,
-        policy_name: str,
-        policy_content: str | None,
-        policy_document: str | None,
-        **values: Any,
-    ) -> None:
-        document = policy_content or policy_document  # read and checked: params.Document
-        call.call(
-            f"Put{title}Policy",
-            **{param: name_of(values)},
-            PolicyName=policy_name,
-            PolicyDocument=document,
-        )
 
-    pretty = option("--pretty-print", is_flag=True, help="indent the policy document")
+    api_verb(
+        f"{kind}getpolicy",
+        f"Get{title}Policy",
+        f"Print one of a {kind}'s inline policies.",
+        entity,
+        o.policy_name(),
+        PRETTY,
+        result="*",
+        text=_documents,
+    )
 
-    @verb(f"{kind}getpolicy", f"Print one of a {kind}'s inline policies.", text=_documents)
-    @entity
-    @o.policy_name()
-    @pretty
-    def get(call: Call, policy_name: str, pretty_print: bool, **values: Any) -> list[Record]:
-        found = call.call(f"Get{title}Policy", **{param: name_of(values)}, PolicyName=policy_name)
-        return [
-            {
-                "PolicyName": policy_name,
-                "PolicyDocument": _shown(found["PolicyDocument"], policy_name, pretty_print),
-            }
-        ]
-
-    @verb(f"{kind}delpolicy", f"Delete one of a {kind}'s inline policies.")
-    @entity
-    @o.policy_name()
-    def delete(call: Call, policy_name: str, **values: Any) -> None:
-        call.call(f"Delete{title}Policy", **{param: name_of(values)}, PolicyName=policy_name)
+    api_verb(
+        f"{kind}delpolicy",
+        f"Delete{title}Policy",
+        f"Delete one of a {kind}'s inline policies.",
+        entity,
+        o.policy_name(),
+    )
 
     @verb(
         f"{kind}listpolicies",
         f"List a {kind}'s inline policies (-v: with their documents).",
-        text=_listing(listing_trailer),
     )
     @entity
     @o.policy_name(required=False, help="show only this policy")
     @o.verbose("also print each policy's document (with -p: only the document)")
-    @pretty
+    @PRETTY
     def listing(
         call: Call, policy_name: str | None, verbose: bool, pretty_print: bool, **values: Any
     ) -> Result:
         owner = {param: name_of(values)}
         names = [
-            n
+            str(n)
             for n in call.pages(f"List{title}Policies", "PolicyNames", **owner)
             if policy_name is None or n == policy_name
         ]
-        records: list[Record] = []
-        for name in names:
-            record: Record = {} if (verbose and policy_name) else {"PolicyName": name}
-            if verbose:
-                found = call.call(f"Get{title}Policy", **owner, PolicyName=name)
-                record["PolicyDocument"] = _shown(found["PolicyDocument"], name, pretty_print)
-            records.append(record)
-        return Result(records)
+        text = _listing(listing_trailer, names=not (verbose and policy_name))
+        if not verbose:
+            return Result(list[Any](names), text)
+        return Result([call.call(f"Get{title}Policy", **owner, PolicyName=n) for n in names], text)
 
-    del add, upload, get, delete, listing
+    del add, listing

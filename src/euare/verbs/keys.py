@@ -12,7 +12,7 @@ from euare.cli import api_verb, verb
 from euare.context import Call
 from euare.params import Decorator, option, positional
 from euare.render import Record, Result, text
-from euare.verbs.access_keys import access_key_records, age_in_days, create_access_key
+from euare.verbs.access_keys import age_in_days, create_access_key, secret_lines
 
 
 def key_id() -> Decorator:
@@ -28,7 +28,7 @@ def key_id() -> Decorator:
 )
 def useraddkey(call: Call, user: str | None, write_config: bool, **_: Any) -> Result:
     key = create_access_key(call, user)
-    return access_key_records(key, as_iamrc=write_config)
+    return Result([key], lambda rs: secret_lines(rs[0], as_iamrc=write_config), one=True)
 
 
 api_verb("userdelkey", "DeleteAccessKey", "Delete an access key.", key_id(), o.owner("key"))
@@ -45,23 +45,24 @@ api_verb(
 )
 
 
-def _key_lines(records: list[Record]) -> Iterable[str]:
+def _key_ids(records: list[Record]) -> list[str]:
+    return [line for r in records for line in (r["AccessKeyId"], r["Status"])]
+
+
+def _key_details(records: list[Record]) -> Iterable[str]:
     for record in records:
         yield record["AccessKeyId"]
         yield record["Status"]
-        if "CreateDate" in record:
-            yield f"Created: {text(record['CreateDate'])}"
-        if "LastUsedDate" in record:
-            used = record["LastUsedDate"]
-            where = ", ".join(
-                str(record[k])
-                for k in ("LastUsedService", "LastUsedRegion")
-                if record.get(k) and record[k] != "N/A"
-            )
-            yield f"Last used: {text(used)} ({where})" if used else "Last used: never"
+        yield f"Created: {text(record.get('CreateDate'))}"
+        last = record.get("AccessKeyLastUsed") or {}
+        used = last.get("LastUsedDate")
+        where = ", ".join(
+            str(last[k]) for k in ("ServiceName", "Region") if last.get(k) and last[k] != "N/A"
+        )
+        yield f"Last used: {text(used)} ({where})" if used else "Last used: never"
 
 
-@verb("userlistkeys", "List a user's access keys: each key's ID, then its status.", text=_key_lines)
+@verb("userlistkeys", "List a user's access keys: each key's ID, then its status.")
 @o.user(required=False)
 @o.verbose("also show each key's creation date and when and where it was last used")
 @option(
@@ -70,19 +71,13 @@ def _key_lines(records: list[Record]) -> Iterable[str]:
     metavar="DAYS",
     help="list only keys created more than DAYS days ago (for audit jobs)",
 )
-def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | None) -> list[Record]:
+def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | None) -> Result:
     keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user))
     if max_age is not None:
         keys = [k for k in keys if age_in_days(k.get("CreateDate")) > max_age]
-    records: list[Record] = []
-    for key in keys:
-        record: Record = {"AccessKeyId": key["AccessKeyId"], "Status": key["Status"]}
-        if verbose:
-            record["CreateDate"] = key.get("CreateDate")
-            used = call.call("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
-            last = used.get("AccessKeyLastUsed") or {}
-            record["LastUsedDate"] = last.get("LastUsedDate")
-            record["LastUsedService"] = last.get("ServiceName")
-            record["LastUsedRegion"] = last.get("Region")
-        records.append(record)
-    return records
+    if not verbose:
+        return Result(keys, _key_ids)
+    for key in keys:  # each item gets GetAccessKeyLastUsed's answer, under IAM's own name
+        used = call.call("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
+        key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
+    return Result(keys, _key_details)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from euare import params as o
-from euare.cli import api_verb, verb
+from euare.cli import api_verb, nothing, verb
 from euare.context import Call
 from euare.errors import EuareError
 from euare.params import option
 from euare.redact import remember
-from euare.render import Record, text
+from euare.render import Record, Result, text
 from euare.verbs.finds import existing
 
 
@@ -32,7 +32,9 @@ def _password_verb(name: str, operation: str, help: str) -> None:
         default=None,
         help="whether the user must choose a new password at next sign-in",
     )
-    def body(call: Call, user: str, password: str | None, reset_required: bool | None) -> None:
+    def body(
+        call: Call, user: str, password: str | None, reset_required: bool | None
+    ) -> Result | None:
         remember(password)
         creating = operation == "CreateLoginProfile"
         lookup = existing(call, f"{user}'s login profile", "GetLoginProfile", UserName=user)
@@ -53,10 +55,11 @@ def _password_verb(name: str, operation: str, help: str) -> None:
             "Password": password,
             "PasswordResetRequired": reset_required,
         }
-        if creating:
-            call.send_once(operation, params, lookup)
-        else:  # an update may safely be sent again
+        if not creating:  # an update may safely be sent again; IAM answers nothing
             call.call(operation, **params)
+            return None
+        answer = call.send_once(operation, params, lookup)
+        return Result([answer["LoginProfile"]], nothing, one=True)
 
 
 _password_verb(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from euare import params as o
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.params import Decorator, apply, option
-from euare.redact import remember
+from euare.cli import api_verb, list_verb
+from euare.params import Secret, option
 
 SERIAL = option(
     "-s",
@@ -20,13 +18,17 @@ SERIAL = option(
 
 def _codes_verb(name: str, operation: str, help: str) -> None:
     """enable and resync take the same two consecutive codes from the device."""
-    params: list[Decorator] = [
+    api_verb(
+        name,
+        operation,
+        help,
         o.user(),
         SERIAL,
         option(
             "-c1",
             "code1",
             api="AuthenticationCode1",
+            type=Secret(),
             metavar="CODE",
             required=True,
             help="a code from the device",
@@ -35,24 +37,12 @@ def _codes_verb(name: str, operation: str, help: str) -> None:
             "-c2",
             "code2",
             api="AuthenticationCode2",
+            type=Secret(),
             metavar="CODE",
             required=True,
             help="the code that follows it",
         ),
-    ]
-
-    def body(call: Call, user: str, serial_number: str, code1: str, code2: str) -> None:
-        remember(code1, code2)
-        call.call(
-            operation,
-            UserName=user,
-            SerialNumber=serial_number,
-            AuthenticationCode1=code1,
-            AuthenticationCode2=code2,
-        )
-
-    body.__name__ = name
-    verb(name, help)(apply(body, params))
+    )
 
 
 _codes_verb("userenablemfadevice", "EnableMFADevice", "Enable an MFA device for a user.")

@@ -159,7 +159,7 @@ def userrotatekey(
     no_backup: bool,
     show_secret: bool,
     verbose: bool,
-) -> Result:
+) -> Result | None:
     def say(message: str) -> None:
         if verbose:
             call.stderr.write(f"{call.prog}: {message}\n")
@@ -170,8 +170,8 @@ def userrotatekey(
         raise EuareError("no credential file to rotate: name one with --credential-file")
     read_text(path, "credential file")  # a missing or unreadable file is reported as such
 
-    def rotate() -> tuple[str, str] | None:
-        """The rotation, under the file's lock: the new key and secret, or None if not due."""
+    def rotate() -> dict[str, Any] | None:
+        """The rotation, under the file's lock: the new key, or None if not due."""
         assert path is not None  # (for mypy, inside this closure)
         # The caller's own key may come from this file, which a run we waited for has rotated.
         call.reload_settings()
@@ -208,7 +208,7 @@ def userrotatekey(
         backup = None if no_backup else target.with_name(target.name + ".previous")
         return rotation.run(backup, None if keep else delete)
 
-    rotated: list[tuple[str, str] | None] = []
+    rotated: list[dict[str, Any] | None] = []
     try:
         with _lock(call, path, lock_wait, say):
             rotated.append(rotate())
@@ -219,12 +219,17 @@ def userrotatekey(
                 exit_code=EXIT_INTERRUPTED,
             ) from None
     if not rotated[0]:
-        return Result()
-    new_id, new_secret = rotated[0]
-    record: Record = {"AccessKeyId": new_id}
-    if show_secret:
-        record["SecretAccessKey"] = new_secret
-    return Result([record])
+        return None
+    # The new key as CreateAccessKey answered; its secret only with --show-secret.
+    record: Record = dict(rotated[0])
+    if not show_secret:
+        del record["SecretAccessKey"]
+    return Result([record], _new_key_lines, one=True)
+
+
+def _new_key_lines(records: list[Record]) -> list[str]:
+    keys = ("AccessKeyId", "SecretAccessKey")
+    return [str(r[k]) for r in records for k in keys if k in r]
 
 
 @contextlib.contextmanager
@@ -267,8 +272,9 @@ class Rotation:
     new_secret: str = ""
     backup: Path | None = None
 
-    def run(self, backup: Path | None, delete: bool | None) -> tuple[str, str]:
-        """Create, write, prove, retire (``delete`` None: keep the old key active)."""
+    def run(self, backup: Path | None, delete: bool | None) -> dict[str, Any]:
+        """Create, write, prove, retire (``delete`` None: keep the old key active); the new
+        key, as CreateAccessKey answered."""
         try:
             key = create_access_key(self.call, self.user)
             self.new_id, self.new_secret = key["AccessKeyId"], key["SecretAccessKey"]
@@ -290,7 +296,7 @@ class Rotation:
             raise self.roll_back(exc) from exc
         if delete is not None:
             self.retire(delete)
-        return self.new_id, self.new_secret
+        return key
 
     def read(self) -> str:
         return read_text(self.path, "credential file")

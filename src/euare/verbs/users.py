@@ -11,7 +11,7 @@ from euare.context import Call
 from euare.errors import EuareError, describe
 from euare.params import option
 from euare.render import Record, Result
-from euare.verbs.access_keys import access_key_records, create_access_key, key_ages
+from euare.verbs.access_keys import create_access_key, key_ages, secret_lines
 from euare.verbs.deletion import Blocker, delete_recursively, fetch_single
 from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
@@ -92,16 +92,22 @@ def usercreate(
     if want_key:
         plan.add_call(f"create an access key for {user}", lambda: create_access_key(call, user))
     results = plan.execute()
-    key = results[-1] if want_key else None
-    if write_config and key:
-        return access_key_records(key, as_iamrc=True)
-    records: list[Record] = []
-    if verbose:
-        created = results[0]["User"]
-        records.append({"Arn": created["Arn"], "UserId": created["UserId"]})
-    if key:
-        records.extend(access_key_records(key, as_iamrc=False).records)
-    return Result(records)
+    record: Record = {"User": results[0]["User"]}
+    if want_key:
+        record["AccessKey"] = results[-1]
+
+    def lines(records: list[Record]) -> list[str]:
+        """euca2ools' text: -v the new user's ARN and ID; -k the key's ID and secret; -w a
+        ready .iamrc."""
+        shown: list[str] = []
+        for r in records:
+            if verbose:
+                shown += [r["User"]["Arn"], r["User"]["UserId"]]
+            if "AccessKey" in r:
+                shown += secret_lines(r["AccessKey"], as_iamrc=write_config)
+        return shown
+
+    return Result([record], lines, one=True)
 
 
 def _mfa_removal(user: str, device: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

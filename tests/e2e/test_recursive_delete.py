@@ -67,6 +67,19 @@ def test_userdel_p_lists_every_attachment_grouped(home: Home, loaded_user: dict[
     }
 
 
+def test_userdel_p_json_gives_iam_s_items_whole(home: Home, loaded_user: dict[str, str]) -> None:
+    import json
+
+    result = home.run("userdel", "-p", "carol", "--format", "json")
+    assert result.returncode == 0, result
+    found = json.loads(result.stdout)
+    assert [k["AccessKeyId"] for k in found["accesskeys"]] == [loaded_user["key"]]
+    assert found["accesskeys"][0]["Status"] == "Active"
+    assert [c["CertificateId"] for c in found["certificates"]] == [loaded_user["cert"]]
+    assert [g["Arn"] for g in found["groups"]] == [loaded_user["group"]]
+    assert found["policies"] == ["inline-s3"]
+
+
 def test_userdel_p_changes_nothing(home: Home, iam: Any, loaded_user: dict[str, str]) -> None:
     home.run("userdel", "-p", "carol")
     assert iam.get_user(UserName="carol")["User"]["UserName"] == "carol"

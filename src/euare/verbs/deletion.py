@@ -111,9 +111,9 @@ def delete_recursively(
         call.call(delete_op, **{owner_param: owner})
         return None
     found = [(a, a.find(call, owner_param, owner)) for a in attachments]
-    if pretend:
-        record: Record = {a.header: [a.show(item) for item in items] for a, items in found}
-        return Result([record], text=_pretend_lines)
+    if pretend:  # JSON: IAM's items under each kind; text: euca2ools' lines
+        record: Record = {a.header: items for a, items in found}
+        return Result([record], text=lambda _: _pretend_lines(found), one=True)
     # Listing the attachments proved that the owner exists, and each step is sent once (with
     # botocore's retries): NoSuchEntity means a lost answer that botocore resent, and any other
     # failure is settled by looking again, so that a step that took effect counts as done.
@@ -139,9 +139,8 @@ def delete_recursively(
     return None
 
 
-def _pretend_lines(records: list[Record]) -> Iterable[str]:
-    for record in records:
-        for header, shown in record.items():
-            yield header
-            for line in shown:
-                yield f"\t{line}"
+def _pretend_lines(found: list[tuple[Blocker, list[Item]]]) -> Iterable[str]:
+    for blocker, items in found:
+        yield blocker.header
+        for item in items:
+            yield f"\t{blocker.show(item)}"

@@ -98,16 +98,18 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "accountgetsummary",
     ),
     "sts": ("getcallerid", "assumerole", "releaserole"),
-    "managed_policies": (
-        "policycreate",
-        "policydel",
-        "policygetattributes",
-        "policylistbypath",
+    "policy_versions": (
         "policygetversion",
         "policylistversions",
         "policycreateversion",
         "policysetdefaultversion",
         "policydelversion",
+    ),
+    "managed_policies": (
+        "policycreate",
+        "policydel",
+        "policygetattributes",
+        "policylistbypath",
         "policylistentities",
         "userattachpolicy",
         "userdetachpolicy",

@@ -1,0 +1,173 @@
+"""Parameter types: values euare reads or converts for a verb (a secret to remember, a document
+or certificate given inline, in a file or on stdin, a policy named by name), most of them when
+the verb runs rather than while the command line is parsed (see :class:`Late`)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from euare.context import Call
+
+
+class Secret(click.ParamType[str, Any]):
+    """A value that must never be printed unasked (an MFA code, say): remembered for masking
+    (:func:`euare.redact.remember`) as soon as the command line is read."""
+
+    name = "secret"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from euare.redact import remember
+
+        remember(str(value))
+        return str(value)
+
+
+# --- values converted when the verb runs ---------------------------------------------------------
+
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any, Any]  # generic in click's newest stubs only
+else:
+    _ParamType = click.ParamType
+
+
+class Late(_ParamType):
+    """A type whose value is converted when the verb runs (:func:`late_values`), not while the
+    command line is parsed: by then every option is known, the endpoint and credential options
+    too (which may come after this one), and the verb's exclusive groups have been checked, so
+    that ``-o X -f Y`` is refused as such before either is read. A ``remote`` conversion sends a
+    request; the local ones run first, so a refused document is refused before anything is
+    sent."""
+
+    remote = False
+
+    def resolve(self, value: str, ctx: click.Context) -> Any:
+        raise NotImplementedError
+
+
+def late_values(ctx: click.Context, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the value of each given :class:`Late` parameter converted."""
+    late = [
+        p
+        for p in ctx.command.params
+        if isinstance(p.type, Late) and p.name and values.get(p.name) is not None
+    ]
+    converted = dict(values)
+    for param in sorted(late, key=lambda p: bool(getattr(p.type, "remote", False))):
+        assert isinstance(param.type, Late) and param.name
+        converted[param.name] = param.type.resolve(str(values[param.name]), ctx)
+    return converted
+
+
+def _call(ctx: click.Context) -> Call:
+    call = ctx.find_object(Call)
+    assert call is not None, "verbs run through euare.cli.run"
+    return call
+
+
+TEXT, FILE = "text", "file"  # where a Given value is: the value itself, or a file it names
+
+
+class Given(Late):
+    """Text handed to euare: given on the command line (``source`` TEXT), or in a file (FILE:
+    its path; ``-`` is standard input, the Call's, unless ``stdin`` is False), read with
+    :mod:`euare.inputs`' limits (a file that cannot be read is exit 1). :meth:`check` then
+    refuses what must not be sent, naming where the text came from (``said`` for inline text,
+    ``file_what`` for a file)."""
+
+    name = "text"
+
+    def __init__(
+        self,
+        what: str,
+        source: str,
+        *,
+        said: str = "given on the command line",
+        file_what: str | None = None,
+        stdin: bool = True,
+    ) -> None:
+        self.what, self.source, self.said = what, source, said
+        self.file_what, self.stdin = file_what or what, stdin
+
+    def read(self, value: str, ctx: click.Context) -> tuple[str, str]:
+        """The text and where it came from, for messages."""
+        from euare.inputs import read_stream, read_text
+
+        if self.source == TEXT:
+            return value, f"the {self.what} {self.said}"
+        if value == "-" and self.stdin:
+            return (
+                read_stream(_call(ctx).stdin, self.what),
+                f"the {self.what} read from standard input",
+            )
+        from pathlib import Path
+
+        return read_text(Path(value), self.file_what), f"{self.file_what} {value}"
+
+    def check(self, text: str, origin: str) -> str:
+        return text
+
+    def resolve(self, value: str, ctx: click.Context) -> str:
+        return self.check(*self.read(value, ctx))
+
+
+class Document(Given):
+    """A policy document (``kind`` IDENTITY or TRUST), checked before it is sent: a document
+    that is empty, not JSON or not an IAM policy is a usage error (exit 2), see
+    :func:`euare.policy.check`. The text is sent exactly as given."""
+
+    name = "document"
+
+    def __init__(self, source: str, kind: str = "identity", what: str = "policy document") -> None:
+        super().__init__(what, source)
+        self.kind = kind
+
+    def check(self, text: str, origin: str) -> str:
+        from euare.policy import check
+
+        return check(text, origin, self.kind)
+
+
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
+)
+
+
+class Certificate(Given):
+    """A signing certificate's PEM (-c PEM / -f FILE), refused before it is sent if it is empty
+    or holds a private key: a key must never go to the server by mistake (and is remembered as
+    a secret, so that it is never shown)."""
+
+    name = "certificate"
+
+    def __init__(self, source: str) -> None:
+        super().__init__("certificate", source, said="given with -c", file_what="certificate file")
+
+    def check(self, text: str, origin: str) -> str:
+        from euare.errors import UsageError
+        from euare.redact import remember
+
+        if "PRIVATE KEY-----" in text:
+            remember(*_PRIVATE_KEY.findall(text))
+            raise UsageError(
+                f"{origin} holds a private key; give the certificate alone (the key stays with you)"
+            )
+        if not text.strip():
+            raise UsageError(f"{origin} is empty")
+        return text
+
+
+class PolicyArn(Late):
+    """A managed policy given by ARN (as is), or by NAME or /PATH/NAME: the caller's account's
+    policy (:func:`euare.arns.policy_arn`, which may ask STS for the account)."""
+
+    name = "policy"
+    remote = True
+
+    def resolve(self, value: str, ctx: click.Context) -> str:
+        from euare.arns import policy_arn
+
+        return policy_arn(_call(ctx), value)

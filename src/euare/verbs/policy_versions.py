@@ -1,0 +1,159 @@
+"""Versions of a managed policy: print one, list them, create one (pruning the oldest when IAM's
+limit of five is reached), make one the default, delete one. A policy is given as the other
+managed-policy verbs take it (see :mod:`euare.verbs.managed_policies`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from euare import params as o
+from euare import policy as documents
+from euare.arns import policy_arn
+from euare.cli import api_verb, list_verb, verb
+from euare.context import Call
+from euare.errors import EuareError
+from euare.once import Lookup
+from euare.params import Decorator, option
+from euare.render import Record, Result, text
+from euare.verbs.deletion import Item
+from euare.verbs.finds import new_items
+from euare.verbs.managed_policies import (
+    MAX_VERSIONS,
+    document_options,
+    the_given_policy,
+    the_policy,
+)
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+def _version_id(help: str, required: bool) -> Decorator:
+    return option("--version-id", api="VersionId", metavar="VERSION", required=required, help=help)
+
+
+@verb(
+    "policygetversion",
+    "Print a version of a managed policy's document (default: the version in force).",
+)
+@the_given_policy()
+@_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
+@option("--pretty-print", is_flag=True, help="indent the policy document")
+def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
+    """Its record is IAM's PolicyVersion, whole; the text is its document as IAM stores it."""
+    arn = policy_arn(call, policy)
+    version_id = version_id or call.call("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    found = call.call("GetPolicyVersion", PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
+
+    def lines(records: list[Record]) -> Iterable[str]:
+        for r in records:
+            document = documents.decode(r["Document"])
+            yield documents.pretty(document, policy) if pretty_print else document
+
+    return Result([found], lines, one=True)
+
+
+def _version_lines(records: list[Record]) -> Iterable[str]:
+    for r in records:
+        default = "true" if r["IsDefaultVersion"] else "false"
+        yield f"{r['VersionId']}\t{default}\t{text(r['CreateDate'])}"
+
+
+list_verb(
+    "policylistversions",
+    "ListPolicyVersions",
+    "List a managed policy's versions, one a line: the version ID, whether it is the default "
+    "(true or false) and when it was created, separated by tabs.",
+    the_policy(),
+    text=_version_lines,
+)
+
+
+def _age(version: Item) -> tuple[str, int]:
+    """Sort key, oldest first: creation time, then the number in ``vN`` (IAM counts up)."""
+    number = str(version["VersionId"]).lstrip("v")
+    return text(version.get("CreateDate")), int(number) if number.isdigit() else 0
+
+
+def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:
+    """CreatePolicyVersion, sent once: a lost answer is settled by listing the versions."""
+
+    def look() -> Item | None:
+        new = new_items(call, "ListPolicyVersions", "Versions", "VersionId", before, PolicyArn=arn)
+        if len(new) > 1:
+            raise EuareError(f"versions {', '.join(v['VersionId'] for v in new)} are all new")
+        return {"PolicyVersion": new[0]} if new else None
+
+    params = {"PolicyArn": arn, "PolicyDocument": document, "SetAsDefault": default}
+    return call.send_once("CreatePolicyVersion", params, Lookup("a new version", look))
+
+
+@verb(
+    "policycreateversion",
+    f"Give a managed policy a new version of its document and print the new version's ID. A "
+    f"policy has at most {MAX_VERSIONS} versions: with --prune the oldest non-default version "
+    f"is deleted first when it has that many.",
+    exclusive=[o.DOCUMENT_CHOICE],
+    text=lambda rs: [r["VersionId"] for r in rs],
+)
+@the_given_policy()
+@o.apply_all(document_options())
+@option("--set-as-default", is_flag=True, help="make the new version the one in force")
+@option(
+    "--prune",
+    is_flag=True,
+    help=f"if the policy already has {MAX_VERSIONS} versions, delete the oldest non-default one",
+)
+def policycreateversion(
+    call: Call,
+    policy: str,
+    policy_document: str | None,
+    policy_content: str | None,
+    set_as_default: bool,
+    prune: bool,
+) -> Result:
+    document = str(policy_content or policy_document)  # read and checked: params.Document
+    arn = policy_arn(call, policy)
+    versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
+    before = {str(v["VersionId"]) for v in versions}
+    plan = call.plan()
+    if len(versions) >= MAX_VERSIONS:
+        old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
+        if not old:
+            raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
+        oldest = old[0]["VersionId"]
+        if not prune:
+            raise EuareError(
+                f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
+                f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
+                f"{oldest} and then create the new version",
+                code="LimitExceeded",
+            )
+        plan.add(
+            f"delete version {oldest}",
+            "DeletePolicyVersion",
+            done_if_gone=True,
+            PolicyArn=arn,
+            VersionId=oldest,
+        )
+    plan.add_call(
+        "create the new version",
+        lambda: _create_version(call, arn, document, set_as_default, before),
+    )
+    created = plan.execute()[-1]["PolicyVersion"]
+    return Result([created], one=True)
+
+
+api_verb(
+    "policysetdefaultversion",
+    "SetDefaultPolicyVersion",
+    "Make a version of a managed policy the one in force.",
+    the_policy(),
+    _version_id("the version, e.g. v2", required=True),
+)
+api_verb(
+    "policydelversion",
+    "DeletePolicyVersion",
+    "Delete a version of a managed policy (not its default one).",
+    the_policy(),
+    _version_id("the version, e.g. v2", required=True),
+)

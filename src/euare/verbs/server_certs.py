@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from euare import params as o
-from euare.cli import api_verb, list_verb, nothing, verb
+from euare.cli import api_verb, list_verb, nothing
 from euare.context import Call
 from euare.errors import EuareError, describe
 from euare.once import Lookup
 from euare.params import Decorator, option, positional
-from euare.redact import remember
-from euare.render import Result
 
 
 def cert_name() -> Decorator:
@@ -29,63 +27,58 @@ def _pem(what: str) -> o.Given:
     return o.Given(what, o.FILE, stdin=False)
 
 
-@verb(
+api_verb(
     "servercertupload",
+    "UploadServerCertificate",
     "Upload a server certificate with its private key (and chain).",
+    cert_name(),
+    option(
+        "-c",
+        "--certificate-body",
+        api="CertificateBody",
+        metavar="PEM",
+        help="the certificate itself",
+    ),
+    option(
+        "--certificate-file",
+        api="CertificateBody",
+        metavar="FILE",
+        type=_pem("certificate file"),
+        help="file holding the certificate",
+    ),
+    option("--private-key", api="PrivateKey", metavar="PEM", help="the private key itself"),
+    option(
+        "--private-key-file",
+        api="PrivateKey",
+        metavar="FILE",
+        type=_pem("private key file"),
+        help="file holding the private key",
+    ),
+    option(
+        "--certificate-chain",
+        api="CertificateChain",
+        metavar="PEM",
+        help="the chain of intermediate certificates",
+    ),
+    option(
+        "--certificate-chain-file",
+        api="CertificateChain",
+        metavar="FILE",
+        type=_pem("chain file"),
+        help="file holding the chain",
+    ),
+    o.path(),
+    result="ServerCertificateMetadata",
+    text=nothing,
     exclusive=[
         (("certificate_body", "certificate_file"), True),
         (("private_key", "private_key_file"), True),
         (("certificate_chain", "certificate_chain_file"), False),
     ],
+    find=lambda call, params: _uploaded(
+        call, params["ServerCertificateName"], str(params["CertificateBody"])
+    ),
 )
-@cert_name()
-@option("-c", "--certificate-body", metavar="PEM", help="the certificate itself")
-@option(
-    "--certificate-file",
-    metavar="FILE",
-    type=_pem("certificate file"),
-    help="file holding the certificate",
-)
-@option("--private-key", metavar="PEM", help="the private key itself")
-@option(
-    "--private-key-file",
-    metavar="FILE",
-    type=_pem("private key file"),
-    help="file holding the private key",
-)
-@option("--certificate-chain", metavar="PEM", help="the chain of intermediate certificates")
-@option(
-    "--certificate-chain-file",
-    metavar="FILE",
-    type=_pem("chain file"),
-    help="file holding the chain",
-)
-@o.path()
-def servercertupload(
-    call: Call,
-    cert: str,
-    certificate_body: str | None,
-    certificate_file: str | None,
-    private_key: str | None,
-    private_key_file: str | None,
-    certificate_chain: str | None,
-    certificate_chain_file: str | None,
-    path: str | None,
-) -> Result:
-    key = private_key if private_key is not None else private_key_file  # files: read by _pem
-    remember(key)
-    body = certificate_body if certificate_body is not None else certificate_file
-    params = {
-        "ServerCertificateName": cert,
-        "Path": path,
-        "CertificateBody": body,
-        "PrivateKey": key,
-        "CertificateChain": certificate_chain
-        if certificate_chain is not None
-        else certificate_chain_file,
-    }
-    uploaded = call.send_once("UploadServerCertificate", params, _uploaded(call, cert, str(body)))
-    return Result([uploaded["ServerCertificateMetadata"]], nothing, one=True)
 
 
 def _uploaded(call: Call, name: str, body: str) -> Lookup:

@@ -22,12 +22,12 @@ def caller_account(call: Call) -> tuple[str, str]:
     if call.account is not None:
         return call.account
     try:
-        caller = call.call("GetCallerIdentity", service="sts")
+        caller = call.request("GetCallerIdentity", service="sts")
         arn, account = str(caller["Arn"]), str(caller["Account"])
     except Exception as exc:
         first = describe(exc)
         try:
-            arn = str(call.call("GetUser")["User"]["Arn"])
+            arn = str(call.request("GetUser")["User"]["Arn"])
             account = arn.split(":")[4]
         except Exception:
             raise EuareError(

@@ -205,7 +205,7 @@ def api_verb(
         if find is not None:
             answer = call.send_once(operation, sent, find(call, sent), service)
         else:
-            answer = call.call(operation, service=service, **sent)
+            answer = call.request(operation, service=service, **sent)
         if result is None:
             return None
         record = answer if result == "*" else answer[result]

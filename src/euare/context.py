@@ -82,7 +82,7 @@ class Call:
     def client(self, service: str = "iam", attempts: int | None = None) -> Any:
         return self.client_factory(self.settings(service), attempts)
 
-    def call(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
+    def request(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
         """Call one idempotent operation (botocore retries it). Creates go through send_once."""
         from euare.client import call
 
@@ -170,7 +170,7 @@ class Plan:
 
         def run() -> dict[str, Any]:
             try:
-                return self.call.call(operation, **params)
+                return self.call.request(operation, **params)
             except Exception as exc:
                 if done_if_gone and describe(exc).code == "NoSuchEntity":
                     return {}

@@ -17,7 +17,7 @@ from euare.errors import EXIT_INTERRUPTED, EuareError, describe
 
 # Operations IAM does not let one send twice: a resend makes a second one (CreateAccessKey,
 # CreatePolicyVersion, UploadSigningCertificate) or fails (EntityAlreadyExists, LimitExceeded)
-# although the first took effect. Call.call refuses them: they go through Call.send_once.
+# although the first took effect. Call.request refuses them: they go through Call.send_once.
 ONCE_ONLY_PREFIXES = ("Create", "Upload")
 ONCE_ONLY = {"AddRoleToInstanceProfile"}
 

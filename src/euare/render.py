@@ -16,7 +16,7 @@ Record = dict[str, Any]
 FORMATS = ("text", "table", "json")
 
 
-def text(value: Any) -> str:
+def as_text(value: Any) -> str:
     """One value as euca2ools printed it: times as IAM sends them (UTC, ISO 8601, Z)."""
     if value is None:
         return ""
@@ -32,7 +32,7 @@ def value_lines(records: list[Record]) -> Iterable[str]:
     """The default text form: every value of every record on a line of its own."""
     for record in records:
         for value in record.values():
-            yield text(value)
+            yield as_text(value)
 
 
 @dataclass
@@ -64,7 +64,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, datetime):
-        return text(value)
+        return as_text(value)
     return value
 
 
@@ -118,8 +118,8 @@ def table_columns(records: list[Record]) -> list[str]:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
-        return ", ".join(text(v) for v in value)
-    return text(value) if isinstance(value, datetime) else value
+        return ", ".join(as_text(v) for v in value)
+    return as_text(value) if isinstance(value, datetime) else value
 
 
 def render(result: Result, fmt: str, out: IO[str]) -> None:

@@ -220,13 +220,13 @@ def test_throttled_create_is_tried_again_and_sent_once_in_effect(
 
 
 def test_call_refuses_a_create_outside_send_once() -> None:
-    """No create can reach botocore's retries by mistake: Call.call refuses every one."""
+    """No create can reach botocore's retries by mistake: Call.request refuses every one."""
     from euare.context import Call
 
     call = Call("euare-test", {}, io.StringIO(), io.StringIO(), io.StringIO())
     for operation in ("CreateUser", "UploadSigningCertificate", "AddRoleToInstanceProfile"):
         with pytest.raises(AssertionError, match="send_once"):
-            call.call(operation, UserName="x")
+            call.request(operation, UserName="x")
 
 
 # --- running a create command again --------------------------------------------------------------

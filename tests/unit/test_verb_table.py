@@ -61,7 +61,7 @@ def test_api_parameters_exist_in_the_iam_model(verb: str) -> None:
 
 
 OPERATION_SITES = [
-    r'call\(\s*"(\w+)"',  # call.call("GetGroup", ...)
+    r'call\(\s*"(\w+)"',  # call.request("GetGroup", ...)
     r'\.add\([^,]+,\s*"(\w+)"',  # plan.add(description, "Op", ...)
     r'(?:api_verb|list_verb|Blocker)\(\s*"\w+",\s*"(\w+)"',
     r'\(f?"[^"]*",\s*"(\w+)",\s*\{',  # removal (description, "Op", {...})

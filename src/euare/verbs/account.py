@@ -18,7 +18,7 @@ def _alias_lookup(call: Call, params: dict[str, Any]) -> Lookup:
     alias = params["AccountAlias"]
 
     def look() -> dict[str, Any] | None:
-        listed = call.call("ListAccountAliases").get("AccountAliases") or []
+        listed = call.request("ListAccountAliases").get("AccountAliases") or []
         return {"AccountAliases": listed} if alias in listed else None
 
     return Lookup(f"the account alias {alias}", look)

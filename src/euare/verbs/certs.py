@@ -153,7 +153,7 @@ def _refuse_existing(path: Path, force: bool) -> None:
 def _caller_name(call: Call) -> str:
     """The caller's user name, for the certificate's subject (``euare`` if it cannot be told)."""
     try:
-        return str(call.call("GetUser")["User"].get("UserName") or "euare")
+        return str(call.request("GetUser")["User"].get("UserName") or "euare")
     except Exception:
         return "euare"
 
@@ -176,7 +176,7 @@ def _place_all(call: Call, staged: list[Staged], force: bool, user: str | None, 
             for done in staged:
                 done.undo()
             try:
-                call.call("DeleteSigningCertificate", UserName=user, CertificateId=cid)
+                call.request("DeleteSigningCertificate", UserName=user, CertificateId=cid)
             except Exception as failed:
                 who = f"-u {user} " if user else ""
                 raise EuareError(

@@ -87,7 +87,7 @@ def fetch_single(operation: str, key: str) -> Callable[[Call, str, str], list[It
     """An ``items`` function for a single thing fetched with a Get call (absent: NoSuchEntity)."""
 
     def items(call: Call, owner_param: str, owner: str) -> list[Item]:
-        found = _or_none(lambda: call.call(operation, **{owner_param: owner}))
+        found = _or_none(lambda: call.request(operation, **{owner_param: owner}))
         return [found[key]] if found is not None else []
 
     return items
@@ -108,7 +108,7 @@ def delete_recursively(
     With ``pretend``, list what would be removed, grouped by kind, and change nothing.
     """
     if not (recursive or pretend):
-        call.call(delete_op, **{owner_param: owner})
+        call.request(delete_op, **{owner_param: owner})
         return None
     found = [(a, a.find(call, owner_param, owner)) for a in attachments]
     if pretend:  # JSON: IAM's items under each kind; text: euca2ools' lines
@@ -126,7 +126,7 @@ def delete_recursively(
     get = "Get" + delete_op.removeprefix("Delete")  # DeleteUser: GetUser, and so on
 
     def owner_gone() -> bool:
-        return _or_none(lambda: call.call(get, **{owner_param: owner})) is None
+        return _or_none(lambda: call.request(get, **{owner_param: owner})) is None
 
     plan.add(
         f"delete {what} {owner}",

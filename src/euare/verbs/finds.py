@@ -14,7 +14,7 @@ from euare.verbs.deletion import Item, _or_none
 def existing(call: Call, what: str, operation: str, **params: Any) -> Lookup:
     """The Lookup of a create whose Get call answers in the create's own shape (GetUser for
     CreateUser): found, the Get answer; absent (NoSuchEntity), None."""
-    return Lookup(what, lambda: _or_none(lambda: call.call(operation, **params)))
+    return Lookup(what, lambda: _or_none(lambda: call.request(operation, **params)))
 
 
 def by_name(get: str, param: str, noun: str) -> Callable[[Call, dict[str, Any]], Lookup]:

@@ -89,7 +89,7 @@ def inline_policy_verbs(
     ) -> Result:
         document = policy.dumps(policy.build(effect.capitalize(), list(actions), list(resources)))
         sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
-        call.call(f"Put{title}Policy", **sent)
+        call.request(f"Put{title}Policy", **sent)
         # What Get{Kind}Policy would answer now; text shows the document only with -o.
         record = {**sent, "PolicyDocument": policy.PolicyText(document)}
         shown = (lambda rs: [str(r["PolicyDocument"]) for r in rs]) if output else nothing
@@ -143,6 +143,8 @@ def inline_policy_verbs(
         text = _listing(listing_trailer, names=not (verbose and policy_name))
         if not verbose:
             return Result(list[Any](names), text)
-        return Result([call.call(f"Get{title}Policy", **owner, PolicyName=n) for n in names], text)
+        return Result(
+            [call.request(f"Get{title}Policy", **owner, PolicyName=n) for n in names], text
+        )
 
     del add, listing

@@ -112,7 +112,7 @@ def role_in_profile(call: Call, params: dict[str, Any]) -> Lookup:
     name, role = params["InstanceProfileName"], params["RoleName"]
 
     def look() -> dict[str, Any] | None:
-        found = call.call("GetInstanceProfile", InstanceProfileName=name)["InstanceProfile"]
+        found = call.request("GetInstanceProfile", InstanceProfileName=name)["InstanceProfile"]
         roles = [r["RoleName"] for r in found.get("Roles") or []]
         return {"InstanceProfile": found} if role in roles else None
 
@@ -120,7 +120,7 @@ def role_in_profile(call: Call, params: dict[str, Any]) -> Lookup:
 
 
 def _roles(call: Call, owner_param: str, owner: str) -> list[Item]:
-    found = call.call("GetInstanceProfile", **{owner_param: owner})["InstanceProfile"]
+    found = call.request("GetInstanceProfile", **{owner_param: owner})["InstanceProfile"]
     return list(found.get("Roles") or [])
 
 

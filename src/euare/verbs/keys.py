@@ -11,7 +11,7 @@ from euare import params as o
 from euare.cli import api_verb, verb
 from euare.context import Call
 from euare.params import Decorator, option, positional
-from euare.render import Record, Result, text
+from euare.render import Record, Result, as_text
 from euare.verbs.access_keys import age_in_days, create_access_key, secret_lines
 
 
@@ -53,13 +53,13 @@ def _key_details(records: list[Record]) -> Iterable[str]:
     for record in records:
         yield record["AccessKeyId"]
         yield record["Status"]
-        yield f"Created: {text(record.get('CreateDate'))}"
+        yield f"Created: {as_text(record.get('CreateDate'))}"
         last = record.get("AccessKeyLastUsed") or {}
         used = last.get("LastUsedDate")
         where = ", ".join(
             str(last[k]) for k in ("ServiceName", "Region") if last.get(k) and last[k] != "N/A"
         )
-        yield f"Last used: {text(used)} ({where})" if used else "Last used: never"
+        yield f"Last used: {as_text(used)} ({where})" if used else "Last used: never"
 
 
 @verb("userlistkeys", "List a user's access keys: each key's ID, then its status.")
@@ -78,6 +78,6 @@ def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | Non
     if not verbose:
         return Result(keys, _key_ids)
     for key in keys:  # each item gets GetAccessKeyLastUsed's answer, under IAM's own name
-        used = call.call("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
+        used = call.request("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
         key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
     return Result(keys, _key_details)

@@ -14,7 +14,7 @@ from euare.context import Call
 from euare.errors import EuareError
 from euare.params import option
 from euare.redact import remember
-from euare.render import Record, Result, text
+from euare.render import Record, Result, as_text
 from euare.verbs.finds import existing
 
 
@@ -56,7 +56,7 @@ def _password_verb(name: str, operation: str, help: str) -> None:
             "PasswordResetRequired": reset_required,
         }
         if not creating:  # an update may safely be sent again; IAM answers nothing
-            call.call(operation, **params)
+            call.request(operation, **params)
             return None
         answer = call.send_once(operation, params, lookup)
         return Result([answer["LoginProfile"]], nothing, one=True)
@@ -79,7 +79,7 @@ def _profile_details(records: list[Record]) -> list[str]:
     for record in records:
         lines.append(f"Login Profile Exists for User {record['UserName']}")
         if record.get("CreateDate") is not None:
-            lines.append(f"Creation date: {text(record['CreateDate'])}")
+            lines.append(f"Creation date: {as_text(record['CreateDate'])}")
         if record.get("PasswordResetRequired") is not None:
             lines.append(f"Must change password: {record['PasswordResetRequired']}")
     return lines

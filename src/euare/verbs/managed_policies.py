@@ -23,7 +23,7 @@ from euare.context import Call
 from euare.errors import UsageError
 from euare.once import Lookup
 from euare.params import Decorator, Late, PolicyArn, option, positional
-from euare.render import Record, Result, text
+from euare.render import Record, Result, as_text
 from euare.verbs.deletion import Blocker, Item, Removal, delete_recursively
 
 MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
@@ -199,7 +199,7 @@ api_verb(
     "Show a managed policy's ARN, ID, default version and attachment count, one a line.",
     the_policy(),
     result="Policy",
-    text=lambda rs: [text(r.get(k)) for r in rs for k in ATTRIBUTES],
+    text=lambda rs: [as_text(r.get(k)) for r in rs for k in ATTRIBUTES],
 )
 
 

@@ -118,7 +118,7 @@ def _registered(call: Call, url: str) -> Lookup:
     suffix = ":oidc-provider/" + url.split("://", 1)[1].rstrip("/")
 
     def look() -> dict[str, str] | None:
-        listed = call.call("ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []
+        listed = call.request("ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []
         arns = [str(p["Arn"]) for p in listed if str(p["Arn"]).lower().endswith(suffix.lower())]
         return {"OpenIDConnectProviderArn": arns[0]} if arns else None
 
@@ -188,14 +188,14 @@ api_verb(
 def oidcproviderchangethumbprint(call: Call, oidc: str, thumbprints: tuple[str, ...]) -> None:
     prints = list(thumbprints)
     if not prints:
-        url = call.call("GetOpenIDConnectProvider", OpenIDConnectProviderArn=oidc).get("Url")
+        url = call.request("GetOpenIDConnectProvider", OpenIDConnectProviderArn=oidc).get("Url")
         if not url:
             raise EuareError(
                 "unable to determine the provider's URL automatically; please "
                 "specify a thumbprint with -t/--thumbprint"
             )
         prints = [url_thumbprint(url if "://" in url else f"https://{url}")]
-    call.call(
+    call.request(
         "UpdateOpenIDConnectProviderThumbprint",
         OpenIDConnectProviderArn=oidc,
         ThumbprintList=prints,

@@ -14,7 +14,7 @@ from euare.context import Call
 from euare.errors import EuareError
 from euare.once import Lookup
 from euare.params import Decorator, option
-from euare.render import Record, Result, text
+from euare.render import Record, Result, as_text
 from euare.verbs.deletion import Item
 from euare.verbs.finds import new_items
 from euare.verbs.managed_policies import (
@@ -41,8 +41,10 @@ def _version_id(help: str, required: bool) -> Decorator:
 def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
     """Its record is IAM's PolicyVersion, whole; the text is its document as IAM stores it."""
     arn = policy_arn(call, policy)
-    version_id = version_id or call.call("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
-    found = call.call("GetPolicyVersion", PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
+    version_id = (
+        version_id or call.request("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    )
+    found = call.request("GetPolicyVersion", PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
 
     def lines(records: list[Record]) -> Iterable[str]:
         for r in records:
@@ -55,7 +57,7 @@ def policygetversion(call: Call, policy: str, version_id: str | None, pretty_pri
 def _version_lines(records: list[Record]) -> Iterable[str]:
     for r in records:
         default = "true" if r["IsDefaultVersion"] else "false"
-        yield f"{r['VersionId']}\t{default}\t{text(r['CreateDate'])}"
+        yield f"{r['VersionId']}\t{default}\t{as_text(r['CreateDate'])}"
 
 
 list_verb(
@@ -71,7 +73,7 @@ list_verb(
 def _age(version: Item) -> tuple[str, int]:
     """Sort key, oldest first: creation time, then the number in ``vN`` (IAM counts up)."""
     number = str(version["VersionId"]).lstrip("v")
-    return text(version.get("CreateDate")), int(number) if number.isdigit() else 0
+    return as_text(version.get("CreateDate")), int(number) if number.isdigit() else 0
 
 
 def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:

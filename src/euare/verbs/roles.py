@@ -121,7 +121,7 @@ def roleupdateassumepolicy(
         "RoleName": role,
         "PolicyDocument": policy.PolicyText(trust_document(call, trust_policy, service, "-f")),
     }
-    call.call("UpdateAssumeRolePolicy", **sent)
+    call.request("UpdateAssumeRolePolicy", **sent)
     return Result([sent], one=True) if output else None
 
 

@@ -151,7 +151,7 @@ def userrotatekey(
         if not old_id or not old_secret:
             raise EuareError(f"{path} has no AWSAccessKeyId and AWSSecretKey lines to rotate")
         remember(old_secret)
-        user = asked_user or str(call.call("GetUser")["User"]["UserName"])
+        user = asked_user or str(call.request("GetUser")["User"]["UserName"])
         keys = key_ages(call, user)
         mine = next((k for k in keys if k["AccessKeyId"] == old_id), None)
         if mine is None:
@@ -169,7 +169,7 @@ def userrotatekey(
         if stale is not None:
             stale_id = str(stale["AccessKeyId"])
             persist(
-                lambda: call.call("DeleteAccessKey", UserName=user, AccessKeyId=stale_id), budget
+                lambda: call.request("DeleteAccessKey", UserName=user, AccessKeyId=stale_id), budget
             )
             before.discard(stale_id)
             say(f"deleted inactive key {stale_id}")

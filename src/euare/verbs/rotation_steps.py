@@ -177,7 +177,7 @@ class Rotation:
         try:
             with guard.network():
                 persist(
-                    lambda: self.call.call(
+                    lambda: self.call.request(
                         "DeleteAccessKey", UserName=self.user, AccessKeyId=new_id
                     ),
                     self.budget,
@@ -199,6 +199,6 @@ def _retirer(call: Call, old_id: str, new_id: str, new_secret: str) -> Any:
     from euare.client import call as api_call
 
     if call.settings().access_key_id != old_id:
-        return call.call
+        return call.request
     client = client_as(call, "iam", new_id, new_secret)
     return lambda operation, **params: api_call(client, operation, **params)

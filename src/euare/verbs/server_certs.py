@@ -86,7 +86,7 @@ def _uploaded(call: Call, name: str, body: str) -> Lookup:
 
     def look() -> dict[str, Any] | None:
         try:
-            found = call.call("GetServerCertificate", ServerCertificateName=name)
+            found = call.request("GetServerCertificate", ServerCertificateName=name)
         except Exception as exc:
             if describe(exc).code == "NoSuchEntity":
                 return None

@@ -26,7 +26,7 @@ from euare.context import Call
 from euare.errors import EuareError
 from euare.params import Decorator, apply_all, option, positional
 from euare.redact import remember
-from euare.render import Record, Result, text
+from euare.render import Record, Result, as_text
 
 # The variables assumerole sets and releaserole unsets, in euca2ools' order.
 SESSION_VARS = (
@@ -58,7 +58,7 @@ def identity_lines(records: list[Record]) -> list[str]:
     named = [
         ("key-id" if k == "AccessKeyId" else dashed(k), v) for r in records for k, v in r.items()
     ]
-    return [f"{k} = {text(v)}" for k, v in sorted(named) if v]
+    return [f"{k} = {as_text(v)}" for k, v in sorted(named) if v]
 
 
 def key_in_use(call: Call) -> str | None:
@@ -80,7 +80,7 @@ def key_in_use(call: Call) -> str | None:
 def getcallerid(call: Call) -> Result:
     """GetCallerIdentity's answer (UserId, Account, Arn), and the AccessKeyId it was signed
     with, which STS does not name."""
-    found = call.call("GetCallerIdentity", service="sts")
+    found = call.request("GetCallerIdentity", service="sts")
     record: Record = {k: v for k, v in found.items() if k != "ResponseMetadata"}
     record["AccessKeyId"] = key_in_use(call)
     return Result([record], one=True)
@@ -218,7 +218,7 @@ def assumerole(
     arn = role_arn(call, role)
     name = session_name or datetime.now(timezone.utc).strftime("euare-%Y-%m-%dT%H-%M-%SZ")
     remember(mfa_code)
-    found = call.call(
+    found = call.request(
         "AssumeRole",
         service="sts",
         RoleArn=arn,
@@ -249,7 +249,7 @@ def session_lines(answers: list[Record], account: str, csh: bool) -> list[str]:
         values = dict.fromkeys(SESSION_VARS[0:3], str(creds["AccessKeyId"]))
         values.update(dict.fromkeys(SESSION_VARS[3:6], str(creds["SecretAccessKey"])))
         values.update(dict.fromkeys(SESSION_VARS[6:8], str(creds["SessionToken"])))
-        values["AWS_CREDENTIAL_EXPIRATION"] = text(creds["Expiration"])
+        values["AWS_CREDENTIAL_EXPIRATION"] = as_text(creds["Expiration"])
         values["EC2_USER_ID"] = account
         lines += [set_line(n, v, csh) for n, v in values.items()]
         lines.append(unset_line(CREDENTIAL_FILE_VAR, csh))

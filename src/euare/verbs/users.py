@@ -58,7 +58,7 @@ def usercreate(
     **_: Any,
 ) -> Result:
     if verify and group:
-        call.call("GetGroup", GroupName=group, MaxItems=1)
+        call.request("GetGroup", GroupName=group, MaxItems=1)
     want_key = create_accesskey or write_config
     more = bool(group or want_key)
 
@@ -84,7 +84,7 @@ def usercreate(
         call.stderr.write(
             f"{call.prog}: warning: user {user} already exists; going on with the remaining steps\n"
         )
-        return call.call("GetUser", UserName=user)
+        return call.request("GetUser", UserName=user)
 
     plan = call.plan().add_call(f"create user {user}", create)
     if group:

@@ -44,11 +44,12 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
     """Build (or reuse) the boto3 client for ``settings.service``.
 
     ``attempts`` overrides the retry budget, e.g. 1 for a probe whose failure is an answer.
+    The client is made through the botocore session that boto3 wraps: boto3's own Session adds
+    nothing for IAM or STS, and importing it costs s3transfer and more at every start.
     """
     cache_key = _key(settings, attempts)
     if cache_key in _cache:
         return _cache[cache_key]
-    import boto3
     from botocore.config import Config
 
     if settings.verify is False:  # asked for with --no-verify-tls; urllib3 would warn per request
@@ -59,13 +60,18 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 
     remember(settings.secret_key, settings.token, _url_password(settings.endpoint))
-    session = boto3.session.Session(
-        aws_access_key_id=settings.access_key_id,
-        aws_secret_access_key=settings.secret_key,
-        aws_session_token=settings.token,
-        region_name=settings.region,
-    )
-    if not settings.has_credentials:
+    keys: dict[str, str | None] = {}
+    if settings.has_credentials:
+        session = botocore_session()  # one per process: models are loaded once
+        keys = {
+            "aws_access_key_id": settings.access_key_id,
+            "aws_secret_access_key": settings.secret_key,
+            "aws_session_token": settings.token,
+        }
+    else:  # boto3's own chain, on a session of its own (its credentials may refresh)
+        import botocore.session
+
+        session = botocore.session.Session()
         found = session.get_credentials()
         if found is None:
             places = ", ".join(
@@ -92,8 +98,13 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         settings.sources.get("region"),
         settings.sources.get("credentials", "boto3's default chain"),
     )
-    client = session.client(
-        settings.service, endpoint_url=settings.endpoint, config=config, verify=settings.verify
+    client = session.create_client(
+        settings.service,
+        region_name=settings.region,
+        **keys,
+        endpoint_url=settings.endpoint,
+        config=config,
+        verify=settings.verify,
     )
     _register_hooks(client.meta.events, settings.service)
     _cache[cache_key] = client
@@ -323,10 +334,12 @@ _botocore_session: Any = None
 
 
 def botocore_session() -> Any:
-    """A plain botocore session, for reading the service models (no credentials, no clients)."""
+    """The process's botocore session (the one boto3 would wrap), made once: it reads the AWS
+    configuration (AWS_PROFILE, AWS_CONFIG_FILE, ...) like boto3, holds no credentials of
+    euare's own (each client is given its own), and keeps the service models it has loaded."""
     global _botocore_session
     if _botocore_session is None:
         import botocore.session
 
-        _botocore_session = botocore.session.get_session()
+        _botocore_session = botocore.session.Session()
     return _botocore_session

@@ -59,7 +59,8 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
         type=click.Choice(FORMATS),
         default="text",
         show_default=True,
-        help="output format (text is euca2ools' own)",
+        help="output format: text is euca2ools' own; text and jsonl (a JSON record a line) "
+        "print long lists page by page, json and table once the whole list is read",
     )
     if service is None:
         return [output, debug]
@@ -221,9 +222,9 @@ def nothing(records: list[Record]) -> Iterable[str]:
     return ()
 
 
-def arns(items: list[Record]) -> Iterable[str]:
-    """The text of most list verbs: each item's ARN on a line."""
-    return [str(item["Arn"]) for item in items]
+def arns(items: Iterable[Record]) -> Iterable[str]:
+    """The text of most list verbs: each item's ARN on a line (lazily: lists stream)."""
+    return (str(item["Arn"]) for item in items)
 
 
 def list_verb(
@@ -244,8 +245,8 @@ def list_verb(
     def body(call: Call, **values: Any) -> Result:
         items_key = spec.items_key()
         assert items_key, f"{operation} has no paginator; name its key"
-        items = list(call.pages(operation, items_key, service=service, **api_params(values)))
-        return Result(items, text)
+        items = call.pages(operation, items_key, service=service, **api_params(values))
+        return Result(items, text, stream=True)  # type: ignore[arg-type]  # an iterator
 
     body.__name__ = name
     return command_of(spec, apply(body, params))

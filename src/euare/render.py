@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import IO, Any
 
 Record = dict[str, Any]
-FORMATS = ("text", "table", "json")
+FORMATS = ("text", "table", "json", "jsonl")
 
 
 def as_text(value: Any) -> str:
@@ -44,6 +44,7 @@ class Result:
     records: list[Record] = field(default_factory=list)
     text: Callable[[list[Record]], Iterable[str]] | None = None
     one: bool = False
+    stream: bool = False  # records is an iterator, read page by page as it is rendered
 
     def lines(self) -> Iterable[str]:
         return (self.text or value_lines)(self.records)
@@ -123,9 +124,18 @@ def _plain(value: Any) -> Any:
 
 
 def render(result: Result, fmt: str, out: IO[str]) -> None:
-    """Write ``result`` to ``out`` in ``fmt`` (one of FORMATS)."""
-    if fmt == "json":
-        shown: Any = jsonable(result.records)
+    """Write ``result`` to ``out`` in ``fmt`` (one of FORMATS).
+
+    A list verb's records arrive page by page (an iterator): text and JSON lines (``jsonl``,
+    one record a line) are written as they come, each line flushed, so the first line of a long
+    listing shows after the first page and memory does not grow with the account; ``json`` and
+    ``table`` need the whole set first."""
+    if fmt == "jsonl":
+        for record in result.records:
+            out.write(json.dumps(jsonable(record), ensure_ascii=False) + "\n")
+            out.flush()
+    elif fmt == "json":
+        shown: Any = jsonable(list(result.records))
         if result.one:
             shown = shown[0] if shown else {}
         out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
@@ -140,4 +150,6 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
     else:
         for line in result.lines():
             out.write(line + "\n")
+            if result.stream:
+                out.flush()
     out.flush()

@@ -36,7 +36,7 @@ list_verb(
     "accountaliaslist",
     "ListAccountAliases",
     "List the account's aliases.",
-    text=lambda aliases: [f"Alias: {a}" for a in aliases],
+    text=lambda aliases: (f"Alias: {a}" for a in aliases),
 )
 
 api_verb(

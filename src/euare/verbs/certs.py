@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -307,15 +307,14 @@ api_verb(
 )
 
 
-def _listed(records: list[Record]) -> list[str]:
+def _listed(records: Iterable[Record]) -> Iterator[str]:
     verbose = click.get_current_context().params.get("verbose")
-    lines: list[str] = []
     for record in records:
-        lines.append(record["CertificateId"])
+        yield record["CertificateId"]
         if verbose:
-            lines.append(record["CertificateBody"])
-        lines += [record["Status"], record.get("UserName") or ""]
-    return lines
+            yield record["CertificateBody"]
+        yield record["Status"]
+        yield record.get("UserName") or ""
 
 
 list_verb(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from euare import params as o
 from euare.arns import arn_of
 from euare.cli import api_verb, list_verb, nothing, verb
@@ -30,7 +32,7 @@ list_verb(
     "ListGroups",
     "List the ARNs of groups.",
     o.path_prefix("groups"),
-    text=lambda rs: ["groups", *(f"   {r['Arn']}" for r in rs)],
+    text=lambda rs: itertools.chain(["groups"], (f"   {r['Arn']}" for r in rs)),
 )
 
 

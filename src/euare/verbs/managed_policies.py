@@ -286,7 +286,7 @@ def attached_policy_verbs(kind: str, entity: Decorator) -> None:
         f"List the ARNs of the managed policies attached to a {kind}, one a line.",
         entity,
         o.path_prefix("policies"),
-        text=lambda rs: [r["PolicyArn"] for r in rs],
+        text=lambda rs: (r["PolicyArn"] for r in rs),
     )
 
 

@@ -65,5 +65,5 @@ list_verb(
     "ListMFADevices",
     "List the serial numbers of a user's MFA devices.",
     o.user(required=False),
-    text=lambda devices: [d["SerialNumber"] for d in devices],
+    text=lambda devices: (d["SerialNumber"] for d in devices),
 )

@@ -122,11 +122,11 @@ def path(help: str = "path for the new entity (default: /)") -> Decorator:
     return option("-p", "--path", api="Path", metavar="PATH", help=help)
 
 
-def path_prefix(what: str) -> Decorator:
+def path_prefix(what: str, api: str | None = "PathPrefix") -> Decorator:
     return option(
         "-p",
         "--path-prefix",
-        api="PathPrefix",
+        api=api,
         metavar="PREFIX",
         help=f"list only {what} whose path starts with PREFIX",
     )

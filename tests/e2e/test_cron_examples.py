@@ -46,6 +46,14 @@ def test_audit_job_reports_old_keys_only(proxied_home: Home, proxy: Any, iam: An
     proxy.rewrites["ListAccessKeys"] = age_all_keys
     done = run_script(proxied_home, "audit-key-age.sh")
     assert done.returncode == 0, done.stderr
-    assert "old-timer has keys older than 90 days:" in done.stdout
-    assert old in done.stdout and "Last used:" in done.stdout
+    assert "Access keys older than 90 days" in done.stdout
+    lines = [line.split("\t") for line in done.stdout.splitlines()[1:]]
+    assert [(f[0], f[1], f[4]) for f in lines] == [("old-timer", old, "never")]
     assert "keyless" not in done.stdout
+
+
+def test_audit_job_is_quiet_when_every_key_is_young(home: Home, iam: Any) -> None:
+    iam.create_user(UserName="fresh")
+    iam.create_access_key(UserName="fresh")
+    done = run_script(home, "audit-key-age.sh")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

@@ -25,7 +25,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "userdelpolicy",
         "userlistpolicies",
     ),
-    "keys": ("useraddkey", "userdelkey", "usermodkey", "userlistkeys"),
+    "keys": ("useraddkey", "userdelkey", "usermodkey", "userlistkeys", "accountauditkeys"),
     "rotation": ("userrotatekey",),
     "certs": ("useraddcert", "usercreatecert", "userdelcert", "usermodcert", "userlistcerts"),
     "login": (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
@@ -10,6 +10,7 @@ import click
 from euare import params as o
 from euare.cli import api_verb, verb
 from euare.context import Call
+from euare.errors import describe
 from euare.params import Decorator, option, positional
 from euare.render import Record, Result, as_text
 from euare.verbs.access_keys import age_in_days, create_access_key, secret_lines
@@ -81,3 +82,66 @@ def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | Non
         used = call.request("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
         key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
     return Result(keys, _key_details)
+
+
+def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
+    """A line a key, tab-separated: user, key, status, creation date, and (with -v) when and
+    by which service it was last used."""
+    verbose = click.get_current_context().params.get("verbose")
+    for r in records:
+        fields = [r["UserName"], r["AccessKeyId"], r["Status"], as_text(r.get("CreateDate"))]
+        if verbose:
+            last = r.get("AccessKeyLastUsed") or {}
+            used = last.get("LastUsedDate")
+            fields += [as_text(used) if used else "never", str(last.get("ServiceName") or "")]
+        yield "\t".join(fields)
+
+
+@verb(
+    "accountauditkeys",
+    "Audit every user's access keys in one run: a line a key with its user, status and age "
+    "(-v: and its last use). Users are asked about a few at a time (--jobs); throttling is "
+    "met with botocore's backoff.",
+)
+@o.verbose("also show when, and by which service, each key was last used")
+@option(
+    "--max-age",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="list only keys created more than DAYS days ago",
+)
+@o.path_prefix("users", api=None)
+@option(
+    "--jobs",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    metavar="N",
+    help="how many users to ask about at once",
+)
+def accountauditkeys(
+    call: Call, verbose: bool, max_age: int | None, path_prefix: str | None, jobs: int
+) -> Result:
+    from concurrent.futures import ThreadPoolExecutor
+
+    users = list(call.pages("ListUsers", "Users", PathPrefix=path_prefix))
+
+    def keys_of(user: Record) -> list[Record]:
+        name = user["UserName"]
+        try:
+            keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=name))
+        except Exception as exc:
+            if describe(exc).code == "NoSuchEntity":  # deleted since the listing
+                return []
+            raise
+        keys = [k for k in keys if max_age is None or age_in_days(k.get("CreateDate")) > max_age]
+        for key in keys:
+            key.setdefault("UserName", name)
+            if verbose:
+                used = call.request("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
+                key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
+        return keys
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        found = list(pool.map(keys_of, users))  # in the users' order, whatever finishes first
+    return Result([key for keys in found for key in keys], _audit_lines)

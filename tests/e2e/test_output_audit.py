@@ -1,0 +1,39 @@
+"""euare-accountauditkeys: every user's access keys in one process, a few users at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Home
+from tests.e2e.test_cron_examples import age_all_keys
+from tests.support.shapes import assert_shape
+
+
+def test_audit_json_lists_every_user_s_keys(home: Home, iam: Any) -> None:
+    made = {}
+    for name in ("ann", "bo", "cy"):
+        iam.create_user(UserName=name)
+        made[name] = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+    iam.create_user(UserName="keyless")
+    result = home.run("accountauditkeys", "-v", "--format", "json")
+    listed = assert_shape(result, "accountauditkeys")
+    assert {k["UserName"]: k["AccessKeyId"] for k in listed} == made
+    assert all("AccessKeyLastUsed" in k for k in listed)
+
+
+def test_audit_with_max_age_lists_only_old_keys_in_user_order(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    for name in ("zed", "amy", "kim"):
+        iam.create_user(UserName=name)
+        iam.create_access_key(UserName=name)
+    young = proxied_home.run("accountauditkeys", "--max-age", "90")
+    assert (young.returncode, young.stdout, young.stderr) == (0, "", "")
+    proxy.rewrites["ListAccessKeys"] = age_all_keys
+    one = proxied_home.run("accountauditkeys", "--max-age", "90", "--jobs", "1")
+    many = proxied_home.run("accountauditkeys", "--max-age", "90", "--jobs", "8")
+    assert one.returncode == 0 and one.stdout == many.stdout
+    users = [line.split("\t")[0] for line in one.lines]
+    order = [u["UserName"] for u in iam.list_users()["Users"]]
+    assert users == order and len(users) == 3
+    assert all(line.split("\t")[3] == "2020-01-01T00:00:00Z" for line in one.lines)

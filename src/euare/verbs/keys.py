@@ -63,25 +63,32 @@ def _key_details(records: list[Record]) -> Iterable[str]:
         yield f"Last used: {as_text(used)} ({where})" if used else "Last used: never"
 
 
-@verb("userlistkeys", "List a user's access keys: each key's ID, then its status.")
-@o.user(required=False)
-@o.verbose("also show each key's creation date and when and where it was last used")
-@option(
+MAX_AGE = option(
     "--max-age",
     type=click.IntRange(min=0),
     metavar="DAYS",
     help="list only keys created more than DAYS days ago (for audit jobs)",
 )
-def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | None) -> Result:
+
+
+def keys_of(call: Call, user: str | None, max_age: int | None, last_used: bool) -> list[Record]:
+    """The user's access keys, only those older than ``max_age`` days if given; with
+    ``last_used``, each gets GetAccessKeyLastUsed's answer under IAM's own name."""
     keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user))
-    if max_age is not None:
-        keys = [k for k in keys if age_in_days(k.get("CreateDate")) > max_age]
-    if not verbose:
-        return Result(keys, _key_ids)
-    for key in keys:  # each item gets GetAccessKeyLastUsed's answer, under IAM's own name
+    keys = [k for k in keys if max_age is None or age_in_days(k.get("CreateDate")) > max_age]
+    for key in keys if last_used else ():
         used = call.request("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
         key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
-    return Result(keys, _key_details)
+    return keys
+
+
+@verb("userlistkeys", "List a user's access keys: each key's ID, then its status.")
+@o.user(required=False)
+@o.verbose("also show each key's creation date and when and where it was last used")
+@MAX_AGE
+def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | None) -> Result:
+    keys = keys_of(call, user, max_age, verbose)
+    return Result(keys, _key_details if verbose else _key_ids)
 
 
 def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
@@ -104,12 +111,7 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
     "met with botocore's backoff.",
 )
 @o.verbose("also show when, and by which service, each key was last used")
-@option(
-    "--max-age",
-    type=click.IntRange(min=0),
-    metavar="DAYS",
-    help="list only keys created more than DAYS days ago",
-)
+@MAX_AGE
 @o.path_prefix("users", api=None)
 @option(
     "--jobs",
@@ -126,22 +128,15 @@ def accountauditkeys(
 
     users = list(call.pages("ListUsers", "Users", PathPrefix=path_prefix))
 
-    def keys_of(user: Record) -> list[Record]:
-        name = user["UserName"]
+    def audit(user: Record) -> list[Record]:
         try:
-            keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=name))
+            keys = keys_of(call, user["UserName"], max_age, verbose)
         except Exception as exc:
             if describe(exc).code == "NoSuchEntity":  # deleted since the listing
                 return []
             raise
-        keys = [k for k in keys if max_age is None or age_in_days(k.get("CreateDate")) > max_age]
-        for key in keys:
-            key.setdefault("UserName", name)
-            if verbose:
-                used = call.request("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
-                key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
-        return keys
+        return [{"UserName": user["UserName"], **key} for key in keys]
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        found = list(pool.map(keys_of, users))  # in the users' order, whatever finishes first
+        found = list(pool.map(audit, users))  # in the users' order, whatever finishes first
     return Result([key for keys in found for key in keys], _audit_lines)

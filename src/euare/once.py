@@ -19,7 +19,7 @@ from euare.errors import EXIT_INTERRUPTED, EuareError, describe
 # CreatePolicyVersion, UploadSigningCertificate) or fails (EntityAlreadyExists, LimitExceeded)
 # although the first took effect. Call.request refuses them: they go through Call.send_once.
 ONCE_ONLY_PREFIXES = ("Create", "Upload")
-ONCE_ONLY = {"AddRoleToInstanceProfile"}
+ONCE_ONLY = {"AddRoleToInstanceProfile", "EnableMFADevice"}
 
 Found = dict[str, Any]
 

@@ -380,6 +380,22 @@ def test_userenablemfadevice_enables_the_device(home: Home, iam: Any, virtual_mf
     assert [d["SerialNumber"] for d in devices] == [virtual_mfa]
 
 
+def test_userenablemfadevice_lost_answer_is_settled_not_resent(
+    proxied_home: Home, proxy: Any, iam: Any, virtual_mfa: str
+) -> None:
+    """A resent EnableMFADevice would fail (EntityAlreadyExists) although the first took
+    effect: it is sent once, and the lost answer settled by listing the user's devices."""
+    proxy.faults["EnableMFADevice"] = Fault("reset-after", count=None)
+    result = proxied_home.run(
+        "userenablemfadevice", "bob", "-s", virtual_mfa, "-c1", "123456", "-c2", "234567"
+    )
+    assert result.returncode == 0, result.stderr
+    assert proxy.actions.count("EnableMFADevice") == 1
+    assert "exists now" in result.stderr
+    devices = iam.list_mfa_devices(UserName="bob")["MFADevices"]
+    assert [d["SerialNumber"] for d in devices] == [virtual_mfa]
+
+
 @pytest.mark.parametrize(
     "codes",
     [

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from euare import params as o
 from euare.cli import api_verb, list_verb
+from euare.context import Call
+from euare.once import Lookup
 from euare.params import Secret, option
 
 SERIAL = option(
@@ -16,7 +21,24 @@ SERIAL = option(
 )
 
 
-def _codes_verb(name: str, operation: str, help: str) -> None:
+def _enabled(call: Call, params: dict[str, Any]) -> Lookup:
+    """EnableMFADevice is sent once (a resend fails with EntityAlreadyExists): after a lost
+    answer, the device is looked for among the user's."""
+    user, serial = params["UserName"], params["SerialNumber"]
+
+    def look() -> dict[str, Any] | None:
+        devices = call.pages("ListMFADevices", "MFADevices", UserName=user)
+        return {} if any(d["SerialNumber"] == serial for d in devices) else None
+
+    return Lookup(f"MFA device {serial} enabled for {user}", look)
+
+
+def _codes_verb(
+    name: str,
+    operation: str,
+    help: str,
+    find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
+) -> None:
     """enable and resync take the same two consecutive codes from the device."""
     api_verb(
         name,
@@ -42,10 +64,13 @@ def _codes_verb(name: str, operation: str, help: str) -> None:
             required=True,
             help="the code that follows it",
         ),
+        find=find,
     )
 
 
-_codes_verb("userenablemfadevice", "EnableMFADevice", "Enable an MFA device for a user.")
+_codes_verb(
+    "userenablemfadevice", "EnableMFADevice", "Enable an MFA device for a user.", find=_enabled
+)
 _codes_verb(
     "userresyncmfadevice",
     "ResyncMFADevice",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Home, one_error_line
-from tests.support.documents import TRUST
+from tests.support.documents import TRUST, attach_everywhere
 from tests.support.output import sections
 from tests.support.proxy import Fault
 
@@ -414,12 +414,7 @@ def attached_policy(iam: Any) -> str:
     """Policy 'wide' with a second version, attached to user u1, group g1 and role r1."""
     policy = make(iam, "wide")
     iam.create_policy_version(PolicyArn=policy, PolicyDocument=doc("ec2:*"))
-    iam.create_user(UserName="u1")
-    iam.attach_user_policy(UserName="u1", PolicyArn=policy)
-    iam.create_group(GroupName="g1")
-    iam.attach_group_policy(GroupName="g1", PolicyArn=policy)
-    iam.create_role(RoleName="r1", AssumeRolePolicyDocument=TRUST)
-    iam.attach_role_policy(RoleName="r1", PolicyArn=policy)
+    attach_everywhere(iam, policy)
     return policy
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Home
-from tests.support.documents import DOC, TRUST
+from tests.support.documents import DOC, TRUST, attach_everywhere
 from tests.support.shapes import assert_shape
 
 ACCOUNT = "123456789012"  # moto's account, which STS GetCallerIdentity reports
@@ -28,12 +28,7 @@ def attached(iam: Any) -> str:
         iam.create_policy(PolicyName="wide", Path="/team/", PolicyDocument=DOC)["Policy"]["Arn"]
     )
     iam.create_policy_version(PolicyArn=policy, PolicyDocument=DOC, SetAsDefault=True)
-    iam.create_user(UserName="u1")
-    iam.attach_user_policy(UserName="u1", PolicyArn=policy)
-    iam.create_group(GroupName="g1")
-    iam.attach_group_policy(GroupName="g1", PolicyArn=policy)
-    iam.create_role(RoleName="r1", AssumeRolePolicyDocument=TRUST)
-    iam.attach_role_policy(RoleName="r1", PolicyArn=policy)
+    attach_everywhere(iam, policy)
     return policy
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 # An identity policy IAM accepts.
 DOC = json.dumps(
@@ -36,3 +37,13 @@ USER_DELETE_STEPS = [
     "DeleteLoginProfile",
     "DeleteUser",
 ]
+
+
+def attach_everywhere(iam: Any, policy: str) -> None:
+    """Attach the managed ``policy`` to a new user u1, group g1 and role r1 (boto3 ``iam``)."""
+    iam.create_user(UserName="u1")
+    iam.attach_user_policy(UserName="u1", PolicyArn=policy)
+    iam.create_group(GroupName="g1")
+    iam.attach_group_policy(GroupName="g1", PolicyArn=policy)
+    iam.create_role(RoleName="r1", AssumeRolePolicyDocument=TRUST)
+    iam.attach_role_policy(RoleName="r1", PolicyArn=policy)

@@ -3,11 +3,13 @@ for the installed ``euare-*`` console scripts. State is built and read back with
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +23,10 @@ import pytest
 ADMIN_KEY = "AKIAEUARETESTADMIN01"
 ADMIN_SECRET = "test/admin+secret/0123456789abcdefghijklm"
 BIN = Path(sys.executable).parent
+# One botocore model cache (models.py) per test process, so that each HOME need not build its
+# own; the cache itself is tested with caches of the tests' own.
+MODEL_CACHE = tempfile.mkdtemp(prefix="euare-test-cache-")
+atexit.register(shutil.rmtree, MODEL_CACHE, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -180,6 +186,7 @@ class Home:
             "AWS_CONFIG_FILE": str(path / "no-aws-config"),
             "AWS_SHARED_CREDENTIALS_FILE": str(path / "no-aws-credentials"),
             "AWS_MAX_ATTEMPTS": "2",
+            "XDG_CACHE_HOME": MODEL_CACHE,
         }
         self.write_iamrc(ADMIN_KEY, ADMIN_SECRET)
         self.write(".eucarc", f"export EUARE_URL={url}\nexport TOKEN_URL={url}\n")

@@ -69,9 +69,7 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
             "aws_session_token": settings.token,
         }
     else:  # boto3's own chain, on a session of its own (its credentials may refresh)
-        import botocore.session
-
-        session = botocore.session.Session()
+        session = new_session()
         found = session.get_credentials()
         if found is None:
             places = ", ".join(
@@ -106,7 +104,7 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         config=config,
         verify=settings.verify,
     )
-    _register_hooks(client.meta.events, settings.service)
+    register_hooks(client.meta.events, settings.service)
     _cache[cache_key] = client
     return client
 
@@ -131,7 +129,7 @@ def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
     remember(*secrets_in(model.output_shape, parsed))
 
 
-def _register_hooks(events: Any, service: str) -> None:
+def register_hooks(events: Any, service: str) -> None:
     """The hooks every call goes through: secrets are remembered before the parameters are
     checked or sent and as soon as an answer is parsed, so no verb has to remember them."""
     from euare.errors import non_iam_answer
@@ -339,7 +337,19 @@ def botocore_session() -> Any:
     euare's own (each client is given its own), and keeps the service models it has loaded."""
     global _botocore_session
     if _botocore_session is None:
-        import botocore.session
-
-        _botocore_session = botocore.session.Session()
+        _botocore_session = new_session()
     return _botocore_session
+
+
+def new_session() -> Any:
+    """A botocore session restricted to IAM and STS (models.py): botocore's handlers for those
+    only, and a data loader that knows no other service and keeps the parsed models under the
+    user's cache directory between runs."""
+    import botocore.session
+
+    from euare.models import make_loader, register_builtin_handlers
+
+    session = botocore.session.Session(include_builtin_handlers=False)
+    register_builtin_handlers(session)
+    session.register_component("data_loader", make_loader(session.get_config_variable("data_path")))
+    return session

@@ -161,17 +161,20 @@ def _describe(exc: BaseException) -> EuareError:
 
 
 _FOREIGN = "NotAnIAMAnswer"  # the error Type of an answer non_iam_answer() rewrote
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.I | re.S)
+_TITLE = rb"<title[^>]*>(.*?)</title"
+_HTML = rb"\s*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html)\b"
 
 
-_HTML = re.compile(rb"\s*(<\?xml[^>]*>\s*)?<(!doctype\s+html|html)\b", re.I)
+def _html(body: bytes) -> bool:
+    """Whether ``body`` is an HTML page (the pattern is compiled only for a likely one)."""
+    return b"html" in body[:1024].lower() and re.match(_HTML, body, re.I) is not None
 
 
 def _foreign(body: bytes, status: int) -> bool:
     """Whether ``body`` is plainly not an IAM answer: an HTML page, or not even markup. An
     error answer must also be well-formed XML; a broken success answer is left to botocore,
     whose parser error says where it broke."""
-    if _HTML.match(body) or not body.lstrip().startswith(b"<"):
+    if _html(body) or not body.lstrip().startswith(b"<"):
         return True
     if status < 300:
         return False
@@ -187,8 +190,8 @@ def _foreign(body: bytes, status: int) -> bool:
 def _gist(body: bytes) -> str:
     """A few words saying what a foreign answer is: an HTML page's title, a text's start, or
     nothing (an untitled page or an empty answer: the HTTP status says it all)."""
-    if _HTML.match(body):
-        title = _TITLE.search(body)
+    if _html(body):
+        title = re.search(_TITLE, body, re.I | re.S)
         words = _one_line(title.group(1).decode("utf-8", "replace")) if title else ""
         return f"an HTML page: {words[:100]}" if words else ""
     if body.lstrip().startswith(b"<"):
@@ -201,9 +204,6 @@ def non_iam_answer(response_dict: dict[str, Any], **_: Any) -> None:
     """botocore ``before-parse`` hook: an answer that is not IAM's (a proxy's HTML page, plain
     text) becomes an error whose code is the HTTP status, instead of a parser error without it
     or a KeyError. A 2xx such answer is refused as not an IAM response."""
-    import http.client
-    from xml.sax.saxutils import escape
-
     status = int(response_dict.get("status_code") or 0)
     body = response_dict.get("body") or b""
     if not isinstance(body, bytes) or (status < 300 and not body.strip()):
@@ -216,6 +216,9 @@ def non_iam_answer(response_dict: dict[str, Any], **_: Any) -> None:
         from botocore.parsers import ResponseParserError
 
         raise ResponseParserError(f"HTTP {status}, {gist or 'an HTML page'}")
+    import http.client
+    from xml.sax.saxutils import escape
+
     message = http.client.responses.get(status, "HTTP error")
     if gist:
         message += f" ({gist})"

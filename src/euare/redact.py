@@ -16,6 +16,7 @@ quoted or delimited when a message shows it. euare's own messages never quote a 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import re
@@ -65,36 +66,45 @@ _names = "(?i:" + "|".join(re.escape(name) for name in SECRET_FIELDS) + ")"
 _sep = r"(?: |\+|%20)"
 _PEM = rf"-----{{}}[A-Z0-9 +%]*?PRIVATE{_sep}KEY-----"
 _containers = "|".join(re.escape(name) for name in SECRET_CONTAINERS)
-_PATTERNS = [
-    # <TrustedIdentityPropagationContext>...</TrustedIdentityPropagationContext>, or to the end
-    (
-        re.compile(rf"(<((?:[\w.-]+:)?(?:{_containers}))(?:\s[^>]*)?>)[\s\S]*?(</\2>|\Z)"),
-        rf"\g<1>{MASK}\g<3>",
-    ),
-    # <SecretAccessKey>...</SecretAccessKey>, or up to the end of a body cut off mid-value
-    (
-        re.compile(
-            rf"(<(?:[\w.-]+:)?{_names}(?:\s[^>]*)?>)(?:<!\[CDATA\[[\s\S]*?(?:\]\]>|\Z)|[^<])*"
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    """The masks, compiled on first use: a call that prints nothing never pays for them."""
+    return [
+        # <TrustedIdentityPropagationContext>...</TrustedIdentityPropagationContext>, or to the end
+        (
+            re.compile(rf"(<((?:[\w.-]+:)?(?:{_containers}))(?:\s[^>]*)?>)[\s\S]*?(</\2>|\Z)"),
+            rf"\g<1>{MASK}\g<3>",
         ),
-        rf"\g<1>{MASK}",
-    ),
-    # 'Password': 'x', "Password": "x", 'X-Amz-Security-Token': b'x', or an unclosed string
-    (
-        re.compile(rf"""(['"]{_names}['"]\s*:\s*b?)(['"])(?:\\[\s\S]|(?!\2)[^\\])*(?:\2|\\?\Z)"""),
-        rf"\g<1>'{MASK}'",
-    ),
-    # Password=x& in form bodies and query strings (also URL-encoded '='); AWSSecretKey=x
-    (re.compile(rf"((?<![A-Za-z]){_names}(?:=|%3[dD]))[^&'\"\s]*"), rf"\g<1>{MASK}"),
-    # x-amz-security-token:x in SigV4's canonical request
-    (re.compile(rf"(?m)^({_names}:)[^\n]*"), rf"\g<1>{MASK}"),
-    (re.compile(r"(Signature=)[0-9a-fA-F]+"), rf"\g<1>{MASK}"),
-    (
-        re.compile(rf"({_PEM.format('BEGIN')})[\s\S]*?({_PEM.format('END')}|\Z)"),
-        rf"\g<1>{MASK}\g<2>",
-    ),
-]
+        # <SecretAccessKey>...</SecretAccessKey>, or up to the end of a body cut off mid-value
+        (
+            re.compile(
+                rf"(<(?:[\w.-]+:)?{_names}(?:\s[^>]*)?>)(?:<!\[CDATA\[[\s\S]*?(?:\]\]>|\Z)|[^<])*"
+            ),
+            rf"\g<1>{MASK}",
+        ),
+        # 'Password': 'x', "Password": "x", 'X-Amz-Security-Token': b'x', or an unclosed string
+        (
+            re.compile(
+                rf"""(['"]{_names}['"]\s*:\s*b?)(['"])(?:\\[\s\S]|(?!\2)[^\\])*(?:\2|\\?\Z)"""
+            ),
+            rf"\g<1>'{MASK}'",
+        ),
+        # Password=x& in form bodies and query strings (also URL-encoded '='); AWSSecretKey=x
+        (re.compile(rf"((?<![A-Za-z]){_names}(?:=|%3[dD]))[^&'\"\s]*"), rf"\g<1>{MASK}"),
+        # x-amz-security-token:x in SigV4's canonical request
+        (re.compile(rf"(?m)^({_names}:)[^\n]*"), rf"\g<1>{MASK}"),
+        (re.compile(r"(Signature=)[0-9a-fA-F]+"), rf"\g<1>{MASK}"),
+        (
+            re.compile(rf"({_PEM.format('BEGIN')})[\s\S]*?({_PEM.format('END')}|\Z)"),
+            rf"\g<1>{MASK}\g<2>",
+        ),
+    ]
+
+
 # scheme://user:password@ -- the userinfo is dropped, wherever a URL is printed
-_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#'\"<>\\]*@")
+_USERINFO = r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#'\"<>\\]*@"
 
 _known: set[str] = set()
 _short: set[str] = set()
@@ -104,7 +114,7 @@ _compiled: list[_Literals] = []  # the literal patterns for _known and _short, o
 
 def strip_userinfo(text: str) -> str:
     """``text`` with the ``user:password@`` part of every URL in it removed."""
-    return _USERINFO.sub(r"\1", text)
+    return re.sub(_USERINFO, r"\1", text)
 
 
 def _xml_forms(text: str) -> set[str]:
@@ -168,7 +178,7 @@ def _literals() -> _Literals:
 def redact(text: str) -> str:
     """Return ``text`` with every secret this module knows or recognises masked."""
     text = strip_userinfo(text)
-    for pattern, replacement in _PATTERNS:
+    for pattern, replacement in _patterns():
         text = pattern.sub(replacement, text)
     anywhere, alone = _literals()
     for literal in (anywhere, alone):

@@ -22,3 +22,16 @@ def test_a_request_loads_neither_boto3_nor_s3transfer(home: Home) -> None:
         [sys.executable, "-c", PROBE], env=home.env, capture_output=True, text=True, timeout=60
     )
     assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_the_model_cache_is_private_and_a_damaged_one_is_replaced(home: Home) -> None:
+    cache = home.path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+    assert home.run("userlistbypath", env=env).returncode == 0
+    [made] = (cache / "euare").glob("models-*.marshal")
+    assert (cache / "euare").stat().st_mode & 0o777 == 0o700
+    assert made.stat().st_mode & 0o777 == 0o600
+    made.write_bytes(b"\x00garbage" * 1000)
+    again = home.run("userlistbypath", env=env)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert made.read_bytes().startswith(b"euare-models")

@@ -1,0 +1,52 @@
+"""The user's private directories: the cache (parsed service models) and the worker's runtime
+directory (its socket). Standard library only: the worker's front imports this."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+TYPE_CHECKING = False  # typing itself costs the worker's front milliseconds to import
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def cache_dir(env: Mapping[str, str]) -> str:
+    """Where euare keeps its caches: ``$XDG_CACHE_HOME/euare``, else ``~/.cache/euare``."""
+    home = env.get("HOME") or os.path.expanduser("~")
+    return os.path.join(env.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "euare")
+
+
+def runtime_dir(env: Mapping[str, str]) -> str:
+    """The worker's directory: ``$XDG_RUNTIME_DIR/euare``, else ``worker`` in the cache.
+    (Paths are strings here: pathlib would cost the worker's front a few milliseconds.)"""
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isabs(runtime):
+        return os.path.join(runtime, "euare")
+    return os.path.join(cache_dir(env), "worker")
+
+
+def owned(info: os.stat_result, private: bool = False) -> bool:
+    """Whether ``info`` is of something the user owns that no one else can write to (with
+    ``private``: that no one else can use at all)."""
+    others = 0o077 if private else stat.S_IWGRP | stat.S_IWOTH
+    return info.st_uid == os.geteuid() and not info.st_mode & others
+
+
+def safe_dir(directory: str, private: bool = False) -> bool:
+    """Whether ``directory`` is a real directory (not a link), the user's own, and writable by
+    no one else (with ``private``: mode 0700 or narrower)."""
+    try:
+        info = os.stat(directory, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and owned(info, private)
+
+
+def make_private_dir(directory: str) -> bool:
+    """Create ``directory`` (mode 0700) if missing; whether it is then safe and private."""
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    return safe_dir(directory, private=True)

@@ -50,3 +50,17 @@ def make_private_dir(directory: str) -> bool:
     except OSError:
         return False
     return safe_dir(directory, private=True)
+
+
+MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes; a longer path goes through /proc/self/fd
+
+
+def socket_address(directory: str, name: str) -> tuple[str, int | None]:
+    """An address for the Unix socket ``name`` in ``directory`` that fits in sun_path: the
+    path itself, or, when it is too long, the directory opened and named through
+    /proc/self/fd/N (with the descriptor, which the caller closes once bound or connected)."""
+    path = os.path.join(directory, name)
+    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
+        return path, None
+    fd = os.open(directory, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    return f"/proc/self/fd/{fd}/{name}", fd

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself costs the worker's front milliseconds to import
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def __getattr__(name: str) -> Callable[[], int]:
@@ -16,6 +18,12 @@ def __getattr__(name: str) -> Callable[[], int]:
         raise AttributeError(name)
 
     def main() -> int:
+        if _worker_wanted():
+            from euare import front
+
+            status = front.hand_over(name, sys.argv[1:])
+            if status is not None:
+                return status
         from euare.cli import run
 
         return run(name)
@@ -23,16 +31,41 @@ def __getattr__(name: str) -> Callable[[], int]:
     return main
 
 
+IN_WORKER = False  # set in the worker's children, which run calls and never hand them over
+
+
+def _worker_wanted() -> bool:
+    """``EUARE_WORKER=1``: calls go through the warm worker (worker.py) when it can take them."""
+    wanted = os.environ.get("EUARE_WORKER", "").strip().lower() in ("1", "yes", "true", "on")
+    return wanted and not IN_WORKER
+
+
 def euare() -> int:
     """The front door: ``euare VERB ARGS...`` is ``euare-VERB ARGS...``; ``euare`` lists verbs.
 
     ``_EUARE_COMPLETE=bash_source euare`` prints a completion script that completes verb names,
     then each verb's own options."""
+    args = sys.argv[1:]
+    if args[:1] == ["worker"]:
+        from euare.worker import control
+
+        return control(args[1:])
+    if _worker_wanted():
+        from euare import front
+
+        status = front.hand_over(None, args)
+        if status is not None:
+            return status
+    return front_door(args)
+
+
+def front_door(args: list[str]) -> int:
+    """``euare ARGS...`` in this process."""
     from euare import streams
 
     streams.prepare()
     try:
-        return _front_door(sys.argv[1:])
+        return _front_door(args)
     except OSError as exc:
         if not streams.broken_pipe(exc):
             raise
@@ -74,5 +107,5 @@ def _complete(instruction: str) -> int:
             return command(name) if name in VERBS else None
 
     group = Verbs("euare", help="The euare-* verbs as euare VERB.")
-    context: dict[str, Any] = {}
+    context: dict[str, object] = {}
     return shell_complete(group, context, "euare", complete_var("euare"), instruction)

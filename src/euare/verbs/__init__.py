@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import importlib
 
-import click
+TYPE_CHECKING = False  # typing itself costs the worker's front milliseconds to import
+
+if TYPE_CHECKING:
+    import click
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "users": (

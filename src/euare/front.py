@@ -1,0 +1,256 @@
+"""The front of a call made through the warm worker (``EUARE_WORKER=1``; see worker.py).
+
+A console script that finds the worker hands it the call, its own standard streams as file
+descriptors, and everything else a fresh process would have (arguments, environment, working
+directory, umask, controlling terminal), relays the signals it receives, and exits with the
+status the worker's child reports. When the worker cannot take the call (none running yet, not
+trustworthy, stale, gone), ``hand_over`` answers None before anything has run, and the caller
+runs the verb itself; the first such call also starts a worker for the calls after it.
+
+This module is the whole cost of a call through the worker, so it imports only modules built
+into the interpreter: ``_socket`` rather than ``socket`` and ``_signal`` rather than ``signal``
+(whose enum classes alone take longer to import than the rest of the front), and marshal
+rather than json. Neither click nor botocore is ever imported here.
+"""
+
+from __future__ import annotations
+
+import _signal  # type: ignore[import-not-found]  # no stubs: it is signal without enum
+import _socket
+import marshal
+import os
+import stat
+import struct
+import sys
+
+from euare.dirs import make_private_dir, owned, runtime_dir, safe_dir, socket_address
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
+    from collections.abc import Mapping
+
+PROTOCOL = 1
+SOCKET = "worker.sock"
+LOCK = "worker.lock"
+RELAYED = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
+FIRST_ANSWER_WAIT = 10.0  # seconds for the worker to fork; long past a healthy worker's 1 ms
+
+
+def socket_path(env: Mapping[str, str]) -> str:
+    return os.path.join(runtime_dir(env), SOCKET)
+
+
+def peer_uid(sock: _socket.socket) -> int:
+    """The uid of the process at the other end of a Unix socket (SO_PEERCRED)."""
+    creds = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, struct.calcsize("3i"))
+    return int(struct.unpack("3i", creds)[1])
+
+
+def connect(env: Mapping[str, str], timeout: float = 1.0) -> _socket.socket | None:
+    """A connection to the user's own worker, or None: no socket, a directory or socket that
+    is not the user's alone, or a listener run by another user."""
+    path = socket_path(env)
+    if not safe_dir(os.path.dirname(path), private=True):
+        return None
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    if not stat.S_ISSOCK(info.st_mode) or not owned(info):
+        return None
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    held = None
+    try:
+        address, held = socket_address(os.path.dirname(path), SOCKET)
+        sock.settimeout(timeout)
+        sock.connect(address)
+        if peer_uid(sock) != os.geteuid():
+            raise ConnectionRefusedError("the worker is another user's")
+    except OSError:
+        sock.close()
+        return None
+    finally:
+        if held is not None:
+            os.close(held)
+    return sock
+
+
+def send_request(sock: _socket.socket, request: dict[str, object], fds: list[int]) -> None:
+    """One request: its length with the file descriptors (SCM_RIGHTS), then its body."""
+    body = marshal.dumps(request)
+    rights = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))]
+    sock.sendmsg([struct.pack("!I", len(body))], rights if fds else [])
+    while body:
+        body = body[sock.send(body) :]
+
+
+class Lines:
+    """The lines a worker answers, read straight off the socket."""
+
+    def __init__(self, sock: _socket.socket) -> None:
+        self.sock = sock
+        self.pending = b""
+
+    def next(self) -> bytes:
+        """The next line, b"" at the end."""
+        while b"\n" not in self.pending:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                line, self.pending = self.pending, b""
+                return line
+            self.pending += chunk
+        line, _, self.pending = self.pending.partition(b"\n")
+        return line + b"\n"
+
+
+def ask(env: Mapping[str, str], op: str) -> dict[str, object] | None:
+    """A worker's answer to ``status`` or ``stop``; None when no worker answers."""
+    sock = connect(env)
+    if sock is None:
+        return None
+    try:
+        sock.settimeout(5)
+        send_request(sock, {"v": PROTOCOL, "op": op}, [])
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        parsed = marshal.loads(answer)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    finally:
+        sock.close()
+    return parsed if isinstance(parsed, dict) else None
+
+
+def hand_over(verb: str | None, args: list[str]) -> int | None:
+    """Run ``euare-VERB ARGS`` (``verb`` None: ``euare ARGS``) in the worker; its exit status,
+    or None when the worker did not take the call and nothing has run."""
+    env = os.environ
+    try:
+        fds = _call_fds()
+        cwd = os.getcwd()
+    except OSError:
+        return None
+    sock = connect(env)
+    if sock is None:
+        for fd in fds[3:]:
+            os.close(fd)
+        start_in_background(env)
+        return None
+    umask = os.umask(0o022)
+    os.umask(umask)
+    request = {
+        "v": PROTOCOL,
+        "op": "call",
+        "verb": verb,
+        "argv0": sys.argv[0] if sys.argv else "",
+        "args": list(args),
+        "env": dict(env),
+        "cwd": cwd,
+        "umask": umask,
+    }
+    lines = Lines(sock)
+    try:
+        send_request(sock, request, fds)
+        sock.settimeout(FIRST_ANSWER_WAIT)
+        first = lines.next()
+    except OSError:
+        first = b""
+    finally:
+        for fd in fds[3:]:
+            os.close(fd)
+    if not first.startswith(b"pid "):
+        sock.close()
+        return None  # stale, refused or broken before forking: nothing ran
+    sock.settimeout(None)
+    return _follow(sock, lines, verb)
+
+
+def _call_fds() -> list[int]:
+    """Standard input, output and error, and the controlling terminal when there is one (for
+    password prompts, which a worker's child cannot open as /dev/tty)."""
+    for fd in (0, 1, 2):
+        os.fstat(fd)  # a closed stream: run in-process, where it is handled
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError:
+        return [0, 1, 2]
+    return [0, 1, 2, tty]
+
+
+def _follow(sock: _socket.socket, lines: Lines, verb: str | None) -> int:
+    """Relay signals to the child until it reports its exit status."""
+    relayed: list[int] = []
+
+    def relay(signum: int, _frame: object) -> None:
+        relayed.append(signum)
+        try:
+            sock.send(f"sig {signum}\n".encode())
+        except OSError:
+            return  # the child has gone; its end of the story follows
+
+    for signum in RELAYED:
+        _signal.signal(signum, relay)
+    status = None
+    while status is None:
+        try:
+            line = lines.next()
+        except InterruptedError:
+            continue
+        except OSError:
+            line = b""
+        if not line:
+            break
+        if line.startswith(b"exit "):
+            status = int(line.split()[1])
+    sock.close()
+    if status is not None:
+        return status
+    if relayed:  # the child died of a relayed signal: so does the front, as it would have
+        _signal.signal(relayed[-1], _signal.SIG_DFL)
+        os.kill(os.getpid(), relayed[-1])
+    prog = f"euare-{verb}" if verb else "euare"
+    sys.stderr.write(f"{prog}: error: the euare worker's call ended without an exit status\n")
+    return 1
+
+
+KEPT_FOR_THE_WORKER = (
+    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONPATH", "XDG_RUNTIME_DIR",
+    "XDG_CACHE_HOME", "AWS_DATA_PATH", "EUARE_WORKER_IDLE", "EUARE_MODEL_CACHE",
+)  # fmt: skip
+
+
+def start_in_background(env: Mapping[str, str]) -> subprocess.Popen[bytes] | None:
+    """Start a worker unless one is running or starting (its lock is held); the process, if
+    one was started. The caller goes on without waiting for it. The worker is given no
+    credentials: each call brings its own environment."""
+    import fcntl
+    import subprocess
+
+    directory = runtime_dir(env)
+    if not make_private_dir(directory):
+        return None
+    try:
+        lock = os.open(os.path.join(directory, LOCK), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return None  # a worker holds it: running, or starting
+    finally:
+        os.close(lock)  # closing releases it: the worker takes it for itself
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "euare.worker"],
+            env={k: env[k] for k in KEPT_FOR_THE_WORKER if k in env},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd="/",
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        return None

@@ -1,0 +1,463 @@
+"""The warm worker (EUARE_WORKER=1): a call through it is the call in-process, byte for byte
+(stdout, stderr, exit status), whatever the call reads (standard input, relative paths, a
+changed ~/.iamrc, the locale); the worker is the user's alone; it leaves when idle, when its
+socket goes and when its code changes; it falls back to in-process when it cannot serve.
+
+Each test has a worker of its own (its own XDG_CACHE_HOME), started with ``euare worker start``
+and stopped at the end. The whole end-to-end suite also runs with EUARE_WORKER=1 (make test)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import pty
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from euare import front
+from tests.conftest import ADMIN_KEY, BIN, Home, Result
+from tests.support.proxy import Fault
+
+
+class Worked:
+    """Runs verbs with and without the worker in one HOME, and reads the worker's status."""
+
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self.cache = home.path / "cache"
+        home.env["XDG_CACHE_HOME"] = str(self.cache)
+        home.env["EUARE_WORKER_IDLE"] = "120"
+        home.env.pop("EUARE_WORKER", None)
+
+    @property
+    def socket(self) -> Path:
+        return self.cache / "euare" / "worker" / "worker.sock"
+
+    def control(self, action: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "euare"), "worker", action],
+            env=self.home.env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    def served(self) -> int:
+        done = self.control("status")
+        assert done.returncode == 0, done
+        return int(done.stdout.split("calls served ")[1].split(",")[0])
+
+    def run(
+        self, worker: bool, *args: str, input: str | None = None, cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:  # fmt: skip
+        program = str(BIN / ("euare" if args[0] == "euare" else f"euare-{args[0]}"))
+        done = subprocess.run(
+            [program, *args[1:]],
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            cwd=cwd or self.home.path,
+            env={**self.home.env, "EUARE_WORKER": "1" if worker else "0", **(env or {})},
+            timeout=60,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def both(self, *args: str, **kwargs: Any) -> Result:
+        """Run in-process, then through the worker (which must have served it): the same."""
+        alone = self.run(False, *args, **kwargs)
+        before = self.served()
+        through = self.run(True, *args, **kwargs)
+        assert self.served() == before + 1, "the worker did not serve the call"
+        assert (through.returncode, through.stdout, through.stderr) == (
+            alone.returncode, alone.stdout, alone.stderr,
+        ), args  # fmt: skip
+        return through
+
+
+@pytest.fixture
+def worked(home: Home) -> Iterator[Worked]:
+    w = Worked(home)
+    started = w.control("start")
+    assert started.returncode == 0 and started.stdout.startswith("running"), started
+    yield w
+    w.control("stop")
+
+
+@pytest.fixture
+def alice(iam: Any) -> None:
+    iam.create_user(UserName="alice")
+    iam.create_group(GroupName="staff")
+    iam.add_user_to_group(UserName="alice", GroupName="staff")
+    iam.create_access_key(UserName="alice")
+    doc = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Caf\u00e9", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}  # fmt: skip
+    iam.put_user_policy(UserName="alice", PolicyName="p1", PolicyDocument=json.dumps(doc))
+
+
+SAMPLE = [
+    ["userlistbypath"],
+    ["userlistbypath", "--format", "json"],
+    ["usergetattributes", "-u", "alice"],
+    ["userlistgroups", "-u", "alice"],
+    ["userlistkeys", "-u", "alice"],
+    ["userlistpolicies", "-u", "alice", "-v"],
+    ["usergetpolicy", "-u", "alice", "-p", "p1"],
+    ["usergetattributes", "-u", "nobody"],  # NoSuchEntity: one line, exit 1
+    ["usercreate"],  # usage error, exit 2
+    ["usercreate", "--bogus"],
+    ["userlistbypath", "--help"],
+    ["euare", "userlistgroups", "-u", "alice"],
+    ["euare", "no-such-verb"],
+    ["euare"],
+]
+
+
+@pytest.mark.usefixtures("alice")
+@pytest.mark.parametrize("args", SAMPLE, ids=[" ".join(a) for a in SAMPLE])
+def test_a_call_through_the_worker_is_the_call_in_process(worked: Worked, args: list[str]) -> None:
+    worked.both(*args)
+
+
+@pytest.mark.usefixtures("alice")
+@pytest.mark.parametrize(
+    "env",
+    [{"LANG": "C"}, {"LANG": "C.UTF-8"}, {"PYTHONIOENCODING": "ascii"}, {"PYTHONUTF8": "1"}],
+    ids=["C", "C.UTF-8", "ascii", "utf8-mode"],
+)
+def test_the_callers_locale_decides_the_output_encoding(
+    worked: Worked, env: dict[str, str]
+) -> None:
+    got = worked.both("usergetpolicy", "-u", "alice", "-p", "p1", env=env)
+    assert "Caf" in got.stdout
+
+
+@pytest.mark.usefixtures("alice")
+def test_standard_input_and_relative_paths_are_the_callers(worked: Worked, iam: Any) -> None:
+    doc = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+    )
+    worked.both("useruploadpolicy", "-u", "alice", "-p", "stdin", "-f", "-", input=doc)
+    sub = worked.home.path / "policies"
+    sub.mkdir()
+    (sub / "doc.json").write_text(doc.replace("Deny", "Allow"))
+    worked.both("useruploadpolicy", "-u", "alice", "-p", "rel", "-f", "doc.json", cwd=sub)
+    got = iam.get_user_policy(UserName="alice", PolicyName="rel")["PolicyDocument"]
+    assert got["Statement"][0]["Effect"] == "Allow"
+    got = iam.get_user_policy(UserName="alice", PolicyName="stdin")["PolicyDocument"]
+    assert got["Statement"][0]["Effect"] == "Deny"
+    missing = worked.both("useruploadpolicy", "-u", "alice", "-p", "x", "-f", "doc.json")
+    assert missing.returncode != 0  # relative to the caller's directory, not the worker's
+
+
+def test_each_call_reads_the_iamrc_of_the_moment(worked: Worked, iam: Any) -> None:
+    for name in ("bob", "carol"):
+        iam.create_user(UserName=name)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        worked.home.write_iamrc(key["AccessKeyId"], key["SecretAccessKey"])
+        got = worked.both("getcallerid")
+        assert f"user/{name}" in got.stdout, got
+
+
+def test_the_first_call_runs_in_process_and_starts_the_worker(home: Home) -> None:
+    w = Worked(home)
+    assert w.control("status").returncode == 1
+    first = w.run(True, "userlistbypath")
+    assert first.returncode == 0, first
+    deadline = time.monotonic() + 30
+    while w.control("status").returncode != 0:
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.1)
+    assert w.served() == 0
+    assert w.run(True, "userlistbypath").returncode == 0
+    assert w.served() == 1
+    w.control("stop")
+
+
+def test_the_socket_directory_is_private_and_the_worker_holds_no_credentials(
+    worked: Worked,
+) -> None:
+    directory = worked.socket.parent
+    assert directory.stat().st_mode & 0o777 == 0o700
+    assert worked.socket.stat().st_mode & 0o777 == 0o600
+    pid = int(worked.control("status").stdout.split("pid ")[1].split(",")[0])
+    environ = Path(f"/proc/{pid}/environ").read_bytes()
+    assert ADMIN_KEY.encode() not in environ
+    assert b"AWS_CREDENTIAL_FILE" not in environ and b"EUARE_URL" not in environ
+
+
+LIBC = ctypes.CDLL(None)  # loaded here: a child running as another user cannot import
+
+
+def as_other_user(target: Any, *args: Any) -> int:
+    """Run ``target(*args)`` in a child process as uid/gid 12345; its exit status. The child
+    never returns into pytest; what it raised fails the test."""
+    if os.geteuid() != 0:
+        pytest.fail("this test needs root to act as another user; CI runs as root")
+    failure = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setgid(12345)
+            os.setuid(12345)
+            # Changing uid makes /proc/self root's; dumpable again, it is this process's
+            # own, and /proc/self/fd/N (see through()) can be followed.
+            LIBC.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
+            code = target(*args)
+        except BaseException as exc:
+            os.write(failure[1], repr(exc).encode())
+        finally:
+            os._exit(code)
+    os.close(failure[1])
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    raised = os.read(failure[0], 10000)
+    os.close(failure[0])
+    assert not raised, raised
+    return status
+
+
+def through(directory: Path) -> tuple[int, str]:
+    """The directory opened (O_PATH) and its socket's name through /proc/self/fd: another
+    user reaches it without search rights on the test's private parent directories."""
+    fd = os.open(directory, os.O_PATH | os.O_DIRECTORY)
+    return fd, f"/proc/self/fd/{fd}/worker.sock"
+
+
+def test_a_worker_socket_of_another_user_is_refused(home: Home) -> None:
+    """A listener run by another uid, behind a socket file the user owns in the user's own
+    private directory (as if planted by root): the call runs in-process and sends it nothing."""
+    w = Worked(home)
+    w.socket.parent.mkdir(parents=True, mode=0o700)
+    w.socket.parent.chmod(0o777)
+    fd, address = through(w.socket.parent)
+    ready, heard = os.pipe(), os.pipe()
+
+    def listen() -> int:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(address)
+        server.listen(1)
+        os.write(ready[1], b"x")
+        server.settimeout(30)
+        conn, _ = server.accept()
+        conn.settimeout(5)
+        try:
+            got = conn.recv(100)
+        except OSError:
+            got = b""
+        os.write(heard[1], b"1" if got else b"0")
+        return 0
+
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = as_other_user(listen)
+        finally:
+            os._exit(code)
+    try:
+        assert select.select([ready[0]], [], [], 30)[0], "the other user's listener did not start"
+        assert os.read(ready[0], 1) == b"x"
+        os.chown(w.socket, 0, 0)
+        w.socket.parent.chmod(0o700)
+        got = w.run(True, "userlistbypath")
+        assert (got.returncode, got.stderr) == (0, "")
+        assert select.select([heard[0]], [], [], 30)[0], "the front never connected"
+        assert os.read(heard[0], 1) == b"0", "the front sent a request to another user's worker"
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+
+
+def test_the_worker_answers_no_other_user(worked: Worked) -> None:
+    """Even with the directory opened up, a connection from another uid gets no answer."""
+    directory = worked.socket.parent
+    directory.chmod(0o711)
+    worked.socket.chmod(0o666)
+    fd, address = through(directory)
+
+    def ask() -> int:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.settimeout(10)
+        sock.connect(address)
+        try:
+            front.send_request(sock, {"v": front.PROTOCOL, "op": "status"}, [])
+            return 3 if sock.recv(100) else 0
+        except (BrokenPipeError, ConnectionResetError):
+            return 0  # hung up on: what the worker should do
+
+    try:
+        assert as_other_user(ask) == 0, "the worker answered another user"
+    finally:
+        os.close(fd)
+        directory.chmod(0o700)
+        worked.socket.chmod(0o600)
+    assert worked.control("status").returncode == 0
+
+
+def test_an_unsafe_socket_directory_is_not_used(worked: Worked) -> None:
+    worked.socket.parent.chmod(0o755)
+    try:
+        before = worked.run(False, "userlistbypath")
+        got = worked.run(True, "userlistbypath")
+        assert (got.returncode, got.stdout) == (0, before.stdout)
+    finally:
+        worked.socket.parent.chmod(0o700)
+    assert worked.served() == 0
+
+
+def wait_gone(w: Worked, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while w.control("status").returncode == 0:
+        assert time.monotonic() < deadline, "the worker is still running"
+        time.sleep(0.2)
+
+
+def test_the_worker_leaves_when_idle(home: Home) -> None:
+    w = Worked(home)
+    w.home.env["EUARE_WORKER_IDLE"] = "1"
+    assert w.control("start").returncode == 0
+    wait_gone(w, 15)
+    assert not w.socket.exists()
+
+
+def test_the_worker_leaves_when_its_socket_is_removed(worked: Worked) -> None:
+    pid = int(worked.control("status").stdout.split("pid ")[1].split(",")[0])
+    worked.socket.unlink()
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{pid}").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+        assert time.monotonic() < deadline, "the worker outlived its socket"
+        time.sleep(0.2)
+
+
+@pytest.mark.usefixtures("alice")
+def test_a_worker_whose_code_changed_refuses_calls_and_leaves(worked: Worked) -> None:
+    """A newer euare on disk: the call runs in-process (same result), and the worker exits."""
+    import euare.render
+
+    source = Path(euare.render.__file__)
+    stamp = source.stat()
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
+    try:
+        got = worked.run(True, "usergetattributes", "-u", "alice")
+        assert (got.returncode, got.stderr) == (0, ""), got
+        assert "user/alice" in got.stdout
+        wait_gone(worked, 15)
+    finally:
+        os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+
+def test_stop_and_status_say_what_they_did(worked: Worked) -> None:
+    status = worked.control("status")
+    assert status.stdout.startswith("running: pid ") and str(worked.socket) in status.stdout
+    stopped = worked.control("stop")
+    assert stopped.returncode == 0 and stopped.stdout.startswith("stopped (pid ")
+    assert worked.control("status").returncode == 1
+    assert worked.control("stop").stdout == "not running\n"
+    bad = worked.control("restart")
+    assert bad.returncode == 2 and "start, stop or status" in bad.stderr
+
+
+def test_ctrl_c_reaches_the_call_in_the_worker(
+    worked: Worked, proxied_home: Home, proxy: Any
+) -> None:
+    """SIGINT to the front is relayed: the call ends as it would in-process (exit 130)."""
+    env = {**proxied_home.env, "XDG_CACHE_HOME": str(worked.cache), "EUARE_WORKER": "1"}
+    before = worked.served()
+    proxy.faults["ListUsers"] = Fault("slow", count=1, delay=60)
+    process = subprocess.Popen(
+        [str(BIN / "euare-userlistbypath")], env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proxy.faults["ListUsers"].held.wait(timeout=60)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert err == "euare-userlistbypath: error: interrupted\n" and out == ""
+    assert worked.served() == before + 1
+
+
+SECRET = "Tr1cky-Passw0rd!"
+
+
+def prompted(worked: Worked, worker: bool, user: str) -> tuple[int, bytes, bytes]:
+    """Run ``useraddloginprofile -u USER`` on a terminal of its own (standard error a pipe)
+    and type the password twice; (exit status, what the terminal showed, standard error)."""
+    env = {**worked.home.env, "EUARE_WORKER": "1" if worker else "0"}
+    errors = os.pipe()
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.dup2(errors[1], 2)
+            os.execve(str(BIN / "euare-useraddloginprofile"), ["x", "-u", user], env)
+        finally:
+            os._exit(127)
+    os.close(errors[1])
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while marker not in seen:
+            assert time.monotonic() < deadline, seen
+            if select.select([fd], [], [], 1)[0]:
+                try:
+                    seen += os.read(fd, 1024)
+                except OSError:
+                    return
+
+    read_until(b"New password")
+    os.write(fd, SECRET.encode() + b"\n")
+    read_until(b"Repeat for confirmation")
+    os.write(fd, SECRET.encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    read_until(b"\n\n")  # whatever is left
+    os.close(fd)
+    with os.fdopen(errors[0], "rb") as pipe:
+        stderr = pipe.read()
+    return os.waitstatus_to_exitcode(status), seen, stderr
+
+
+def test_a_password_prompt_is_on_the_callers_terminal_without_echo(
+    worked: Worked, iam: Any
+) -> None:
+    """The child cannot open /dev/tty; the front hands over its terminal, and the prompts are
+    written there (not to standard error) with echo off, as getpass does in-process."""
+    for user in ("bob", "carol"):
+        iam.create_user(UserName=user)
+    before = worked.served()
+    alone = prompted(worked, False, "bob")
+    through = prompted(worked, True, "carol")
+    assert worked.served() == before + 1
+    assert alone == through, (alone, through)
+    assert alone[0] == 0 and alone[2] == b"", alone
+    assert SECRET.encode() not in through[1], "the password was echoed"
+    for user in ("bob", "carol"):
+        assert iam.get_login_profile(UserName=user)["LoginProfile"]["UserName"] == user
+
+
+def test_the_front_imports_neither_click_nor_botocore(worked: Worked) -> None:
+    probe = (
+        "import sys; sys.argv = ['euare-userlistbypath']\n"
+        "from euare.entry import userlistbypath\n"
+        "rc = userlistbypath()\n"
+        "loaded = sorted(m for m in ('click', 'botocore', 'boto3', 'typing') if m in sys.modules)\n"
+        "sys.stderr.write(f'{rc} {loaded}\\n')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env={**worked.home.env, "EUARE_WORKER": "1"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr

@@ -26,10 +26,11 @@ or adaptive), but each thread backs off alone: while one waits, the others would
 N times the requests that got the answer "slow down". So while a pool runs, every request of its
 client passes a :class:`Gate`: an attempt answered Throttling closes it for ``PAUSE`` seconds,
 during which no attempt of any thread, first sending or botocore's retry, is sent. A throttle
-that comes after the gate has opened again doubles the pause (up to ``MAX_PAUSE``); an answer
-that is not throttling resets it. botocore's adaptive mode has a client-side rate limiter of its
-own, but it applies only when the user chose that mode, for the client's whole life; the gate
-works in either mode, only while a pool runs, and adds nothing to ``--jobs 1``.
+that comes after the gate has opened again, with nothing but throttles answered since it
+closed, doubles the pause (up to ``MAX_PAUSE``); any other answer resets it. botocore's adaptive
+mode has a client-side rate limiter of its own, but it applies only when the user chose that
+mode, and for the client's whole life; the gate works in either mode, only while a pool runs,
+and adds nothing to ``--jobs 1``.
 """
 
 from __future__ import annotations
@@ -37,15 +38,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 DEFAULT_JOBS = 4
-# botocore keeps 10 connections per endpoint; more threads would only wait for one (and urllib3
-# would warn about discarding connections).
+# A small pool: IAM throttles an account's calls long before more would pay off, and botocore
+# keeps 10 connections per endpoint (a thread beyond them would open a new one for each call).
 MAX_JOBS = 10
 PAUSE = 0.5  # seconds no request is sent after a Throttling answer
 MAX_PAUSE = 8.0
@@ -89,10 +90,9 @@ class Gate:
             self.closed_until = max(self.closed_until, now + pause)
 
     def answered(self) -> None:
-        """An attempt was answered without throttling."""
+        """An attempt was answered without throttling: the next throttle starts afresh."""
         with self._lock:
-            if self.clock() >= self.closed_until:
-                self.streak = 0
+            self.streak = 0
 
     def before_send(self, **_: Any) -> None:
         """botocore's before-send hook: every attempt, retries included, waits for the gate."""
@@ -208,18 +208,18 @@ def _gate_for(client: Any, jobs: int) -> Iterator[None]:
 
 
 def _in_order(stage: list[Lane], run: Sequence[Callable[[], T]], finished: Finished[T]) -> None:
-    """A stage in the calling thread, one step after another, as a plain loop would."""
-    for lane in stage:
-        for index in lane:
-            try:
-                finished.answers[index] = run[index]()
-            except KeyboardInterrupt as exc:
-                finished.failures[index] = exc
-                finished.interrupted = True
-                return
-            except Exception as exc:
-                finished.failures[index] = exc
-                return
+    """A stage in the calling thread, one step after another in the plan's order (which keeps
+    each lane's), as a plain loop would."""
+    for index in sorted(i for lane in stage for i in lane):
+        try:
+            finished.answers[index] = run[index]()
+        except KeyboardInterrupt as exc:
+            finished.failures[index] = exc
+            finished.interrupted = True
+            return
+        except Exception as exc:
+            finished.failures[index] = exc
+            return
 
 
 class _Pool(Generic[T]):
@@ -236,25 +236,28 @@ class _Pool(Generic[T]):
         self.interrupted = False  # no step is started
         self.closed = False  # reported: an answer that comes now is nobody's
         self.lock = threading.Lock()
+        self.running = 0  # threads not yet ended
+        self.ended = threading.Event()  # set when the last thread ends
 
     def run(self, finished: Finished[T]) -> None:
-        threads: list[threading.Thread] = []
+        # The threads' end is awaited on an Event, not with Thread.join: a join interrupted by
+        # Ctrl-C marks the thread as ended while it still runs (CPython 3.11), so a second
+        # join would not wait.
+        self.running = self.workers  # all counted first: the first to end must not be last
+        started = 0
         try:
             for first in range(self.workers):
-                thread = threading.Thread(target=self._work, args=(first,), daemon=True)
-                thread.start()
-                threads.append(thread)
-            for thread in threads:
-                thread.join()
+                threading.Thread(target=self._work, args=(first,), daemon=True).start()
+                started += 1
+            self.ended.wait()
         except KeyboardInterrupt:
             with self.lock:
                 self.interrupted = True
-            deadline = time.monotonic() + GRACE
-            try:
-                for thread in threads:
-                    thread.join(max(0.0, deadline - time.monotonic()))
-            except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
-                pass
+                self.running -= self.workers - started
+                if self.running == 0:
+                    self.ended.set()
+            with suppress(KeyboardInterrupt):  # a second Ctrl-C: stop waiting
+                self.ended.wait(GRACE)
         with self.lock:
             self.closed = True
             finished.answers.update(self.answers)
@@ -262,6 +265,15 @@ class _Pool(Generic[T]):
             finished.interrupted = finished.interrupted or self.interrupted
 
     def _work(self, lane: int | None) -> None:
+        try:
+            self._lanes(lane)
+        finally:
+            with self.lock:
+                self.running -= 1
+                if self.running == 0:
+                    self.ended.set()
+
+    def _lanes(self, lane: int | None) -> None:
         while lane is not None:
             for index in self.stage[lane]:
                 with self.lock:

@@ -135,7 +135,7 @@ class Fault:
 @dataclass
 class Request:
     """One request as the proxy saw it: its action, its form, when it arrived and when its
-    answer was sent (time.monotonic(); None while unanswered or when the connection was
+    answer began to go out (time.monotonic(); None while unanswered or when the connection was
     dropped), and the fault it met, if any."""
 
     action: str
@@ -165,6 +165,7 @@ class Proxy:
 
         class Handler(BaseHTTPRequestHandler):
             request_seen: Request
+            held = False
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -185,11 +186,19 @@ class Proxy:
                     proxy.log.append(self.request_seen)
                     proxy.in_flight += 1
                     proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
+                self.held = True
                 try:
                     self._handle(fault, action, form, body)
                 finally:
-                    with proxy.lock:
+                    self._release()
+
+            def _release(self) -> None:
+                """No longer held: counted out before the answer goes, so that a client that
+                sends its next request on receiving it is never seen holding two."""
+                with proxy.lock:
+                    if self.held:
                         proxy.in_flight -= 1
+                        self.held = False
 
             def _handle(
                 self, fault: Fault | None, action: str, form: dict[str, str], body: bytes
@@ -229,13 +238,13 @@ class Proxy:
                 self._answer(status, content_type, payload)
 
             def _answer(self, status: int, content_type: str, payload: bytes) -> None:
+                self._release()
+                self.request_seen.answered = time.monotonic()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
-                self.wfile.flush()
-                self.request_seen.answered = time.monotonic()
 
             def _reset(self) -> None:
                 """Drop the connection with a TCP reset, as a failing network would."""

@@ -247,8 +247,9 @@ def check_answer(client: Any, operation: str, answer: dict[str, Any]) -> None:
         raise NotAnAnswer(operation, "it carries no request ID")
 
 
-# Failures after which a request surely did not take effect, so sending it again is safe.
-_NOT_DONE_CODES = {
+# Throttling: failures after which a request surely did not take effect, so sending it again is
+# safe (call_once), and after which no new request should follow at once (euare.fanout's gate).
+THROTTLING_CODES = {
     "Throttling",
     "ThrottlingException",
     "RequestLimitExceeded",
@@ -286,7 +287,7 @@ def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict
         except bx.ClientError as exc:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
             code = exc.response.get("Error", {}).get("Code")
-            if code in _NOT_DONE_CODES and attempt < attempts:
+            if code in THROTTLING_CODES and attempt < attempts:
                 pass
             elif status >= 500:
                 raise LostResponse(operation, describe(exc)) from exc

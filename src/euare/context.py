@@ -4,7 +4,8 @@ of a composite verb. A verb never reads os.environ, sys.stdin or sys.stdout itse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -41,6 +42,8 @@ class Call:
     client_factory: ClientFactory = _default_factory
     _settings: dict[str, Settings] = field(default_factory=dict)
     _warned: set[str] = field(default_factory=set)
+    # settings and clients are made once, though a pool's threads may ask for them together
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def debug(self) -> bool:
@@ -63,6 +66,10 @@ class Call:
 
     def settings(self, service: str = "iam") -> Settings:
         """The loader's answer for ``service``, computed once per call."""
+        with self._lock:
+            return self._load(service)
+
+    def _load(self, service: str) -> Settings:
         if service not in self._settings:
             from euare.settings import load
 
@@ -80,7 +87,8 @@ class Call:
         self._settings.clear()
 
     def client(self, service: str = "iam", attempts: int | None = None) -> Any:
-        return self.client_factory(self.settings(service), attempts)
+        with self._lock:
+            return self.client_factory(self.settings(service), attempts)
 
     def request(self, operation: str, service: str = "iam", **params: Any) -> dict[str, Any]:
         """Call one idempotent operation (botocore retries it). Creates go through send_once."""
@@ -120,8 +128,10 @@ class Call:
 
         return responses(self.client(service), operation, **params)
 
-    def plan(self) -> Plan:
-        return Plan(self)
+    def plan(self, jobs: int = 1) -> Plan:
+        """A composite verb's steps; with ``jobs`` above 1, steps in different lanes (see
+        Plan.add) run at the same time, at most ``jobs`` at once."""
+        return Plan(self, jobs)
 
     def read_secret(self, prompt: str, confirm: bool = True) -> str:
         """A password from the terminal (asked twice, no echo) or one line of standard input."""
@@ -142,13 +152,17 @@ class Call:
 class Step:
     description: str
     run: Callable[[], dict[str, Any]]
+    lane: Hashable | None = None
 
 
 class Plan:
-    """A composite verb's API calls, run in order; a failure says what was and was not done."""
+    """A composite verb's API calls, run in order (or, with ``jobs`` above 1, lanes at the
+    same time: see euare.fanout); a failure says what was and was not done, in the plan's order.
+    """
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, jobs: int = 1) -> None:
         self.call = call
+        self.jobs = jobs
         self.steps: list[Step] = []
 
     def add(
@@ -156,11 +170,16 @@ class Plan:
         description: str,
         operation: str,
         *,
+        lane: Hashable | None = None,
         done_if_gone: bool = False,
         settle: Callable[[], bool] | None = None,
         **params: Any,
     ) -> Plan:
         """A step that is one idempotent API call.
+
+        Steps given the same ``lane`` run in the order added, each once the one before it has
+        succeeded; steps in different lanes are independent and may run at the same time. A
+        step without a lane runs alone: after every step added before it, before any after it.
 
         With ``done_if_gone``, a NoSuchEntity answer means done: a removal whose first sending
         took effect and whose answer was lost, so that botocore sent it again (the caller knows
@@ -178,34 +197,47 @@ class Plan:
                     return {}
                 raise
 
-        return self.add_call(description, run)
+        return self.add_call(description, run, lane=lane)
 
-    def add_call(self, description: str, run: Callable[[], dict[str, Any]]) -> Plan:
+    def add_call(
+        self, description: str, run: Callable[[], dict[str, Any]], lane: Hashable | None = None
+    ) -> Plan:
         """A step that is any function returning a response."""
-        self.steps.append(Step(description, run))
+        self.steps.append(Step(description, run, lane))
         return self
 
     def execute(self) -> list[dict[str, Any]]:
-        """Run the steps; on a failure or Ctrl-C, raise one error naming the steps done and
-        not done (a failure of the first step alone is raised as it is)."""
+        """Run the steps and return their answers; on a failure or Ctrl-C, raise one error
+        naming the steps done and not done, each list in the plan's order (a failure when
+        nothing was done is raised as it is). The cause named is Ctrl-C's, or else the failure
+        of the first failed step in the plan's order."""
         from euare.errors import EXIT_INTERRUPTED
+        from euare.fanout import run_steps
 
-        results: list[dict[str, Any]] = []
-        done: list[str] = []
-        for index, step in enumerate(self.steps):
-            try:
-                results.append(step.run())
-                done.append(step.description)
-            except (Exception, KeyboardInterrupt) as exc:
-                cause = describe(exc)
-                if isinstance(cause, Interrupted) and cause.took_effect:
-                    done.append(step.description)
-                    index += 1
-                if not done and cause.exit_code != EXIT_INTERRUPTED:
-                    raise cause from exc
-                not_done = [s.description for s in self.steps[index:]]
-                raise PartialFailure(cause, done, not_done) from exc
-        return results
+        client = self.call.client() if self.jobs > 1 else None  # built before any thread starts
+        finished = run_steps([(s.lane, s.run) for s in self.steps], self.jobs, client)
+        if not finished.stopped:
+            return [finished.answers[index] for index in range(len(self.steps))]
+        done = set(finished.answers)
+        failures = sorted(finished.failures.items())
+        for index, exc in failures:
+            cause = describe(exc)
+            if isinstance(cause, Interrupted) and cause.took_effect:
+                done.add(index)
+        if finished.interrupted:  # the step that saw Ctrl-C, or none did (it came to a pool)
+            seen = [e for _, e in failures if describe(e).exit_code == EXIT_INTERRUPTED]
+            exc = seen[0] if seen else KeyboardInterrupt()
+        else:
+            exc = failures[0][1]
+        cause = describe(exc)
+        if not done and cause.exit_code != EXIT_INTERRUPTED:
+            raise cause from exc
+        descriptions = [(index in done, step.description) for index, step in enumerate(self.steps)]
+        raise PartialFailure(
+            cause,
+            [d for was_done, d in descriptions if was_done],
+            [d for was_done, d in descriptions if not was_done],
+        ) from exc
 
 
 def _settled(settle: Callable[[], bool]) -> bool:

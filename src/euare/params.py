@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from euare.fanout import DEFAULT_JOBS, MAX_JOBS
 from euare.paramtypes import FILE as FILE
 from euare.paramtypes import TEXT as TEXT
 from euare.paramtypes import Certificate as Certificate
@@ -209,20 +210,46 @@ STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)
 DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
 
 
-def recursive_delete(what: str) -> Decorator:
+def jobs(help: str) -> Decorator:
+    """``--jobs N``: how many calls a verb makes at once (1: one after another); see
+    euare.fanout for the pool, its order and its backing off under throttling."""
+    return option(
+        "--jobs",
+        type=click.IntRange(1, MAX_JOBS),
+        default=DEFAULT_JOBS,
+        show_default=True,
+        metavar="N",
+        help=help,
+    )
+
+
+def recursive_delete(
+    what: str,
+    flag: str = "-r",
+    removes: str | None = None,
+    lists: str | None = None,
+) -> Decorator:
+    """``-r``/``--recursive`` (``flag``: euca2ools' roledel says -c), ``-p``/``--pretend`` and
+    ``--jobs``, for a verb that deletes through euare.verbs.deletion.delete_recursively.
+    ``removes`` and ``lists`` replace the help of -r and -p."""
     return apply_all(
         [
             option(
-                "-r",
+                flag,
                 "--recursive",
                 is_flag=True,
-                help=f"first remove everything that would keep the {what} from being deleted",
+                help=removes
+                or f"first remove everything that would keep the {what} from being deleted",
             ),
             option(
                 "-p",
                 "--pretend",
                 is_flag=True,
-                help="list what -r would remove, and change nothing",
+                help=lists or f"list what {flag} would remove, and change nothing",
+            ),
+            jobs(
+                f"how many calls {flag} and -p make at once (1: one after another); an item's "
+                f"own steps still run in order, and the {what} is deleted after them all"
             ),
         ]
     )

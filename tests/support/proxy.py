@@ -6,6 +6,10 @@ as AWS does; ``cut_inside`` breaks an answer off in the middle of a value. ``fau
 (or ``faults["*"]``) answers some requests with an HTTP error, IAM's Throttling error, a
 connection reset before or after forwarding, another page in place of the answer, or too
 slowly. Every fault has a count, and every test stops the proxy, so nothing here runs unbounded.
+
+``log`` records every request with the time it arrived and the time its answer was sent, and
+``max_in_flight`` the most requests the proxy held at once; ``latency`` delays every answer, as
+a distant IAM endpoint would (real IAM answers in about 50-100 ms).
 """
 
 from __future__ import annotations
@@ -88,7 +92,9 @@ class Fault:
     "replace-after" (forward, then answer ``status`` with ``body`` instead of IAM's answer: a
     portal's page in place of one that was sent), "slow" (forward, then wait ``delay`` seconds
     before answering; ``held`` is set once the request has reached the server and the wait
-    begins, so a test can interrupt the command at that moment). With ``first_only``, only the
+    begins, so a test can interrupt the command at that moment); "status" and "throttle" also
+    wait ``delay`` seconds before answering, so that a failing call can outlast its peers. With
+    ``first_only``, only the
     first sending of each distinct request is hit, so every retry gets through: "throttle half
     of the requests", deterministically. ``after`` lets that many requests through first;
     ``probability`` hits each request only with that chance (from a seeded generator, so a
@@ -126,6 +132,19 @@ class Fault:
         return True
 
 
+@dataclass
+class Request:
+    """One request as the proxy saw it: its action, its form, when it arrived and when its
+    answer began to go out (time.monotonic(); None while unanswered or when the connection was
+    dropped), and the fault it met, if any."""
+
+    action: str
+    form: dict[str, str]
+    arrived: float
+    answered: float | None = None
+    fault: str | None = None
+
+
 class Proxy:
     """Forwards every request to ``upstream``; ``rewrites[Action]`` may change the answer."""
 
@@ -137,10 +156,17 @@ class Proxy:
         self.faults: dict[str, Fault] = {}
         self.actions: list[str] = []
         self.forms: list[dict[str, str]] = []
+        self.log: list[Request] = []
+        self.latency = 0.0
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.lock = threading.Lock()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
+            request_seen: Request
+            held = False
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
@@ -154,10 +180,36 @@ class Proxy:
                     fault = proxy.faults.get(action) or proxy.faults.get("*")
                     if fault is not None and not fault.take(body):
                         fault = None
+                    self.request_seen = Request(
+                        action, form, time.monotonic(), fault=fault.kind if fault else None
+                    )
+                    proxy.log.append(self.request_seen)
+                    proxy.in_flight += 1
+                    proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
+                self.held = True
+                try:
+                    self._handle(fault, action, form, body)
+                finally:
+                    self._release()
+
+            def _release(self) -> None:
+                """No longer held: counted out before the answer goes, so that a client that
+                sends its next request on receiving it is never seen holding two."""
+                with proxy.lock:
+                    if self.held:
+                        proxy.in_flight -= 1
+                        self.held = False
+
+            def _handle(
+                self, fault: Fault | None, action: str, form: dict[str, str], body: bytes
+            ) -> None:
+                if proxy.latency:
+                    time.sleep(proxy.latency)
                 if fault is not None and fault.kind == "reset-before":
                     self._reset()
                     return
                 if fault is not None and fault.kind in ("status", "throttle"):
+                    time.sleep(fault.delay)
                     throttled = fault.kind == "throttle"
                     self._answer(
                         400 if throttled else fault.status,
@@ -186,6 +238,8 @@ class Proxy:
                 self._answer(status, content_type, payload)
 
             def _answer(self, status: int, content_type: str, payload: bytes) -> None:
+                self._release()
+                self.request_seen.answered = time.monotonic()
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))

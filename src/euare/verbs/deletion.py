@@ -1,5 +1,7 @@
 """Recursive deletes: what keeps an entity from being deleted (a Blocker per kind), listing it
-(``-p``), removing it step by step (``-r``), each step settled after a lost answer."""
+(``-p``), removing it step by step (``-r``), each step settled after a lost answer. The kinds are
+listed, and the items removed, ``--jobs`` at a time (see euare.fanout): each item's own steps in
+order, the owner's Delete* last."""
 
 from __future__ import annotations
 
@@ -102,27 +104,43 @@ def delete_recursively(
     delete_op: str,
     recursive: bool,
     pretend: bool,
+    jobs: int = 1,
 ) -> Result | None:
     """Delete ``owner``; with ``recursive``, first remove everything attached to it.
 
-    With ``pretend``, list what would be removed, grouped by kind, and change nothing.
+    With ``pretend``, list what would be removed, grouped by kind, and change nothing. With
+    ``jobs`` above 1, that many calls at a time: the kinds are listed at the same time, and
+    different items removed at the same time; the steps that remove one item (deactivate an
+    MFA device, then delete it) run in order, and the owner is deleted after all of them.
     """
     if not (recursive or pretend):
         call.request(delete_op, **{owner_param: owner})
         return None
-    found = [(a, a.find(call, owner_param, owner)) for a in attachments]
+    from euare.fanout import concurrently
+
+    blockers = list(attachments)
+    client = call.client() if jobs > 1 else None  # built before any thread starts
+    listings = [functools.partial(a.find, call, owner_param, owner) for a in blockers]
+    found = list(zip(blockers, concurrently(listings, jobs, client), strict=True))
     if pretend:  # JSON: IAM's items under each kind; text: euca2ools' lines
         record: Record = {a.header: items for a, items in found}
         return Result([record], text=lambda _: _pretend_lines(found), one=True)
     # Listing the attachments proved that the owner exists, and each step is sent once (with
     # botocore's retries): NoSuchEntity means a lost answer that botocore resent, and any other
     # failure is settled by looking again, so that a step that took effect counts as done.
-    plan = call.plan()
-    for attachment, items in found:
-        for item in items:
+    plan = call.plan(jobs)
+    for kind, (attachment, items) in enumerate(found):
+        for number, item in enumerate(items):
             for description, operation, params in attachment.remove(owner, item):
                 gone = functools.partial(attachment.gone, call, owner_param, owner, item, operation)
-                plan.add(description, operation, done_if_gone=True, settle=gone, **params)
+                plan.add(
+                    description,
+                    operation,
+                    lane=(kind, number),  # one item's steps: in order
+                    done_if_gone=True,
+                    settle=gone,
+                    **params,
+                )
     get = "Get" + delete_op.removeprefix("Delete")  # DeleteUser: GetUser, and so on
 
     def owner_gone() -> bool:

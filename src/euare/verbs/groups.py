@@ -131,9 +131,9 @@ GROUP_BLOCKERS = (
 )
 @o.group()
 @o.recursive_delete("group")
-def groupdel(call: Call, group: str, recursive: bool, pretend: bool) -> Result | None:
+def groupdel(call: Call, group: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "group", "GroupName", group, GROUP_BLOCKERS, "DeleteGroup", recursive, pretend
+        call, "group", "GroupName", group, GROUP_BLOCKERS, "DeleteGroup", recursive, pretend, jobs
     )
 
 

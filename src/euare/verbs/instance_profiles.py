@@ -148,14 +148,14 @@ PROFILE_BLOCKERS = (
     "themselves are kept (euca2ools' -r deleted them too): delete them with euare-roledel.",
 )
 @profile()
-@option(
-    "-r",
-    "--recursive",
-    is_flag=True,
-    help="first remove the profile's roles from it (the roles are not deleted)",
+@o.recursive_delete(
+    "instance profile",
+    removes="first remove the profile's roles from it (the roles are not deleted)",
+    lists="list the roles -r would remove, and change nothing",
 )
-@option("-p", "--pretend", is_flag=True, help="list the roles -r would remove, and change nothing")
-def instanceprofiledel(call: Call, iprofile: str, recursive: bool, pretend: bool) -> Result | None:
+def instanceprofiledel(
+    call: Call, iprofile: str, recursive: bool, pretend: bool, jobs: int
+) -> Result | None:
     return delete_recursively(
         call,
         "instance profile",
@@ -165,6 +165,7 @@ def instanceprofiledel(call: Call, iprofile: str, recursive: bool, pretend: bool
         "DeleteInstanceProfile",
         recursive,
         pretend,
+        jobs,
     )
 
 

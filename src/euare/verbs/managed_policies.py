@@ -177,7 +177,7 @@ POLICY_BLOCKERS = (
 )
 @the_policy()
 @o.recursive_delete("policy")
-def policydel(call: Call, policy: str, recursive: bool, pretend: bool) -> Result | None:
+def policydel(call: Call, policy: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
         call,
         "policy",
@@ -187,6 +187,7 @@ def policydel(call: Call, policy: str, recursive: bool, pretend: bool) -> Result
         "DeletePolicy",
         recursive,
         pretend,
+        jobs,
     )
 
 

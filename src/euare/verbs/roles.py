@@ -170,16 +170,10 @@ ROLE_BLOCKERS = (
     "its inline policies and detach its managed policies.",
 )
 @o.role()
-@option(
-    "-c",
-    "--recursive",
-    is_flag=True,
-    help="first remove everything that would keep the role from being deleted",
-)
-@option("-p", "--pretend", is_flag=True, help="list what -c would remove, and change nothing")
-def roledel(call: Call, role: str, recursive: bool, pretend: bool) -> Result | None:
+@o.recursive_delete("role", flag="-c")
+def roledel(call: Call, role: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend
+        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend, jobs
     )
 
 

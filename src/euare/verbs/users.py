@@ -258,9 +258,9 @@ USER_BLOCKERS = (
 )
 @o.user()
 @o.recursive_delete("user")
-def userdel(call: Call, user: str, recursive: bool, pretend: bool) -> Result | None:
+def userdel(call: Call, user: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "user", "UserName", user, USER_BLOCKERS, "DeleteUser", recursive, pretend
+        call, "user", "UserName", user, USER_BLOCKERS, "DeleteUser", recursive, pretend, jobs
     )
 
 

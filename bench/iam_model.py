@@ -32,22 +32,29 @@ from bench import seeds
 
 NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 PAGE = 100  # IAM's default MaxItems for ListUsers
-SIGNED = (  # moto picks the service from the credential scope; it checks no signature here
-    "AWS4-HMAC-SHA256 Credential=AKIABENCHSEED0000000/20260101/us-east-1/iam/aws4_request, "
-    "SignedHeaders=host, Signature=0"
-)
+HEADERS = {  # moto picks the service from the credential scope; it checks no signature here
+    "Host": "iam.amazonaws.com",
+    "Authorization": "AWS4-HMAC-SHA256 Credential=AKIABENCHSEED0000000/20260101/us-east-1/"
+    "iam/aws4_request, SignedHeaders=host, Signature=0",
+    "Content-Type": "application/x-www-form-urlencoded",
+}
 StartResponse = Callable[..., Any]
 ET.register_namespace("", NS)
 
 
 class Model:
-    """WSGI: latency before every request; ListUsers in pages from a snapshot."""
+    """WSGI: latency before every request; ListUsers in pages from a snapshot.
+
+    A snapshot stays current for its PathPrefix until a request that may change something
+    (any action but List* and Get*, a reset, a seeding): a listing's first page then costs what
+    any page costs, as on IAM, not moto's rendering of the whole list."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.latency = 0.0
         self.requests = 0
         self.snapshots: OrderedDict[str, list[ET.Element]] = OrderedDict()
+        self.current: dict[str, str] = {}  # PathPrefix -> its current snapshot's id
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
 
@@ -61,15 +68,26 @@ class Model:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"] = io.BytesIO(body)
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        if form.get("Action") != "ListUsers":
-            return self.app(environ, start_response)  # type: ignore[no-any-return]
-        return self.list_users(environ, form, start_response)
+        action = form.get("Action", "")
+        if action == "ListUsers":
+            return self.list_users(environ, form, start_response)
+        if not action.startswith(("List", "Get")):
+            self.changed()
+        return self.app(environ, start_response)  # type: ignore[no-any-return]
+
+    def changed(self) -> None:
+        """Users may have changed: the next listing takes a new snapshot."""
+        with self.lock:
+            self.current.clear()
 
     def list_users(
         self, environ: dict[str, Any], form: dict[str, str], start_response: StartResponse
     ) -> Iterable[bytes]:
         snapshot_id, _, offset = form.get("Marker", "").partition(":")
+        prefix = form.get("PathPrefix", "")
         with self.lock:
+            if snapshot_id not in self.snapshots:  # a first page, or a lost snapshot
+                snapshot_id = self.current.get(prefix, "")
             users = self.snapshots.get(snapshot_id)
         if users is None:
             status, answer = self._forward(environ)
@@ -78,9 +96,10 @@ class Model:
                 return [answer]
             listed = ET.fromstring(answer).find(f"{{{NS}}}ListUsersResult/{{{NS}}}Users")
             users = [] if listed is None else list(listed)
-            snapshot_id = str(next(self.ids))  # a lost snapshot: go on from the same offset
+            snapshot_id = str(next(self.ids))
             with self.lock:
                 self.snapshots[snapshot_id] = users
+                self.current[prefix] = snapshot_id
                 while len(self.snapshots) > 8:
                     self.snapshots.popitem(last=False)
         start = int(offset) if offset.isdigit() else 0
@@ -88,6 +107,16 @@ class Model:
         page = render_page(users[start : start + size], start + size, len(users), snapshot_id)
         start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(page)))])
         return [page]
+
+    def prime(self) -> None:
+        """Take the snapshot of every user now, so that no measured listing waits for it."""
+        from werkzeug.test import EnvironBuilder
+
+        form = {"Action": "ListUsers", "Version": "2010-05-08"}
+        environ = EnvironBuilder(
+            method="POST", path="/", data=urlencode(form), headers=list(HEADERS.items())
+        ).get_environ()
+        b"".join(self.list_users(environ, form, lambda *args: None))
 
     def _forward(self, environ: dict[str, Any]) -> tuple[str, bytes]:
         got: list[str] = []
@@ -123,15 +152,7 @@ class Seeder:
 
     def __call__(self, action: str, **params: str) -> ET.Element:
         form = urlencode({"Action": action, "Version": "2010-05-08", **params})
-        answer = self.client.post(
-            "/",
-            data=form,
-            headers={
-                "Host": "iam.amazonaws.com",
-                "Authorization": SIGNED,
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
+        answer = self.client.post("/", data=form, headers=HEADERS)
         if answer.status_code >= 300:
             raise RuntimeError(f"{action}: HTTP {answer.status_code}: {answer.data[:300]!r}")
         return ET.fromstring(answer.data)
@@ -181,13 +202,14 @@ def obey(command: dict[str, Any], model: Model, seeder: Seeder) -> dict[str, Any
         return {"requests": count}
     if op == "reset":
         seeder.reset()
-        with model.lock:
-            model.snapshots.clear()
+        model.changed()
         return {"ok": True}
     if op == "seed":
         started = time.perf_counter()
         args = {k: v for k, v in command.items() if k not in ("op", "recipe")}
         made = seeds.RECIPES[command["recipe"]](seeder, **args)
+        model.changed()
+        model.prime()
         return {"ok": True, "made": made, "seconds": time.perf_counter() - started}
     raise ValueError(f"unknown op {op!r}")
 

@@ -117,7 +117,8 @@ def calls(lab: Lab, opts: Options) -> Section:
         if name in order and lines != {SMALL_ACCOUNT}:
             notes.append(f"{name} printed {sorted(lines)} lines, not {SMALL_ACCOUNT}")
         fastest, slowest = min(r.seconds for r in these), max(r.seconds for r in these)
-        rows.append([name, ms(median[name]), ms(fastest), ms(slowest), str(len(these))])
+        rss = mib(report.median([float(r.peak_rss_kb) for r in these]))
+        rows.append([name, ms(median[name]), ms(fastest), ms(slowest), rss])
     commands = [f"{name}: `{shown(contenders[name])}`" for name in order if name in contenders]
     notes[:0] = [
         f"One ListUsers call on an account of {SMALL_ACCOUNT} users, no added latency; medians "
@@ -126,7 +127,9 @@ def calls(lab: Lab, opts: Options) -> Section:
         *(f"- {line}" for line in commands),
         "",
     ]
-    table = Table("One `list users` call", ["command", "median", "min", "max", "runs"], rows, notes)
+    table = Table(
+        "One `list users` call", ["command", "median", "min", "max", "peak RSS"], rows, notes
+    )
     worker, cold = median.get("euare, worker"), median["euare, cold"]
     targets = [
         Target("euare cold / bare botocore", report.ratio(cold, median["bare botocore"]), 0.8),

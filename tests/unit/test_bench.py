@@ -98,8 +98,8 @@ def _moto_like(users: int, calls: list[dict[str, str]]) -> Callable[..., Iterabl
     return app
 
 
-def _list_users(model: Model, **params: str) -> ET.Element:
-    body = urlencode({"Action": "ListUsers", **params}).encode()
+def _send(model: Model, action: str, **params: str) -> ET.Element:
+    body = urlencode({"Action": action, **params}).encode()
     environ = {
         "REQUEST_METHOD": "POST",
         "CONTENT_LENGTH": str(len(body)),
@@ -114,7 +114,7 @@ def test_the_model_pages_list_users_as_iam_does_from_one_snapshot() -> None:
     model = Model(_moto_like(250, calls))
     names, marker, pages = [], None, 0
     while pages < 10:  # a bounded walk: a paging bug fails, not hangs
-        page = _list_users(model, **({"Marker": marker} if marker else {}))
+        page = _send(model, "ListUsers", **({"Marker": marker} if marker else {}))
         pages += 1
         names += [e.text for e in page.iter(f"{{{NS}}}UserName")]
         if page.findtext(f".//{{{NS}}}IsTruncated") != "true":
@@ -123,3 +123,16 @@ def test_the_model_pages_list_users_as_iam_does_from_one_snapshot() -> None:
     assert pages == 3 and names == [f"u{i}" for i in range(250)]
     assert len(calls) == 1  # moto rendered the list once
     assert model.requests == 3
+
+
+def test_the_models_snapshot_is_reused_until_something_changes() -> None:
+    calls: list[dict[str, str]] = []
+    model = Model(_moto_like(5, calls))
+    _send(model, "ListUsers")
+    _send(model, "ListUsers")
+    _send(model, "GetUser", UserName="u1")
+    _send(model, "ListUsers")
+    assert len(calls) == 2  # one listing rendered by moto, and the GetUser
+    _send(model, "CreateUser", UserName="u5")
+    _send(model, "ListUsers")
+    assert len(calls) == 4  # the change, and a new snapshot

@@ -136,33 +136,38 @@ class Lab:
             return None
         return (done.stdout or done.stderr).strip() if done.returncode == 0 else None
 
-    def start_worker(self) -> str | None:
-        """Start euare's warm worker; None when it runs, else why not."""
+    def worker(self, command: str) -> str:
+        """Run ``euare worker COMMAND``; raise LabError when it fails, else return the last
+        line it printed."""
         try:
             done = subprocess.run(
-                [self.euare(""), "worker", "start"],
+                [self.euare(""), "worker", command],
                 capture_output=True,
                 text=True,
                 env=self.env,
                 timeout=60,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"cannot start: {exc}"
+            raise LabError(f"euare worker {command}: {exc}") from None
+        lines = (done.stdout + done.stderr).strip().splitlines()
         if done.returncode != 0:
-            lines = done.stderr.strip().splitlines()
-            return lines[-1] if lines else f"exit {done.returncode}"
+            raise LabError(lines[-1] if lines else f"exit {done.returncode}")
+        return lines[-1] if lines else "(nothing printed)"
+
+    def start_worker(self) -> str | None:
+        """Start euare's warm worker; None when it runs, else why not."""
+        try:
+            self.worker("start")
+        except LabError as exc:
+            return str(exc)
         self.worker_started = True
         return None
 
     def stop_worker(self) -> None:
         if self.worker_started:
             self.worker_started = False
-            subprocess.run(
-                [self.euare(""), "worker", "stop"],
-                capture_output=True,
-                env=self.env,
-                timeout=60,
-            )
+            with contextlib.suppress(LabError):
+                self.worker("stop")
 
     def accepts(self, verb: str, flag: str) -> bool:
         """Whether ``euare-VERB --help`` lists ``flag``."""

@@ -26,25 +26,30 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Target:
-    """One of the issue's targets: ``value`` must be at most (or, with ``at_least``, at least)
-    ``limit``. ``unit`` is "x" for a ratio, "ms" for a time given in seconds."""
+    """One of the issue's targets: ``value`` must be at most ``limit`` (with ``under``: below
+    it; with ``at_least``: at least it). ``unit`` is "x" for a ratio, "ms" for a time given in
+    seconds."""
 
     name: str
     value: float | None
     limit: float
     unit: str = "x"
     at_least: bool = False
+    under: bool = False
     missing: str = NA  # what to show when there is no value (say, "n/a (no worker)")
 
     @property
     def verdict(self) -> str:
         if self.value is None:
             return NA
-        passed = self.value >= self.limit if self.at_least else self.value <= self.limit
+        if self.at_least:
+            passed = self.value >= self.limit
+        else:
+            passed = self.value < self.limit if self.under else self.value <= self.limit
         return "PASS" if passed else "FAIL"
 
     def row(self) -> list[str]:
-        sign = ">=" if self.at_least else "<="
+        sign = ">=" if self.at_least else "<" if self.under else "<="
         if self.unit == "ms":
             shown, goal = ms(self.value, self.missing), f"{sign} {self.limit * 1000:.0f} ms"
         else:

@@ -30,18 +30,19 @@ def test_target_at_most_passes_on_the_limit_and_fails_above() -> None:
     assert report.Target("worker / euca2ools", None, 0.5).verdict == "n/a"
 
 
+def test_target_under_fails_on_the_limit() -> None:
+    assert report.Target("--help", 0.06, 0.06, "ms", under=True).verdict == "FAIL"
+    assert report.Target("--help", 0.059, 0.06, "ms", under=True).verdict == "PASS"
+
+
 def test_target_at_least_is_for_speed_ups() -> None:
     assert report.Target("jobs", 2.5, 2.5, at_least=True).verdict == "PASS"
     assert report.Target("jobs", 2.4, 2.5, at_least=True).verdict == "FAIL"
 
 
 def test_target_rows_show_milliseconds_ratios_and_why_missing() -> None:
-    assert report.Target("--help", 0.0412, 0.06, "ms").row() == [
-        "--help",
-        "41 ms",
-        "<= 60 ms",
-        "PASS",
-    ]
+    help_row = report.Target("--help", 0.0412, 0.06, "ms", under=True).row()
+    assert help_row == ["--help", "41 ms", "< 60 ms", "PASS"]
     assert report.Target("r", 0.123, 0.15).row() == ["r", "0.12x", "<= 0.15x", "PASS"]
     row = report.Target("w", None, 0.5, missing="n/a (no worker)").row()
     assert row == ["w", "n/a (no worker)", "<= 0.5x", "n/a"]

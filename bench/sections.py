@@ -121,7 +121,12 @@ def calls(lab: Lab, opts: Options) -> Section:
         fastest, slowest = min(r.seconds for r in these), max(r.seconds for r in these)
         rss = mib(report.median([float(r.peak_rss_kb) for r in these]))
         rows.append([name, ms(median[name]), ms(fastest), ms(slowest), rss])
-    commands = [f"{name}: `{shown(contenders[name])}`" for name in order if name in contenders]
+    commands = [
+        f"{name}: `{'EUARE_WORKER=1 ' if 'EUARE_WORKER' in envs[name] else ''}"
+        f"{shown(contenders[name])}`"
+        for name in order
+        if name in contenders
+    ]
     notes[:0] = [
         f"One ListUsers call on an account of {SMALL_ACCOUNT} users, no added latency; medians "
         f"of {opts.rounds} alternating rounds after one untimed run each.",

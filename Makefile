@@ -44,7 +44,7 @@ $(BENCH_VENV)/.installed:
 
 bench: $(STAMP)
 	@aws --version >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BENCH_VENV)/.installed
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) demo build *.egg-info src/*.egg-info

@@ -70,6 +70,8 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
 
 def machine(lab: Lab, opts: Options) -> list[str]:
     """What the figures were measured on, as lines for the top of the output."""
+    from importlib.metadata import version
+
     import botocore
 
     from euare import __version__
@@ -95,7 +97,8 @@ def machine(lab: Lab, opts: Options) -> list[str]:
         f"- when: {time.strftime('%Y-%m-%d %H:%M %Z')}; euare {__version__} ({commit or 'no git'})",
         f"- machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu}, "
         f"{platform.system()} {platform.release()}; load average at start {load}",
-        f"- Python {platform.python_version()}, botocore {botocore.__version__}",
+        f"- Python {platform.python_version()}, botocore {botocore.__version__}, "
+        f"moto {version('moto')}, click {version('click')}",
         f"- AWS CLI: {f'{lab.aws_version} ({aws[0]})' if aws else 'none'}",
         f"- euca2ools: {' '.join(euca) if euca else 'not measured (set ' + EUCA_VAR + ')'}",
         f"- rounds {opts.rounds}, repeats {opts.repeats}, modelled latency {opts.latency_ms:g} ms",
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     lab: Lab | None = None
     try:
         lab = Lab(options.aws)
-        print("## euare bench\n")
+        print("## A run of `make bench`\n")
         print("\n".join(machine(lab, options)) + "\n", flush=True)
         sections: list[Section] = []
         for name in only:

@@ -57,6 +57,11 @@ class Target:
         return [self.name, shown, goal, self.verdict]
 
 
+def runs(count: int, kind: str = "") -> str:
+    """What a figure is taken from: "1 run", or "medians of 3 runs" ("... 3 alternating runs")."""
+    return f"1 {kind}run" if count == 1 else f"medians of {count} {kind}runs"
+
+
 def ms(seconds: float | None, missing: str = NA) -> str:
     """Seconds as whole milliseconds ("274 ms"), or ``missing``."""
     return missing if seconds is None else f"{seconds * 1000:.0f} ms"

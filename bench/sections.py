@@ -186,7 +186,7 @@ def listing(lab: Lab, opts: Options) -> Section:
     pages = -(-opts.users // 100)
     notes = [
         f"{opts.users:,} users, answered as IAM does, 100 a page ({pages} requests), no added "
-        f"latency; medians of {opts.repeats} alternating runs. Peak RSS: the process's "
+        f"latency; {report.runs(opts.repeats, 'alternating ')}. Peak RSS: the process's "
         "ru_maxrss (os.wait4)."
     ]
     table = Table(
@@ -221,7 +221,7 @@ def audit(lab: Lab, opts: Options) -> Section:
             secs(single),
             str(requests[-1]),
             str(singles[-1].lines),
-            f"median of {opts.repeats}",
+            report.runs(opts.repeats),
         ],
         [
             f"old loop: `euare-userlistkeys -u USER -v`, {opts.audit_users + 1} processes",
@@ -287,7 +287,7 @@ def deletes(lab: Lab, opts: Options) -> Section:
     kinds = ", ".join(f"{count} {kind}" for kind, count in ATTACHMENTS.items())
     notes = [
         f"`euare-userdel -r` of a user holding {sum(ATTACHMENTS.values())} things ({kinds}); "
-        f"medians of {opts.repeats} runs, the user seeded afresh before each."
+        f"{report.runs(opts.repeats)}, the user seeded afresh before each."
     ]
     headers = ["latency", "--jobs 1", "default", "speed-up", "requests"]
     table = Table("Recursive delete of a user with 50 attachments", headers, rows, notes)

@@ -41,25 +41,32 @@ def audit(call: Call, count: int) -> int:
 
 # What holds the user of the recursive-delete figure: 50 things, each taken away by its own
 # call, within IAM's quotas (10 managed policies and 10 groups a user at most).
-ATTACHMENTS = {"managed": 10, "groups": 10, "inline": 25, "keys": 2, "mfa": 2, "login": 1}
+ATTACHMENTS = {
+    "managed policies": 10,
+    "group memberships": 10,
+    "inline policies": 25,
+    "access keys": 2,
+    "MFA devices": 2,
+    "login profile": 1,
+}
 
 
 def attachments(call: Call, user: str) -> int:
     """``user``, holding what ATTACHMENTS lists (50 things)."""
     call("CreateUser", UserName=user)
-    for i in range(1, ATTACHMENTS["managed"] + 1):
+    for i in range(1, ATTACHMENTS["managed policies"] + 1):
         created = call("CreatePolicy", PolicyName=f"bench-{i:02d}", PolicyDocument=ALLOW_ALL)
         arn = created.findtext(f".//{NS}Arn")
         assert arn, "CreatePolicy answered no Arn"
         call("AttachUserPolicy", UserName=user, PolicyArn=arn)
-    for i in range(1, ATTACHMENTS["groups"] + 1):
+    for i in range(1, ATTACHMENTS["group memberships"] + 1):
         call("CreateGroup", GroupName=f"bench-{i:02d}")
         call("AddUserToGroup", GroupName=f"bench-{i:02d}", UserName=user)
-    for i in range(1, ATTACHMENTS["inline"] + 1):
+    for i in range(1, ATTACHMENTS["inline policies"] + 1):
         call("PutUserPolicy", UserName=user, PolicyName=f"inline-{i:02d}", PolicyDocument=ALLOW_ALL)
-    for _ in range(ATTACHMENTS["keys"]):
+    for _ in range(ATTACHMENTS["access keys"]):
         call("CreateAccessKey", UserName=user)
-    for i in range(1, ATTACHMENTS["mfa"] + 1):
+    for i in range(1, ATTACHMENTS["MFA devices"] + 1):
         device = call("CreateVirtualMFADevice", VirtualMFADeviceName=f"{user}-{i}")
         serial = device.findtext(f".//{NS}SerialNumber")
         assert serial, "CreateVirtualMFADevice answered no SerialNumber"

@@ -24,6 +24,11 @@ def test_median_and_ratio() -> None:
     assert report.ratio(1.0, 0.0) is None
 
 
+def test_runs_says_what_a_figure_is_taken_from() -> None:
+    assert report.runs(1) == "1 run"
+    assert report.runs(3, "alternating ") == "medians of 3 alternating runs"
+
+
 def test_target_at_most_passes_on_the_limit_and_fails_above() -> None:
     assert report.Target("cold / floor", 0.8, 0.8).verdict == "PASS"
     assert report.Target("cold / floor", 0.81, 0.8).verdict == "FAIL"

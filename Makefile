@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,20 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m euare.verbs
 
+# Timings against a local IAM endpoint, printed as markdown tables (docs/performance.md says what
+# they mean). The AWS CLI pins its own botocore, so when none is on PATH it goes into a venv of
+# its own. BENCH_ARGS=--quick for fewer rounds; see .venv/bin/python bench/run.py --help.
+BENCH_VENV ?= .venv-bench
+BENCH_ARGS ?=
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet awscli
+	touch $@
+
+bench: $(STAMP)
+	@aws --version >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BENCH_VENV)/.installed
+	@$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) demo build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) demo build *.egg-info src/*.egg-info

@@ -1,0 +1,88 @@
+"""What the benchmark puts into its IAM endpoint before each measurement, one recipe a section.
+
+A recipe gets ``call(Action, **params)`` (an IAM request straight into moto, see
+iam_model.Seeder) and returns how many things it made."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Protocol
+
+NS = "{https://iam.amazonaws.com/doc/2010-05-08/}"
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+class Call(Protocol):
+    def __call__(self, action: str, /, **params: str) -> ET.Element: ...
+
+
+def users(call: Call, count: int, prefix: str = "user") -> int:
+    """``count`` users, ``{prefix}00001`` onwards, on path /."""
+    for i in range(1, count + 1):
+        call("CreateUser", UserName=f"{prefix}{i:05d}")
+    return count
+
+
+def audit(call: Call, count: int) -> int:
+    """``count`` users, every other one with two access keys, the rest with one."""
+    keys = 0
+    for i in range(1, count + 1):
+        name = f"audited{i:05d}"
+        call("CreateUser", UserName=name)
+        for _ in range(1 + i % 2):
+            call("CreateAccessKey", UserName=name)
+            keys += 1
+    return count + keys
+
+
+# What holds the user of the recursive-delete figure: 50 things, each taken away by its own
+# call, within IAM's quotas (10 managed policies and 10 groups a user at most).
+ATTACHMENTS = {
+    "managed policies": 10,
+    "group memberships": 10,
+    "inline policies": 25,
+    "access keys": 2,
+    "MFA devices": 2,
+    "login profile": 1,
+}
+
+
+def attachments(call: Call, user: str) -> int:
+    """``user``, holding what ATTACHMENTS lists (50 things)."""
+    call("CreateUser", UserName=user)
+    for i in range(1, ATTACHMENTS["managed policies"] + 1):
+        created = call("CreatePolicy", PolicyName=f"bench-{i:02d}", PolicyDocument=ALLOW_ALL)
+        arn = created.findtext(f".//{NS}Arn")
+        assert arn, "CreatePolicy answered no Arn"
+        call("AttachUserPolicy", UserName=user, PolicyArn=arn)
+    for i in range(1, ATTACHMENTS["group memberships"] + 1):
+        call("CreateGroup", GroupName=f"bench-{i:02d}")
+        call("AddUserToGroup", GroupName=f"bench-{i:02d}", UserName=user)
+    for i in range(1, ATTACHMENTS["inline policies"] + 1):
+        call("PutUserPolicy", UserName=user, PolicyName=f"inline-{i:02d}", PolicyDocument=ALLOW_ALL)
+    for _ in range(ATTACHMENTS["access keys"]):
+        call("CreateAccessKey", UserName=user)
+    for i in range(1, ATTACHMENTS["MFA devices"] + 1):
+        device = call("CreateVirtualMFADevice", VirtualMFADeviceName=f"{user}-{i}")
+        serial = device.findtext(f".//{NS}SerialNumber")
+        assert serial, "CreateVirtualMFADevice answered no SerialNumber"
+        call(
+            "EnableMFADevice",
+            UserName=user,
+            SerialNumber=serial,
+            AuthenticationCode1="123456",
+            AuthenticationCode2="654321",
+        )
+    call("CreateLoginProfile", UserName=user, Password="Bench-password-0")
+    return sum(ATTACHMENTS.values())
+
+
+RECIPES: dict[str, Callable[..., int]] = {
+    "users": users,
+    "audit": audit,
+    "attachments": attachments,
+}

@@ -1,0 +1,144 @@
+"""bench/ (``make bench``): its arithmetic, its verdicts, its option parsing, the IAM model's
+paging, and one measured run of a tiny command. No server is started here."""
+
+from __future__ import annotations
+
+import io
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from bench import measure, report, run
+from bench.iam_model import NS, Model
+from bench.seeds import ATTACHMENTS
+
+
+def test_median_and_ratio() -> None:
+    assert report.median([0.3, 0.1, 0.2]) == 0.2
+    assert report.median([]) is None
+    assert report.ratio(0.2, 0.25) == pytest.approx(0.8)
+    assert report.ratio(None, 1.0) is None
+    assert report.ratio(1.0, 0.0) is None
+
+
+def test_runs_says_what_a_figure_is_taken_from() -> None:
+    assert report.runs(1) == "1 run"
+    assert report.runs(3, "alternating ") == "medians of 3 alternating runs"
+
+
+def test_target_at_most_passes_on_the_limit_and_fails_above() -> None:
+    assert report.Target("cold / floor", 0.8, 0.8).verdict == "PASS"
+    assert report.Target("cold / floor", 0.81, 0.8).verdict == "FAIL"
+    assert report.Target("worker / euca2ools", None, 0.5).verdict == "n/a"
+
+
+def test_target_under_fails_on_the_limit() -> None:
+    assert report.Target("--help", 0.06, 0.06, "ms", under=True).verdict == "FAIL"
+    assert report.Target("--help", 0.059, 0.06, "ms", under=True).verdict == "PASS"
+
+
+def test_target_at_least_is_for_speed_ups() -> None:
+    assert report.Target("jobs", 2.5, 2.5, at_least=True).verdict == "PASS"
+    assert report.Target("jobs", 2.4, 2.5, at_least=True).verdict == "FAIL"
+
+
+def test_target_rows_show_milliseconds_ratios_and_why_missing() -> None:
+    help_row = report.Target("--help", 0.0412, 0.06, "ms", under=True).row()
+    assert help_row == ["--help", "41 ms", "< 60 ms", "PASS"]
+    assert report.Target("r", 0.123, 0.15).row() == ["r", "0.12x", "<= 0.15x", "PASS"]
+    row = report.Target("w", None, 0.5, missing="n/a (no worker)").row()
+    assert row == ["w", "n/a (no worker)", "<= 0.5x", "n/a"]
+
+
+def test_tables_are_markdown_with_their_notes() -> None:
+    text = report.Table("T", ["a", "b"], [["1", "0.50 s"]], ["a note"]).render()
+    assert text.startswith("### T\n\n| a ")
+    assert "| 1   | 0.50 s |" in text
+    assert text.rstrip().endswith("a note")
+
+
+def test_options_quick_and_sections() -> None:
+    options, only = run.parse(["--quick", "--only", "calls,deletes"])
+    assert (options.rounds, options.repeats, options.latency_ms) == (5, 1, 30.0)
+    assert only == ["calls", "deletes"]
+    options, only = run.parse([])
+    assert (options.rounds, options.repeats, options.users) == (15, 3, 10_000)
+    assert only == ["calls", "listing", "audit", "deletes"]
+    with pytest.raises(SystemExit):
+        run.parse(["--only", "nothing"])
+
+
+def test_the_deleted_user_holds_fifty_things() -> None:
+    assert sum(ATTACHMENTS.values()) == 50
+
+
+def test_measured_run_times_the_first_line_and_counts_lines() -> None:
+    code = "import sys, time; print('a', flush=True); time.sleep(0.2); print('b'); sys.exit(3)"
+    result = measure.run([sys.executable, "-c", code], {}, expect=3)
+    assert result.lines == 2 and result.head == "a\nb\n"
+    assert result.first_line is not None and result.first_line < result.seconds - 0.15
+    assert result.peak_rss_kb > 1000
+    with pytest.raises(measure.Failed):
+        measure.run([sys.executable, "-c", code], {})
+
+
+def _moto_like(users: int, calls: list[dict[str, str]]) -> Callable[..., Iterable[bytes]]:
+    """A WSGI app answering ListUsers as moto does: every user in one answer."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        calls.append(dict(environ))
+        members = "".join(
+            f"<member><UserName>u{i}</UserName><Arn>arn:aws:iam::1:user/u{i}</Arn></member>"
+            for i in range(users)
+        )
+        body = (
+            f'<ListUsersResponse xmlns="{NS}"><ListUsersResult><Users>{members}</Users>'
+            "<IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>"
+        )
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        return [body.encode()]
+
+    return app
+
+
+def _send(model: Model, action: str, **params: str) -> ET.Element:
+    body = urlencode({"Action": action, **params}).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    answer = b"".join(model(environ, lambda status, headers: None))
+    return ET.fromstring(answer)
+
+
+def test_the_model_pages_list_users_as_iam_does_from_one_snapshot() -> None:
+    calls: list[dict[str, str]] = []
+    model = Model(_moto_like(250, calls))
+    names, marker, pages = [], None, 0
+    while pages < 10:  # a bounded walk: a paging bug fails, not hangs
+        page = _send(model, "ListUsers", **({"Marker": marker} if marker else {}))
+        pages += 1
+        names += [e.text for e in page.iter(f"{{{NS}}}UserName")]
+        if page.findtext(f".//{{{NS}}}IsTruncated") != "true":
+            break
+        marker = page.findtext(f".//{{{NS}}}Marker")
+    assert pages == 3 and names == [f"u{i}" for i in range(250)]
+    assert len(calls) == 1  # moto rendered the list once
+    assert model.requests == 3
+
+
+def test_the_models_snapshot_is_reused_until_something_changes() -> None:
+    calls: list[dict[str, str]] = []
+    model = Model(_moto_like(5, calls))
+    _send(model, "ListUsers")
+    _send(model, "ListUsers")
+    _send(model, "GetUser", UserName="u1")
+    _send(model, "ListUsers")
+    assert len(calls) == 2  # one listing rendered by moto, and the GetUser
+    _send(model, "CreateUser", UserName="u5")
+    _send(model, "ListUsers")
+    assert len(calls) == 4  # the change, and a new snapshot

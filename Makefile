@@ -19,9 +19,11 @@ demo: $(STAMP)
 		bash examples/getting-started.sh
 
 # In parallel: each pytest-xdist worker starts its own moto server (TEST_JOBS=0 runs serially).
+# Then the end-to-end tests again with every call through the warm worker (EUARE_WORKER=1).
 TEST_JOBS ?= 4
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal
+	EUARE_WORKER=1 $(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -37,9 +37,9 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
     parser.add_argument(
         "--latency",
         type=float,
-        default=30.0,
+        default=50.0,
         metavar="MS",
-        help="modelled IAM latency for the audit and delete figures (default 30; the deletes "
+        help="modelled IAM latency for the audit and delete figures (default 50; the deletes "
         "are also measured without)",
     )
     parser.add_argument("--users", type=int, default=10_000, help="users in the big listing")

@@ -26,7 +26,7 @@ BIN = Path(sys.executable).parent
 # One botocore model cache (models.py) per test process, so that each HOME need not build its
 # own; the cache itself is tested with caches of the tests' own.
 MODEL_CACHE = tempfile.mkdtemp(prefix="euare-test-cache-")
-atexit.register(shutil.rmtree, MODEL_CACHE, ignore_errors=True)
+atexit.register(shutil.rmtree, MODEL_CACHE, ignore_errors=True)  # a worker there then leaves
 
 
 def free_port() -> int:
@@ -188,6 +188,9 @@ class Home:
             "AWS_MAX_ATTEMPTS": "2",
             "XDG_CACHE_HOME": MODEL_CACHE,
         }
+        if os.environ.get("EUARE_WORKER"):  # make test's second pass: every call via the worker
+            self.env["EUARE_WORKER"] = os.environ["EUARE_WORKER"]
+            self.env["EUARE_WORKER_IDLE"] = "60"
         self.write_iamrc(ADMIN_KEY, ADMIN_SECRET)
         self.write(".eucarc", f"export EUARE_URL={url}\nexport TOKEN_URL={url}\n")
 
@@ -223,6 +226,19 @@ class Home:
         )
         OUTPUTS.append(([verb, *args], done.stdout, done.stderr))
         return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_workers() -> Iterator[None]:
+    """With EUARE_WORKER=1, this test process's calls share one worker: stopped at the end."""
+    yield
+    if os.environ.get("EUARE_WORKER"):
+        subprocess.run(
+            [str(BIN / "euare"), "worker", "stop"],
+            env={"PATH": "/usr/bin:/bin", "HOME": MODEL_CACHE, "XDG_CACHE_HOME": MODEL_CACHE},
+            capture_output=True,
+            timeout=60,
+        )
 
 
 @pytest.fixture

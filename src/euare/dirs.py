@@ -44,9 +44,18 @@ def safe_dir(directory: str, private: bool = False) -> bool:
 
 
 def make_private_dir(directory: str) -> bool:
-    """Create ``directory`` (mode 0700) if missing; whether it is then safe and private."""
+    """Create ``directory`` if missing, and each missing directory above it, all mode 0700;
+    whether it is then safe and private."""
+    missing = []
+    here = os.path.abspath(directory)
+    while not os.path.lexists(here):
+        missing.append(here)
+        here = os.path.dirname(here)
     try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
+        for path in reversed(missing):
+            os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass  # made meanwhile by another process: judged below like any other
     except OSError:
         return False
     return safe_dir(directory, private=True)

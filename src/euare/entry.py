@@ -31,13 +31,12 @@ def __getattr__(name: str) -> Callable[[], int]:
     return main
 
 
-IN_WORKER = False  # set in the worker's children, which run calls and never hand them over
-
-
 def _worker_wanted() -> bool:
     """``EUARE_WORKER=1``: calls go through the warm worker (worker.py) when it can take them."""
+    from euare import process
+
     wanted = os.environ.get("EUARE_WORKER", "").strip().lower() in ("1", "yes", "true", "on")
-    return wanted and not IN_WORKER
+    return wanted and not process.IN_WORKER
 
 
 def euare() -> int:
@@ -81,7 +80,10 @@ def _front_door(args: list[str]) -> int:
     if instruction:
         return _complete(instruction)
     if not args or args[0] in ("-h", "--help"):
-        sys.stdout.write("usage: euare VERB [ARGS...]   (the same as euare-VERB [ARGS...])\n\n")
+        sys.stdout.write(
+            "usage: euare VERB [ARGS...]   (the same as euare-VERB [ARGS...])\n"
+            "       euare worker start|stop|status   (the warm worker: EUARE_WORKER=1)\n\n"
+        )
         sys.stdout.write("verbs:\n" + "".join(f"  {verb}\n" for verb in sorted(VERBS)))
         sys.stdout.flush()
         return 0

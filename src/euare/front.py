@@ -41,10 +41,11 @@ def socket_path(env: Mapping[str, str]) -> str:
     return os.path.join(runtime_dir(env), SOCKET)
 
 
-def peer_uid(sock: _socket.socket) -> int:
-    """The uid of the process at the other end of a Unix socket (SO_PEERCRED)."""
+def peer(sock: _socket.socket) -> tuple[int, int]:
+    """The (pid, uid) of the process at the other end of a Unix socket (SO_PEERCRED)."""
     creds = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, struct.calcsize("3i"))
-    return int(struct.unpack("3i", creds)[1])
+    pid, uid, _ = struct.unpack("3i", creds)
+    return int(pid), int(uid)
 
 
 def connect(env: Mapping[str, str], timeout: float = 1.0) -> _socket.socket | None:
@@ -65,7 +66,7 @@ def connect(env: Mapping[str, str], timeout: float = 1.0) -> _socket.socket | No
         address, held = socket_address(os.path.dirname(path), SOCKET)
         sock.settimeout(timeout)
         sock.connect(address)
-        if peer_uid(sock) != os.geteuid():
+        if peer(sock)[1] != os.geteuid():
             raise ConnectionRefusedError("the worker is another user's")
     except OSError:
         sock.close()

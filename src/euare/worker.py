@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from euare import front
+from euare import front, process
 from euare.dirs import make_private_dir, runtime_dir, socket_address
 
 DEFAULT_IDLE = 600.0
@@ -127,7 +127,8 @@ class Worker:
     def _handle(self, conn: socket.socket) -> str | None:
         fds: list[int] = []
         try:
-            if front.peer_uid(conn) != os.geteuid():
+            caller, uid = front.peer(conn)
+            if uid != os.geteuid():
                 return None  # another user's process: not a word
             conn.settimeout(5)
             request, fds = _receive(conn)
@@ -144,7 +145,7 @@ class Worker:
                 conn.sendall(b"refused stale\n")  # the caller runs in-process
                 self._leave_soon()
             elif op == "call":
-                self._fork(conn, request, fds)
+                self._fork(conn, request, fds, caller)
                 return "call"
         except (OSError, ValueError):
             pass
@@ -157,7 +158,9 @@ class Worker:
     def _leave_soon(self) -> None:
         self.code = {}  # differs from any fingerprint: the next idle tick leaves
 
-    def _fork(self, conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
+    def _fork(
+        self, conn: socket.socket, request: dict[str, Any], fds: list[int], caller: int
+    ) -> None:
         pid = os.fork()
         if pid:
             self.children.add(pid)
@@ -168,6 +171,7 @@ class Worker:
             assert self.listener is not None
             self.listener.close()
             os.close(self.lock)
+            process.CALLER = caller
             status = _child(conn, request, fds)
         finally:
             os._exit(status)
@@ -344,7 +348,7 @@ def _run(verb: str | None, args: list[str]) -> int:
     from euare import entry
     from euare.cli import run
 
-    entry.IN_WORKER = True
+    process.IN_WORKER = True
     try:
         return run(verb, args) if verb else entry.front_door(args)
     finally:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import Home
 from tests.e2e.test_cron_examples import age_all_keys
+from tests.support.proxy import Fault
 from tests.support.shapes import assert_shape
 
 
@@ -37,3 +39,25 @@ def test_audit_with_max_age_lists_only_old_keys_in_user_order(
     order = [u["UserName"] for u in iam.list_users()["Users"]]
     assert users == order and len(users) == 3
     assert all(line.split("\t")[3] == "2020-01-01T00:00:00Z" for line in one.lines)
+
+
+def test_audit_under_throttling_holds_every_request_back_and_still_lists_every_key(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    """The audit's pool shares the recursive deletes' gate (euare.fanout): after one
+    Throttling answer, no request arrives for a pause, and every key is still listed."""
+    from euare.fanout import PAUSE
+
+    made = set()
+    for n in range(16):
+        iam.create_user(UserName=f"u{n:02}")
+        made.add(iam.create_access_key(UserName=f"u{n:02}")["AccessKey"]["AccessKeyId"])
+    proxy.latency = 0.1
+    proxy.faults["ListAccessKeys"] = Fault("throttle", count=1, after=1)
+    result = proxied_home.run("accountauditkeys", "--format", "json", "--jobs", "4")
+    assert result.returncode == 0, result.stderr
+    assert {k["AccessKeyId"] for k in json.loads(result.stdout)} == made
+    (throttled,) = [r for r in proxy.log if r.fault == "throttle"]
+    assert throttled.answered is not None
+    quiet = (throttled.answered + 0.15, throttled.answered + PAUSE)
+    assert [r.action for r in proxy.log if quiet[0] < r.arrived < quiet[1]] == []

@@ -26,7 +26,7 @@ def test_a_request_loads_neither_boto3_nor_s3transfer(home: Home) -> None:
 
 def test_the_model_cache_is_private_and_a_damaged_one_is_replaced(home: Home) -> None:
     cache = home.path / "cache"
-    env = {"XDG_CACHE_HOME": str(cache)}
+    env = {"XDG_CACHE_HOME": str(cache), "EUARE_WORKER": "0"}  # the cold path: in-process
     assert home.run("userlistbypath", env=env).returncode == 0
     [made] = (cache / "euare").glob("models-*.marshal")
     assert (cache / "euare").stat().st_mode & 0o777 == 0o700

@@ -13,6 +13,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -339,20 +340,23 @@ def test_the_worker_leaves_when_its_socket_is_removed(worked: Worked) -> None:
 
 
 @pytest.mark.usefixtures("alice")
-def test_a_worker_whose_code_changed_refuses_calls_and_leaves(worked: Worked) -> None:
-    """A newer euare on disk: the call runs in-process (same result), and the worker exits."""
-    import euare.render
+def test_a_worker_whose_code_changed_refuses_calls_and_leaves(home: Home) -> None:
+    """A newer euare on disk: the call runs in-process (same result), and the worker exits.
+    The worker runs a copy of euare (PYTHONPATH), so that only the copy is touched."""
+    import euare
 
-    source = Path(euare.render.__file__)
+    copy = home.path / "src"
+    shutil.copytree(Path(euare.__file__).parent, copy / "euare")
+    home.env["PYTHONPATH"] = str(copy)
+    w = Worked(home)
+    assert w.control("start").returncode == 0
+    source = copy / "euare" / "render.py"
     stamp = source.stat()
     os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
-    try:
-        got = worked.run(True, "usergetattributes", "-u", "alice")
-        assert (got.returncode, got.stderr) == (0, ""), got
-        assert "user/alice" in got.stdout
-        wait_gone(worked, 15)
-    finally:
-        os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    got = w.run(True, "usergetattributes", "-u", "alice")
+    assert (got.returncode, got.stderr) == (0, ""), got
+    assert "user/alice" in got.stdout
+    wait_gone(w, 15)
 
 
 def test_stop_and_status_say_what_they_did(worked: Worked) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -107,24 +108,17 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
 @verb(
     "accountauditkeys",
     "Audit every user's access keys in one run: a line a key with its user, status and age "
-    "(-v: and its last use). Users are asked about a few at a time (--jobs); throttling is "
-    "met with botocore's backoff.",
+    "(-v: and its last use). Users are asked about a few at a time (--jobs); a Throttling "
+    "answer holds every request back for a moment.",
 )
 @o.verbose("also show when, and by which service, each key was last used")
 @MAX_AGE
 @o.path_prefix("users", api=None)
-@option(
-    "--jobs",
-    type=click.IntRange(1, 32),
-    default=4,
-    show_default=True,
-    metavar="N",
-    help="how many users to ask about at once",
-)
+@o.jobs("how many users to ask about at once")
 def accountauditkeys(
     call: Call, verbose: bool, max_age: int | None, path_prefix: str | None, jobs: int
 ) -> Result:
-    from concurrent.futures import ThreadPoolExecutor
+    from euare.fanout import concurrently
 
     users = list(call.pages("ListUsers", "Users", PathPrefix=path_prefix))
 
@@ -137,6 +131,6 @@ def accountauditkeys(
             raise
         return [{"UserName": user["UserName"], **key} for key in keys]
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        found = list(pool.map(audit, users))  # in the users' order, whatever finishes first
+    asks = [functools.partial(audit, user) for user in users]
+    found = concurrently(asks, jobs, call.client())  # in the users' order, whatever ends first
     return Result([key for keys in found for key in keys], _audit_lines)

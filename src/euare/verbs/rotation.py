@@ -13,7 +13,6 @@ change, and is touched only while it still holds what this run left in it.
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from typing import Any
 
 import click
 
+from euare import process
 from euare.cli import verb
 from euare.context import Call
 from euare.errors import EXIT_INTERRUPTED, EuareError
@@ -206,7 +206,7 @@ def _new_key_lines(records: list[Record]) -> list[str]:
 def _lock(call: Call, path: Path, wait: int, say: Callable[[str], None]) -> Iterator[None]:
     """Hold FILE.lock for the rotation; after ``wait`` seconds, one line naming the holder."""
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    me = f"pid {os.getpid()} on {socket.gethostname()}, {call.prog} since {since}"
+    me = f"pid {process.pid()} on {socket.gethostname()}, {call.prog} since {since}"
 
     def waiting(holder: str) -> None:
         say(f"waiting up to {wait} s for {path}, being rotated by {holder or 'another run'}")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import Home
 
 PROBE = (
@@ -35,3 +37,27 @@ def test_the_model_cache_is_private_and_a_damaged_one_is_replaced(home: Home) ->
     again = home.run("userlistbypath", env=env)
     assert (again.returncode, again.stderr) == (0, "")
     assert made.read_bytes().startswith(b"euare-models")
+
+
+HELP_PROBE = (
+    "import sys; sys.argv = ['euare-usercreate', *sys.argv[1:]]\n"
+    "from euare.entry import usercreate\n"
+    "rc = usercreate()\n"
+    "loaded = sorted(m for m in ('botocore', 'boto3', 'tabulate', 'dotenv') if m in sys.modules)\n"
+    "sys.stderr.write(f'{rc} {loaded}\\n')\n"
+)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--no-such-flag"], []], ids=["help", "bad", "none"])
+def test_help_and_usage_errors_load_no_botocore(home: Home, args: list[str]) -> None:
+    """--help and usage errors are answered before settings or any client are made."""
+    done = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE, *args],
+        env={**home.env, "EUARE_WORKER": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    rc, loaded = done.stderr.strip().splitlines()[-1].split(" ", 1)
+    assert rc == ("0" if args == ["--help"] else "2"), done.stderr
+    assert loaded == "[]", done.stderr

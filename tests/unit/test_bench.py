@@ -62,7 +62,7 @@ def test_tables_are_markdown_with_their_notes() -> None:
 
 def test_options_quick_and_sections() -> None:
     options, only = run.parse(["--quick", "--only", "calls,deletes"])
-    assert (options.rounds, options.repeats, options.latency_ms) == (5, 1, 30.0)
+    assert (options.rounds, options.repeats, options.latency_ms) == (5, 1, 50.0)
     assert only == ["calls", "deletes"]
     options, only = run.parse([])
     assert (options.rounds, options.repeats, options.users) == (15, 3, 10_000)

@@ -203,6 +203,17 @@ class Home:
     def write_iamrc(self, key: str, secret: str, name: str = ".iamrc") -> Path:
         return self.write(name, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
 
+    def spawn(self, verb: str, *args: str, env: dict[str, str] | None = None) -> Any:
+        """``euare-VERB ARGS`` started, not waited for (stdin empty, stdout/stderr piped)."""
+        return subprocess.Popen(
+            [str(BIN / f"euare-{verb}"), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**self.env, **(env or {})},
+        )
+
     def run(
         self,
         verb: str,

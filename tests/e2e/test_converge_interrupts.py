@@ -8,13 +8,12 @@ once the request has reached moto."""
 from __future__ import annotations
 
 import signal
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import BIN, OUTPUTS, Home, Result
+from tests.conftest import OUTPUTS, Home, Result
 from tests.e2e.test_converge_deletes import DOC
 from tests.support.proxy import Fault
 
@@ -22,14 +21,7 @@ from tests.support.proxy import Fault
 def interrupt(home: Home, proxy: Any, action: str, *args: str) -> Result:
     """Run ``euare-ARGS[0]`` and send it SIGINT while ``action``'s answer is held."""
     proxy.faults[action] = Fault("slow", count=1, delay=60)
-    process = subprocess.Popen(
-        [str(BIN / f"euare-{args[0]}"), *args[1:]],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=home.env,
-    )
+    process = home.spawn(*args)
     try:
         assert proxy.faults[action].held.wait(timeout=60), f"{action} never reached the proxy"
         process.send_signal(signal.SIGINT)

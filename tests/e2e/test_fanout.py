@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
 from typing import Any
 
 import pytest
 
 from euare.fanout import GRACE, PAUSE
-from tests.conftest import BIN, OUTPUTS, Home, Result, one_error_line
+from tests.conftest import OUTPUTS, Home, Result, one_error_line
 from tests.e2e.test_output_c import one_error_line_usage
 from tests.support.documents import DOC
 from tests.support.loaded import account_state, load_user
@@ -167,14 +166,7 @@ def test_a_throttle_holds_every_new_request_back_for_a_pause(
 def interrupted(home: Home, proxy: Any, args: list[str], ready: Any) -> tuple[Result, float]:
     """Run ``euare-ARGS[0]``, send it SIGINT once ``ready()``; its result and how long it took
     to end after the signal."""
-    process = subprocess.Popen(
-        [str(BIN / f"euare-{args[0]}"), *args[1:]],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=home.env,
-    )
+    process = home.spawn(*args)
     try:
         deadline = time.monotonic() + 60
         while not ready():

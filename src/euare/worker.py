@@ -416,9 +416,9 @@ def _prompt_on(tty: int) -> None:
         old = termios.tcgetattr(tty)
         quiet = list(old)
         quiet[3] &= ~termios.ECHO
-        os.write(tty, prompt.encode(sys.stdin.encoding, "replace"))
-        try:
+        try:  # echo off before the prompt, as getpass does: nothing typed after it shows
             termios.tcsetattr(tty, termios.TCSAFLUSH, quiet)
+            os.write(tty, prompt.encode(sys.stdin.encoding, "replace"))
             with open(tty, encoding=sys.stdin.encoding, closefd=False) as terminal:
                 line = terminal.readline()
         finally:

@@ -7,16 +7,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from euare.errors import EuareError, PartialFailure, describe
 from euare.once import Interrupted, Lookup, once_only, settle, settle_interrupt
-from euare.settings import Flags, Settings
 
-ClientFactory = Callable[[Settings, "int | None"], Any]
+if TYPE_CHECKING:  # settings (files, URLs, paths) load only when a call needs them
+    from euare.settings import Flags, Settings
+
+ClientFactory = Callable[["Settings", "int | None"], Any]
 
 
 def _default_factory(settings: Settings, attempts: int | None) -> Any:
@@ -34,7 +35,6 @@ class Call:
     stdin: IO[str]
     stdout: IO[str]
     stderr: IO[str]
-    cwd: Path = field(default_factory=Path.cwd)
     argv: list[str] = field(default_factory=list)
     account: tuple[str, str] | None = None  # the caller's (partition, account id), once known
     options: dict[str, Any] = field(default_factory=dict)
@@ -54,6 +54,8 @@ class Call:
         return str(self.options.get("format") or "text")
 
     def flags(self) -> Flags:
+        from euare.settings import Flags
+
         o = self.options
         return Flags(
             o.get("url"),

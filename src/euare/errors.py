@@ -7,9 +7,7 @@ errors. The table in :func:`describe` is ordered: the first matching class wins.
 
 from __future__ import annotations
 
-import logging
 import re
-import traceback
 from typing import IO, Any
 
 EXIT_FAILURE = 1
@@ -211,6 +209,8 @@ def non_iam_answer(response_dict: dict[str, Any], **_: Any) -> None:
     if not _foreign(body, status):
         return
     gist = _gist(body)
+    import logging
+
     logging.getLogger("euare.errors").debug("HTTP %s answer is not IAM's: %r", status, body)
     if status < 300:
         from botocore.parsers import ResponseParserError
@@ -244,6 +244,8 @@ def report(prog: str, exc: BaseException, stderr: IO[str], debug: bool = False) 
 
     err = describe(exc)
     if debug and not isinstance(exc, (KeyboardInterrupt, EuareError)):
+        import traceback
+
         stderr.write(redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))))
     stderr.write(error_line(prog, err) + "\n")
     stderr.flush()

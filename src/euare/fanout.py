@@ -44,10 +44,6 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_JOBS = 4
-# A small pool: IAM throttles an account's calls long before more would pay off, and botocore
-# keeps 10 connections per endpoint (a thread beyond them would open a new one for each call).
-MAX_JOBS = 10
 PAUSE = 0.5  # seconds no request is sent after a Throttling answer
 MAX_PAUSE = 8.0
 GRACE = 2.0  # seconds the steps in flight at Ctrl-C are given to be answered

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from euare.fanout import DEFAULT_JOBS, MAX_JOBS
 from euare.paramtypes import FILE as FILE
 from euare.paramtypes import TEXT as TEXT
 from euare.paramtypes import Certificate as Certificate
@@ -208,6 +207,13 @@ def policy_document() -> list[Decorator]:
 STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)
 
 DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
+
+
+# --jobs (euare.fanout runs the pool): a small one, since IAM throttles an account's calls long
+# before more would pay off, and botocore keeps 10 connections per endpoint (a thread beyond
+# them would open a new one for each call).
+DEFAULT_JOBS = 4
+MAX_JOBS = 10
 
 
 def jobs(help: str) -> Decorator:

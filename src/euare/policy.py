@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import unquote
 
 from euare.errors import EuareError, UsageError
 
@@ -99,7 +98,7 @@ def _keep(value: Any, shape: Any) -> None:
                 continue
             if member.type_name == "string" and member.name == "policyDocumentType":
                 if isinstance(value[name], str):
-                    value[name] = PolicyText(unquote(value[name]))
+                    value[name] = decode(value[name])
             else:
                 _keep(value[name], member)
     elif shape.type_name == "list" and isinstance(value, list):
@@ -113,6 +112,8 @@ def decode(document: str | dict[str, Any]) -> str:
     if isinstance(document, PolicyText):
         return document
     if isinstance(document, str):
+        from urllib.parse import unquote  # here: declaring a verb never pays for it
+
         return PolicyText(unquote(document))
     return dumps(document)
 

@@ -15,14 +15,13 @@ quoted or delimited when a message shows it. euare's own messages never quote a 
 
 from __future__ import annotations
 
-import base64
 import functools
-import json
-import logging
 import re
 from collections.abc import Iterator
-from typing import IO, Any
-from urllib.parse import quote, quote_plus
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import logging
 
 MASK = "<redacted>"
 MIN_ANYWHERE = 6
@@ -129,6 +128,9 @@ def forms(secret: str) -> set[str]:
     """Every way a log line or message may spell ``secret``: plain, URL-encoded, XML-escaped,
     with its whitespace collapsed, each also as the inside of a Python or JSON string literal
     (and of a bytes literal, as botocore logs bodies)."""
+    import json
+    from urllib.parse import quote, quote_plus
+
     base = {secret, quote(secret, safe=""), quote_plus(secret), " ".join(secret.split())}
     base |= _xml_forms(secret)
     result: set[str] = set()
@@ -148,6 +150,8 @@ def remember(*secrets: str | bytes | None) -> None:
     """Register values that must never be printed unasked, in all their forms."""
     for secret in secrets:
         if isinstance(secret, bytes):  # a blob (an MFA seed): as the XML carries it, and as text
+            import base64
+
             remember(base64.b64encode(secret).decode("ascii"))
             try:
                 secret = secret.decode("utf-8")
@@ -227,8 +231,9 @@ def secrets_in(shape: Any, value: Any, depth: int = 0) -> Iterator[str | bytes]:
             yield from secrets_in(shape.value, item, depth + 1)
 
 
-class RedactingFilter(logging.Filter):
-    """A logging filter that renders each record once and masks the secrets in it."""
+class RedactingFilter:
+    """A logging filter (any object with ``filter`` will do) that renders each record once and
+    masks the secrets in it. Not logging.Filter's subclass: logging loads only with --debug."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -248,6 +253,8 @@ class RedactingFilter(logging.Filter):
 
 def enable_debug_logging(stream: IO[str]) -> logging.StreamHandler[IO[str]]:
     """Send euare's and botocore's debug log to ``stream`` through the redacting filter."""
+    import logging
+
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s [%(levelname)s] %(message)s"))
     handler.addFilter(RedactingFilter())

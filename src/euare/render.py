@@ -6,7 +6,6 @@ where euca2ools printed something other than one value per line, a function givi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -57,6 +56,8 @@ def jsonable(value: Any) -> Any:
 
     if isinstance(value, PolicyText):
         try:
+            import json
+
             return json.loads(value)
         except ValueError:
             return str(value)
@@ -132,13 +133,13 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
     ``table`` need the whole set first."""
     if fmt == "jsonl":
         for record in result.records:
-            out.write(json.dumps(jsonable(record), ensure_ascii=False) + "\n")
+            out.write(_json(jsonable(record)) + "\n")
             out.flush()
     elif fmt == "json":
         shown: Any = jsonable(list(result.records))
         if result.one:
             shown = shown[0] if shown else {}
-        out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
+        out.write(_json(shown, indent=2) + "\n")
     elif fmt == "table":
         records = [r if isinstance(r, dict) else {"Value": r} for r in result.records]
         if records:
@@ -153,3 +154,9 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
             if result.stream:
                 out.flush()
     out.flush()
+
+
+def _json(value: Any, indent: int | None = None) -> str:
+    import json  # here: --help and usage errors never pay for it
+
+    return json.dumps(value, indent=indent, ensure_ascii=False)

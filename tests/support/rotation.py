@@ -102,7 +102,7 @@ def run_in_process(home: Home, *args: str) -> Result:
     from euare.context import Call
 
     out, err = io.StringIO(), io.StringIO()
-    call = Call("euare-userrotatekey", dict(home.env), io.StringIO(), out, err, cwd=home.path)
+    call = Call("euare-userrotatekey", dict(home.env), io.StringIO(), out, err)
     code = run("userrotatekey", list(args), call)
     OUTPUTS.append((["userrotatekey", *args], out.getvalue(), err.getvalue()))
     return Result(code, out.getvalue(), err.getvalue())

@@ -8,26 +8,15 @@ cut the answer into pages.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from tests.conftest import Home, one_error_line
+from tests.support.documents import TRUST
 from tests.support.proxy import paginate
 
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+EC2_TRUST = TRUST  # the shared trust document: EC2 may assume the role
 
 
 def profile_of(iam: Any, name: str) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Home, one_error_line
+from tests.support.documents import TRUST
 
 LAMBDA_TRUST = {
     "Version": "2012-10-17",
@@ -25,18 +26,7 @@ LAMBDA_TRUST = {
         }
     ],
 }
-EC2_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+EC2_TRUST = TRUST  # the shared trust document: EC2 may assume the role
 DOC = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
 )

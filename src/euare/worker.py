@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from euare import front, process
-from euare.dirs import make_private_dir, runtime_dir, socket_address
+from euare.dirs import make_private_dir, runtime_dir, safe_dir, socket_address
 
 DEFAULT_IDLE = 600.0
 MAX_REQUEST = 16 * 1024 * 1024  # a call's arguments and environment, with room to spare
@@ -468,6 +468,12 @@ def control(args: list[str]) -> int:
     action = args[0]
     if action == "start" and front.ask(env, "status") is None:
         started = front.start_in_background(env)
+        directory = runtime_dir(env)
+        if started is None and not safe_dir(directory, private=True):
+            sys.stderr.write(
+                f"euare worker: error: {directory} is not a directory of yours alone (mode 0700)\n"
+            )
+            return 1
         deadline = time.monotonic() + 30
         while front.ask(env, "status") is None and time.monotonic() < deadline:
             if started is not None and started.poll() is not None:

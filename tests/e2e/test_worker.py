@@ -315,6 +315,19 @@ def test_an_unsafe_socket_directory_is_not_used(worked: Worked) -> None:
     assert worked.served() == 0
 
 
+def test_start_in_an_unsafe_directory_says_so_at_once(home: Home) -> None:
+    w = Worked(home)
+    w.socket.parent.mkdir(parents=True, mode=0o700)
+    w.socket.parent.chmod(0o755)
+    started = time.monotonic()
+    done = w.control("start")
+    assert time.monotonic() - started < 10
+    assert done.returncode == 1 and done.stdout == "", done
+    assert done.stderr == (
+        f"euare worker: error: {w.socket.parent} is not a directory of yours alone (mode 0700)\n"
+    )
+
+
 def wait_gone(w: Worked, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while w.control("status").returncode == 0:

@@ -82,25 +82,28 @@ def test_readme_lists_every_verb() -> None:
         assert f"euare-{verb}" in readme, verb
 
 
-def test_help_does_not_import_boto3() -> None:
+def _probe(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run the console-script target of euare-usercreate with ``argv`` in a fresh interpreter;
+    the target ends the process itself (euare.entry.leave), after the ``atexit`` function that
+    says whether boto3 or botocore was imported."""
     code = (
-        "import sys; sys.argv=['euare-usercreate', '--help']\n"
+        f"import atexit, sys; sys.argv = ['euare-usercreate', *{argv!r}]\n"
+        "heavy = ('boto3', 'botocore')\n"
+        "atexit.register(lambda: print('loaded', any(m in sys.modules for m in heavy)))\n"
         "from euare.entry import usercreate\n"
-        "rc = usercreate()\n"
-        "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'imported'\n"
-        "print('clean', rc)"
+        "usercreate()\n"
+        "print('returned')"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_help_does_not_import_boto3() -> None:
+    done = _probe(["--help"])
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("clean 0")
+    assert done.stdout.splitlines()[-1] == "loaded False"
+    assert "returned" not in done.stdout
 
 
 def test_usage_error_does_not_import_boto3() -> None:
-    code = (
-        "import sys; sys.argv=['euare-usercreate']\n"
-        "from euare.entry import usercreate\n"
-        "rc = usercreate()\n"
-        "print('boto3' in sys.modules, rc)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "False 2"
+    done = _probe([])
+    assert (done.returncode, done.stdout.strip()) == (2, "loaded False"), done.stderr

@@ -22,8 +22,10 @@ from euare.params import ApiArgument, Decorator, api_params, apply, late_values
 from euare.render import FORMATS, Record, Result, render
 from euare.spec import Exclusive, VerbSpec, register
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-COMMANDS: dict[str, click.Command] = {}
+MAX_HELP_WIDTH = 100
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": MAX_HELP_WIDTH}
+COMMANDS: dict[str, click.Command] = {}  # the click commands made so far (see made())
+_MAKERS: dict[str, Callable[[], click.Command]] = {}
 
 
 # --- global options ------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def verb(
     text: Callable[[list[Record]], Iterable[str]] | None = None,
     service: str | None = "iam",
     exclusive: Iterable[Exclusive] = (),
-) -> Callable[[Callable[..., Any]], click.Command]:
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Make ``fn(call, **options)`` the composite verb ``euare-NAME`` (its VerbSpec ``runs`` fn).
 
     ``fn`` returns a Result, a list of records (printed with ``text`` or one value per line), or
@@ -110,17 +112,36 @@ def verb(
     one when the flag beside the group is True).
     """
 
-    def decorate(fn: Callable[..., Any]) -> click.Command:
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         spec = VerbSpec(name, help, service=service, text=text, exclusive=tuple(exclusive), runs=fn)
         return command_of(spec, fn)
 
     return decorate
 
 
-def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
-    """Register ``spec`` and make its click command, which runs ``fn(call, **options)``."""
+def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Register ``spec``, whose click command (made on first use: see :func:`made`) runs
+    ``fn(call, **options)``; ``fn``."""
     register(spec)
+    _MAKERS[spec.name] = functools.partial(_make, spec, fn)
+    return fn
 
+
+def declared(name: str) -> bool:
+    """Whether verb ``name``'s family module has declared it."""
+    return name in _MAKERS
+
+
+def made(name: str) -> click.Command:
+    """The click command of declared verb ``name``. Only the command that runs is made: a
+    family module declares a dozen verbs, each with ten global options, and making them all
+    would cost ``--help`` a few milliseconds."""
+    if name not in COMMANDS:
+        COMMANDS[name] = _MAKERS[name]()
+    return COMMANDS[name]
+
+
+def _make(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
     @functools.wraps(fn)
     def callback(**values: Any) -> None:
         ctx = click.get_current_context()
@@ -146,7 +167,6 @@ def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
         raise TypeError(f"euare-{name} declares {', '.join(map(str, clashes))} twice")
     click.version_option(__version__, "--version", message="euare %(version)s")(cmd)
     cmd.help = (cmd.help or "") + _arguments_help(cmd)
-    COMMANDS[name] = cmd
     return cmd
 
 
@@ -181,7 +201,7 @@ def api_verb(
     service: str = "iam",
     exclusive: Iterable[Exclusive] = (),
     find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
-) -> click.Command:
+) -> Callable[..., Any]:
     """A verb that is one API call. ``result`` names the member of the answer that is the
     verb's one record (``"*"``: the whole answer); ``text`` prints it as euca2ools did, or
     ``verbose`` when ``-v/--verbose`` is given (:func:`nothing` prints no text).
@@ -235,7 +255,7 @@ def list_verb(
     key: str | None = None,
     text: Callable[[list[Record]], Iterable[str]] = arns,
     service: str = "iam",
-) -> click.Command:
+) -> Callable[..., Any]:
     """A verb that lists every item of a paginated call: its records are the items, whole;
     ``key`` (by default the paginator's result key) names the member that holds them."""
     spec = VerbSpec(
@@ -303,11 +323,27 @@ def _main(name: str, prog: str, args: list[str], call: Call) -> int:
 
         return shell_complete(cmd, {}, prog, complete_var(prog), instruction)
     try:
-        with cmd.make_context(prog, args, obj=call) as ctx:
+        with cmd.make_context(prog, args, obj=call, terminal_width=help_width(call.env)) as ctx:
             status = cmd.invoke(ctx)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     return status if isinstance(status, int) else 0
+
+
+def help_width(env: Mapping[str, str]) -> int:
+    """The width click gives help and usage text (the terminal's columns, at most
+    max_content_width, less 2, but at least 50), found as ``shutil.get_terminal_size`` finds
+    the columns, without importing shutil (and the compression modules it brings: 2 ms)."""
+    try:
+        columns = int(env.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+            columns = 0
+    return max(min(columns or 80, MAX_HELP_WIDTH) - 2, 50)
 
 
 def complete_var(prog: str) -> str:

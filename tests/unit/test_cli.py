@@ -106,3 +106,34 @@ def test_render_formats() -> None:
     out = io.StringIO()
     render(result, "table", out)
     assert out.getvalue().splitlines()[0].split() == ["Arn", "Id"]
+
+
+@pytest.mark.parametrize("columns", ["", "30", "60", "79", "150", "-3", "wide"])
+def test_the_help_width_is_the_one_click_would_take(
+    columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """euare finds the terminal's width itself (click would import shutil for it): the same
+    width, from COLUMNS or the terminal, as click's own formatter takes with our maximum."""
+    from click.formatting import HelpFormatter
+
+    from euare.cli import MAX_HELP_WIDTH, help_width
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert help_width({"COLUMNS": columns}) == HelpFormatter(max_width=MAX_HELP_WIDTH).width
+
+
+@pytest.mark.parametrize("columns", ["60", "200"])
+def test_help_is_what_click_prints_for_the_terminal(
+    columns: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click prints --help on the process's own stdout; click's own width (shutil's) gives
+    the same text."""
+    from euare.verbs import command
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert run("usercreate", ["--help"], call_with({"COLUMNS": columns})) == 0
+    printed = capsys.readouterr().out
+    cmd = command("usercreate")
+    with cmd.make_context("euare-usercreate", ["alice"]) as ctx:
+        assert printed == cmd.get_help(ctx) + "\n"
+    assert (max(map(len, printed.splitlines())) > 80) == (columns == "200")

@@ -132,11 +132,11 @@ TOOLS: dict[str, str] = {"sandbox": "euare.sandbox:main"}
 
 def command(name: str) -> click.Command:
     """The click command of verb ``name``, importing only its own family module."""
-    from euare.cli import COMMANDS
+    from euare.cli import declared, made
 
-    if name not in COMMANDS:
+    if not declared(name):
         importlib.import_module(f"euare.verbs.{VERBS[name]}")
-    return COMMANDS[name]
+    return made(name)
 
 
 def scripts() -> dict[str, str]:

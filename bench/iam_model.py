@@ -5,6 +5,9 @@ IAM does where that matters for timing: every request waits a set latency first 
 tens of milliseconds away, moto one or two), and ListUsers comes back 100 users a page with
 Marker/IsTruncated (moto answers every user at once). Pages are cut from one snapshot of the
 list taken at the first page, so a 10,000-user listing costs moto one rendering, not a hundred.
+The lists moto lacks (ABSENT) are answered empty, as IAM answers them for the bench's users,
+which hold none: moto's own answer, an HTML error page with status 500, is one a client retries
+with backoff, a cost that no call to IAM has.
 
 Control, one JSON object a line: the process prints ``{"url": ...}`` once it listens, then
 answers each line read on stdin (``{"op": "latency", "ms": 30}``, ``{"op": "reset"}``,
@@ -39,6 +42,7 @@ HEADERS = {  # moto picks the service from the credential scope; it checks no si
     "Content-Type": "application/x-www-form-urlencoded",
 }
 StartResponse = Callable[..., Any]
+ABSENT = {"ListServiceSpecificCredentials": "ServiceSpecificCredentials"}  # action: its list
 ET.register_namespace("", NS)
 
 
@@ -71,6 +75,12 @@ class Model:
         action = form.get("Action", "")
         if action == "ListUsers":
             return self.list_users(environ, form, start_response)
+        if action in ABSENT:
+            page = render_empty(action, ABSENT[action])
+            start_response(
+                "200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(page)))]
+            )
+            return [page]
         if not action.startswith(("List", "Get")):
             self.changed()
         return self.app(environ, start_response)  # type: ignore[no-any-return]
@@ -137,6 +147,16 @@ def render_page(users: list[ET.Element], end: int, total: int, snapshot_id: str)
     ET.SubElement(result, f"{{{NS}}}IsTruncated").text = "true" if truncated else "false"
     if truncated:
         ET.SubElement(result, f"{{{NS}}}Marker").text = f"{snapshot_id}:{end}"
+    metadata = ET.SubElement(root, f"{{{NS}}}ResponseMetadata")
+    ET.SubElement(metadata, f"{{{NS}}}RequestId").text = "bench"
+    return ET.tostring(root)
+
+
+def render_empty(action: str, member: str) -> bytes:
+    """IAM's answer to ``action`` when the list it returns under ``member`` is empty."""
+    root = ET.Element(f"{{{NS}}}{action}Response")
+    result = ET.SubElement(root, f"{{{NS}}}{action}Result")
+    ET.SubElement(result, f"{{{NS}}}{member}")
     metadata = ET.SubElement(root, f"{{{NS}}}ResponseMetadata")
     ET.SubElement(metadata, f"{{{NS}}}RequestId").text = "bench"
     return ET.tostring(root)

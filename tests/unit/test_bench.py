@@ -142,3 +142,31 @@ def test_the_models_snapshot_is_reused_until_something_changes() -> None:
     _send(model, "CreateUser", UserName="u5")
     _send(model, "ListUsers")
     assert len(calls) == 4  # the change, and a new snapshot
+
+
+def test_the_model_answers_the_lists_moto_lacks_empty_as_iam_does() -> None:
+    """moto answers ListServiceSpecificCredentials with an HTML 500, which botocore retries:
+    the bench's IAM answers it as IAM does for a user holding none, and botocore reads that."""
+    import botocore.session
+    from botocore.parsers import QueryParser
+
+    calls: list[dict[str, str]] = []
+    model = Model(_moto_like(1, calls))
+    body = urlencode({"Action": "ListServiceSpecificCredentials", "UserName": "u0"}).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    statuses: list[str] = []
+    answer = b"".join(model(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"] and calls == []
+    operation = (
+        botocore.session.get_session()
+        .get_service_model("iam")
+        .operation_model("ListServiceSpecificCredentials")
+    )
+    parsed = QueryParser().parse(
+        {"body": answer, "headers": {}, "status_code": 200}, operation.output_shape
+    )
+    assert parsed["ServiceSpecificCredentials"] == []

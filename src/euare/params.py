@@ -211,18 +211,20 @@ DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
 
 # --jobs (euare.fanout runs the pool): a small one, since IAM throttles an account's calls long
 # before more would pay off, and botocore keeps 10 connections per endpoint (a thread beyond
-# them would open a new one for each call).
+# them would open a new one for each call). Changes go 4 at a time; an audit, which only reads,
+# asks about 8 users at a time (the Throttling gate holds every thread back if IAM objects).
 DEFAULT_JOBS = 4
+READ_JOBS = 8
 MAX_JOBS = 10
 
 
-def jobs(help: str) -> Decorator:
+def jobs(help: str, default: int = DEFAULT_JOBS) -> Decorator:
     """``--jobs N``: how many calls a verb makes at once (1: one after another); see
     euare.fanout for the pool, its order and its backing off under throttling."""
     return option(
         "--jobs",
         type=click.IntRange(1, MAX_JOBS),
-        default=DEFAULT_JOBS,
+        default=default,
         show_default=True,
         metavar="N",
         help=help,

@@ -61,3 +61,20 @@ def test_audit_under_throttling_holds_every_request_back_and_still_lists_every_k
     assert throttled.answered is not None
     quiet = (throttled.answered + 0.15, throttled.answered + PAUSE)
     assert [r.action for r in proxy.log if quiet[0] < r.arrived < quiet[1]] == []
+
+
+def test_the_audit_asks_about_eight_users_at_once_by_default_and_never_more(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    """It only reads, so its default pool (params.READ_JOBS) is twice the deletes'; --jobs
+    bounds it."""
+    from euare.params import READ_JOBS
+
+    for n in range(20):
+        iam.create_user(UserName=f"r{n:02}")
+    proxy.latency = 0.2  # long enough for every thread of the pool to be waiting at once
+    assert proxied_home.run("accountauditkeys").returncode == 0
+    assert proxy.max_in_flight == READ_JOBS == 8
+    proxy.max_in_flight = 0
+    assert proxied_home.run("accountauditkeys", "--jobs", "3").returncode == 0
+    assert proxy.max_in_flight == 3

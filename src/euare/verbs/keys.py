@@ -114,7 +114,7 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
 @o.verbose("also show when, and by which service, each key was last used")
 @MAX_AGE
 @o.path_prefix("users", api=None)
-@o.jobs("how many users to ask about at once")
+@o.jobs("how many users to ask about at once", default=o.READ_JOBS)
 def accountauditkeys(
     call: Call, verbose: bool, max_age: int | None, path_prefix: str | None, jobs: int
 ) -> Result:

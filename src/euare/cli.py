@@ -17,6 +17,7 @@ import click
 
 from euare import __version__
 from euare.context import Call
+from euare.helpdoc import GlobalOption, VerbCommand
 from euare.once import Lookup
 from euare.params import ApiArgument, Decorator, api_params, apply, late_values
 from euare.render import FORMATS, Record, Result, render
@@ -43,7 +44,7 @@ def _store(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 
 def _global(*decls: str, **kwargs: Any) -> click.Option:
-    return click.Option(decls, expose_value=False, callback=_store, **kwargs)
+    return GlobalOption(decls, expose_value=False, callback=_store, **kwargs)
 
 
 def global_options(service: str | None = "iam") -> list[click.Parameter]:
@@ -104,6 +105,7 @@ def verb(
     text: Callable[[list[Record]], Iterable[str]] | None = None,
     service: str | None = "iam",
     exclusive: Iterable[Exclusive] = (),
+    examples: Iterable[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Make ``fn(call, **options)`` the composite verb ``euare-NAME`` (its VerbSpec ``runs`` fn).
 
@@ -113,7 +115,15 @@ def verb(
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        spec = VerbSpec(name, help, service=service, text=text, exclusive=tuple(exclusive), runs=fn)
+        spec = VerbSpec(
+            name,
+            help,
+            service=service,
+            text=text,
+            exclusive=tuple(exclusive),
+            runs=fn,
+            examples=tuple(examples),
+        )
         return command_of(spec, fn)
 
     return decorate
@@ -159,7 +169,14 @@ def _make(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
         render(result, call.fmt, call.stdout)
 
     name = spec.name
-    cmd = click.command(f"euare-{name}", help=spec.summary, context_settings=CONTEXT)(callback)
+    cmd = click.command(
+        f"euare-{name}",
+        cls=VerbCommand,
+        help=spec.summary,
+        context_settings=CONTEXT,
+        examples=spec.examples,
+        one_of=[group for group, required in spec.exclusive if required],
+    )(callback)
     cmd.params.extend(global_options(spec.service))
     names = [p.name for p in cmd.params]
     clashes = sorted({n for n in names if names.count(n) > 1})
@@ -201,6 +218,7 @@ def api_verb(
     service: str = "iam",
     exclusive: Iterable[Exclusive] = (),
     find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
+    examples: Iterable[str] = (),
 ) -> Callable[..., Any]:
     """A verb that is one API call. ``result`` names the member of the answer that is the
     verb's one record (``"*"``: the whole answer); ``text`` prints it as euca2ools did, or
@@ -219,6 +237,7 @@ def api_verb(
         verbose_text=verbose,
         exclusive=tuple(exclusive),
         find=find,
+        examples=tuple(examples),
     )
 
     def body(call: Call, **values: Any) -> Result | None:
@@ -255,11 +274,19 @@ def list_verb(
     key: str | None = None,
     text: Callable[[list[Record]], Iterable[str]] = arns,
     service: str = "iam",
+    examples: Iterable[str] = (),
 ) -> Callable[..., Any]:
     """A verb that lists every item of a paginated call: its records are the items, whole;
     ``key`` (by default the paginator's result key) names the member that holds them."""
     spec = VerbSpec(
-        name, help, service=service, operation=operation, result_key=key, many=True, text=text
+        name,
+        help,
+        service=service,
+        operation=operation,
+        result_key=key,
+        many=True,
+        text=text,
+        examples=tuple(examples),
     )
 
     def body(call: Call, **values: Any) -> Result:

@@ -20,7 +20,8 @@ class VerbSpec:
     member holding the items, by default the one botocore's paginator model names. A composite
     verb names the function that ``runs`` it, and ``operation`` is None. ``text`` turns the
     records into euca2ools' lines, ``verbose_text`` when ``-v/--verbose`` is given (JSON always
-    carries the records whole). ``find`` settles a create's lost answer.
+    carries the records whole). ``find`` settles a create's lost answer. ``examples`` are
+    command lines (the arguments after ``euare-NAME``) shown at the end of ``--help``.
     """
 
     name: str
@@ -33,6 +34,7 @@ class VerbSpec:
     verbose_text: Callable[[list[Any]], Iterable[str]] | None = None
     exclusive: tuple[Exclusive, ...] = ()
     find: Callable[..., Any] | None = None
+    examples: tuple[str, ...] = ()
     runs: Callable[..., Any] | None = field(default=None, compare=False)
 
     def items_key(self) -> str | None:

@@ -1,0 +1,138 @@
+"""How a verb describes itself: its own options apart from the global ones, and examples.
+
+``--help`` and the man pages (euare.manpages) are both read from here: a verb's click command is
+a :class:`VerbCommand`, its global options are :class:`GlobalOption` instances, and
+:func:`examples` gives the command lines shown under "Examples" (the verb's own, declared with
+it, or else one made from its required arguments and options).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import click
+
+# What an example fills a required argument or option with, by its metavar.
+SAMPLES = {
+    "USER": "alice",
+    "GROUP": "admins",
+    "ROLE": "web-server",
+    "IPROFILE": "web-server",
+    "POLICY": "s3-read",
+    "POLICY_NAME": "s3-read",
+    "ALIAS": "example-corp",
+    "KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "CERT_ID": "ASCACKCEVSQ6C2EXAMPLE",
+    "CERT": "ASCACKCEVSQ6C2EXAMPLE",
+    "SERIAL": "arn:aws:iam::123456789012:mfa/alice",
+    "MFA": "arn:aws:iam::123456789012:mfa/alice",
+    "CODE": "123456",
+    "CERTNAME": "www-example-com",
+    "OIDC": "arn:aws:iam::123456789012:oidc-provider/token.example.com",
+    "URL": "https://token.example.com",
+    "CLIENT": "my-app",
+    "HEX": "9e99a48a9960b14926bb7f3b02e22da2b0ab7280",
+    "VERSION": "v2",
+    "FILE": "policy.json",
+    "PEM": '"$(cat cert.pem)"',
+    "JSON": '\'{"Version": "2012-10-17", "Statement": []}\'',
+    "NAME": "example",
+    "SERVICE": "ec2.amazonaws.com",
+    "DAYS": "90",
+    "SECONDS": "3600",
+    "PATH": "/ops/",
+    "PREFIX": "/ops/",
+    "ACTION": "s3:GetObject",
+    "RESOURCE": "'*'",
+    "PASSWORD": "'correct horse battery staple'",
+    "DOMAIN": "example.com",
+    "EFFECT": "Allow",
+    "STATUS": "Inactive",
+}
+
+
+# Where the metavar says too little: by the IAM parameter, or the option's own name.
+SAMPLES_BY_NAME = {
+    "ServerCertificateName": "www-example-com",
+    "certificate_file": "cert.pem",
+    "private_key_file": "key.pem",
+    "certificate_chain_file": "chain.pem",
+}
+
+
+class GlobalOption(click.Option):
+    """An option every verb of a service has (endpoint, credentials, output): shown apart."""
+
+
+class VerbCommand(click.Command):
+    """A verb: its own options first, then "Global options", then "Examples"."""
+
+    def __init__(
+        self,
+        *args: Any,
+        examples: Iterable[str] = (),
+        one_of: Iterable[tuple[str, ...]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.examples = tuple(examples)
+        self.one_of = tuple(one_of)  # groups of options of which exactly one must be given
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        for title, params in (
+            ("Options", own_params(self)),
+            ("Global options", global_params(self)),
+        ):
+            rows = [row for p in params if (row := p.get_help_record(ctx)) is not None]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        lines = examples(self)
+        if lines:
+            formatter.write_paragraph()
+            formatter.write_text("\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines))
+
+
+def own_params(cmd: click.Command) -> list[click.Parameter]:
+    """The verb's own options (help and version last, as click puts them)."""
+    return [p for p in cmd.get_params(click.Context(cmd)) if not isinstance(p, GlobalOption)]
+
+
+def global_params(cmd: click.Command) -> list[click.Parameter]:
+    return [p for p in cmd.params if isinstance(p, GlobalOption)]
+
+
+def examples(cmd: click.Command) -> list[str]:
+    """The command lines shown under "Examples": the verb's declared ones, else one that gives
+    each required argument and option a sample value (and, of options one of which must be
+    given, a file if one takes a file, else the first)."""
+    declared = getattr(cmd, "examples", ())
+    if declared:
+        return [f"{cmd.name} {line}".rstrip() for line in declared]
+    chosen = set()
+    for group in getattr(cmd, "one_of", ()):
+        members = [p for p in cmd.params if p.name in group]
+        files = [p for p in members if p.metavar == "FILE"]
+        chosen.add((files or members)[0].name)
+    words = [str(cmd.name)]
+    for param in cmd.params:
+        if not (param.required or param.name in chosen) or isinstance(param, GlobalOption):
+            continue
+        value = _sample(param)
+        if isinstance(param, click.Option):
+            words += [min(param.opts, key=len), value]
+        else:
+            words.append(value)
+    return [" ".join(words)]
+
+
+def _sample(param: click.Parameter) -> str:
+    for key in (getattr(param, "api", None), param.name):
+        if key in SAMPLES_BY_NAME:
+            return SAMPLES_BY_NAME[str(key)]
+    name = (param.metavar or param.name or "").upper().strip("[]").rstrip(".")
+    return SAMPLES.get(name, name.lower())

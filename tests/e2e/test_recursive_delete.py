@@ -12,6 +12,7 @@ from tests.conftest import Home, one_error_line
 from tests.support.certs import self_signed, ssh_public_key
 from tests.support.documents import USER_DELETE_STEPS
 from tests.support.output import sections
+from tests.support.proxy import Fault, iam_error
 
 POLICY = (
     '{"Version": "2012-10-17", '
@@ -150,3 +151,57 @@ def test_userdel_r_sends_every_removal_the_api_requires(
     assert sorted(sent[:-1]) == sorted(USER_DELETE_STEPS[:-1])
     assert sent[-1] == "DeleteUser"
     assert sent.index("DeactivateMFADevice") < sent.index("DeleteVirtualMFADevice")
+
+
+def _held(iam: Any, verb: str) -> str:
+    """Make an entity that ``verb`` cannot delete without -r (a thing it holds); its name."""
+    from tests.support.documents import DOC as POLICY
+    from tests.support.documents import TRUST
+
+    if verb in ("userdel", "groupdel"):
+        iam.create_user(UserName="held")
+        iam.create_group(GroupName="held")
+        iam.add_user_to_group(UserName="held", GroupName="held")
+        return "held"
+    if verb == "roledel":
+        iam.create_role(RoleName="held", AssumeRolePolicyDocument=TRUST)
+        iam.put_role_policy(RoleName="held", PolicyName="p", PolicyDocument=POLICY)
+        return "held"
+    if verb == "instanceprofiledel":
+        iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST)
+        iam.create_instance_profile(InstanceProfileName="held")
+        iam.add_role_to_instance_profile(InstanceProfileName="held", RoleName="r")
+        return "held"
+    arn: str = iam.create_policy(PolicyName="held", PolicyDocument=POLICY)["Policy"]["Arn"]
+    iam.create_user(UserName="u")
+    iam.attach_user_policy(UserName="u", PolicyArn=arn)
+    return arn
+
+
+@pytest.mark.parametrize(
+    ("verb", "flag"),
+    [
+        ("userdel", "-r"),
+        ("groupdel", "-r"),
+        ("roledel", "-c"),
+        ("policydel", "-r"),
+        ("instanceprofiledel", "-r"),
+    ],
+)
+def test_a_delete_conflict_says_how_to_see_and_remove_what_is_in_the_way(
+    proxied_home: Home, proxy: Any, iam: Any, verb: str, flag: str
+) -> None:
+    """moto refuses only some of these deletes (a group with members, a policy still attached
+    go through), so IAM's DeleteConflict answer comes from the proxy, once."""
+    name = _held(iam, verb)
+    operation = {"instanceprofiledel": "DeleteInstanceProfile", "policydel": "DeletePolicy"}.get(
+        verb, "Delete" + verb.removesuffix("del").capitalize()
+    )
+    message = "Cannot delete entity, must remove referenced objects first."
+    proxy.faults[operation] = Fault("status", status=409, body=iam_error("DeleteConflict", message))
+    line = one_error_line(proxied_home.run(verb, name), verb)
+    hint = f"(-p lists what is in the way; {flag} removes it)"
+    assert line.endswith(f"error (DeleteConflict): {message} {hint}"), line
+    pretend = proxied_home.run(verb, "-p", name)  # what the hint promises
+    assert pretend.returncode == 0 and pretend.stdout.strip(), pretend.stderr
+    assert proxied_home.run(verb, flag, name).returncode == 0

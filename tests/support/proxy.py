@@ -76,11 +76,16 @@ def cut_inside(tag: str, keep: int, whole: list[str]) -> Rewrite:
     return rewrite
 
 
-THROTTLING = (
-    b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
-    b"<Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
-    b"<RequestId>proxy</RequestId></ErrorResponse>"
-)
+def iam_error(code: str, message: str) -> bytes:
+    """IAM's error answer (a Sender error) with ``code`` and ``message``."""
+    return (
+        f'<ErrorResponse xmlns="{IAM_NS}"><Error><Type>Sender</Type>'
+        f"<Code>{code}</Code><Message>{message}</Message></Error>"
+        "<RequestId>proxy</RequestId></ErrorResponse>"
+    ).encode()
+
+
+THROTTLING = iam_error("Throttling", "Rate exceeded")
 
 
 @dataclass

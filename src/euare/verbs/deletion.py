@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from euare.context import Call
-from euare.errors import describe
+from euare.errors import EuareError, describe
 from euare.once import Found
 from euare.render import Record, Result
 
@@ -105,8 +105,12 @@ def delete_recursively(
     recursive: bool,
     pretend: bool,
     jobs: int = 1,
+    flag: str = "-r",
 ) -> Result | None:
     """Delete ``owner``; with ``recursive``, first remove everything attached to it.
+
+    Without it, IAM's DeleteConflict (the owner still holds something) is reported with what
+    to do about it: ``-p`` lists what is in the way, ``flag`` (the verb's -r) removes it.
 
     With ``pretend``, list what would be removed, grouped by kind, and change nothing. With
     ``jobs`` above 1, that many calls at a time: the kinds are listed at the same time, and
@@ -114,7 +118,14 @@ def delete_recursively(
     MFA device, then delete it) run in order, and the owner is deleted after all of them.
     """
     if not (recursive or pretend):
-        call.request(delete_op, **{owner_param: owner})
+        try:
+            call.request(delete_op, **{owner_param: owner})
+        except Exception as exc:
+            err = describe(exc)
+            if err.code != "DeleteConflict":
+                raise
+            hint = f"{err.message} (-p lists what is in the way; {flag} removes it)"
+            raise EuareError(hint, code=err.code) from exc
         return None
     from euare.fanout import concurrently
 

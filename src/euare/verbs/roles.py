@@ -173,7 +173,7 @@ ROLE_BLOCKERS = (
 @o.recursive_delete("role", flag="-c")
 def roledel(call: Call, role: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend, jobs
+        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend, jobs, "-c"
     )
 
 

@@ -67,7 +67,8 @@ def _worker_wanted() -> bool:
 
 
 def euare() -> NoReturn:
-    """The front door: ``euare VERB ARGS...`` is ``euare-VERB ARGS...``; ``euare`` lists verbs.
+    """The front door: ``euare VERB ARGS...`` is ``euare-VERB ARGS...``; the rest (``--help``,
+    ``--version``, ``help VERB``, ``worker``, ``completion``) is euare.door's click group.
 
     ``_EUARE_COMPLETE=bash_source euare`` prints a completion script that completes verb names,
     then each verb's own options."""
@@ -109,18 +110,11 @@ def _front_door(args: list[str]) -> int:
     instruction = os.environ.get(complete_var("euare"))
     if instruction:
         return _complete(instruction)
-    if not args or args[0] in ("-h", "--help"):
-        sys.stdout.write(
-            "usage: euare VERB [ARGS...]   (the same as euare-VERB [ARGS...])\n"
-            "       euare worker start|stop|status   (the warm worker: EUARE_WORKER=1)\n\n"
-        )
-        sys.stdout.write("verbs:\n" + "".join(f"  {verb}\n" for verb in sorted(VERBS)))
-        sys.stdout.flush()
-        return 0
-    if args[0] not in VERBS:
-        sys.stderr.write(f"euare: error: no such verb: {args[0]} (run 'euare' for the list)\n")
-        return 2
-    return run(args[0], args[1:])
+    if args and args[0] in VERBS:  # exactly euare-VERB: the same code path
+        return run(args[0], args[1:])
+    from euare.door import main
+
+    return main(args)
 
 
 def _complete(instruction: str) -> int:

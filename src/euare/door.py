@@ -11,7 +11,6 @@ import os
 import sys
 
 import click
-from click.utils import make_default_short_help
 
 from euare import __version__
 from euare.cli import CONTEXT, help_width
@@ -53,7 +52,11 @@ class Door(click.Group):
 
 
 def _short(summary: str) -> str:
-    return make_default_short_help(summary, SUMMARY_WIDTH)
+    """The summary's first sentence, cut at a word to SUMMARY_WIDTH (with "...")."""
+    first = summary.split(". ", 1)[0].rstrip(".") + "."
+    if len(first) <= SUMMARY_WIDTH:
+        return first
+    return first[: SUMMARY_WIDTH - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def unknown(name: str) -> str:

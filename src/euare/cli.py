@@ -20,7 +20,7 @@ from euare.context import Call
 from euare.helpdoc import GlobalOption, VerbCommand
 from euare.once import Lookup
 from euare.params import ApiArgument, Decorator, api_params, apply, late_values
-from euare.render import FORMATS, Record, Result, render
+from euare.render import FORMATS, Record, Result, render, render_query
 from euare.spec import Exclusive, VerbSpec, register
 
 MAX_HELP_WIDTH = 100
@@ -47,9 +47,41 @@ def _global(*decls: str, **kwargs: Any) -> click.Option:
     return GlobalOption(decls, expose_value=False, callback=_store, **kwargs)
 
 
+def _format(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--format, else EUARE_FORMAT (checked like the option), else text. Call.fmt reads it, and
+    ``format_given`` says whether one was asked for (--query prints JSON unless text was)."""
+    call = ctx.find_object(Call)
+    env = call.env if call is not None else os.environ
+    given = value is not None
+    if value is None and (env.get("EUARE_FORMAT") or "").strip():
+        value = env["EUARE_FORMAT"].strip()
+        if value not in FORMATS:
+            raise click.BadParameter(
+                f"EUARE_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}", ctx, param
+            )
+        given = True
+    if call is not None:
+        call.options["format"] = value or "text"
+        call.options["format_given"] = given
+    return value
+
+
+def _query(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--query: a JMESPath expression, refused before anything is sent if it does not parse."""
+    if value is not None:
+        from euare.render import compile_query
+
+        try:
+            compile_query(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+    _store(ctx, param, value)
+    return value
+
+
 def global_options(service: str | None = "iam") -> list[click.Parameter]:
     """The options every IAM/STS verb has, with euca2ools' names (``service`` None: a verb that
-    sends no request, which has only --format and --debug)."""
+    sends no request, which has only --format, --query and --debug)."""
     what = "token service (STS)" if service == "sts" else "identity service (IAM)"
     debug = _global(
         "--debug",
@@ -57,16 +89,27 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
         is_eager=True,
         help="log requests and responses to stderr (secrets are masked)",
     )
-    output = _global(
-        "--format",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="output format: text is euca2ools' own; text and jsonl (a JSON record a line) "
-        "print long lists page by page, json and table once the whole list is read",
-    )
+    output = [
+        GlobalOption(
+            ("--format",),
+            type=click.Choice(FORMATS),
+            expose_value=False,
+            callback=_format,
+            help="output format (default: EUARE_FORMAT, else text): text is euca2ools' own; "
+            "text and jsonl (a JSON record a line) print long lists page by page, json and "
+            "table once the whole list is read",
+        ),
+        GlobalOption(
+            ("--query",),
+            metavar="EXPR",
+            expose_value=False,
+            callback=_query,
+            help="print what the JMESPath EXPR selects from the JSON records: as JSON, or "
+            "with --format text a value a line (reads the whole list first)",
+        ),
+    ]
     if service is None:
-        return [output, debug]
+        return [*output, debug]
     return [
         _global("-U", "--url", metavar="URL", help=f"{what} endpoint URL ([REGION::]URL)"),
         _global("--region", metavar="[USER@]REGION", help="region to sign requests for"),
@@ -74,12 +117,19 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
         _global("-S", "--secret-key", metavar="KEY", help="secret access key"),
         _global("--security-token", metavar="TOKEN", help="session token"),
         _global(
+            "--profile",
+            metavar="NAME",
+            help="use the credentials of AWS profile NAME (~/.aws/config, ~/.aws/credentials) "
+            "instead of any other source; AWS_PROFILE names one used when no other source has "
+            "credentials",
+        ),
+        _global(
             "--no-verify-tls",
             is_flag=True,
             help="do not check the endpoint's TLS certificate (AWS_CA_BUNDLE names a CA "
             "bundle instead)",
         ),
-        output,
+        *output,
         debug,
     ]
 
@@ -166,7 +216,12 @@ def _make(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
             result = Result(list(result), spec.text)
         elif result.text is None:
             result.text = spec.text
-        render(result, call.fmt, call.stdout)
+        query = call.options.get("query")
+        if query is not None:
+            shown = call.fmt if call.options.get("format_given") else "json"
+            render_query(result, query, shown, call.stdout)
+        else:
+            render(result, call.fmt, call.stdout)
 
     name = spec.name
     cmd = click.command(

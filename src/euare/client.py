@@ -7,9 +7,10 @@ never pay for it. Clients are cached by their settings, so a long-lived process 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from euare import __version__
 from euare.errors import EuareError
@@ -23,8 +24,9 @@ DEFAULT_MAX_ATTEMPTS = 5
 _cache: dict[tuple[Any, ...], Any] = {}
 
 
-def _key(settings: Settings, attempts: int | None) -> tuple[Any, ...]:
+def _key(settings: Settings, attempts: int | None, profile: Any) -> tuple[Any, ...]:
     return (
+        profile,
         settings.service,
         settings.access_key_id,
         settings.secret_key,
@@ -36,6 +38,8 @@ def _key(settings: Settings, attempts: int | None) -> tuple[Any, ...]:
         settings.verify,
         settings.connect_timeout,
         settings.read_timeout,
+        settings.profile,
+        settings.aws_config,
         attempts,
     )
 
@@ -47,7 +51,8 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
     The client is made through the botocore session that boto3 wraps: boto3's own Session adds
     nothing for IAM or STS, and importing it costs s3transfer and more at every start.
     """
-    cache_key = _key(settings, attempts)
+    profile = profile_settings(settings)
+    cache_key = _key(settings, attempts, profile)
     if cache_key in _cache:
         return _cache[cache_key]
     from botocore.config import Config
@@ -70,7 +75,9 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         }
     else:  # boto3's own chain, on a session of its own (its credentials may refresh)
         session = new_session()
-        found = session.get_credentials()
+        if settings.profile:
+            session.set_config_variable("profile", settings.profile)
+        found = _chain_credentials(session, settings.profile)
         if found is None:
             places = ", ".join(
                 [*settings.looked_at, "boto3's default chain (profiles, instance role)"]
@@ -83,7 +90,10 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         read_timeout=settings.read_timeout,
         retries={
             "mode": settings.retry_mode,
-            "total_max_attempts": attempts or settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
+            "total_max_attempts": attempts
+            or settings.max_attempts
+            or profile.max_attempts
+            or DEFAULT_MAX_ATTEMPTS,
         },
         user_agent_extra=f"euare/{__version__}",
     )
@@ -102,11 +112,59 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         **keys,
         endpoint_url=settings.endpoint,
         config=config,
-        verify=settings.verify,
+        verify=profile.ca_bundle
+        if settings.verify is True and profile.ca_bundle
+        else settings.verify,
     )
     register_hooks(client.meta.events, settings.service)
     _cache[cache_key] = client
     return client
+
+
+class ProfileSettings(NamedTuple):
+    ca_bundle: str | None = None
+    max_attempts: int | None = None
+
+
+def profile_settings(settings: Settings) -> ProfileSettings:
+    """``ca_bundle`` and ``max_attempts`` of the AWS profile in use (``--profile``, else
+    ``AWS_PROFILE``, else ``default``) from ``~/.aws/config`` (``AWS_CONFIG_FILE``), read
+    afresh for every call; the environment (AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS) and the command
+    line win over them. A missing file or profile gives neither; a value that is not a number
+    is refused in one line."""
+    if settings.aws_config is None:
+        return ProfileSettings()
+    from botocore.configloader import load_config
+    from botocore.exceptions import ConfigNotFound, ConfigParseError
+
+    try:
+        profiles = load_config(str(settings.aws_config)).get("profiles", {})
+    except ConfigNotFound:
+        return ProfileSettings()
+    except ConfigParseError as exc:
+        raise EuareError(f"cannot read {settings.aws_config}: {exc}") from None
+    section = profiles.get(settings.profile or "default") or {}
+    attempts = str(section.get("max_attempts") or "").strip()
+    if attempts and not (attempts.isascii() and attempts.isdigit() and int(attempts) >= 1):
+        raise EuareError(
+            f"max_attempts in {settings.aws_config} must be a whole number of at least 1, "
+            f"not {attempts!r}"
+        )
+    bundle = str(section.get("ca_bundle") or "").strip()
+    return ProfileSettings(
+        os.path.expanduser(bundle) if bundle else None, int(attempts) if attempts else None
+    )
+
+
+def _chain_credentials(session: Any, profile: str | None) -> Any:
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return session.get_credentials()
+    except ProfileNotFound:
+        raise EuareError(
+            f"no AWS profile named {profile} (in ~/.aws/config or ~/.aws/credentials)"
+        ) from None
 
 
 def _url_password(url: str | None) -> str | None:

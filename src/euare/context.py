@@ -51,7 +51,7 @@ class Call:
 
     @property
     def fmt(self) -> str:
-        return str(self.options.get("format") or "text")
+        return str(self.options.get("format") or "text")  # --format, EUARE_FORMAT (cli._format)
 
     def flags(self) -> Flags:
         from euare.settings import Flags
@@ -64,6 +64,7 @@ class Call:
             o.get("secret_key"),
             o.get("security_token"),
             bool(o.get("no_verify_tls")),
+            o.get("profile"),
         )
 
     def settings(self, service: str = "iam") -> Settings:

@@ -160,3 +160,35 @@ def _json(value: Any, indent: int | None = None) -> str:
     import json  # here: --help and usage errors never pay for it
 
     return json.dumps(value, indent=indent, ensure_ascii=False)
+
+
+def compile_query(expression: str) -> Any:
+    """The JMESPath expression compiled; ValueError (its message one line) if it does not parse."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.compile(expression)
+    except JMESPathError as exc:
+        raise ValueError(" ".join(str(exc).split())) from None
+
+
+def render_query(result: Result, expression: str, fmt: str, out: IO[str]) -> None:
+    """Write what ``expression`` (JMESPath) selects from the records as ``--format json`` shows
+    them: as JSON; with ``fmt`` text, each value on a line (a list: each item), strings bare,
+    anything else as compact JSON, and nothing for null; with jsonl, a JSON value a line."""
+    shown: Any = jsonable(list(result.records))
+    if result.one:
+        shown = shown[0] if shown else {}
+    found = compile_query(expression).search(shown)
+    if fmt in ("text", "jsonl"):
+        for value in found if isinstance(found, list) else [found]:
+            if value is None:
+                continue
+            if fmt == "text" and isinstance(value, str):
+                out.write(value + "\n")
+            else:
+                out.write(_json(value) + "\n")
+    else:
+        out.write(_json(found, indent=2) + "\n")
+    out.flush()

@@ -60,6 +60,7 @@ class Flags:
     secret_key: str | None = None
     security_token: str | None = None
     no_verify_tls: bool = False
+    profile: str | None = None
 
 
 @dataclass
@@ -81,6 +82,8 @@ class Settings:
     verify: bool | str = True  # TLS: verify (True), not (False), or against this CA bundle
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    profile: str | None = None  # the AWS profile: --profile, else AWS_PROFILE (see euare.client)
+    aws_config: Path | None = None  # AWS_CONFIG_FILE, else ~/.aws/config: the profiles' settings
 
     @property
     def has_credentials(self) -> bool:
@@ -207,7 +210,13 @@ def load(
 
     key = secret = token = None
     credential_file: Path | None = None  # the file euare reads (or would read) credentials from
-    if flags.access_key_id or flags.secret_key:
+    profile = _nonempty(flags.profile) or _nonempty(env.get("AWS_PROFILE"))
+    if flags.profile and (flags.access_key_id or flags.secret_key):
+        raise EuareError("--profile and -I/-S cannot be used together")
+    if flags.profile:  # chosen on the command line: before every other source, as -I/-S are
+        sources["credentials"] = f"command line (--profile {flags.profile})"
+        finder.looked_at.append(f"--profile {flags.profile}")
+    elif flags.access_key_id or flags.secret_key:
         if not flags.secret_key:
             raise EuareError("missing secret key; please supply one with -S")
         if not flags.access_key_id:
@@ -216,7 +225,7 @@ def load(
         sources["credentials"] = "command line (-I/-S)"
     finder.looked_at.append("-I/-S options")
 
-    if key is None:
+    if key is None and not flags.profile:
         finder.looked_at.append("environment (" + ", ".join(ACCESS_KEY_VARS) + ")")
         found = finder.from_vars(env, "environment")
         if found:
@@ -227,7 +236,7 @@ def load(
         credential_file = finder.path(named)
     elif _exists(home / ".iamrc"):
         credential_file = home / ".iamrc"
-    if key is None:
+    if key is None and not flags.profile:
         if named:
             got = finder.from_file(finder.path(named), "AWS_CREDENTIAL_FILE", required=True)
         else:
@@ -236,7 +245,7 @@ def load(
             key, secret, sources["credentials"] = got
 
     eucarc_path = home / ".eucarc"
-    if key is None:
+    if key is None and not flags.profile:
         finder.looked_at.append(f"{eucarc_path}")
         found = finder.from_vars(finder.eucarc, str(eucarc_path))
         if found:
@@ -308,4 +317,8 @@ def load(
         verify=False if flags.no_verify_tls else (ca_bundle(env) or True),
         connect_timeout=seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
         read_timeout=seconds(env, "EUARE_READ_TIMEOUT", 30.0),
+        profile=profile,
+        aws_config=Path(
+            _nonempty(env.get("AWS_CONFIG_FILE")) or home / ".aws" / "config"
+        ).expanduser(),
     )

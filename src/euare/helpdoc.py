@@ -97,9 +97,12 @@ class VerbCommand(click.Command):
             formatter.write_text("\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines))
 
 
-def own_params(cmd: click.Command) -> list[click.Parameter]:
-    """The verb's own options (help and version last, as click puts them)."""
-    return [p for p in cmd.get_params(click.Context(cmd)) if not isinstance(p, GlobalOption)]
+def own_params(cmd: click.Command, ctx: click.Context | None = None) -> list[click.Parameter]:
+    """The verb's own options (help and version last, as click puts them). Without ``ctx``, a
+    context with the command's own settings: click keeps the help option it makes for the
+    first context that asks, so one made without ``-h`` would leave the command without it."""
+    ctx = ctx if ctx is not None else click.Context(cmd, **cmd.context_settings)
+    return [p for p in cmd.get_params(ctx) if not isinstance(p, GlobalOption)]
 
 
 def global_params(cmd: click.Command) -> list[click.Parameter]:

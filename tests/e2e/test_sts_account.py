@@ -488,7 +488,7 @@ def test_releaserole_has_only_shell_format_and_debug_options(tmp_path: Path) -> 
         timeout=30,
     )
     options = set(re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", done.stdout.split("Options:")[1]))
-    assert options == {"-c", "-s", "--format", "--debug", "--version", "-h", "--help"}
+    assert options == {"-c", "-s", "--format", "--query", "--debug", "--version", "-h", "--help"}
 
 
 @pytest.mark.parametrize("args", [["-c", "-s"], ["-U", "http://127.0.0.1:9/"]])

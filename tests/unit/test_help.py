@@ -14,7 +14,8 @@ from euare.verbs import VERBS, command
 
 def _help(verb: str) -> str:
     cmd = command(verb)
-    with click.Context(cmd, info_name=f"euare-{verb}", terminal_width=100) as ctx:
+    settings = {**cmd.context_settings, "terminal_width": 100}
+    with click.Context(cmd, info_name=f"euare-{verb}", **settings) as ctx:
         return cmd.get_help(ctx)
 
 
@@ -44,3 +45,14 @@ def test_every_example_is_a_command_line_the_verb_accepts(verb: str) -> None:
         for group, required in SPECS[verb].exclusive:  # checked when the verb runs
             given = [n for n in group if ctx.params.get(n) not in (None, False, ())]
             assert len(given) <= 1 and (given or not required), (line, group)
+
+
+def test_own_params_without_a_context_keeps_the_short_help_option() -> None:
+    """click keeps the help option of the first context that asks for it."""
+    from euare.helpdoc import own_params
+
+    cmd = command("groupdel")
+    names = {opt for p in own_params(cmd) for opt in getattr(p, "opts", [])}
+    assert {"-h", "--help"} <= names
+    with cmd.make_context("euare-groupdel", ["-h"], resilient_parsing=True) as ctx:
+        assert "-h" in cmd.get_help_option_names(ctx)

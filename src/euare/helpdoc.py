@@ -98,11 +98,16 @@ class VerbCommand(click.Command):
 
 
 def own_params(cmd: click.Command, ctx: click.Context | None = None) -> list[click.Parameter]:
-    """The verb's own options (help and version last, as click puts them). Without ``ctx``, a
+    """The verb's own options, not its arguments, which the help describes under "Arguments"
+    (help and version last, as click puts them). Without ``ctx``, a
     context with the command's own settings: click keeps the help option it makes for the
     first context that asks, so one made without ``-h`` would leave the command without it."""
     ctx = ctx if ctx is not None else click.Context(cmd, **cmd.context_settings)
-    return [p for p in cmd.get_params(ctx) if not isinstance(p, GlobalOption)]
+    return [
+        p
+        for p in cmd.get_params(ctx)
+        if isinstance(p, click.Option) and not isinstance(p, GlobalOption)
+    ]
 
 
 def global_params(cmd: click.Command) -> list[click.Parameter]:

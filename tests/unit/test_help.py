@@ -27,6 +27,8 @@ def test_own_options_come_before_the_global_ones_and_examples_end_it(verb: str) 
     assert [s for s in sections if s in expected] == expected, text
     own, rest = text.split("\nGlobal options:\n")
     assert "--debug" not in own and "--debug" in rest
+    first = own.split("\nOptions:\n")[1].splitlines()[0]
+    assert first.lstrip().startswith("-"), first  # options only: arguments are described above
     assert "--help" in own and "--help" not in rest.split("\nExamples:\n")[0]
 
 

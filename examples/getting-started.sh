@@ -14,7 +14,23 @@ trap 'rm -rf "$work"' EXIT
 admin_credentials=${AWS_CREDENTIAL_FILE:?source a eucarc first (it sets AWS_CREDENTIAL_FILE)}
 
 step() { printf '\n### %s\n' "$*"; }
-show() { printf '$ %s\n' "$*" >&2; "$@"; }
+
+# One word as a shell would need it typed: bare if it is plain, else in single quotes.
+quoted() {
+    if [[ $1 =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+        printf '%s' "$1"
+    else
+        printf "'%s'" "${1//\'/\'\\\'\'}"
+    fi
+}
+
+# Echo a command (each word quoted, so the line can be pasted back as it is), then run it.
+show() {
+    local line='$' word
+    for word in "$@"; do line+=" $(quoted "$word")"; done
+    printf '%s\n' "$line" >&2
+    "$@"
+}
 
 step "1. Create an administrators group and give it a policy that allows everything"
 show euare-groupcreate -g administrators

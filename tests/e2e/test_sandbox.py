@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import BIN
 
@@ -28,12 +31,39 @@ def sandbox(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_walkthrough_runs_against_the_sandbox(tmp_path: Path) -> None:
-    done = sandbox(tmp_path, "bash", str(ROOT / "examples" / "getting-started.sh"))
+@pytest.fixture(scope="module")
+def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    tmp_path = tmp_path_factory.mktemp("walkthrough")
+    return sandbox(tmp_path, "bash", str(ROOT / "examples" / "getting-started.sh"))
+
+
+def test_walkthrough_runs_against_the_sandbox(
+    walkthrough: subprocess.CompletedProcess[str],
+) -> None:
+    done = walkthrough
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert done.stdout.rstrip().endswith("All steps succeeded.")
     assert "(denied, as it should be)" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_walkthrough_echoes_commands_that_paste_back_as_they_ran(
+    walkthrough: subprocess.CompletedProcess[str], tmp_path: Path
+) -> None:
+    """Each echoed `$ ...` line, pasted into bash in a directory with files in it (so that an
+    unquoted * would glob), gives the words the line shows, which are the words that ran."""
+    (tmp_path / "a-file").write_text("")
+    lines = [line[2:] for line in walkthrough.stderr.splitlines() if line.startswith("$ euare-")]
+    assert any("'*'" in line for line in lines), walkthrough.stderr
+    for line in lines:
+        pasted = subprocess.run(
+            ["bash", "-c", f"set -- {line}; printf '%s\\0' \"$@\""],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert pasted.stdout.split("\0")[:-1] == shlex.split(line), line
 
 
 def test_sandbox_writes_private_config_that_works(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ api_verb(
     "Give the account an alias.",
     alias(),
     find=_alias_lookup,
+    examples=("example-corp",),
 )
 api_verb("accountaliasdelete", "DeleteAccountAlias", "Delete the account's alias.", alias())
 list_verb(
@@ -45,4 +46,5 @@ api_verb(
     "Show the account's IAM usage and quotas, one `name: value` line each.",
     result="SummaryMap",
     text=lambda rs: [f"{name}: {value}" for r in rs for name, value in sorted(r.items())],
+    examples=("", "--format json"),
 )

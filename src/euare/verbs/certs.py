@@ -80,6 +80,7 @@ api_verb(
     text=_ids,
     exclusive=[(("certificate_body", "certificate_file"), True)],
     find=uploaded,
+    examples=("alice -f alice-cert.pem",),
 )
 
 
@@ -215,6 +216,7 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
     "for a user, and print its ID, then the certificate and the private key unless --out and "
     "--keyout name files for them. Files are written only once the upload has succeeded.",
     text=_created_lines,
+    examples=("alice --out alice-cert.pem --keyout alice-key.pem",),
 )
 @o.user(required=False)
 @option(

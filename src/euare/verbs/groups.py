@@ -25,6 +25,7 @@ api_verb(
     text=nothing,
     verbose=lambda rs: [line for r in rs for line in (r["Arn"], r["GroupId"])],
     find=by_name("GetGroup", "GroupName", "group"),
+    examples=("admins", "ebs-backup -p /ops/ -v"),
 )
 
 list_verb(
@@ -33,6 +34,7 @@ list_verb(
     "List the ARNs of groups.",
     o.path_prefix("groups"),
     text=lambda rs: itertools.chain(["groups"], (f"   {r['Arn']}" for r in rs)),
+    examples=("-p /ops/",),
 )
 
 
@@ -63,10 +65,11 @@ api_verb(
     option(
         "-u", "--user-name", api="UserName", metavar="USER", required=True, help="the user to add"
     ),
+    examples=("admins -u alice",),
 )
 
 
-@verb("groupremoveuser", "Remove users from a group.")
+@verb("groupremoveuser", "Remove users from a group.", examples=("admins -u alice -u bob",))
 @o.group()
 @option(
     "-u",
@@ -128,6 +131,7 @@ GROUP_BLOCKERS = (
 @verb(
     "groupdel",
     "Delete a group. With -r, first remove its members and its inline and attached policies.",
+    examples=("ebs-backup -p", "ebs-backup -r"),
 )
 @o.group()
 @o.recursive_delete("group")
@@ -137,7 +141,18 @@ def groupdel(call: Call, group: str, recursive: bool, pretend: bool, jobs: int) 
     )
 
 
-inline_policy_verbs("group", o.group())
+inline_policy_verbs(
+    "group",
+    o.group(),
+    examples={
+        "addpolicy": (
+            "ebs-backup -p snapshots -e Allow -a ec2:CreateSnapshot -a 'ec2:Describe*' -r '*'",
+            "interns -p no-iam -e Deny -a 'iam:*' -r '*'",
+        ),
+        "uploadpolicy": ("admins -p admins-all -f admins-all.json",),
+        "listpolicies": ("admins -v",),
+    },
+)
 
 api_verb(
     "groupmod",
@@ -146,4 +161,5 @@ api_verb(
     o.group(),
     option("-n", "--new-group-name", api="NewGroupName", metavar="GROUP", help="the new name"),
     option("-p", "--new-path", api="NewPath", metavar="PATH", help="the group's new path"),
+    examples=("ebs-backup -n snapshot-takers",),
 )

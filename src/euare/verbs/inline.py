@@ -9,7 +9,7 @@ Their records are IAM's own: Get{Kind}Policy's answer (the owner's name, ``Polic
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -60,13 +60,16 @@ def inline_policy_verbs(
     entity: Decorator,
     resource_flags: tuple[str, ...] = ("-r", "--resource"),
     listing_trailer: bool = False,
+    examples: Mapping[str, tuple[str, ...]] | None = None,
 ) -> None:
     """Declare the five inline-policy verbs of ``kind`` ("user", "group" or "role").
 
     ``entity`` is the kind's positional; ``listing_trailer`` keeps euca2ools' final
-    ``IsTruncated: false`` line (userlistpolicies and rolelistpolicies printed it).
+    ``IsTruncated: false`` line (userlistpolicies and rolelistpolicies printed it); ``examples``
+    gives each verb's (by the name after ``kind``: "addpolicy", ...).
     """
     title = kind.capitalize()
+    shown = examples or {}
     param = f"{title}Name"
 
     def name_of(values: dict[str, Any]) -> str:
@@ -75,6 +78,7 @@ def inline_policy_verbs(
     @verb(
         f"{kind}addpolicy",
         f"Give a {kind} an inline policy built from an effect, actions and resources.",
+        examples=shown.get("addpolicy", ()),
     )
     @entity
     @o.apply_all(o.policy_builder(resource_flags))
@@ -102,6 +106,7 @@ def inline_policy_verbs(
         entity,
         *o.policy_document(),
         exclusive=[o.DOCUMENT_CHOICE],
+        examples=shown.get("uploadpolicy", ()),
     )
 
     api_verb(
@@ -113,6 +118,7 @@ def inline_policy_verbs(
         PRETTY,
         result="*",
         text=_documents,
+        examples=shown.get("getpolicy", ()),
     )
 
     api_verb(
@@ -126,6 +132,7 @@ def inline_policy_verbs(
     @verb(
         f"{kind}listpolicies",
         f"List a {kind}'s inline policies (-v: with their documents).",
+        examples=shown.get("listpolicies", ()),
     )
     @entity
     @o.policy_name(required=False, help="show only this policy")

@@ -37,6 +37,7 @@ def role_option(help: str) -> Decorator:
     "instanceprofilecreate",
     "Create an instance profile, optionally with a role in it.",
     exclusive=[(("add_role", "create_role"), False)],
+    examples=("web-server -r web-server", "batch-worker --create-role -v"),
 )
 @profile()
 @o.path()
@@ -146,6 +147,7 @@ PROFILE_BLOCKERS = (
     "instanceprofiledel",
     "Delete an instance profile. With -r, first remove its roles from it. The roles "
     "themselves are kept (euca2ools' -r deleted them too): delete them with euare-roledel.",
+    examples=("web-server -r",),
 )
 @profile()
 @o.recursive_delete(
@@ -179,6 +181,7 @@ api_verb(
     result="InstanceProfile",
     text=profile_lines,
     verbose=profile_and_role_lines,
+    examples=("web-server -r",),
 )
 
 
@@ -203,6 +206,7 @@ api_verb(
     profile(),
     role_option("the role to add"),
     find=role_in_profile,
+    examples=("web-server -r web-server",),
 )
 
 api_verb(

@@ -21,7 +21,11 @@ def key_id() -> Decorator:
     return positional("KEY_ID", "AccessKeyId", "ID of the access key", "-k", "--user-key-id")
 
 
-@verb("useraddkey", "Create a new access key for a user and print its ID and secret.")
+@verb(
+    "useraddkey",
+    "Create a new access key for a user and print its ID and secret.",
+    examples=("alice", "backup-script -w"),
+)
 @o.user(required=False)
 @option("-w", "--write-config", is_flag=True, help="print the key as a ready .iamrc file")
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
@@ -33,7 +37,14 @@ def useraddkey(call: Call, user: str | None, write_config: bool, **_: Any) -> Re
     return Result([key], lambda rs: secret_lines(rs[0], as_iamrc=write_config), one=True)
 
 
-api_verb("userdelkey", "DeleteAccessKey", "Delete an access key.", key_id(), o.owner("key"))
+api_verb(
+    "userdelkey",
+    "DeleteAccessKey",
+    "Delete an access key.",
+    key_id(),
+    o.owner("key"),
+    examples=("AKIAIOSFODNN7EXAMPLE -u alice",),
+)
 
 api_verb(
     "usermodkey",
@@ -43,6 +54,10 @@ api_verb(
     o.owner("key"),
     option(
         "-s", "--status", api="Status", required=True, type=o.STATUS, help="the key's new status"
+    ),
+    examples=(
+        "AKIAIOSFODNN7EXAMPLE -u alice -s Inactive",
+        "AKIAIOSFODNN7EXAMPLE -u alice -s Active",
     ),
 )
 
@@ -83,7 +98,11 @@ def keys_of(call: Call, user: str | None, max_age: int | None, last_used: bool) 
     return keys
 
 
-@verb("userlistkeys", "List a user's access keys: each key's ID, then its status.")
+@verb(
+    "userlistkeys",
+    "List a user's access keys: each key's ID, then its status.",
+    examples=("alice -v", "alice --max-age 90"),
+)
 @o.user(required=False)
 @o.verbose("also show each key's creation date and when and where it was last used")
 @MAX_AGE
@@ -110,6 +129,7 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
     "Audit every user's access keys in one run: a line a key with its user, status and age "
     "(-v: and its last use). Users are asked about a few at a time (--jobs); a Throttling "
     "answer holds every request back for a moment.",
+    examples=("-v --max-age 90", "-p /service/ --format json"),
 )
 @o.verbose("also show when, and by which service, each key was last used")
 @MAX_AGE

@@ -18,8 +18,8 @@ from euare.render import Record, Result, as_text
 from euare.verbs.finds import existing
 
 
-def _password_verb(name: str, operation: str, help: str) -> None:
-    @verb(name, help)
+def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ...] = ()) -> None:
+    @verb(name, help, examples=examples)
     @o.user()
     @option(
         "-p",
@@ -66,8 +66,14 @@ _password_verb(
     "useraddloginprofile",
     "CreateLoginProfile",
     "Give a user a password for signing in to the console.",
+    examples=("alice --reset-required",),
 )
-_password_verb("usermodloginprofile", "UpdateLoginProfile", "Change a user's console password.")
+_password_verb(
+    "usermodloginprofile",
+    "UpdateLoginProfile",
+    "Change a user's console password.",
+    examples=("alice --reset-required",),
+)
 
 
 def _profile_lines(records: list[Record]) -> list[str]:
@@ -94,6 +100,7 @@ api_verb(
     result="LoginProfile",
     text=_profile_lines,
     verbose=_profile_details,
+    examples=("alice --verbose",),
 )
 
 api_verb("userdelloginprofile", "DeleteLoginProfile", "Delete a user's login profile.", o.user())

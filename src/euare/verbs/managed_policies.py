@@ -12,7 +12,7 @@ Like euca2ools' own create verbs, policycreate prints nothing unless asked with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import click
 
@@ -58,6 +58,10 @@ def document_options() -> list[Decorator]:
     "Create a managed policy. Prints nothing, as euca2ools' create verbs do; -v prints the new "
     "policy's ARN and ID.",
     exclusive=[o.DOCUMENT_CHOICE],
+    examples=(
+        "s3-backups -f s3-backups.json --description 'read and write the backups bucket'",
+        "/ops/ebs-snapshots -f - -v",
+    ),
 )
 @positional(
     "POLICY", None, "name of the new policy (/PATH/NAME also sets its path)", "--policy-name"
@@ -174,6 +178,7 @@ POLICY_BLOCKERS = (
     "Delete a managed policy. With -r, first detach it from every user, group and role, and "
     "delete its other versions, as IAM requires. -p prints them, under the headers users, "
     "groups, roles and versions, and changes nothing.",
+    examples=("s3-backups -p", "s3-backups -r"),
 )
 @the_policy()
 @o.recursive_delete("policy")
@@ -225,6 +230,7 @@ list_verb(
         is_flag=True,
         help="list only policies attached to some user, group or role",
     ),
+    examples=("--only-attached", "--scope AWS -p /job-function/"),
 )
 
 # --- where a policy is attached ------------------------------------------------------------------
@@ -234,6 +240,7 @@ list_verb(
     "policylistentities",
     "List the users, groups and roles a managed policy is attached to: the headers users, "
     "groups and roles, each followed by the names, one a line, indented with a tab.",
+    examples=("s3-backups", "arn:aws:iam::aws:policy/ReadOnlyAccess --entity-filter User"),
 )
 @the_policy()
 @option(
@@ -258,14 +265,18 @@ def policylistentities(call: Call, policy: str, entity_filter: str | None) -> Re
     return Result([record], lines, one=True)
 
 
-def attached_policy_verbs(kind: str, entity: Decorator) -> None:
+def attached_policy_verbs(
+    kind: str, entity: Decorator, examples: Mapping[str, tuple[str, ...]] | None = None
+) -> None:
     """Declare ``{kind}attachpolicy``, ``{kind}detachpolicy`` and ``{kind}listattachedpolicies``
-    for ``kind`` ("user", "group" or "role"), whose positional is ``entity``.
+    for ``kind`` ("user", "group" or "role"), whose positional is ``entity``; ``examples`` gives
+    each verb's (by the name after ``kind``: "attachpolicy", ...).
 
     The policy is ``-p/--policy-arn``: in euca2ools ``-p`` names the policy in policy commands
     (and is free here), while ``-a`` means --action.
     """
     title = kind.capitalize()
+    shown = examples or {}
     which = option(
         "-p",
         "--policy-arn",
@@ -280,7 +291,14 @@ def attached_policy_verbs(kind: str, entity: Decorator) -> None:
         ("Attach", f"Attach a managed policy to a {kind}."),
         ("Detach", f"Detach a managed policy from a {kind}."),
     ):
-        api_verb(f"{kind}{action.lower()}policy", f"{action}{title}Policy", help, entity, which)
+        api_verb(
+            f"{kind}{action.lower()}policy",
+            f"{action}{title}Policy",
+            help,
+            entity,
+            which,
+            examples=shown.get(f"{action.lower()}policy", ()),
+        )
     list_verb(
         f"{kind}listattachedpolicies",
         f"ListAttached{title}Policies",
@@ -288,9 +306,34 @@ def attached_policy_verbs(kind: str, entity: Decorator) -> None:
         entity,
         o.path_prefix("policies"),
         text=lambda rs: (r["PolicyArn"] for r in rs),
+        examples=shown.get("listattachedpolicies", ()),
     )
 
 
-attached_policy_verbs("user", o.user())
-attached_policy_verbs("group", o.group())
-attached_policy_verbs("role", o.role())
+attached_policy_verbs(
+    "user",
+    o.user(),
+    {
+        "attachpolicy": (
+            "alice -p arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "alice -p /ops/ebs-snapshots",
+        ),
+        "detachpolicy": ("alice -p arn:aws:iam::aws:policy/ReadOnlyAccess",),
+    },
+)
+attached_policy_verbs(
+    "group",
+    o.group(),
+    {
+        "attachpolicy": (
+            "admins -p arn:aws:iam::aws:policy/AdministratorAccess",
+            "ebs-backup -p s3-backups",
+        ),
+        "listattachedpolicies": ("admins",),
+    },
+)
+attached_policy_verbs(
+    "role",
+    o.role(),
+    {"attachpolicy": ("web-server -p arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",)},
+)

@@ -38,6 +38,7 @@ def _codes_verb(
     operation: str,
     help: str,
     find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
+    examples: tuple[str, ...] = (),
 ) -> None:
     """enable and resync take the same two consecutive codes from the device."""
     api_verb(
@@ -65,11 +66,16 @@ def _codes_verb(
             help="the code that follows it",
         ),
         find=find,
+        examples=examples,
     )
 
 
 _codes_verb(
-    "userenablemfadevice", "EnableMFADevice", "Enable an MFA device for a user.", find=_enabled
+    "userenablemfadevice",
+    "EnableMFADevice",
+    "Enable an MFA device for a user.",
+    find=_enabled,
+    examples=("alice -s arn:aws:iam::123456789012:mfa/alice -c1 123456 -c2 654321",),
 )
 _codes_verb(
     "userresyncmfadevice",
@@ -83,6 +89,7 @@ api_verb(
     "Deactivate a user's MFA device.",
     o.user(),
     SERIAL,
+    examples=("alice -s arn:aws:iam::123456789012:mfa/alice",),
 )
 
 list_verb(

@@ -83,6 +83,7 @@ def url_thumbprint(url: str) -> str:
     "oidcprovidercreate",
     "Register an OpenID Connect provider and print its ARN.",
     text=lambda rs: [str(r["OpenIDConnectProviderArn"]) for r in rs],
+    examples=("https://token.actions.githubusercontent.com -c sts.amazonaws.com",),
 )
 @click.argument(
     "provider_url",  # not "url": that name belongs to the global -U/--url option

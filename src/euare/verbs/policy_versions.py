@@ -67,6 +67,7 @@ list_verb(
     "(true or false) and when it was created, separated by tabs.",
     the_policy(),
     text=_version_lines,
+    examples=("s3-backups",),
 )
 
 
@@ -96,6 +97,7 @@ def _create_version(call: Call, arn: str, document: str, default: bool, before: 
     f"is deleted first when it has that many.",
     exclusive=[o.DOCUMENT_CHOICE],
     text=lambda rs: [r["VersionId"] for r in rs],
+    examples=("s3-backups -f s3-backups-v2.json --set-as-default --prune",),
 )
 @the_given_policy()
 @o.apply_all(document_options())
@@ -151,6 +153,7 @@ api_verb(
     "Make a version of a managed policy the one in force.",
     the_policy(),
     _version_id("the version, e.g. v2", required=True),
+    examples=("s3-backups --version-id v1",),
 )
 api_verb(
     "policydelversion",

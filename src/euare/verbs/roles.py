@@ -65,6 +65,7 @@ def role_lines(roles: list[Record]) -> list[str]:
     "rolecreate",
     "Create a role that a service (-s), or the principals in a trust policy (-f), may assume.",
     exclusive=[(("trust_policy", "service", "service_"), False)],
+    examples=("web-server -s ec2.amazonaws.com", "ci-deploy -p /ci/ -f trust.json -v"),
 )
 @o.role()
 @o.path()
@@ -108,6 +109,7 @@ list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefi
     "Replace a role's trust (assume-role) policy.",
     exclusive=[(("trust_policy", "service"), False)],
     text=lambda rs: [str(r["PolicyDocument"]).rstrip("\r\n") for r in rs],
+    examples=("web-server -s lambda.amazonaws.com -o", "ci-deploy -f trust.json"),
 )
 @o.role()
 @o.apply_all(trust_options("-f"))
@@ -168,6 +170,7 @@ ROLE_BLOCKERS = (
     "roledel",
     "Delete a role. With -c, first remove it from its instance profiles, delete "
     "its inline policies and detach its managed policies.",
+    examples=("web-server -p", "web-server -c"),
 )
 @o.role()
 @o.recursive_delete("role", flag="-c")
@@ -177,4 +180,15 @@ def roledel(call: Call, role: str, recursive: bool, pretend: bool, jobs: int) ->
     )
 
 
-inline_policy_verbs("role", o.role(), resource_flags=("-c", "--resource"), listing_trailer=True)
+inline_policy_verbs(
+    "role",
+    o.role(),
+    resource_flags=("-c", "--resource"),
+    listing_trailer=True,
+    examples={
+        "addpolicy": (
+            "web-server -p write-logs -e Allow -a logs:PutLogEvents -c 'arn:aws:logs:*:*:*'",
+        ),
+        "uploadpolicy": ("web-server -p s3-assets -f s3-assets.json",),
+    },
+)

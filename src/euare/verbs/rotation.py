@@ -70,6 +70,10 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
     "(atomically, keeping the file's owner and mode), prove it works, then deactivate the old "
     "key. Runs on one file take turns (FILE.lock); see docs/rotation.md.",
     exclusive=[(("delete", "keep"), False)],
+    examples=(
+        "--max-age 90 --delete-inactive",
+        "-u backup-script --credential-file /etc/backup/iamrc --delete -v",
+    ),
 )
 @option(
     "-u",

@@ -78,6 +78,10 @@ api_verb(
     find=lambda call, params: _uploaded(
         call, params["ServerCertificateName"], str(params["CertificateBody"])
     ),
+    examples=(
+        "www-example-com --certificate-file cert.pem --private-key-file key.pem",
+        "www --certificate-file www.crt --private-key-file www.key --certificate-chain-file ca.crt",
+    ),
 )
 
 

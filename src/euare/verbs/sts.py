@@ -76,6 +76,7 @@ def key_in_use(call: Call) -> str | None:
     "user-id).",
     service="sts",
     text=identity_lines,
+    examples=("", "--format json"),
 )
 def getcallerid(call: Call) -> Result:
     """GetCallerIdentity's answer (UserId, Account, Arn), and the AccessKeyId it was signed
@@ -165,6 +166,10 @@ SHELL_CHOICE = (("csh", "sh"), False)
     "eval `euare-assumerole ROLE`.",
     service="sts",
     exclusive=[SHELL_CHOICE, (("policy_content", "policy_document"), False)],
+    examples=(
+        "123456789012:ops-admin -d 3600",
+        "ops-admin --mfa-serial arn:aws:iam::123456789012:mfa/alice --mfa-code 123456",
+    ),
 )
 @positional(
     "ROLE",
@@ -265,6 +270,7 @@ def session_lines(answers: list[Record], account: str, csh: bool) -> list[str]:
     "eval `euare-releaserole`. Sends no request and needs no credentials.",
     service=None,
     exclusive=[SHELL_CHOICE],
+    examples=("-s",),
 )
 @apply_all(shell_options())
 def releaserole(call: Call, csh: bool, sh: bool) -> Result:

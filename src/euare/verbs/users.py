@@ -23,6 +23,7 @@ from euare.verbs.inline import inline_policy_verbs
     "after a failure, it finishes the job: a user that exists is taken as its own, but one that "
     "already has an access key gets no second key unless --another-key is given.",
     exclusive=[(("verbose", "write_config"), False)],
+    examples=("alice -g admins -k", "backup-script -p /service/ -g ebs-backup -w"),
 )
 @o.user()
 @o.path()
@@ -255,6 +256,7 @@ USER_BLOCKERS = (
     "Delete a user. With -r, first remove everything AWS requires removed: access "
     "keys, signing certificates, SSH keys, service-specific credentials, MFA devices, the "
     "login profile, inline and attached policies and group memberships.",
+    examples=("bob -p", "bob -r"),
 )
 @o.user()
 @o.recursive_delete("user")
@@ -264,7 +266,13 @@ def userdel(call: Call, user: str, recursive: bool, pretend: bool, jobs: int) ->
     )
 
 
-list_verb("userlistbypath", "ListUsers", "List the ARNs of users.", o.path_prefix("users"))
+list_verb(
+    "userlistbypath",
+    "ListUsers",
+    "List the ARNs of users.",
+    o.path_prefix("users"),
+    examples=("-p /engineering/", "--format table"),
+)
 
 api_verb(
     "usergetattributes",
@@ -273,9 +281,22 @@ api_verb(
     o.user(required=False),
     result="User",
     text=lambda rs: [line for r in rs for line in (r["Arn"], r["UserId"])],
+    examples=("", "alice --format json"),
 )
 
-inline_policy_verbs("user", o.user(), listing_trailer=True)
+inline_policy_verbs(
+    "user",
+    o.user(),
+    listing_trailer=True,
+    examples={
+        "addpolicy": (
+            "backup-script -p s3-backups -e Allow -a s3:PutObject -r 'arn:aws:s3:::backups/*' -o",
+        ),
+        "uploadpolicy": ("alice -p s3-backups -f s3-backups.json", "alice -p s3-backups -f -"),
+        "getpolicy": ("alice -p s3-backups --pretty-print",),
+        "listpolicies": ("alice -v --pretty-print",),
+    },
+)
 
 api_verb(
     "usermod",
@@ -284,6 +305,7 @@ api_verb(
     o.user(),
     option("-n", "--new-user-name", api="NewUserName", metavar="USER", help="the user's new name"),
     option("-p", "--new-path", api="NewPath", metavar="PATH", help="the user's new path"),
+    examples=("alice -n alice.smith", "alice -p /engineering/"),
 )
 
 list_verb(
@@ -291,4 +313,5 @@ list_verb(
     "ListGroupsForUser",
     "List the ARNs of the groups a user belongs to.",
     o.user(),
+    examples=("alice",),
 )

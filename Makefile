@@ -6,13 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint docs bench clean
 
+# An editable install leaves out the man pages (PEP 660 makes only the code editable), so
+# VENV/man points at the checkout's own: man finds it from VENV/bin on PATH.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,sandbox,dev]'
-	@# An editable install leaves out the man pages (PEP 660 makes only the code editable);
-	@# man finds VENV/man from VENV/bin on PATH, so point it at the checkout's own.
-	ln -sfn ../man $(VENV)/man
+	ln -sfn $(CURDIR)/man $(VENV)/man
 	touch $(STAMP)
 
 # The getting-started walkthrough, against a local IAM sandbox started and stopped on the spot.

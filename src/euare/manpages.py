@@ -122,21 +122,22 @@ def description(cmd: click.Command) -> str:
 
 
 def context(cmd: click.Command) -> click.Context:
-    """A context like the one ``--help`` runs in. It also makes the command's help option
-    (``-h, --help``), which click makes once and keeps: made first by a bare context, it would
-    be ``--help`` alone."""
-    ctx = click.Context(cmd, info_name=cmd.name, **cmd.context_settings)
-    cmd.get_help_option(ctx)
-    return ctx
+    """A context like the one ``--help`` runs in (its help option names: ``-h, --help``)."""
+    return click.Context(cmd, info_name=cmd.name, **cmd.context_settings)
 
 
 def option_rows(cmd: click.Command, params: Iterable[click.Parameter]) -> list[tuple[str, str]]:
     ctx = context(cmd)
+    # click makes a command's help option once and keeps it; made first in a bare context (as
+    # helpdoc.own_params and some tests do), it would name --help alone, so the names come
+    # from the context, as they do when the command runs.
+    help_option = cmd.get_help_option(ctx)
     rows = []
     for param in params:
         record = param.get_help_record(ctx) if isinstance(param, click.Option) else None
         if record is not None:
-            rows.append((words(record[0]), text(record[1] or "")))
+            names = ", ".join(ctx.help_option_names) if param is help_option else record[0]
+            rows.append((words(names), text(record[1] or "")))
     return rows
 
 
@@ -254,7 +255,6 @@ def shared(prog: str) -> list[str]:
 def verb_page(verb: str) -> str:
     """The roff text of ``euare-VERB(1)``."""
     cmd = command(verb)
-    context(cmd)  # before own_params makes the help option in a bare context
     prog = f"euare-{verb}"
     family = VERBS[verb]
     arguments = argument_rows(cmd)

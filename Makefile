@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint docs bench clean
 
+# An editable install leaves out the man pages (PEP 660 makes only the code editable), so
+# VENV/man points at the checkout's own: man finds it from VENV/bin on PATH.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,sandbox,dev]'
+	ln -sfn $(CURDIR)/man $(VENV)/man
 	touch $(STAMP)
 
 # The getting-started walkthrough, against a local IAM sandbox started and stopped on the spot.
@@ -29,7 +32,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-# Regenerate pyproject's console scripts, the README verb list and docs/cli-reference.md.
+# Regenerate pyproject's console scripts, the README verb list, docs/cli-reference.md and the
+# man pages (man/man1/).
 docs: $(STAMP)
 	$(BIN)/python -m euare.verbs
 

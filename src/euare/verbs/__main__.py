@@ -1,7 +1,8 @@
 """Regenerate (or, with --check, verify) what is derived from the verb table.
 
-python -m euare.verbs            rewrite pyproject.toml's scripts and docs/cli-reference.md
-python -m euare.verbs --check    exit 1 if either is stale
+python -m euare.verbs            rewrite pyproject.toml's scripts, the README's verb list,
+                                 docs/cli-reference.md and the man pages (man/man1/)
+python -m euare.verbs --check    exit 1 if any of them is stale
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from euare.verbs import FAMILIES, command, scripts
 
 ROOT = Path(__file__).resolve().parents[3]
+MAN = ROOT / "man" / "man1"
 BEGIN = "[project.scripts]\n"
 END = "# END VERB SCRIPTS"
 
@@ -71,20 +73,39 @@ def reference_text() -> str:
     return "\n".join(out)
 
 
+def man_pages() -> dict[Path, str]:
+    from euare.manpages import pages
+
+    return {MAN / name: text for name, text in pages().items()}
+
+
+def stray_pages(wanted: dict[Path, str]) -> list[Path]:
+    """Pages under man/man1/ that no verb has any more."""
+    return sorted(p for p in MAN.glob("*.1") if p not in wanted)
+
+
 def main(argv: list[str]) -> int:
     targets = {
         ROOT / "pyproject.toml": pyproject_text((ROOT / "pyproject.toml").read_text()),
         ROOT / "docs" / "cli-reference.md": reference_text(),
         ROOT / "README.md": readme_text((ROOT / "README.md").read_text()),
+        **man_pages(),
     }
     stale = [p for p, text in targets.items() if not p.exists() or p.read_text() != text]
+    stray = stray_pages(targets)
     if "--check" in argv:
         for p in stale:
             print(f"{p.relative_to(ROOT)} is stale: run python -m euare.verbs", file=sys.stderr)
-        return 1 if stale else 0
+        for p in stray:
+            print(f"{p.relative_to(ROOT)} has no verb: run python -m euare.verbs", file=sys.stderr)
+        return 1 if stale or stray else 0
     for p in stale:
+        p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(targets[p])
         print(f"wrote {p.relative_to(ROOT)}")
+    for p in stray:
+        p.unlink()
+        print(f"removed {p.relative_to(ROOT)}")
     return 0
 
 

@@ -197,7 +197,9 @@ def environment() -> list[str]:
         (("AWS_CREDENTIAL_FILE",), "A credential file to read instead of ~/.iamrc; it must exist."),
         (
             ("AWS_PROFILE",),
-            "The profile of boto3's own configuration, where credentials are looked for last.",
+            "The AWS profile whose credentials are looked for last, after every other "
+            "source (--profile chooses one first); its ca_bundle and max_attempts in "
+            "~/.aws/config count unless the variables below say otherwise.",
         ),
         (settings.REGION_VARS, region),
         (("EC2_USER_ID",), "The account of a role named without one (else the caller's own)."),
@@ -210,7 +212,11 @@ def environment() -> list[str]:
             ("EUARE_CONNECT_TIMEOUT", "EUARE_READ_TIMEOUT"),
             "Seconds to wait to connect (10), for an answer (30).",
         ),
-        (("EUARE_FORMAT",), "The output format when --format is not given (text)."),
+        (
+            ("EUARE_FORMAT",),
+            "The output format when --format is not given: text (the default), table, json "
+            "or jsonl.",
+        ),
         (
             ("EUARE_WORKER",),
             "1 (yes, true, on): calls go through the warm worker, started on first use.",

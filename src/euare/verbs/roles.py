@@ -66,7 +66,7 @@ def role_lines(roles: list[Record]) -> list[str]:
     "Create a role that a service (-s), or the principals in a trust policy (-f), may assume.",
     exclusive=[(("trust_policy", "service", "service_"), False)],
 )
-@o.role()
+@o.role(new=True)
 @o.path()
 @o.apply_all(trust_options("-f", "--trust-policy"))
 @option("--service_", "service_", metavar="SERVICE", hidden=True)  # euca2ools' old typo of -s

@@ -99,11 +99,9 @@ _euare_complete() {
     (( $#values )) && compadd -U -V euare -l -d shown -a values
     return 0
 }
-if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
-    _euare_complete "$@"
-else
-    compdef _euare_complete @NAMES@
-fi
+compdef _euare_complete @NAMES@
+# autoloaded from $fpath by a TAB: answer that TAB too (compdef takes the later ones)
+[[ $zsh_eval_context[-1] == loadautofunc ]] && _euare_complete "$@"
 """
 
 _FISH = """\

@@ -225,7 +225,8 @@ def test_the_zsh_script_declares_every_command_to_compdef() -> None:
     assert first[:2] == ["#compdef", "euare"]
     assert {"euare-usercreate", "euare-userdel", "euare-policydel"} <= set(first)
     assert set(first[1:]) == set(programs())
-    assert "compdef _euare_complete euare euare-" in text
+    # at the top level: autoloaded from $fpath, the file runs at each TAB until compdef is done
+    assert any(line.startswith("compdef _euare_complete euare euare-") for line in text.split("\n"))
 
 
 def test_the_fish_script_registers_every_command() -> None:
@@ -277,3 +278,28 @@ def test_zsh_and_fish_get_the_whole_word_for_option_equals_value(
 ) -> None:
     """zsh and fish replace the whole word, so a name typed after --opt= keeps its --opt=."""
     assert protocol(home, shell, "euare-userdelkey --user-name=al").lines == expected
+
+
+def test_fish_completes_verbs_options_and_names_through_the_real_script(
+    home: Home, users: None
+) -> None:
+    fish = shutil.which("fish")
+    if fish is None:
+        pytest.skip("fish is not installed here, so its script cannot be run")
+    path = home.write("euare.fish", script("fish"))
+    asks = {
+        "euare usercre": ["usercreate", "usercreatecert"],
+        "euare-usercreate --group": ["--group-name"],
+        "euare-userdel al": ["alfred", "alice"],
+        "euare userdel al": ["alfred", "alice"],
+    }
+    for line, expected in asks.items():
+        done = subprocess.run(
+            [fish, "--no-config", "-c", f"source {path}; complete -C '{line}'"],
+            capture_output=True,
+            text=True,
+            env=home.env,
+            timeout=30,
+        )
+        got = [out.split("\t")[0] for out in done.stdout.splitlines()]
+        assert (done.returncode, got, done.stderr) == (0, expected, ""), line

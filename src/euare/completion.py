@@ -173,12 +173,7 @@ def respond(instruction: str, cli: click.Command | None = None) -> int:
 
 def candidates(shell: str, env: Mapping[str, str], cli: click.Command | None = None) -> list[str]:
     """The answer lines for ``env["COMP_LINE"]`` in ``shell``'s format."""
-    line = env.get("COMP_LINE", "")
-    words = split_arg_string(line)
-    if line[-1:].isspace() and not (words and words[-1].endswith(line[-1])):
-        incomplete = ""  # the cursor is after a finished word
-    else:
-        incomplete = words.pop() if words else ""
+    words, incomplete = _typed(env)
     args = _as_euare(words)
     if args is None:
         return []
@@ -189,6 +184,20 @@ def candidates(shell: str, env: Mapping[str, str], cli: click.Command | None = N
     # click answers a value typed as --opt=VALUE for VALUE alone; the shells replace the word
     head = incomplete.partition("=")[0] + "=" if _is_option_value(incomplete) else ""
     return [_format(shell, item, head, incomplete, env) for item in found]
+
+
+def _typed(env: Mapping[str, str]) -> tuple[list[str], str]:
+    """The finished words and the word being completed: from COMP_LINE, or from COMP_WORDS and
+    COMP_CWORD (the words and the index of the current one), as click's own bash and zsh
+    scripts send them (``_EUARE_COMPLETE=bash_source euare`` printed one before these)."""
+    if "COMP_LINE" not in env and env.get("COMP_CWORD", "").isdigit():
+        words, index = split_arg_string(env.get("COMP_WORDS", "")), int(env["COMP_CWORD"])
+        return words[:index], words[index] if index < len(words) else ""
+    line = env.get("COMP_LINE", "")
+    words = split_arg_string(line)
+    if line[-1:].isspace() and not (words and words[-1].endswith(line[-1])):
+        return words, ""  # the cursor is after a finished word
+    return words[:-1], words[-1] if words else ""
 
 
 def _as_euare(words: list[str]) -> list[str] | None:

@@ -118,20 +118,7 @@ def _front_door(args: list[str]) -> int:
 
 
 def _complete(instruction: str) -> int:
-    """click's shell completion for ``euare VERB ...``: a group of every verb, made only here."""
-    import click
-    from click.shell_completion import shell_complete
+    """Shell completion for ``euare VERB ...`` and ``euare-VERB ...``: see euare.completion."""
+    from euare.completion import respond
 
-    from euare.cli import complete_var
-    from euare.verbs import VERBS, command
-
-    class Verbs(click.Group):
-        def list_commands(self, ctx: click.Context) -> list[str]:
-            return sorted(VERBS)
-
-        def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-            return command(name) if name in VERBS else None
-
-    group = Verbs("euare", help="The euare-* verbs as euare VERB.")
-    context: dict[str, object] = {}
-    return shell_complete(group, context, "euare", complete_var("euare"), instruction)
+    return respond(instruction)

@@ -19,6 +19,24 @@ from euare.paramtypes import Secret as Secret
 from euare.paramtypes import late_values as late_values
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+Completer = Callable[[click.Context, click.Parameter, str], list[str]]
+
+
+def names(kind: str) -> Completer:
+    """A ``shell_complete=`` callback: the names of the account's ``kind`` (user, group, role,
+    instance profile, policy) that start with what is typed. Nothing is imported, and nothing
+    asked of the endpoint, until a shell's completion calls it (see euare.completion)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from euare.completion import names
+
+        return names(ctx, kind, incomplete)
+
+    return complete
+
+
+USERS, GROUPS, ROLES = names("user"), names("group"), names("role")
+INSTANCE_PROFILES, POLICIES = names("instance profile"), names("policy")
 
 
 # --- parameters that carry their IAM name --------------------------------------------------------
@@ -55,8 +73,10 @@ def positional(
     *dummy: str,
     required: bool = True,
     type: Late | None = None,
+    complete: Completer | None = None,
 ) -> Decorator:
-    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op)."""
+    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op);
+    ``complete`` gives a shell its candidates (e.g. :data:`USERS`)."""
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
@@ -68,6 +88,7 @@ def positional(
             api=api,
             doc=doc + also,
             type=type,
+            shell_complete=complete,
         )(f)
         if dummy:
             f = click.option(*dummy, is_flag=True, hidden=True, expose_value=False)(f)
@@ -94,13 +115,18 @@ def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[.
     return fn
 
 
-def user(required: bool = True, api: str | None = "UserName") -> Decorator:
+def user(required: bool = True, api: str | None = "UserName", new: bool = False) -> Decorator:
+    """USER (``new``: the name of a user to create, which a shell does not complete)."""
     doc = "name of the user" + ("" if required else " (default: the caller)")
-    return positional("USER", api, doc, "-u", "--user-name", required=required)
+    complete = None if new else USERS
+    return positional("USER", api, doc, "-u", "--user-name", required=required, complete=complete)
 
 
-def role() -> Decorator:
-    return positional("ROLE", "RoleName", "name of the role", "-r", "--role-name")
+def role(new: bool = False) -> Decorator:
+    complete = None if new else ROLES
+    return positional(
+        "ROLE", "RoleName", "name of the role", "-r", "--role-name", complete=complete
+    )
 
 
 def owner(thing: str) -> Decorator:
@@ -111,11 +137,15 @@ def owner(thing: str) -> Decorator:
         api="UserName",
         metavar="USER",
         help=f"user the {thing} belongs to (default: the caller)",
+        shell_complete=USERS,
     )
 
 
-def group() -> Decorator:
-    return positional("GROUP", "GroupName", "name of the group", "-g", "--group-name")
+def group(new: bool = False) -> Decorator:
+    complete = None if new else GROUPS
+    return positional(
+        "GROUP", "GroupName", "name of the group", "-g", "--group-name", complete=complete
+    )
 
 
 def path(help: str = "path for the new entity (default: /)") -> Decorator:

@@ -110,6 +110,16 @@ class Given(Late):
     def check(self, text: str, origin: str) -> str:
         return text
 
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        """A FILE completes as a file name (the shell lists them), as click.Path does."""
+        if self.source != FILE:
+            return []
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")]
+
     def resolve(self, value: str, ctx: click.Context) -> str:
         return self.check(*self.read(value, ctx))
 

@@ -18,7 +18,7 @@ api_verb(
     "groupcreate",
     "CreateGroup",
     "Create a new group.",
-    o.group(),
+    o.group(new=True),
     o.path(),
     o.verbose(),
     result="Group",
@@ -63,7 +63,13 @@ api_verb(
     "Add a user to a group.",
     o.group(),
     option(
-        "-u", "--user-name", api="UserName", metavar="USER", required=True, help="the user to add"
+        "-u",
+        "--user-name",
+        api="UserName",
+        metavar="USER",
+        required=True,
+        help="the user to add",
+        shell_complete=o.USERS,
     ),
     examples=("admins -u alice",),
 )
@@ -79,6 +85,7 @@ api_verb(
     multiple=True,
     required=True,
     help="a user to remove (repeatable)",
+    shell_complete=o.USERS,
 )
 def groupremoveuser(call: Call, group: str, users: tuple[str, ...]) -> None:
     plan = call.plan()

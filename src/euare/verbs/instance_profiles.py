@@ -19,18 +19,28 @@ from euare.verbs.finds import existing
 EC2 = "ec2.amazonaws.com"
 
 
-def profile() -> Decorator:
+def profile(new: bool = False) -> Decorator:
+    """IPROFILE (``new``: the name of a profile to create, which a shell does not complete)."""
     return positional(
         "IPROFILE",
         "InstanceProfileName",
         "name of the instance profile",
         "-s",
         "--instance-profile-name",
+        complete=None if new else o.INSTANCE_PROFILES,
     )
 
 
 def role_option(help: str) -> Decorator:
-    return option("-r", "--role-name", api="RoleName", metavar="ROLE", required=True, help=help)
+    return option(
+        "-r",
+        "--role-name",
+        api="RoleName",
+        metavar="ROLE",
+        required=True,
+        help=help,
+        shell_complete=o.ROLES,
+    )
 
 
 @verb(
@@ -39,9 +49,15 @@ def role_option(help: str) -> Decorator:
     exclusive=[(("add_role", "create_role"), False)],
     examples=("web-server -r web-server", "batch-worker --create-role -v"),
 )
-@profile()
+@profile(new=True)
 @o.path()
-@option("-r", "--add-role", metavar="ROLE", help="also add this existing role to the profile")
+@option(
+    "-r",
+    "--add-role",
+    metavar="ROLE",
+    help="also add this existing role to the profile",
+    shell_complete=o.ROLES,
+)
 @option(
     "--create-role",
     is_flag=True,

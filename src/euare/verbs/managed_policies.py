@@ -37,11 +37,19 @@ def the_policy(as_arn: Late | None = None) -> Decorator:
     """POLICY, sent as PolicyArn: by default made an ARN (params.PolicyArn) when the verb runs;
     ``the_policy(None)`` leaves it as given, for a verb that names it as given in messages."""
     kind = PolicyArn() if as_arn is None else as_arn
-    return positional("POLICY", "PolicyArn", GIVEN, "--policy-name", "--policy-arn", type=kind)
+    return positional(
+        "POLICY",
+        "PolicyArn",
+        GIVEN,
+        "--policy-name",
+        "--policy-arn",
+        type=kind,
+        complete=o.POLICIES,
+    )
 
 
 def the_given_policy() -> Decorator:
-    return positional("POLICY", None, GIVEN, "--policy-name", "--policy-arn")
+    return positional("POLICY", None, GIVEN, "--policy-name", "--policy-arn", complete=o.POLICIES)
 
 
 def document_options() -> list[Decorator]:
@@ -286,6 +294,7 @@ def attached_policy_verbs(
         metavar="POLICY",
         required=True,
         help=GIVEN,
+        shell_complete=o.POLICIES,
     )
     for action, help in (
         ("Attach", f"Attach a managed policy to a {kind}."),

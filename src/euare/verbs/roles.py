@@ -67,7 +67,7 @@ def role_lines(roles: list[Record]) -> list[str]:
     exclusive=[(("trust_policy", "service", "service_"), False)],
     examples=("web-server -s ec2.amazonaws.com", "ci-deploy -p /ci/ -f trust.json -v"),
 )
-@o.role()
+@o.role(new=True)
 @o.path()
 @o.apply_all(trust_options("-f", "--trust-policy"))
 @option("--service_", "service_", metavar="SERVICE", hidden=True)  # euca2ools' old typo of -s

@@ -32,7 +32,7 @@ from euare.files import (
     locked,
     target_of,
 )
-from euare.params import option
+from euare.params import USERS, option
 from euare.redact import remember
 from euare.render import Record, Result
 from euare.settings import parse_iamrc, read_text
@@ -81,6 +81,7 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
     "asked_user",
     metavar="USER",
     help="user whose key to rotate (default: the caller)",
+    shell_complete=USERS,
 )
 @option(
     "--credential-file",

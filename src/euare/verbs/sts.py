@@ -175,6 +175,7 @@ SHELL_CHOICE = (("csh", "sh"), False)
     "ROLE",
     None,
     "the role: NAME (in EC2_USER_ID's account, else the caller's), ACCOUNT:NAME or ARN",
+    complete=o.ROLES,
 )
 @option(
     "-d",

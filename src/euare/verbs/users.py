@@ -25,9 +25,16 @@ from euare.verbs.inline import inline_policy_verbs
     exclusive=[(("verbose", "write_config"), False)],
     examples=("alice -g admins -k", "backup-script -p /service/ -g ebs-backup -w"),
 )
-@o.user()
+@o.user(new=True)
 @o.path()
-@option("-g", "--group-name", "group", metavar="GROUP", help="also add the new user to GROUP")
+@option(
+    "-g",
+    "--group-name",
+    "group",
+    metavar="GROUP",
+    help="also add the new user to GROUP",
+    shell_complete=o.GROUPS,
+)
 @option("--verify", is_flag=True, help="with -g, check that GROUP exists before creating the user")
 @option("-k", "--create-accesskey", is_flag=True, help="also create an access key and print it")
 @o.verbose()

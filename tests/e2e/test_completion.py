@@ -1,0 +1,305 @@
+"""Shell completion: the bash script, sourced in a real bash and its registered function called
+as bash calls it, completes verbs, options and the names IAM holds (moto's server, names made
+with boto3); a failing endpoint or missing credentials give no candidates, quickly and quietly.
+zsh and fish are checked with their own ``-n`` where installed, and structurally always."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from euare.completion import programs, script
+from euare.verbs import VERBS
+from tests.conftest import BIN, Home, Result, free_port
+
+# Calls the function `complete` registered for the command word of $2, with COMP_* set as
+# bash sets them (words split at blanks, the word after a trailing blank empty), then prints
+# COMPREPLY, one candidate a line.
+CALL = r"""
+source "$1" || exit 99
+spec=$(complete -p "${2%% *}") || exit 98
+func=${spec#* -F }
+func=${func%% *}
+COMP_LINE=$2
+COMP_POINT=${#COMP_LINE}
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+"$func" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+"""
+
+
+@pytest.fixture
+def bash_script(home: Home) -> Path:
+    """The bash script as euare prints it (``_EUARE_COMPLETE=bash_source euare``)."""
+    made = home.run("euare", env={"_EUARE_COMPLETE": "bash_source"})
+    assert (made.returncode, made.stderr) == (0, ""), made
+    return home.write("euare-completion.bash", made.stdout)
+
+
+def bash_complete(home: Home, script_path: Path, line: str, **env: str) -> Result:
+    bash = shutil.which("bash")
+    assert bash, "bash is needed for the completion tests"
+    done = subprocess.run(
+        [bash, "-c", CALL, "complete-test", str(script_path), line],
+        capture_output=True,
+        text=True,
+        env={**home.env, **env},
+        timeout=30,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def replies(home: Home, script_path: Path, line: str) -> list[str]:
+    result = bash_complete(home, script_path, line)
+    assert (result.returncode, result.stderr) == (0, ""), result
+    return [reply for reply in result.lines if reply]
+
+
+@pytest.fixture
+def users(iam: Any) -> Iterator[None]:
+    for name in ("alice", "alfred", "bob"):
+        iam.create_user(UserName=name)
+    yield
+
+
+def test_bash_completes_a_verb_after_euare(home: Home, bash_script: Path) -> None:
+    assert replies(home, bash_script, "euare usercre") == ["usercreate", "usercreatecert"]
+
+
+def test_bash_completes_an_option_of_a_euare_verb_command(home: Home, bash_script: Path) -> None:
+    assert replies(home, bash_script, "euare-usercreate --group") == ["--group-name"]
+
+
+def test_bash_completes_a_global_option_too(home: Home, bash_script: Path) -> None:
+    assert replies(home, bash_script, "euare-usercreate --no-verify") == ["--no-verify-tls"]
+
+
+@pytest.mark.parametrize("line", ["euare-userdel al", "euare userdel al"])
+def test_bash_completes_user_names_from_the_endpoint(
+    home: Home, bash_script: Path, users: None, line: str
+) -> None:
+    assert replies(home, bash_script, line) == ["alfred", "alice"]
+
+
+def test_bash_completes_a_name_given_as_option_equals_value(
+    home: Home, bash_script: Path, users: None
+) -> None:
+    """bash replaces the text after '=' only: the candidates are the names alone."""
+    assert replies(home, bash_script, "euare-userdelkey --user-name=al") == ["alfred", "alice"]
+
+
+TRUST = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+    '{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+)
+POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("euare-groupdel a", ["admins", "auditors"]),
+        ("euare-groupadduser admins -u al", ["alfred", "alice"]),
+        ("euare-usercreate carol -g au", ["auditors"]),
+        ("euare-roledel ap", ["app", "apps"]),
+        ("euare-instanceprofileaddrole web -r app", ["app", "apps"]),
+        ("euare-instanceprofiledel we", ["web", "webs"]),
+        ("euare-policydel re", ["read-all", "read-some"]),
+        ("euare-userattachpolicy alice -p read-s", ["read-some"]),
+    ],
+)
+def test_bash_completes_each_kind_of_name(
+    home: Home, bash_script: Path, iam: Any, users: None, line: str, expected: list[str]
+) -> None:
+    for group in ("admins", "auditors", "bakers"):
+        iam.create_group(GroupName=group)
+    for role in ("app", "apps", "batch"):
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST)
+    for profile in ("web", "webs", "db"):
+        iam.create_instance_profile(InstanceProfileName=profile)
+    for policy in ("read-all", "read-some", "write"):
+        iam.create_policy(PolicyName=policy, PolicyDocument=POLICY)
+    assert replies(home, bash_script, line) == expected
+
+
+def test_bash_completes_a_policy_arn_after_its_last_colon(
+    home: Home, bash_script: Path, iam: Any
+) -> None:
+    """bash replaces only the text after the word's last ':' (COMP_WORDBREAKS)."""
+    arn = iam.create_policy(PolicyName="read-all", PolicyDocument=POLICY)["Policy"]["Arn"]
+    iam.create_policy(PolicyName="write", PolicyDocument=POLICY)
+    typed = arn[: arn.rindex("/") + 2]  # arn:aws:iam::ACCOUNT:policy/r
+    assert replies(home, bash_script, f"euare-policydel {typed}") == ["policy/read-all"]
+
+
+def test_a_user_is_not_completed_where_a_new_name_is_asked_for(
+    home: Home, bash_script: Path, users: None
+) -> None:
+    assert replies(home, bash_script, "euare-usercreate al") == []
+
+
+def test_a_closed_endpoint_gives_no_candidates_at_once_and_quietly(
+    home: Home, bash_script: Path, users: None
+) -> None:
+    started = time.monotonic()
+    result = bash_complete(
+        home, bash_script, "euare-userdel al", EUARE_URL=f"http://127.0.0.1:{free_port()}/"
+    )
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")
+    assert time.monotonic() - started < 3
+
+
+def test_an_endpoint_that_never_answers_gives_up_within_the_deadline(
+    home: Home, bash_script: Path
+) -> None:
+    with socket.socket() as silent:  # accepts connections (the backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        started = time.monotonic()
+        result = bash_complete(home, bash_script, "euare-userdel al", EUARE_URL=url)
+        took = time.monotonic() - started
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")
+    assert took < 3.5
+
+
+def test_no_credentials_give_no_candidates_and_no_error(
+    home: Home, bash_script: Path, users: None
+) -> None:
+    (home.path / ".iamrc").unlink()
+    result = bash_complete(home, bash_script, "euare-userdel al")
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")
+
+
+def test_the_script_prints_nothing_when_euare_is_not_installed(
+    home: Home, bash_script: Path
+) -> None:
+    result = bash_complete(home, bash_script, "euare-userdel al", PATH="/usr/bin:/bin")
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "", "")
+
+
+def test_the_bash_script_registers_every_verb_command(home: Home, bash_script: Path) -> None:
+    check = 'source "$1"; shift; for n; do complete -p "$n" >/dev/null || echo "$n"; done'
+    done = subprocess.run(
+        ["bash", "-c", check, "check", str(bash_script), *programs()],
+        capture_output=True,
+        text=True,
+        env=home.env,
+        timeout=30,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert len(programs()) == len(VERBS) + 1
+
+
+def protocol(home: Home, shell: str, line: str) -> Result:
+    return home.run("euare", env={"_EUARE_COMPLETE": f"{shell}_complete", "COMP_LINE": line})
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_file_option_asks_the_shell_for_file_names(home: Home, shell: str) -> None:
+    result = protocol(home, shell, "euare-useruploadpolicy bob -p x -f ")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("file"), result.stdout
+
+
+def test_zsh_and_fish_answers_carry_the_options_help(home: Home) -> None:
+    zsh = protocol(home, "zsh", "euare-usercreate --group")
+    assert zsh.lines == ["plain", "--group-name", "also add the new user to GROUP"]
+    fish = protocol(home, "fish", "euare-usercreate --group")
+    assert fish.lines == ["plain,--group-name\talso add the new user to GROUP"]
+
+
+def test_the_zsh_script_declares_every_command_to_compdef() -> None:
+    text = script("zsh")
+    first = text.splitlines()[0].split()
+    assert first[:2] == ["#compdef", "euare"]
+    assert {"euare-usercreate", "euare-userdel", "euare-policydel"} <= set(first)
+    assert set(first[1:]) == set(programs())
+    # at the top level: autoloaded from $fpath, the file runs at each TAB until compdef is done
+    assert any(line.startswith("compdef _euare_complete euare euare-") for line in text.split("\n"))
+
+
+def test_the_fish_script_registers_every_command() -> None:
+    text = script("fish")
+    assert "complete -c euare-usercreate -f -a '(__euare_complete)'" in text.splitlines()
+    for name in programs():
+        assert f"complete -c {name} " in text
+
+
+@pytest.mark.parametrize(("shell", "check"), [("zsh", ["-n"]), ("fish", ["-n"])])
+def test_the_script_parses_in_its_shell(tmp_path: Path, shell: str, check: list[str]) -> None:
+    program = shutil.which(shell)
+    if program is None:
+        pytest.skip(f"{shell} is not installed here, so its script's syntax cannot be checked")
+    path = tmp_path / f"euare.{shell}"
+    path.write_text(script(shell))
+    done = subprocess.run([program, *check, str(path)], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_bash_script_parses() -> None:
+    done = subprocess.run(["bash", "-n"], input=script("bash"), capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_declaring_the_verbs_loads_neither_botocore_nor_the_completion() -> None:
+    """Completion costs a normal call nothing: the callbacks import only when they run."""
+    probe = (
+        "import sys\n"
+        "from euare.verbs import VERBS, command\n"
+        "for verb in VERBS: command(verb)\n"
+        "print(sorted(m for m in ('botocore', 'euare.completion') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=BIN
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("shell", "expected"),
+    [
+        ("zsh", ["plain", "--user-name=alfred", "_", "plain", "--user-name=alice", "_"]),
+        ("fish", ["plain,--user-name=alfred", "plain,--user-name=alice"]),
+    ],
+)
+def test_zsh_and_fish_get_the_whole_word_for_option_equals_value(
+    home: Home, users: None, shell: str, expected: list[str]
+) -> None:
+    """zsh and fish replace the whole word, so a name typed after --opt= keeps its --opt=."""
+    assert protocol(home, shell, "euare-userdelkey --user-name=al").lines == expected
+
+
+def test_fish_completes_verbs_options_and_names_through_the_real_script(
+    home: Home, users: None
+) -> None:
+    fish = shutil.which("fish")
+    if fish is None:
+        pytest.skip("fish is not installed here, so its script cannot be run")
+    path = home.write("euare.fish", script("fish"))
+    asks = {
+        "euare usercre": ["usercreate", "usercreatecert"],
+        "euare-usercreate --group": ["--group-name"],
+        "euare-userdel al": ["alfred", "alice"],
+        "euare userdel al": ["alfred", "alice"],
+    }
+    for line, expected in asks.items():
+        done = subprocess.run(
+            [fish, "--no-config", "-c", f"source {path}; complete -C '{line}'"],
+            capture_output=True,
+            text=True,
+            env=home.env,
+            timeout=30,
+        )
+        got = [out.split("\t")[0] for out in done.stdout.splitlines()]
+        assert (done.returncode, got, done.stderr) == (0, expected, ""), line

@@ -25,8 +25,8 @@ demo: $(STAMP)
 # Then the end-to-end tests again with every call through the warm worker (EUARE_WORKER=1).
 TEST_JOBS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal
-	EUARE_WORKER=1 $(BIN)/python -m pytest -n $(TEST_JOBS) --dist worksteal tests/e2e
+	$(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
+	EUARE_WORKER=1 $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

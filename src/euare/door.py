@@ -107,6 +107,18 @@ def worker(action: str) -> int:
     return control([action])
 
 
+@door.command("completion", context_settings=CONTEXT)
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> int:
+    """Print the completion script for SHELL (bash, zsh or fish): it covers euare and every
+    euare-VERB command, and completes names of users, groups, roles, instance profiles and
+    managed policies from the endpoint."""
+    from euare.completion import script
+
+    sys.stdout.write(script(shell))
+    return 0
+
+
 def main(args: list[str]) -> int:
     """Run ``euare ARGS...`` (not a verb: those never get here); the exit status."""
     try:

@@ -40,8 +40,8 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 @pytest.fixture
 def bash_script(home: Home) -> Path:
-    """The bash script as euare prints it (``_EUARE_COMPLETE=bash_source euare``)."""
-    made = home.run("euare", env={"_EUARE_COMPLETE": "bash_source"})
+    """The bash script as euare prints it (``euare completion bash``)."""
+    made = home.run("euare", "completion", "bash")
     assert (made.returncode, made.stderr) == (0, ""), made
     return home.write("euare-completion.bash", made.stdout)
 
@@ -303,3 +303,16 @@ def test_fish_completes_verbs_options_and_names_through_the_real_script(
         )
         got = [out.split("\t")[0] for out in done.stdout.splitlines()]
         assert (done.returncode, got, done.stderr) == (0, expected, ""), line
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_euare_completion_prints_the_script_for_the_shell(home: Home, shell: str) -> None:
+    made = home.run("euare", "completion", shell)
+    assert (made.returncode, made.stderr) == (0, "")
+    assert made.stdout == script(shell) and "euare-usercreate" in made.stdout
+
+
+def test_euare_completion_of_an_unknown_shell_is_a_usage_error(home: Home) -> None:
+    made = home.run("euare", "completion", "tcsh")
+    assert made.returncode == 2 and made.stdout == ""
+    assert made.stderr.splitlines()[-1].startswith("euare: error: Invalid value for")

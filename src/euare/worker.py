@@ -403,7 +403,9 @@ def _stdio_encoding(env: dict[str, str]) -> tuple[str, str]:
         chosen = "C"
     if chosen in ("C", "POSIX") and env.get("PYTHONUTF8") != "0":  # PEP 538/540: UTF-8
         return name or "utf-8", errors or "surrogateescape"
-    return name or locale.getpreferredencoding(False), errors or "strict"
+    # The locale's own codeset, not getpreferredencoding(): a worker that was itself started in
+    # a C locale runs in UTF-8 mode, where that answers UTF-8 whatever the caller's locale is.
+    return name or locale.nl_langinfo(locale.CODESET) or "ascii", errors or "strict"
 
 
 def _prompt_on(tty: int) -> None:

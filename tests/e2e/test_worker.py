@@ -141,6 +141,24 @@ def test_the_callers_locale_decides_the_output_encoding(
     assert "Caf" in got.stdout
 
 
+def test_a_worker_started_in_the_c_locale_still_writes_ascii_for_an_ascii_caller(
+    worked: Worked, iam: Any
+) -> None:
+    """Python started in the C locale runs in UTF-8 mode (PEP 540), where the preferred
+    encoding is UTF-8 whatever the locale: the child must take the caller's locale's own."""
+    worked.control("stop")
+    deadline = time.monotonic() + 10
+    while worked.control("status").returncode == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the old worker leaves
+    ascii_caller = {"LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    worked.run(True, "userlistbypath", env=ascii_caller)  # starts a worker in the C locale
+    while worked.control("status").returncode != 0 and time.monotonic() < deadline + 10:
+        time.sleep(0.05)
+    iam.create_user(UserName="zoe", Path="/caf\u00e9/")
+    got = worked.both("userlistbypath", env=ascii_caller)
+    assert "/caf\\xe9/" in got.stdout, got.stdout
+
+
 @pytest.mark.usefixtures("alice")
 def test_standard_input_and_relative_paths_are_the_callers(worked: Worked, iam: Any) -> None:
     doc = json.dumps(

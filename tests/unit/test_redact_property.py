@@ -225,6 +225,9 @@ def test_no_error_line_or_debug_log_shows_a_secret(
     service, operation, member, shape = target
     secret = data.draw(secret_values(shape), label="secret")
     assume(not in_mask(secret))
+    # A secret that is part of the shape's pattern (the "+" of "[...]+") is in botocore's own
+    # message about that pattern, which is not the secret shown.
+    assume(secret not in str(getattr(shape, "metadata", {}).get("pattern", "")))
     value: Any = secret
     if how == "type":
         value = [secret]  # botocore: "Invalid type for parameter ..., value: ['...']"

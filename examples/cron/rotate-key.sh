@@ -19,5 +19,6 @@ export AWS_CREDENTIAL_FILE
 PATH="$HOME/.local/bin:/usr/local/bin:$PATH"
 
 # --delete-inactive: the key deactivated by the previous rotation (90 days ago) is deleted now,
-# which frees the slot for the new key. Nothing is printed unless it fails or -v is given.
+# which frees the slot for the new key. On the day it rotates it prints the new key's ID;
+# otherwise nothing unless it fails or -v is given.
 exec euare-userrotatekey --max-age 90 --delete-inactive --wait 60

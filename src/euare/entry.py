@@ -120,5 +120,6 @@ def _front_door(args: list[str]) -> int:
 def _complete(instruction: str) -> int:
     """Shell completion for ``euare VERB ...`` and ``euare-VERB ...``: see euare.completion."""
     from euare.completion import respond
+    from euare.door import door
 
-    return respond(instruction)
+    return respond(instruction, door)  # verbs, and help, worker and completion

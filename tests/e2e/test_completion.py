@@ -316,3 +316,8 @@ def test_euare_completion_of_an_unknown_shell_is_a_usage_error(home: Home) -> No
     made = home.run("euare", "completion", "tcsh")
     assert made.returncode == 2 and made.stdout == ""
     assert made.stderr.splitlines()[-1].startswith("euare: error: Invalid value for")
+
+
+def test_bash_completes_the_front_door_s_own_commands(home: Home, bash_script: Path) -> None:
+    done = bash_complete(home, bash_script, "euare wor")
+    assert done.stdout.split() == ["worker"], done

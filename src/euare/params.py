@@ -16,7 +16,9 @@ from euare.paramtypes import Given as Given
 from euare.paramtypes import Late as Late
 from euare.paramtypes import PolicyArn as PolicyArn
 from euare.paramtypes import Secret as Secret
+from euare.paramtypes import Tag as Tag
 from euare.paramtypes import late_values as late_values
+from euare.paramtypes import tag_set as tag_set
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 Completer = Callable[[click.Context, click.Parameter, str], list[str]]
@@ -232,6 +234,38 @@ def policy_document() -> list[Decorator]:
     """-p POLICY with -o JSON / -f FILE: an inline policy's name and document, sent as
     PolicyName and PolicyDocument."""
     return [policy_name(), *document_options("PolicyDocument")]
+
+
+def tags(*flags: str, required: bool = False, help: str = "") -> Decorator:
+    """``--tag KEY=VALUE`` (repeatable; ``flags`` instead: e.g. -t/--tag), sent as Tags and
+    checked against IAM's limits before anything is sent (params.Tag, params.tag_set)."""
+    return option(
+        *(flags or ("--tag",)),
+        "tags",
+        api="Tags",
+        metavar="KEY=VALUE",
+        multiple=True,
+        required=required,
+        type=Tag(),
+        callback=tag_set,
+        help=help or "tag the new entity with KEY=VALUE (repeatable; the value may be empty)",
+    )
+
+
+def tag_keys() -> Decorator:
+    """``-k KEY`` (repeatable, required), sent as TagKeys, checked like :func:`tags`' keys."""
+    return option(
+        "-k",
+        "--key",
+        "keys",
+        api="TagKeys",
+        metavar="KEY",
+        multiple=True,
+        required=True,
+        type=Tag(key_only=True),
+        callback=tag_set,
+        help="key of a tag to remove (repeatable)",
+    )
 
 
 STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)

@@ -181,3 +181,97 @@ class PolicyArn(Late):
         from euare.arns import policy_arn
 
         return policy_arn(_call(ctx), value)
+
+
+# --- tags ----------------------------------------------------------------------------------------
+
+# IAM's limits on the tags of one call, checked before anything is sent.
+MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+TAG_PUNCTUATION = "_.:/=+-@"
+_TAG_RULE = f"letters, digits, spaces and {' '.join(TAG_PUNCTUATION)}"
+
+
+def _bad_char(text: str) -> str | None:
+    """The first character of ``text`` a tag may not hold (IAM allows Unicode letters, numbers
+    and separators, and TAG_PUNCTUATION), or None."""
+    import unicodedata
+
+    for char in text:
+        if char not in TAG_PUNCTUATION and unicodedata.category(char)[0] not in "LNZ":
+            return char
+    return None
+
+
+def _named(given: str, most: int = 60) -> str:
+    """A tag as an error names it: quoted, escaped, and cut short if long (one line, always)."""
+    return repr(given) if len(given) <= most else repr(given[:most]) + "..."
+
+
+def tag_key_fault(key: str) -> str | None:
+    """Why ``key`` cannot be a tag's key, or None."""
+    if not 1 <= len(key) <= MAX_TAG_KEY:
+        return f"a key is 1 to {MAX_TAG_KEY} characters long"
+    bad = _bad_char(key)
+    if bad is not None:
+        return f"a key holds only {_TAG_RULE}, not {bad!r}"
+    if key.lower().startswith("aws:"):
+        return "a key may not begin with aws: (AWS reserves it)"
+    return None
+
+
+def tag_value_fault(value: str) -> str | None:
+    """Why ``value`` cannot be a tag's value (which may be empty), or None."""
+    if len(value) > MAX_TAG_VALUE:
+        return f"a value is at most {MAX_TAG_VALUE} characters long"
+    bad = _bad_char(value)
+    return None if bad is None else f"a value holds only {_TAG_RULE}, not {bad!r}"
+
+
+class Tag(_ParamType):
+    """A tag given as KEY=VALUE (the first ``=`` splits; the value may be empty), made IAM's
+    ``{"Key": ..., "Value": ...}``; ``key_only``: a tag's KEY alone. A tag IAM would refuse is
+    a usage error naming the tag and the rule, while the command line is read, so nothing is
+    sent; :func:`tag_set` checks the rules about all of one call's tags."""
+
+    name = "tag"
+
+    def __init__(self, key_only: bool = False) -> None:
+        self.key_only = key_only
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dict):
+            return value
+        given = str(value)
+        if self.key_only:
+            fault = tag_key_fault(given)
+            if fault is not None:
+                self.fail(f"tag key {_named(given)}: {fault}", param, ctx)
+            return given
+        if "=" not in given:
+            self.fail(f"tag {_named(given)} is not KEY=VALUE", param, ctx)
+        key, text = given.split("=", 1)
+        fault = tag_key_fault(key) or tag_value_fault(text)
+        if fault is not None:
+            self.fail(f"tag {_named(given)}: {fault}", param, ctx)
+        return {"Key": key, "Value": text}
+
+
+def tag_set(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An option callback: the rules about all the tags (or keys) of one call, at most
+    MAX_TAGS of them and no key twice (IAM compares keys ignoring case)."""
+    given = list(value or ())
+    if len(given) > MAX_TAGS:
+        raise click.BadParameter(
+            f"at most {MAX_TAGS} tags in one call, not {len(given)}", ctx, param
+        )
+    seen: dict[str, str] = {}
+    for item in given:
+        key = item["Key"] if isinstance(item, dict) else str(item)
+        if key.lower() in seen:
+            raise click.BadParameter(
+                f"tag key {_named(key)} is given twice (keys ignore case)",
+                ctx,
+                param,
+            )
+        seen[key.lower()] = key
+    return value

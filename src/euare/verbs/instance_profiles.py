@@ -51,6 +51,7 @@ def role_option(help: str) -> Decorator:
 )
 @profile(new=True)
 @o.path()
+@o.tags(help="tag the new instance profile with KEY=VALUE (repeatable; the value may be empty)")
 @option(
     "-r",
     "--add-role",
@@ -68,6 +69,7 @@ def instanceprofilecreate(
     call: Call,
     iprofile: str,
     path: str | None,
+    tags: tuple[dict[str, str], ...],
     add_role: str | None,
     create_role: bool,
     verbose: bool,
@@ -76,7 +78,7 @@ def instanceprofilecreate(
         f"create instance profile {iprofile}",
         lambda: call.send_once(
             "CreateInstanceProfile",
-            {"InstanceProfileName": iprofile, "Path": path},
+            {"InstanceProfileName": iprofile, "Path": path, "Tags": list(tags) or None},
             existing(
                 call,
                 f"instance profile {iprofile}",

@@ -77,6 +77,7 @@ def document_options() -> list[Decorator]:
 @o.apply_all(document_options())
 @o.path("path for the new policy (default: /, or the path in POLICY)")
 @option("--description", metavar="TEXT", help="what the policy is for (cannot be changed later)")
+@o.tags()
 @o.verbose("print the new policy's ARN and ID")
 def policycreate(
     call: Call,
@@ -85,6 +86,7 @@ def policycreate(
     policy_content: str | None,
     path: str | None,
     description: str | None,
+    tags: tuple[dict[str, str], ...],
     verbose: bool,
 ) -> Result:
     if policy.startswith("arn:"):
@@ -99,6 +101,7 @@ def policycreate(
         "PolicyDocument": policy_content or policy_document,
         "Path": path,
         "Description": description,
+        "Tags": list(tags) or None,
     }
     created = call.send_once("CreatePolicy", params, _named_policy(call, name, path))["Policy"]
     return Result([created], _arn_and_id if verbose else nothing, one=True)

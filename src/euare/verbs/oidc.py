@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from euare import params as o
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
@@ -101,15 +102,25 @@ def url_thumbprint(url: str) -> str:
     help="a client ID (audience) to allow (repeatable)",
 )
 @thumbprints()
+@o.tags()
 def oidcprovidercreate(
-    call: Call, provider_url: str, client_ids: tuple[str, ...], thumbprints: tuple[str, ...]
+    call: Call,
+    provider_url: str,
+    client_ids: tuple[str, ...],
+    thumbprints: tuple[str, ...],
+    tags: tuple[dict[str, str], ...],
 ) -> Result:
     if not provider_url.lower().startswith("https://"):
         raise UsageError('URL must begin with "https://"')
     if not _host_port(provider_url)[0]:
         raise UsageError("URL must name a host to connect to")
     prints = list(thumbprints) or [url_thumbprint(provider_url)]
-    params = {"Url": provider_url, "ClientIDList": list(client_ids), "ThumbprintList": prints}
+    params = {
+        "Url": provider_url,
+        "ClientIDList": list(client_ids),
+        "ThumbprintList": prints,
+        "Tags": list(tags) or None,
+    }
     created = call.send_once("CreateOpenIDConnectProvider", params, _registered(call, provider_url))
     return Result([created], one=True)
 

@@ -69,6 +69,7 @@ def role_lines(roles: list[Record]) -> list[str]:
 )
 @o.role(new=True)
 @o.path()
+@o.tags()
 @o.apply_all(trust_options("-f", "--trust-policy"))
 @option("--service_", "service_", metavar="SERVICE", hidden=True)  # euca2ools' old typo of -s
 @o.verbose("print the new role's ARN, ID and trust policy (as IAM stored it)")
@@ -76,6 +77,7 @@ def rolecreate(
     call: Call,
     role: str,
     path: str | None,
+    tags: tuple[dict[str, str], ...],
     trust_policy: str | None,
     service: str | None,
     service_: str | None,
@@ -84,7 +86,12 @@ def rolecreate(
     document = trust_document(
         call, trust_policy, service if service is not None else service_, "-f/--trust-policy"
     )
-    params = {"RoleName": role, "Path": path, "AssumeRolePolicyDocument": document}
+    params = {
+        "RoleName": role,
+        "Path": path,
+        "AssumeRolePolicyDocument": document,
+        "Tags": list(tags) or None,
+    }
     created = call.send_once(
         "CreateRole", params, existing(call, f"role {role}", "GetRole", RoleName=role)
     )

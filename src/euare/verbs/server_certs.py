@@ -68,6 +68,7 @@ api_verb(
         help="file holding the chain",
     ),
     o.path(),
+    o.tags(),
     result="ServerCertificateMetadata",
     text=nothing,
     exclusive=[

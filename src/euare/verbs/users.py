@@ -27,6 +27,7 @@ from euare.verbs.inline import inline_policy_verbs
 )
 @o.user(new=True)
 @o.path()
+@o.tags()
 @option(
     "-g",
     "--group-name",
@@ -57,6 +58,7 @@ def usercreate(
     call: Call,
     user: str,
     path: str | None,
+    tags: tuple[dict[str, str], ...],
     group: str | None,
     verify: bool,
     create_accesskey: bool,
@@ -76,7 +78,9 @@ def usercreate(
         only when asked for."""
         lookup = existing(call, f"user {user}", "GetUser", UserName=user)
         try:
-            return call.send_once("CreateUser", {"UserName": user, "Path": path}, lookup)
+            return call.send_once(
+                "CreateUser", {"UserName": user, "Path": path, "Tags": list(tags) or None}, lookup
+            )
         except Exception as exc:
             if not more or describe(exc).code != "EntityAlreadyExists":
                 raise

@@ -220,6 +220,11 @@ def _problem(name: str, value: Any, shape: Any) -> str | None:
             "" if secret else f", not {len(value)}"
         )
     pattern = shape.metadata.get("pattern")
+    if pattern and "\\p{" in pattern:  # Unicode classes, which Python's re cannot read
+        from euare.paramtypes import TAG_KEY_PATTERN, tag_key_fault
+
+        fault = tag_key_fault(value) if pattern == TAG_KEY_PATTERN else None
+        return None if fault is None else f"{name} {value[:80]!r} is not valid: {fault}"
     if pattern and not re.fullmatch(pattern, value, flags=re.ASCII | re.DOTALL):
         hint = _HINTS.get(pattern, f"IAM requires it to match {pattern}")
         shown = "" if secret else f" {value[:80]!r}"

@@ -188,6 +188,7 @@ class PolicyArn(Late):
 # IAM's limits on the tags of one call, checked before anything is sent.
 MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
 TAG_PUNCTUATION = "_.:/=+-@"
+TAG_KEY_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"  # IAM's model, which tag_key_fault applies
 _TAG_RULE = f"letters, digits, spaces and {' '.join(TAG_PUNCTUATION)}"
 
 

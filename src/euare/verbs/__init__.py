@@ -124,6 +124,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "roledetachpolicy",
         "rolelistattachedpolicies",
     ),
+    "reports": ("accountcredentialreport",),
+    "simulation": ("policysimulate",),
 }
 
 VERBS: dict[str, str] = {verb: family for family, verbs in FAMILIES.items() for verb in verbs}

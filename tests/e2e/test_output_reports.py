@@ -377,3 +377,24 @@ def test_policysimulate_refuses_a_document_that_is_no_policy() -> None:
         "policysimulate", ["-f", "-", "-a", "s3:GetObject"], [], stdin='{"Statement": []}'
     )
     assert done.code == 2 and "not a valid IAM policy" in done.stderr, done.stderr
+
+
+def test_policysimulate_text_has_a_line_per_resource_iam_judged_separately() -> None:
+    """Stubbed: moto has no SimulateCustomPolicy."""
+    specific = [
+        {"EvalResourceName": "arn:aws:s3:::a", "EvalResourceDecision": "allowed"},
+        {"EvalResourceName": "arn:aws:s3:::b", "EvalResourceDecision": "explicitDeny"},
+    ]
+    answer = {
+        "EvaluationResults": [
+            evaluation("s3:ListBucket", "explicitDeny", ResourceSpecificResults=specific)
+        ]
+    }
+    args = ["-f", "-", "-a", "s3:ListBucket", "-r", "arn:aws:s3:::a", "-r", "arn:aws:s3:::b"]
+    done = run_stubbed(
+        "policysimulate", args, [("SimulateCustomPolicy", answer, None)], stdin=POLICY
+    )
+    assert done.stdout.splitlines() == [
+        "s3:ListBucket\tarn:aws:s3:::a\tallowed",
+        "s3:ListBucket\tarn:aws:s3:::b\texplicitDeny",
+    ], done.stderr

@@ -22,7 +22,10 @@ from tests.support.stub import Stubbed, run_stubbed
 JSON = ("--format", "json")
 ACCOUNT = "123456789012"
 ALICE_ARN = f"arn:aws:iam::{ACCOUNT}:user/alice"
-POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+POLICY = (
+    '{"Version": "2012-10-17", '
+    '"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+)
 TERSE = [
     "user",
     "password_enabled",
@@ -285,7 +288,8 @@ def test_policysimulate_group_and_role_resolve_to_their_arn(
 
 
 def test_policysimulate_documents_json_is_every_page_s_results_whole(tmp_path: Any) -> None:
-    """Stubbed: moto has no SimulateCustomPolicy. Two pages (Marker), two documents sent as given."""
+    """Stubbed: moto has no SimulateCustomPolicy. Two pages (Marker); two documents, sent as
+    given."""
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     first.write_text(POLICY)
     second.write_text(POLICY.replace("Allow", "Deny").replace("s3:*", "s3:DeleteObject") + "\n")

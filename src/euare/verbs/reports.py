@@ -92,7 +92,7 @@ def _lines(records: list[Record]) -> Iterable[str]:
     "its own name; --raw prints the CSV exactly as IAM sent it. The report is generated first "
     "if need be; a report still being generated after --wait seconds is an error.",
     text=_lines,
-    examples=("", "--format json", "--raw > credentials.csv", "--wait 600"),
+    examples=("", "--format json", "--raw", "--wait 600"),
 )
 @option(
     "--wait",

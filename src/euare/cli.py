@@ -222,6 +222,8 @@ def _make(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
             render_query(result, query, shown, call.stdout)
         else:
             render(result, call.fmt, call.stdout)
+        if result.verdict is not None:
+            result.verdict()
 
     name = spec.name
     cmd = click.command(

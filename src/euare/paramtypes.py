@@ -58,7 +58,11 @@ def late_values(ctx: click.Context, values: dict[str, Any]) -> dict[str, Any]:
     converted = dict(values)
     for param in sorted(late, key=lambda p: bool(getattr(p.type, "remote", False))):
         assert isinstance(param.type, Late) and param.name
-        converted[param.name] = param.type.resolve(str(values[param.name]), ctx)
+        given = values[param.name]
+        if getattr(param, "multiple", False):  # a repeatable option: each value in turn
+            converted[param.name] = tuple(param.type.resolve(str(v), ctx) for v in given)
+        else:
+            converted[param.name] = param.type.resolve(str(given), ctx)
     return converted
 
 

@@ -44,6 +44,10 @@ class Result:
     text: Callable[[list[Record]], Iterable[str]] | None = None
     one: bool = False
     stream: bool = False  # records is an iterator, read page by page as it is rendered
+    columns: tuple[str, ...] = ()  # --format table's columns, when TABLE_COLUMNS has none of them
+    # called once the records are printed (in any format): it may raise, to end the command
+    # with an error after its output (policysimulate --fail-on-deny)
+    verdict: Callable[[], None] | None = None
 
     def lines(self) -> Iterable[str]:
         return (self.text or value_lines)(self.records)
@@ -145,7 +149,7 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
         if records:
             from tabulate import tabulate
 
-            keys = table_columns(records)
+            keys = list(result.columns) or table_columns(records)
             rows = [[_plain(r.get(k)) for k in keys] for r in records]
             out.write(tabulate(rows, headers=keys, tablefmt="simple") + "\n")
     else:

@@ -150,6 +150,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "mfauntag",
         "mfalisttags",
     ),
+    "reports": ("accountcredentialreport",),
+    "simulation": ("policysimulate",),
 }
 
 VERBS: dict[str, str] = {verb: family for family, verbs in FAMILIES.items() for verb in verbs}

@@ -155,7 +155,15 @@ def test_mfacreate_refuses_an_existing_seed_file_before_sending(
 
 
 def test_mfacreate_refuses_nowhere_to_put_the_seed(home: Home, iam: Any) -> None:
-    for args in ([], ["--seed-out", "-"], ["--qr-out", "-"]):
+    nowhere = str(home.path / "no-such-directory" / "seed")
+    for args in (
+        [],
+        ["--seed-out", "-"],
+        ["--qr-out", "-"],
+        ["--seed-out", str(home.path), "--force"],
+        ["--seed-out", nowhere],
+        ["--seed-out", str(home.path / "same"), "--qr-out", str(home.path / "same")],
+    ):
         done = home.run("mfacreate", "phone", *args)
         one_error_line(done, "mfacreate", status=2)
     assert devices(iam) == {}

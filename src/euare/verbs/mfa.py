@@ -120,7 +120,7 @@ SEED_FIELDS = ("Base32StringSeed", "QRCodePNG")
 def _out_file(flag: str, what: str) -> Decorator:
     return option(
         flag,
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         metavar="FILE",
         help=f"write the new device's {what} to FILE, created 0600 (not over an existing file "
         "unless --force)",
@@ -133,6 +133,8 @@ def _writable(outs: list[tuple[str, Path]], force: bool) -> None:
     for flag, path in outs:
         if str(path) == "-":
             raise UsageError(f"{flag} needs a file: the seed is a secret, not for standard output")
+        if path.is_dir():
+            raise UsageError(f"{flag}: {path} is a directory")
         if not force and (path.exists() or path.is_symlink()):
             raise UsageError(f"{flag}: {path} exists (give --force to replace it)")
         directory = path.parent if str(path.parent) else Path(".")

@@ -16,15 +16,16 @@ from pathlib import Path
 Owner = tuple[int, int]  # (uid, gid)
 
 
-def stage(path: Path, text: str, mode: int = 0o600, owner: Owner | None = None) -> Path:
-    """Write ``text`` to a new temporary file beside ``path`` (0600 until done, then ``mode``,
-    owned by ``owner`` if given), fsynced; return its name. The caller renames it into place,
-    or removes it."""
+def stage(path: Path, text: str | bytes, mode: int = 0o600, owner: Owner | None = None) -> Path:
+    """Write ``text`` (bytes as they are) to a new temporary file beside ``path`` (0600 until
+    done, then ``mode``, owned by ``owner`` if given), fsynced; return its name. The caller
+    renames it into place, or removes it."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             now = os.fstat(handle.fileno())
             if owner is not None and owner != (now.st_uid, now.st_gid):
@@ -57,7 +58,24 @@ def write_private(path: Path, text: str, owner: Owner | None = None) -> None:
     _place(path, text, 0o600, owner)
 
 
-def _place(path: Path, text: str, mode: int, owner: Owner | None) -> None:
+def create_private(path: Path, data: bytes, replace: bool = False) -> None:
+    """Write ``data`` to ``path``, 0600 from the first byte and atomically (a reader sees no file
+    or the whole of it). Unless ``replace``, an existing ``path`` (even a dangling symbolic link)
+    is left as it is and FileExistsError raised: the new file is linked into place, which the
+    kernel refuses when the name is taken, so a file made meanwhile is never overwritten."""
+    if replace:
+        _place(path, data, 0o600, None)
+        return
+    temporary = stage(path, data)
+    try:
+        os.link(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    sync_directory(temporary.parent)
+
+
+def _place(path: Path, text: str | bytes, mode: int, owner: Owner | None) -> None:
     temporary = stage(path, text, mode, owner)
     try:
         os.replace(temporary, path)

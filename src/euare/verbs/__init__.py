@@ -42,6 +42,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "userdeactivatemfadevice",
         "userresyncmfadevice",
         "userlistmfadevices",
+        "mfacreate",
+        "mfalist",
+        "mfadel",
     ),
     "groups": (
         "groupcreate",

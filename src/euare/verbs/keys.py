@@ -87,27 +87,48 @@ MAX_AGE = option(
 )
 
 
-def keys_of(call: Call, user: str | None, max_age: int | None, last_used: bool) -> list[Record]:
+UNUSED_FOR = option(
+    "--unused-for",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="list only keys last used more than DAYS days ago (never used: created more than DAYS "
+    "days ago)",
+)
+
+
+def idle_days(key: Record) -> int:
+    """Whole days since the key was last used, or (never used) since it was created."""
+    used = (key.get("AccessKeyLastUsed") or {}).get("LastUsedDate")
+    return age_in_days(used if used is not None else key.get("CreateDate"))
+
+
+def keys_of(
+    call: Call, user: str | None, max_age: int | None, last_used: bool, unused_for: int | None
+) -> list[Record]:
     """The user's access keys, only those older than ``max_age`` days if given; with
-    ``last_used``, each gets GetAccessKeyLastUsed's answer under IAM's own name."""
+    ``last_used`` (or ``unused_for``), each gets GetAccessKeyLastUsed's answer under IAM's own
+    name, and with ``unused_for`` only those idle more than that many days are kept."""
     keys = list(call.pages("ListAccessKeys", "AccessKeyMetadata", UserName=user))
     keys = [k for k in keys if max_age is None or age_in_days(k.get("CreateDate")) > max_age]
-    for key in keys if last_used else ():
+    for key in keys if last_used or unused_for is not None else ():
         used = call.request("GetAccessKeyLastUsed", AccessKeyId=key["AccessKeyId"])
         key["AccessKeyLastUsed"] = used.get("AccessKeyLastUsed") or {}
-    return keys
+    return [k for k in keys if unused_for is None or idle_days(k) > unused_for]
 
 
 @verb(
     "userlistkeys",
     "List a user's access keys: each key's ID, then its status.",
-    examples=("alice -v", "alice --max-age 90"),
+    examples=("alice -v", "alice --max-age 90", "alice --unused-for 30"),
 )
 @o.user(required=False)
 @o.verbose("also show each key's creation date and when and where it was last used")
 @MAX_AGE
-def userlistkeys(call: Call, user: str | None, verbose: bool, max_age: int | None) -> Result:
-    keys = keys_of(call, user, max_age, verbose)
+@UNUSED_FOR
+def userlistkeys(
+    call: Call, user: str | None, verbose: bool, max_age: int | None, unused_for: int | None
+) -> Result:
+    keys = keys_of(call, user, max_age, verbose, unused_for)
     return Result(keys, _key_details if verbose else _key_ids)
 
 
@@ -129,14 +150,20 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
     "Audit every user's access keys in one run: a line a key with its user, status and age "
     "(-v: and its last use). Users are asked about a few at a time (--jobs); a Throttling "
     "answer holds every request back for a moment.",
-    examples=("-v --max-age 90", "-p /service/ --format json"),
+    examples=("-v --max-age 90", "-v --unused-for 90", "-p /service/ --format json"),
 )
 @o.verbose("also show when, and by which service, each key was last used")
 @MAX_AGE
+@UNUSED_FOR
 @o.path_prefix("users", api=None)
 @o.jobs("how many users to ask about at once", default=o.READ_JOBS)
 def accountauditkeys(
-    call: Call, verbose: bool, max_age: int | None, path_prefix: str | None, jobs: int
+    call: Call,
+    verbose: bool,
+    max_age: int | None,
+    unused_for: int | None,
+    path_prefix: str | None,
+    jobs: int,
 ) -> Result:
     from euare.fanout import concurrently
 
@@ -144,7 +171,7 @@ def accountauditkeys(
 
     def audit(user: Record) -> list[Record]:
         try:
-            keys = keys_of(call, user["UserName"], max_age, verbose)
+            keys = keys_of(call, user["UserName"], max_age, verbose, unused_for)
         except Exception as exc:
             if describe(exc).code == "NoSuchEntity":  # deleted since the listing
                 return []

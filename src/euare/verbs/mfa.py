@@ -1,15 +1,25 @@
-"""MFA devices: enable, deactivate, resynchronise, list."""
+"""MFA devices: enable, deactivate, resynchronise, list; virtual MFA devices: create (the seed
+written to private files), list, delete."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
+import click
+
 from euare import params as o
-from euare.cli import api_verb, list_verb
+from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
+from euare.errors import EuareError, UsageError
+from euare.files import create_private
 from euare.once import Lookup
-from euare.params import Secret, option
+from euare.params import Decorator, Secret, option, positional
+from euare.redact import remember
+from euare.render import Record, Result
 
 SERIAL = option(
     "-s",
@@ -98,4 +108,200 @@ list_verb(
     "List the serial numbers of a user's MFA devices.",
     o.user(required=False),
     text=lambda devices: (d["SerialNumber"] for d in devices),
+)
+
+
+# --- virtual MFA devices -------------------------------------------------------------------------
+
+# What only CreateVirtualMFADevice's answer holds: the seed, as Base32 text and as a QR code.
+SEED_FIELDS = ("Base32StringSeed", "QRCodePNG")
+
+
+def _out_file(flag: str, what: str) -> Decorator:
+    return option(
+        flag,
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help=f"write the new device's {what} to FILE, created 0600 (not over an existing file "
+        "unless --force)",
+    )
+
+
+def _writable(outs: list[tuple[str, Path]], force: bool) -> None:
+    """Refuse, before anything is sent, files that could not be written: the seed exists only in
+    CreateVirtualMFADevice's answer, so it must have somewhere to go."""
+    for flag, path in outs:
+        if str(path) == "-":
+            raise UsageError(f"{flag} needs a file: the seed is a secret, not for standard output")
+        if path.is_dir():
+            raise UsageError(f"{flag}: {path} is a directory")
+        if not force and (path.exists() or path.is_symlink()):
+            raise UsageError(f"{flag}: {path} exists (give --force to replace it)")
+        directory = path.parent if str(path.parent) else Path(".")
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise UsageError(f"{flag}: cannot create files in {directory}")
+    if len({p.resolve() for _, p in outs}) < len(outs):
+        raise UsageError("--seed-out and --qr-out name the same file")
+
+
+def _virtual_created(call: Call, name: str) -> Lookup:
+    """A new device named ``name``: one the listing shows now that it did not before sending
+    (a device of that name from before is someone else's, never named for deletion). Its seed
+    is lost with the answer, so the error names the command that deletes it."""
+
+    def serials() -> set[str]:
+        listed = call.pages("ListVirtualMFADevices", "VirtualMFADevices", AssignmentStatus="Any")
+        return {str(d["SerialNumber"]) for d in listed if _named(str(d["SerialNumber"]), name)}
+
+    before = serials()
+
+    def look() -> dict[str, Any] | None:
+        new = sorted(serials() - before)
+        return {"VirtualMFADevice": {"SerialNumber": new[0]}} if new else None
+
+    def leftover(found: dict[str, Any]) -> str:
+        serial = found["VirtualMFADevice"]["SerialNumber"]
+        return (
+            f"virtual MFA device {serial} was created but its seed never reached euare: "
+            f"delete it with: euare-mfadel {serial}"
+        )
+
+    return Lookup(f"virtual MFA device {name}", look, leftover)
+
+
+def _named(serial: str, name: str) -> bool:
+    """Whether the serial (arn:...:mfa/PATH/NAME) is that of a device named ``name``."""
+    return serial.rsplit("/", 1)[-1] == name
+
+
+def _save(device: dict[str, Any], outs: list[tuple[str, Path, bytes]], force: bool) -> None:
+    """Write each file; a failure says whether the seed survives, and how to delete the device."""
+    serial = device["SerialNumber"]
+    saved: list[str] = []
+    for flag, path, data in outs:
+        try:
+            create_private(path, data, replace=force)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            fate = (
+                f"its seed is in {', '.join(saved)}"
+                if saved
+                else f"its seed is lost: delete it with: euare-mfadel {serial}"
+            )
+            raise EuareError(
+                f"virtual MFA device {serial} was created but {flag} {path} could not be "
+                f"written ({reason}); {fate}"
+            ) from None
+        saved.append(str(path))
+
+
+def _shown(device: dict[str, Any], show_seed: bool) -> dict[str, Any]:
+    """The device as printed: without its seed, unless asked (then as text, the QR code in
+    Base64 as IAM sends it)."""
+    record = {k: v for k, v in device.items() if k not in SEED_FIELDS}
+    if show_seed:
+        seed, png = device.get("Base32StringSeed"), device.get("QRCodePNG")
+        if seed is not None:
+            record["Base32StringSeed"] = seed.decode("ascii") if isinstance(seed, bytes) else seed
+        if isinstance(png, bytes):
+            record["QRCodePNG"] = base64.b64encode(png).decode("ascii")
+    return record
+
+
+@verb(
+    "mfacreate",
+    "Create a virtual MFA device and print its serial number. Its seed, which only this answer "
+    "holds, goes to --seed-out (Base32 text) and/or --qr-out (a QR code PNG), or with "
+    "--show-seed to standard output after the serial number; one of them is required.",
+    examples=("alice-phone --qr-out alice.png", "alice-phone -p /staff/ --seed-out alice.seed"),
+)
+@positional("NAME", "VirtualMFADeviceName", "name of the new virtual MFA device")
+@o.path("path for the new device (default: /)")
+@_out_file("--seed-out", "seed (Base32 text, for TOTP tools)")
+@_out_file("--qr-out", "QR code (PNG, for phone apps)")
+@option("--show-seed", is_flag=True, help="also print the seed (Base32 text) on standard output")
+@option("--force", is_flag=True, help="replace existing --seed-out and --qr-out files")
+@o.tags()
+def mfacreate(
+    call: Call,
+    name: str,
+    path: str | None,
+    seed_out: Path | None,
+    qr_out: Path | None,
+    show_seed: bool,
+    force: bool,
+    tags: tuple[dict[str, str], ...],
+) -> Result:
+    wanted = [(f, p) for f, p in (("--seed-out", seed_out), ("--qr-out", qr_out)) if p]
+    if not wanted and not show_seed:
+        raise UsageError(
+            "give --seed-out FILE, --qr-out FILE or --show-seed: else the seed is lost"
+        )
+    _writable(wanted, force)
+    params: dict[str, Any] = {"VirtualMFADeviceName": name, "Tags": list(tags)}
+    if path is not None:
+        params["Path"] = path
+    if not params["Tags"]:
+        del params["Tags"]
+    answer = call.send_once("CreateVirtualMFADevice", params, _virtual_created(call, name))
+    device: dict[str, Any] = answer["VirtualMFADevice"]
+    seed, png = device.get("Base32StringSeed") or b"", device.get("QRCodePNG") or b""
+    remember(seed, png)
+    seed_bytes = seed if isinstance(seed, bytes) else seed.encode("ascii")
+    data = {"--seed-out": seed_bytes + b"\n", "--qr-out": png}
+    _save(device, [(f, p, data[f]) for f, p in wanted], force)
+    shown = _shown(device, show_seed)
+
+    def lines(records: list[Record]) -> list[str]:
+        return [line for r in records for line in _device_lines(r)]
+
+    return Result([shown], lines, one=True)
+
+
+def _device_lines(record: Record) -> list[str]:
+    seed = record.get("Base32StringSeed")
+    return [str(record["SerialNumber"]), *([str(seed)] if seed else [])]
+
+
+def _assignments(devices: Iterable[Record]) -> Iterator[str]:
+    """A line a device: its serial number and, tab-separated, the user it is assigned to."""
+    for d in devices:
+        user = (d.get("User") or {}).get("UserName")
+        yield f"{d['SerialNumber']}\t{user}" if user else str(d["SerialNumber"])
+
+
+@verb(
+    "mfalist",
+    "List the account's virtual MFA devices: each one's serial number and the user it is "
+    "assigned to, if any.",
+    examples=("--assignment-status Unassigned",),
+)
+@option(
+    "--assignment-status",
+    type=click.Choice(["Assigned", "Unassigned", "Any"]),
+    default="Any",
+    show_default=True,
+    help="list only the devices assigned to a user, or only those that are not",
+)
+def mfalist(call: Call, assignment_status: str) -> Result:
+    listed = call.pages(
+        "ListVirtualMFADevices", "VirtualMFADevices", AssignmentStatus=assignment_status
+    )
+    # IAM lists no seed; an endpoint that did would not have it shown (nor its bytes in JSON)
+    devices = ({k: v for k, v in d.items() if k not in SEED_FIELDS} for d in listed)
+    return Result(devices, _assignments, stream=True)  # type: ignore[arg-type]  # an iterator
+
+
+api_verb(
+    "mfadel",
+    "DeleteVirtualMFADevice",
+    "Delete a virtual MFA device (deactivate it first if it is assigned to a user).",
+    positional(
+        "SERIAL",
+        "SerialNumber",
+        "serial number (ARN) of the virtual MFA device",
+        "-s",
+        "--serial-number",
+    ),
+    examples=("arn:aws:iam::123456789012:mfa/alice-phone",),
 )

@@ -124,6 +124,27 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "roledetachpolicy",
         "rolelistattachedpolicies",
     ),
+    "saml": (
+        "samlprovidercreate",
+        "samlproviderdel",
+        "samlprovidergetattributes",
+        "samlproviderlist",
+        "samlprovidermod",
+    ),
+    "ssh_keys": (
+        "useraddsshkey",
+        "userdelsshkey",
+        "usergetsshkey",
+        "usermodsshkey",
+        "userlistsshkeys",
+    ),
+    "service_creds": (
+        "useraddservicecred",
+        "userdelservicecred",
+        "usermodservicecred",
+        "userresetservicecred",
+        "userlistservicecreds",
+    ),
 }
 
 VERBS: dict[str, str] = {verb: family for family, verbs in FAMILIES.items() for verb in verbs}

@@ -13,7 +13,7 @@ from typing import Any
 from tests.support.proxy import IAM_NS, Rewrite
 from tests.support.stub import run_stubbed
 
-USER, SERVICE, CRED = "alice", "codecommit.amazonaws.com", "ACCA1234567890EXAMPLE"
+USER, SERVICE, CRED = "alice", "codecommit.amazonaws.com", "ACCAQWERTYEXAMPLEZXCV"
 PASSWORD = "Xq7+vB2/pLm9wR4tZc8=kJ1"
 NEW_PASSWORD = "Nw5/hT3+qYz8uE6rDx2=aP0"
 WHEN = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)

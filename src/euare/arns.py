@@ -54,10 +54,16 @@ def split_name(given: str) -> tuple[str, str]:
 def policy_arn(call: Call, given: str) -> str:
     """An ARN as is; a name (``NAME`` or ``/PATH/NAME``) as the caller's account's policy:
     ``arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME``."""
+    return account_arn(call, "policy", given.lstrip("/"))
+
+
+def account_arn(call: Call, kind: str, given: str) -> str:
+    """An ARN as is; a name as the caller's account's ``kind`` (``policy``, ``saml-provider``):
+    ``arn:PARTITION:iam::ACCOUNT:KIND/NAME``."""
     if given.startswith("arn:"):
         return given
     partition, account = caller_account(call)
-    return f"arn:{partition}:iam::{account}:policy/{given.lstrip('/')}"
+    return f"arn:{partition}:iam::{account}:{kind}/{given}"
 
 
 NO_ACCOUNT = (

@@ -162,16 +162,24 @@ class Certificate(Given):
 
     def check(self, text: str, origin: str) -> str:
         from euare.errors import UsageError
-        from euare.redact import remember
 
-        if "PRIVATE KEY-----" in text:
-            remember(*_PRIVATE_KEY.findall(text))
-            raise UsageError(
-                f"{origin} holds a private key; give the certificate alone (the key stays with you)"
-            )
+        refuse_private_key(text, origin, "the certificate")
         if not text.strip():
             raise UsageError(f"{origin} is empty")
         return text
+
+
+def refuse_private_key(text: str, origin: str, alone: str) -> None:
+    """A usage error if ``text`` holds a private key (remembered as a secret first, so that it
+    is never shown): ``alone`` names what to give instead ("the certificate")."""
+    from euare.errors import UsageError
+    from euare.redact import remember
+
+    if "PRIVATE KEY-----" in text:
+        remember(*_PRIVATE_KEY.findall(text))
+        raise UsageError(
+            f"{origin} holds a private key; give {alone} alone (the key stays with you)"
+        )
 
 
 class PolicyArn(Late):
@@ -280,3 +288,18 @@ def tag_set(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
             )
         seen[key.lower()] = key
     return value
+class AccountArn(Late):
+    """An entity of the caller's account given by ARN (as is) or by name: made the ARN
+    ``arn:PARTITION:iam::ACCOUNT:KIND/NAME`` (:func:`euare.arns.account_arn`, which may ask STS
+    for the account)."""
+
+    remote = True
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.name = kind
+
+    def resolve(self, value: str, ctx: click.Context) -> str:
+        from euare.arns import account_arn
+
+        return account_arn(_call(ctx), self.kind, value)

@@ -47,3 +47,10 @@ def ssh_public_key() -> str:
         .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
         .decode()
     )
+
+
+def saml_metadata() -> str:
+    """A small valid SAML 2.0 IdP metadata document (over the 1000 characters IAM requires)."""
+    from pathlib import Path
+
+    return (Path(__file__).parent / "saml-metadata.xml").read_text(encoding="utf-8")

@@ -27,13 +27,14 @@ class Stubbed:
 def run_stubbed(
     verb: str,
     args: list[str],
-    expected: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
+    expected: list[tuple[str, dict[str, Any] | int, dict[str, Any] | None]],
     service: str = "iam",
     stdin: str = "",
 ) -> Stubbed:
     """Run ``euare-VERB ARGS`` with a client that answers ``expected`` calls in order.
 
-    Each expected call is (Operation, response, expected parameters or None for any). The run
+    Each expected call is (Operation, response, expected parameters or None for any); a
+    response that is an HTTP status (500, say) is an error answer with that status. The run
     fails the test if a call was expected but not made.
     """
     client = boto3.client(
@@ -44,7 +45,16 @@ def run_stubbed(
     )
     stubber = Stubber(client)
     for operation, response, params in expected:
-        stubber.add_response(xform_name(operation), response, params)
+        if isinstance(response, int):
+            stubber.add_client_error(
+                xform_name(operation),
+                "ServiceFailure",
+                "stubbed failure",
+                http_status_code=response,
+                expected_params=params,
+            )
+        else:
+            stubber.add_response(xform_name(operation), response, params)
     env = {
         "HOME": "/nonexistent",
         "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",

@@ -155,6 +155,27 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "reports": ("accountcredentialreport",),
     "simulation": ("policysimulate",),
+    "saml": (
+        "samlprovidercreate",
+        "samlproviderdel",
+        "samlprovidergetattributes",
+        "samlproviderlist",
+        "samlprovidermod",
+    ),
+    "ssh_keys": (
+        "useraddsshkey",
+        "userdelsshkey",
+        "usergetsshkey",
+        "usermodsshkey",
+        "userlistsshkeys",
+    ),
+    "service_creds": (
+        "useraddservicecred",
+        "userdelservicecred",
+        "usermodservicecred",
+        "userresetservicecred",
+        "userlistservicecreds",
+    ),
 }
 
 VERBS: dict[str, str] = {verb: family for family, verbs in FAMILIES.items() for verb in verbs}

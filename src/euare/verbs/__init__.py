@@ -36,6 +36,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "usergetloginprofile",
         "usermodloginprofile",
         "userdelloginprofile",
+        "changepassword",
     ),
     "mfa": (
         "userenablemfadevice",
@@ -68,6 +69,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "rolegetpolicy",
         "roledelpolicy",
         "rolelistpolicies",
+        "rolemod",
     ),
     "instance_profiles": (
         "instanceprofilecreate",
@@ -100,6 +102,13 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "accountaliaslist",
         "accountgetsummary",
     ),
+    "boundaries": ("usersetboundary", "userdelboundary", "rolesetboundary", "roledelboundary"),
+    "account_password": (
+        "accountgetpasswordpolicy",
+        "accountsetpasswordpolicy",
+        "accountdelpasswordpolicy",
+    ),
+    "service_linked": ("rolecreateservicelinked", "roledelservicelinked"),
     "sts": ("getcallerid", "assumerole", "releaserole"),
     "policy_versions": (
         "policygetversion",

@@ -58,9 +58,7 @@ def test_rolecreate_boundary_takes_an_aws_managed_policy_by_arn(home: Home, iam:
     assert boundary_of(iam, "web") == AWS_POLICY
 
 
-def test_a_boundary_iam_would_refuse_is_refused_before_sending(
-    home: Home, iam: Any
-) -> None:
+def test_a_boundary_iam_would_refuse_is_refused_before_sending(home: Home, iam: Any) -> None:
     iam.create_role(RoleName="web", AssumeRolePolicyDocument=TRUST)
     done = home.run("rolesetboundary", "web", "-p", "arn:aws:s3:::bucket")
     line = one_error_line(done, "rolesetboundary", status=2)

@@ -113,7 +113,7 @@ api_verb("userdelloginprofile", "DeleteLoginProfile", "Delete a user's login pro
     "change theirs). On a terminal, asks for the old password, then twice for the new one, "
     "without echo; otherwise reads the old one from the first line of standard input and the "
     "new one from the second.",
-    examples=("", "< passwords.txt"),
+    examples=("",),
 )
 def changepassword(call: Call) -> None:
     """Passwords are never options (``ps`` would show them); both are remembered as secrets

@@ -51,9 +51,9 @@ def test_password_policy_verbs_json(home: Home, iam: Any) -> None:
 
 def test_changepassword_json() -> None:
     """Stubbed: moto's server has no ChangePassword."""
-    assert_shape(
-        stubbed("changepassword", [], "ChangePassword", stdin="old\nnew\n"), "changepassword"
-    )
+    # passwords no other output holds: they stay remembered (masked) for the rest of the process
+    stdin = "Sh4pe-old-pw!q\nSh4pe-new-pw!r\n"
+    assert_shape(stubbed("changepassword", [], "ChangePassword", stdin=stdin), "changepassword")
 
 
 def test_role_verbs_json(home: Home, iam: Any) -> None:

@@ -30,6 +30,20 @@ def test_rolemod_changes_description_and_session_duration(home: Home, iam: Any) 
     assert (role["Description"], role["MaxSessionDuration"]) == ("serves", 7200)
 
 
+def test_rolemod_keeps_what_is_not_given(home: Home, iam: Any) -> None:
+    """UpdateRole resets MaxSessionDuration to an hour when it is not sent (and moto also
+    clears the description): rolemod sends what the role has for what is not given."""
+    iam.create_role(
+        RoleName="web", AssumeRolePolicyDocument=TRUST, Description="kept", MaxSessionDuration=7200
+    )
+    assert home.run("rolemod", "web", "--description", "new").returncode == 0
+    role = iam.get_role(RoleName="web")["Role"]
+    assert (role["Description"], role["MaxSessionDuration"]) == ("new", 7200)
+    assert home.run("rolemod", "web", "--max-session-duration", "10800").returncode == 0
+    role = iam.get_role(RoleName="web")["Role"]
+    assert (role["Description"], role["MaxSessionDuration"]) == ("new", 10800)
+
+
 @pytest.mark.parametrize(
     "args",
     [("--max-session-duration", "3599"), ("--max-session-duration", "43201"), ()],

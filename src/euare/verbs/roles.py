@@ -120,7 +120,8 @@ api_verb(
 
 @verb(
     "rolemod",
-    "Change a role's description or maximum session duration (what is not given is kept).",
+    "Change a role's description or maximum session duration (what is not given is kept: "
+    "it is read first and sent again).",
     examples=(
         "web-server --description 'serves the site'",
         "ci-deploy --max-session-duration 7200",
@@ -141,11 +142,14 @@ def rolemod(
         raise click.UsageError(
             "give --description or --max-session-duration (or both)", click.get_current_context()
         )
+    # UpdateRole sets an hour when MaxSessionDuration is not sent, so what is not given is
+    # sent as the role has it now (read just before; a change made meanwhile may be lost).
+    current = call.request("GetRole", RoleName=role)["Role"]
     call.request(
         "UpdateRole",
         RoleName=role,
-        Description=description,
-        MaxSessionDuration=max_session_duration,
+        Description=current.get("Description") if description is None else description,
+        MaxSessionDuration=max_session_duration or current.get("MaxSessionDuration"),
     )
 
 

@@ -136,8 +136,9 @@ class Call:
         Plan.add) run at the same time, at most ``jobs`` at once."""
         return Plan(self, jobs)
 
-    def read_secret(self, prompt: str, confirm: bool = True) -> str:
-        """A password from the terminal (asked twice, no echo) or one line of standard input."""
+    def read_secret(self, prompt: str, confirm: bool = True, missing: str | None = None) -> str:
+        """A password from the terminal (asked twice, no echo) or one line of standard input;
+        ``missing`` is the error when that line is empty or absent."""
         if self.stdin.isatty():
             value: str = click.prompt(
                 prompt, hide_input=True, confirmation_prompt=confirm, err=True
@@ -147,7 +148,9 @@ class Call:
 
         line = self.stdin.readline(MAX_FILE_BYTES).rstrip("\r\n")  # bounded: `cat /dev/zero |`
         if not line:
-            raise EuareError("no password given: use -p, or write it on one line of standard input")
+            raise EuareError(
+                missing or "no password given: use -p, or write it on one line of standard input"
+            )
         return line
 
 

@@ -150,6 +150,27 @@ def group(new: bool = False) -> Decorator:
     )
 
 
+POLICY_GIVEN = "the policy's ARN, or the name of one of the account's own policies (/PATH/NAME)"
+
+
+def policy_arn(
+    *decls: str, name: str = "policy", api: str | None = "PolicyArn", **kwargs: Any
+) -> Decorator:
+    """A managed policy named by ARN (AWS's own policies) or by name (/PATH/NAME: the caller's
+    account's), made an ARN when the verb runs (:class:`PolicyArn`): the attach verbs' ``-p``,
+    the boundary verbs' ``-p`` and the create verbs' ``--boundary``."""
+    kwargs.setdefault("help", POLICY_GIVEN)
+    return option(
+        *decls,
+        name,
+        api=api,
+        type=PolicyArn(),
+        metavar="POLICY",
+        shell_complete=POLICIES,
+        **kwargs,
+    )
+
+
 def path(help: str = "path for the new entity (default: /)") -> Decorator:
     return option("-p", "--path", api="Path", metavar="PATH", help=help)
 

@@ -303,3 +303,31 @@ class AccountArn(Late):
         from euare.arns import account_arn
 
         return account_arn(_call(ctx), self.kind, value)
+class ModelRange(_ParamType):
+    """A whole number in the range botocore's IAM model gives ``member`` of ``operation``
+    (UpdateRole's MaxSessionDuration: 3600 to 43200), refused before anything is sent. The
+    model is read only when the option is given. With ``zero``, 0 is taken too and means
+    "none" (the verb leaves the member out: MaxPasswordAge 0, passwords never expire)."""
+
+    name = "integer"
+
+    def __init__(self, operation: str, member: str, zero: bool = False) -> None:
+        self.operation, self.member, self.zero = operation, member, zero
+
+    def bounds(self) -> tuple[int, int]:
+        from euare.client import botocore_session
+
+        model = botocore_session().get_service_model("iam")
+        shape = model.operation_model(self.operation).input_shape.members[self.member]
+        return int(shape.metadata["min"]), int(shape.metadata["max"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = int(str(value).strip(), 10)
+        except ValueError:
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        low, high = self.bounds()
+        if not (low <= number <= high or (self.zero and number == 0)):
+            zero = " (or 0 for none)" if self.zero else ""
+            self.fail(f"{number} is not between {low} and {high}{zero}", param, ctx)
+        return number

@@ -30,12 +30,16 @@ def run_stubbed(
     expected: list[tuple[str, dict[str, Any] | int, dict[str, Any] | None]],
     service: str = "iam",
     stdin: str = "",
+    stderr: io.StringIO | None = None,
+    errors: dict[int, tuple[str, str]] | None = None,
 ) -> Stubbed:
     """Run ``euare-VERB ARGS`` with a client that answers ``expected`` calls in order.
 
     Each expected call is (Operation, response, expected parameters or None for any); a
     response that is an HTTP status (500, say) is an error answer with that status. The run
-    fails the test if a call was expected but not made.
+    fails the test if a call was expected but not made. ``stderr`` replaces the run's standard
+    error (a terminal's stand-in, say); ``errors`` makes the expected call at that index fail
+    with (Code, Message) instead of answering its response.
     """
     client = boto3.client(
         service,
@@ -44,7 +48,7 @@ def run_stubbed(
         aws_secret_access_key="stubbed-secret",
     )
     stubber = Stubber(client)
-    for operation, response, params in expected:
+    for index, (operation, response, params) in enumerate(expected):
         if isinstance(response, int):
             stubber.add_client_error(
                 xform_name(operation),
@@ -53,6 +57,9 @@ def run_stubbed(
                 http_status_code=response,
                 expected_params=params,
             )
+        elif errors and index in errors:
+            code, message = errors[index]
+            stubber.add_client_error(xform_name(operation), code, message, 400, None, params)
         else:
             stubber.add_response(xform_name(operation), response, params)
     env = {
@@ -65,7 +72,7 @@ def run_stubbed(
         env,
         io.StringIO(stdin),
         io.StringIO(),
-        io.StringIO(),
+        stderr if stderr is not None else io.StringIO(),
         client_factory=lambda settings, attempts: client,
     )
     with stubber:

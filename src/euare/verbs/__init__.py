@@ -36,6 +36,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "usergetloginprofile",
         "usermodloginprofile",
         "userdelloginprofile",
+        "changepassword",
     ),
     "mfa": (
         "userenablemfadevice",
@@ -71,6 +72,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "rolegetpolicy",
         "roledelpolicy",
         "rolelistpolicies",
+        "rolemod",
     ),
     "instance_profiles": (
         "instanceprofilecreate",
@@ -103,6 +105,13 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "accountaliaslist",
         "accountgetsummary",
     ),
+    "boundaries": ("usersetboundary", "userdelboundary", "rolesetboundary", "roledelboundary"),
+    "account_password": (
+        "accountgetpasswordpolicy",
+        "accountsetpasswordpolicy",
+        "accountdelpasswordpolicy",
+    ),
+    "service_linked": ("rolecreateservicelinked", "roledelservicelinked"),
     "sts": ("getcallerid", "assumerole", "releaserole"),
     "policy_versions": (
         "policygetversion",

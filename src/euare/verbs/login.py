@@ -1,4 +1,5 @@
-"""Login profiles (console passwords): create, show, change, delete.
+"""Login profiles (console passwords): create, show, change, delete; and the caller's own
+password (changepassword).
 
 A password comes from ``-p``, or is asked twice without echo on a terminal, or is read from one
 line of standard input when that is not a terminal, so a cron job can keep it out of ``ps``.
@@ -104,3 +105,26 @@ api_verb(
 )
 
 api_verb("userdelloginprofile", "DeleteLoginProfile", "Delete a user's login profile.", o.user())
+
+
+@verb(
+    "changepassword",
+    "Change the caller's own console password (the account's password policy must let users "
+    "change theirs). On a terminal, asks for the old password, then twice for the new one, "
+    "without echo; otherwise reads the old one from the first line of standard input and the "
+    "new one from the second.",
+    examples=("",),
+)
+def changepassword(call: Call) -> None:
+    """Passwords are never options (``ps`` would show them); both are remembered as secrets
+    as soon as read, so no error or --debug line shows them."""
+    old = call.read_secret(
+        "Old password", confirm=False, missing="no old password given on standard input"
+    )
+    remember(old)
+    new = call.read_secret(
+        "New password",
+        missing="no new password given: write it on the second line of standard input",
+    )
+    remember(new)
+    call.request("ChangePassword", OldPassword=old, NewPassword=new)

@@ -28,7 +28,7 @@ from euare.verbs.deletion import Blocker, Item, Removal, delete_recursively
 
 MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
-GIVEN = "the policy's ARN, or the name of one of the account's own policies (/PATH/NAME)"
+GIVEN = o.POLICY_GIVEN
 
 # --- naming a policy -----------------------------------------------------------------------------
 
@@ -288,17 +288,7 @@ def attached_policy_verbs(
     """
     title = kind.capitalize()
     shown = examples or {}
-    which = option(
-        "-p",
-        "--policy-arn",
-        "policy",
-        api="PolicyArn",
-        type=PolicyArn(),
-        metavar="POLICY",
-        required=True,
-        help=GIVEN,
-        shell_complete=o.POLICIES,
-    )
+    which = o.policy_arn("-p", "--policy-arn", required=True)
     for action, help in (
         ("Attach", f"Attach a managed policy to a {kind}."),
         ("Detach", f"Detach a managed policy from a {kind}."),

@@ -11,7 +11,9 @@ from euare.arns import arn_of
 from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.params import Decorator, option
+from euare.paramtypes import ModelRange
 from euare.render import Record, Result
+from euare.verbs.boundaries import boundary_lines
 from euare.verbs.deletion import Blocker, delete_recursively
 from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
@@ -73,6 +75,12 @@ def role_lines(roles: list[Record]) -> list[str]:
 @o.apply_all(trust_options("-f", "--trust-policy"))
 @option("--service_", "service_", metavar="SERVICE", hidden=True)  # euca2ools' old typo of -s
 @o.verbose("print the new role's ARN, ID and trust policy (as IAM stored it)")
+@o.policy_arn(
+    "--boundary",
+    name="boundary",
+    api=None,
+    help="also give the role this permissions boundary: " + o.POLICY_GIVEN,
+)
 def rolecreate(
     call: Call,
     role: str,
@@ -82,6 +90,7 @@ def rolecreate(
     service: str | None,
     service_: str | None,
     verbose: bool,
+    boundary: str | None,
 ) -> Result:
     document = trust_document(
         call, trust_policy, service if service is not None else service_, "-f/--trust-policy"
@@ -91,6 +100,7 @@ def rolecreate(
         "Path": path,
         "AssumeRolePolicyDocument": document,
         "Tags": list(tags) or None,
+        "PermissionsBoundary": boundary,
     }
     created = call.send_once(
         "CreateRole", params, existing(call, f"role {role}", "GetRole", RoleName=role)
@@ -103,9 +113,47 @@ api_verb(
     "GetRole",
     "Show a role's ARN, ID and trust policy.",
     o.role(),
+    o.verbose("also print its permissions boundary, if it has one"),
     result="Role",
     text=role_lines,
+    verbose=lambda rs: [*role_lines(rs), *(line for r in rs for line in boundary_lines(r))],
+    examples=("web-server", "web-server -v"),
 )
+
+
+@verb(
+    "rolemod",
+    "Change a role's description or maximum session duration (what is not given is kept: "
+    "it is read first and sent again).",
+    examples=(
+        "web-server --description 'serves the site'",
+        "ci-deploy --max-session-duration 7200",
+    ),
+)
+@o.role()
+@option("--description", metavar="TEXT", help="the role's new description")
+@option(
+    "--max-session-duration",
+    metavar="SECONDS",
+    type=ModelRange("UpdateRole", "MaxSessionDuration"),
+    help="how long a session of the role may last at most, 3600 (an hour) to 43200 (12 hours)",
+)
+def rolemod(
+    call: Call, role: str, description: str | None, max_session_duration: int | None
+) -> None:
+    if description is None and max_session_duration is None:
+        raise click.UsageError(
+            "give --description or --max-session-duration (or both)", click.get_current_context()
+        )
+    # UpdateRole sets an hour when MaxSessionDuration is not sent, so what is not given is
+    # sent as the role has it now (read just before; a change made meanwhile may be lost).
+    current = call.request("GetRole", RoleName=role)["Role"]
+    call.request(
+        "UpdateRole",
+        RoleName=role,
+        Description=current.get("Description") if description is None else description,
+        MaxSessionDuration=max_session_duration or current.get("MaxSessionDuration"),
+    )
 
 
 list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefix("roles"))

@@ -12,6 +12,7 @@ from euare.errors import EuareError, describe
 from euare.params import option
 from euare.render import Record, Result
 from euare.verbs.access_keys import create_access_key, key_ages, secret_lines
+from euare.verbs.boundaries import boundary_lines
 from euare.verbs.deletion import Blocker, delete_recursively, fetch_single
 from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
@@ -50,6 +51,12 @@ from euare.verbs.inline import inline_policy_verbs
     is_flag=True,
     help="with -k or -w, create the key even if the user exists and already has one",
 )
+@o.policy_arn(
+    "--boundary",
+    name="boundary",
+    api=None,
+    help="also give the user this permissions boundary: " + o.POLICY_GIVEN,
+)
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
 @option(
     "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"
@@ -65,6 +72,7 @@ def usercreate(
     verbose: bool,
     write_config: bool,
     another_key: bool,
+    boundary: str | None,
     **_: Any,
 ) -> Result:
     if verify and group:
@@ -81,6 +89,8 @@ def usercreate(
             return call.send_once(
                 "CreateUser", {"UserName": user, "Path": path, "Tags": list(tags) or None}, lookup
             )
+            params = {"UserName": user, "Path": path, "PermissionsBoundary": boundary}
+            return call.send_once("CreateUser", params, lookup)
         except Exception as exc:
             if not more or describe(exc).code != "EntityAlreadyExists":
                 raise
@@ -285,14 +295,21 @@ list_verb(
     examples=("-p /engineering/", "--format table"),
 )
 
+
+def _user_lines(records: list[Record]) -> list[str]:
+    return [line for r in records for line in (r["Arn"], r["UserId"])]
+
+
 api_verb(
     "usergetattributes",
     "GetUser",
     "Show a user's ARN and ID.",
     o.user(required=False),
+    o.verbose("also print its permissions boundary, if it has one"),
     result="User",
-    text=lambda rs: [line for r in rs for line in (r["Arn"], r["UserId"])],
-    examples=("", "alice --format json"),
+    text=_user_lines,
+    verbose=lambda rs: [*_user_lines(rs), *(line for r in rs for line in boundary_lines(r))],
+    examples=("", "alice -v", "alice --format json"),
 )
 
 inline_policy_verbs(

@@ -288,6 +288,8 @@ def tag_set(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
             )
         seen[key.lower()] = key
     return value
+
+
 class AccountArn(Late):
     """An entity of the caller's account given by ARN (as is) or by name: made the ARN
     ``arn:PARTITION:iam::ACCOUNT:KIND/NAME`` (:func:`euare.arns.account_arn`, which may ask STS
@@ -303,6 +305,8 @@ class AccountArn(Late):
         from euare.arns import account_arn
 
         return account_arn(_call(ctx), self.kind, value)
+
+
 class ModelRange(_ParamType):
     """A whole number in the range botocore's IAM model gives ``member`` of ``operation``
     (UpdateRole's MaxSessionDuration: 3600 to 43200), refused before anything is sent. The

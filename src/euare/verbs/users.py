@@ -86,10 +86,12 @@ def usercreate(
         only when asked for."""
         lookup = existing(call, f"user {user}", "GetUser", UserName=user)
         try:
-            return call.send_once(
-                "CreateUser", {"UserName": user, "Path": path, "Tags": list(tags) or None}, lookup
-            )
-            params = {"UserName": user, "Path": path, "PermissionsBoundary": boundary}
+            params = {
+                "UserName": user,
+                "Path": path,
+                "Tags": list(tags) or None,
+                "PermissionsBoundary": boundary,
+            }
             return call.send_once("CreateUser", params, lookup)
         except Exception as exc:
             if not more or describe(exc).code != "EntityAlreadyExists":

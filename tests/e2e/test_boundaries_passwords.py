@@ -235,3 +235,18 @@ def test_changepassword_without_a_new_password_sends_nothing() -> None:
         "standard input\n"
     )
     assert OLD not in done.stderr
+
+
+def test_usercreate_sends_its_tags_and_its_boundary_together() -> None:
+    """Stubbed: moto's CreateUser ignores PermissionsBoundary."""
+    sent = {
+        "UserName": "alice",
+        "PermissionsBoundary": AWS_POLICY,
+        "Tags": [{"Key": "team", "Value": "ops"}],
+    }
+    done = run_stubbed(
+        "usercreate",
+        ["alice", "--boundary", AWS_POLICY, "--tag", "team=ops"],
+        [("CreateUser", {"User": USER}, sent)],
+    )
+    assert done.code == 0, done

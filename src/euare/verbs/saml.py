@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from euare import params as o
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import UsageError
@@ -78,6 +79,7 @@ api_verb(
     "Register a SAML identity provider from its metadata document and print its ARN.",
     positional("NAME", "Name", "name of the new provider"),
     metadata(),
+    o.tags(),
     result="*",
     text=lambda rs: [str(r["SAMLProviderArn"]) for r in rs],
     find=_created,

@@ -21,6 +21,7 @@ from euare.render import Record
 from euare.verbs.instance_profiles import profile
 from euare.verbs.managed_policies import the_policy
 from euare.verbs.oidc import provider
+from euare.verbs.saml import provider as saml_provider
 from euare.verbs.server_certs import cert_name
 
 ACCOUNT = "123456789012"  # the account the examples name
@@ -66,10 +67,6 @@ def tag_verbs(kind: str, operation: str, noun: str, entity: Decorator, example: 
     )
 
 
-def saml_provider() -> Decorator:
-    return positional("SAML", "SAMLProviderArn", "ARN of the SAML provider")
-
-
 def mfa_device() -> Decorator:
     return positional(
         "SERIAL",
@@ -96,7 +93,7 @@ tag_verbs(
     "SAMLProvider",
     "SAML provider",
     saml_provider(),
-    f"arn:aws:iam::{ACCOUNT}:saml-provider/corp-idp",
+    "corp-idp",
 )
 tag_verbs("servercert", "ServerCertificate", "server certificate", cert_name(), "www-example-com")
 tag_verbs(

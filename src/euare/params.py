@@ -206,15 +206,7 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
             type=click.Choice(["Allow", "Deny"], case_sensitive=False),
             help="whether the policy allows or denies",
         ),
-        option(
-            "-a",
-            "--action",
-            "actions",
-            multiple=True,
-            required=True,
-            metavar="ACTION",
-            help="action to allow or deny (repeatable)",
-        ),
+        actions("action to allow or deny (repeatable)"),
         option(
             *resource_flags,
             "resources",
@@ -290,6 +282,26 @@ def tag_keys() -> Decorator:
 
 
 STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)
+
+
+def status(thing: str) -> Decorator:
+    """``-s/--status Active|Inactive`` (required), sent as Status: a key's, a certificate's..."""
+    return option(
+        "-s",
+        "--status",
+        api="Status",
+        required=True,
+        type=STATUS,
+        help=f"the {thing}'s new status",
+    )
+
+
+def actions(help: str) -> Decorator:
+    """``-a/--action ACTION`` (repeatable, required): IAM actions such as s3:GetObject."""
+    return option(
+        "-a", "--action", "actions", multiple=True, required=True, metavar="ACTION", help=help
+    )
+
 
 DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
 

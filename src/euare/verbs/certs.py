@@ -298,14 +298,7 @@ api_verb(
     "Make a signing certificate active or inactive.",
     cert_id(),
     o.owner("certificate"),
-    option(
-        "-s",
-        "--status",
-        api="Status",
-        required=True,
-        type=o.STATUS,
-        help="the certificate's new status",
-    ),
+    o.status("certificate"),
 )
 
 

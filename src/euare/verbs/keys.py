@@ -52,9 +52,7 @@ api_verb(
     "Make an access key active or inactive.",
     key_id(),
     o.owner("key"),
-    option(
-        "-s", "--status", api="Status", required=True, type=o.STATUS, help="the key's new status"
-    ),
+    o.status("key"),
     examples=(
         "AKIAIOSFODNN7EXAMPLE -u alice -s Inactive",
         "AKIAIOSFODNN7EXAMPLE -u alice -s Active",

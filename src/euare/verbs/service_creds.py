@@ -116,14 +116,7 @@ api_verb(
     "Make a user's service-specific credential active or inactive.",
     o.user(),
     cred_id(),
-    option(
-        "-s",
-        "--status",
-        api="Status",
-        required=True,
-        type=o.STATUS,
-        help="the credential's new status",
-    ),
+    o.status("credential"),
     examples=("alice ACCA1234567890EXAMPLE -s Inactive",),
 )
 

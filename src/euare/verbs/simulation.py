@@ -177,15 +177,7 @@ class Tally:
     help="file holding a policy document to simulate (repeatable; - reads standard input); "
     "with --user/--group/--role, added to the principal's own policies",
 )
-@option(
-    "-a",
-    "--action",
-    "actions",
-    multiple=True,
-    required=True,
-    metavar="ACTION",
-    help="action to simulate, e.g. s3:GetObject (repeatable)",
-)
+@o.actions("action to simulate, e.g. s3:GetObject (repeatable)")
 @option(
     "-r",
     "--resource",

@@ -118,9 +118,7 @@ api_verb(
     "Make a user's SSH public key active or inactive.",
     o.user(),
     key_id(),
-    option(
-        "-s", "--status", api="Status", required=True, type=o.STATUS, help="the key's new status"
-    ),
+    o.status("key"),
     examples=("alice APKAEIBAERJR2EXAMPLE -s Inactive",),
 )
 

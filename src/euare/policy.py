@@ -6,7 +6,6 @@ URL-decoding of what IAM returns, and pretty-printing behave the same in every v
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -52,11 +51,15 @@ def trust_policy(service: str) -> dict[str, Any]:
 
 def dumps(document: Any) -> str:
     """The one-line form sent to IAM and printed by ``-o``."""
+    import json  # here: --help and usage errors never pay for it
+
     return json.dumps(document, ensure_ascii=False)
 
 
 def parse(text: str, origin: str) -> Any:
     """Parse JSON, reporting a syntax error with its line and column (a usage error, exit 2)."""
+    import json
+
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -120,6 +123,8 @@ def decode(document: str | dict[str, Any]) -> str:
 
 def pretty(document: str, name: str) -> str:
     """Re-indent a (decoded) document with four spaces."""
+    import json
+
     try:
         return json.dumps(json.loads(document), indent=4, ensure_ascii=False)
     except ValueError:

@@ -29,3 +29,27 @@ def new_items(
 ) -> list[Item]:
     """The items ``list_op`` lists now that were not there ``before`` (their ``id_key``s)."""
     return [i for i in call.pages(list_op, key, **params) if str(i[id_key]) not in before]
+
+
+def listed_arn(
+    call: Call,
+    what: str,
+    operation: str,
+    key: str,
+    answer_key: str,
+    suffix: str,
+    ignore_case: bool = False,
+) -> Lookup:
+    """The Lookup of an identity provider after a lost create answer: the first ARN that
+    ``operation`` lists under ``key`` ending with ``suffix`` (``ignore_case``: in any case),
+    answered as ``{answer_key: ARN}`` as the create would have."""
+
+    def fold(text: str) -> str:
+        return text.lower() if ignore_case else text
+
+    def look() -> dict[str, Any] | None:
+        listed = call.request(operation).get(key) or []
+        arns = [str(p["Arn"]) for p in listed if fold(str(p["Arn"])).endswith(fold(suffix))]
+        return {answer_key: arns[0]} if arns else None
+
+    return Lookup(what, look)

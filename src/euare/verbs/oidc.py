@@ -18,6 +18,7 @@ from euare.errors import EuareError, UsageError
 from euare.once import Lookup
 from euare.params import ApiArgument, Decorator, option, positional
 from euare.render import Record, Result
+from euare.verbs.finds import listed_arn
 
 PROBE_TIMEOUT = 10
 
@@ -128,13 +129,15 @@ def oidcprovidercreate(
 def _registered(call: Call, url: str) -> Lookup:
     """The provider for ``url``: IAM names it ``...:oidc-provider/HOST/PATH`` (no scheme)."""
     suffix = ":oidc-provider/" + url.split("://", 1)[1].rstrip("/")
-
-    def look() -> dict[str, str] | None:
-        listed = call.request("ListOpenIDConnectProviders").get("OpenIDConnectProviderList") or []
-        arns = [str(p["Arn"]) for p in listed if str(p["Arn"]).lower().endswith(suffix.lower())]
-        return {"OpenIDConnectProviderArn": arns[0]} if arns else None
-
-    return Lookup(f"an OpenID Connect provider for {url}", look)
+    return listed_arn(
+        call,
+        f"an OpenID Connect provider for {url}",
+        "ListOpenIDConnectProviders",
+        "OpenIDConnectProviderList",
+        "OpenIDConnectProviderArn",
+        suffix,
+        ignore_case=True,
+    )
 
 
 api_verb(

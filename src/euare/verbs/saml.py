@@ -19,6 +19,7 @@ from euare.once import Lookup
 from euare.params import FILE, Decorator, Given, option, positional
 from euare.paramtypes import AccountArn, refuse_private_key
 from euare.render import Record, Result, as_text
+from euare.verbs.finds import listed_arn
 
 
 class Metadata(Given):
@@ -64,13 +65,14 @@ def _created(call: Call, params: dict[str, Any]) -> Lookup:
     """CreateSAMLProvider is sent once: after a lost answer, the provider is looked for by
     name among ListSAMLProviders' ARNs (``...:saml-provider/NAME``)."""
     name = str(params["Name"])
-
-    def look() -> dict[str, Any] | None:
-        listed = call.request("ListSAMLProviders").get("SAMLProviderList") or []
-        arns = [str(p["Arn"]) for p in listed if str(p["Arn"]).endswith(f":saml-provider/{name}")]
-        return {"SAMLProviderArn": arns[0]} if arns else None
-
-    return Lookup(f"SAML provider {name}", look)
+    return listed_arn(
+        call,
+        f"SAML provider {name}",
+        "ListSAMLProviders",
+        "SAMLProviderList",
+        "SAMLProviderArn",
+        f":saml-provider/{name}",
+    )
 
 
 api_verb(

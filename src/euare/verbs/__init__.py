@@ -163,6 +163,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "mfalisttags",
     ),
     "reports": ("accountcredentialreport",),
+    "account_state": ("accountsnapshot",),
     "simulation": ("policysimulate",),
     "saml": (
         "samlprovidercreate",

@@ -18,7 +18,7 @@ from euare.render import Result
 def take(call: Call, jobs: int) -> dict[str, Any]:
     """The account's snapshot, asking about its entities ``jobs`` at a time."""
     from euare.fanout import concurrently
-    from euare.snapshot import Taker
+    from euare.snapshot_take import Taker
 
     client = call.client()  # made before any thread starts
 

@@ -1,10 +1,10 @@
 """An account's IAM state as one JSON document: what ``euare-accountsnapshot`` writes,
 ``euare-accountdiff`` compares and ``euare-sandbox --load`` recreates (docs/snapshot.md).
 
-The document is built (by euare.snapshot_take) from GetAccountAuthorizationDetails and the few calls it lacks (access
-keys, MFA devices, login profiles, tags of policies and instance profiles, identity providers,
-server certificates, aliases, the password policy). Every record is made of the fields named
-here and nothing else, so a secret IAM might send along (a virtual MFA device's seed, say)
+The document is built (by euare.snapshot_take) from GetAccountAuthorizationDetails and the
+few calls it lacks (access keys, MFA devices, login profiles, tags of policies and instance
+profiles, identity providers, server certificates, aliases, the password policy). Every record
+is made of the fields named there and nothing else, so a secret IAM might send along (a virtual MFA device's seed, say)
 can never reach the document. Every list is sorted, and the document is written with sorted
 keys, so two snapshots of an unchanged account differ only in their ``Taken`` line.
 """

@@ -38,7 +38,7 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
     "access key IDs, MFA devices, identity providers, server certificates, aliases and the "
     "password policy. Never a secret. Lists and keys are sorted, so two snapshots compare "
     "cleanly (euare-accountdiff).",
-    examples=("-o iam-$(date +%F).json", "--format json --query 'Users[].UserName'"),
+    examples=("-o /var/lib/iam/today.json", "--format json --query 'Users[].UserName'"),
 )
 @option(
     "-o",

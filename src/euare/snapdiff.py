@@ -24,14 +24,8 @@ from euare.snapshot import ASSIGNED, KINDS, Kind, account_of
 NEVER = frozenset({"Format", "Taken"})  # about the document, not the account
 # Fields whose values are documents: a change to one is shown as a unified diff.
 DOCUMENTS = frozenset(
-    {
-        "PolicyDocument",
-        "Document",
-        "AssumeRolePolicyDocument",
-        "SAMLMetadataDocument",
-        "CertificateBody",
-        "CertificateChain",
-    }
+    {"PolicyDocument", "Document", "AssumeRolePolicyDocument", "SAMLMetadataDocument"}
+    | {"CertificateBody", "CertificateChain"}
 )
 # The member that names an item of a list of records; a list of plain values (group names,
 # aliases, thumbprints) is a set of them.
@@ -140,18 +134,13 @@ def compare(
     """What changed from snapshot ``old`` to snapshot ``new`` (both read by snapshot.loads)."""
     warnings = []
     accounts = (_account(old), _account(new))
+    given = old, new
     if ignore_account:
         old, new = anonymous(old, accounts[0]), anonymous(new, accounts[1])
     elif None not in accounts and accounts[0] != accounts[1]:
         warnings.append(
             f"the snapshots are of two accounts ({accounts[0]} and {accounts[1]}): every ARN "
             "differs; --ignore-account compares them as one"
-        )
-    taken = (old.get("Taken"), new.get("Taken"))
-    if all(isinstance(t, str) for t in taken) and str(taken[0]) > str(taken[1]):
-        warnings.append(
-            f"the old snapshot was taken after the new one ({taken[0]} > {taken[1]}): "
-            "this shows how to go from the later to the earlier"
         )
     records = _Records(strict)
     entities = []
@@ -169,8 +158,18 @@ def compare(
             changes = records.compare(a, b, where, skip=kind.name)
             if changes:
                 entities.append(Entity(CHANGED, kind, name, b, tuple(changes)))
-    settings = records.compare(_settings(old), _settings(new), "", skip=None)
-    return Diff(old, new, tuple(entities), tuple(settings), tuple(warnings))
+    account_wide = _settings(old), _settings(new)
+    if None in accounts:  # an empty account's snapshot cannot say which account it is
+        for side in account_wide:
+            side.pop("Account", None)
+    settings = records.compare(*account_wide, "", skip=None)
+    taken = str(old.get("Taken") or ""), str(new.get("Taken") or "")
+    if (entities or settings) and taken[1] and taken[0] > taken[1]:
+        warnings.append(
+            f"the old snapshot was taken after the new one ({taken[0]} > {taken[1]}): "
+            "what shows is how to go from the later to the earlier"
+        )
+    return Diff(*given, tuple(entities), tuple(settings), tuple(warnings))
 
 
 # --- comparing records ---------------------------------------------------------------------------
@@ -185,12 +184,13 @@ class _Records:
     def compared(self, name: str, skip: str | None = None) -> bool:
         return name != skip and (self.strict or name not in ASSIGNED)
 
-    def canon(self, value: Any, document: bool = False) -> str:
-        """``value`` as compared: JSON text, without the fields IAM assigns unless strict (a
-        document is compared whole). JSON text tells ``true`` from ``1``, as ``==`` does not."""
+    def canon(self, value: Any, key: str) -> str:
+        """Field ``key``'s ``value`` as compared: JSON text, without the fields IAM assigns
+        unless strict (a document is compared whole). JSON tells ``true`` from ``1``; ``==``
+        does not."""
         import json
 
-        return json.dumps(value if document else self.plain(value), sort_keys=True)
+        return json.dumps(value if key in DOCUMENTS else self.plain(value), sort_keys=True)
 
     def plain(self, value: Any) -> Any:
         if isinstance(value, Mapping):
@@ -204,24 +204,38 @@ class _Records:
         return value
 
     def compare(
-        self, old: Mapping[str, Any], new: Mapping[str, Any], where: str, skip: str | None
+        self,
+        old: Mapping[str, Any],
+        new: Mapping[str, Any],
+        where: str,
+        skip: str | None,
+        field: str | None = None,
+        item: str | None = None,
     ) -> list[Change]:
+        """How two records differ, field by field; or, given ``field`` (and ``item``: the list
+        item they are), how two values of an object field differ, member by member."""
         changes: list[Change] = []
-        for name in sorted(set(old) | set(new)):
-            if self.compared(name, skip):
-                changes.extend(self.field(where, name, old.get(name), new.get(name)))
+        for key in sorted(set(old) | set(new)):
+            a, b = old.get(key), new.get(key)
+            if not self.compared(key, skip) or self.canon(a, key) == self.canon(b, key):
+                continue
+            at: tuple[str, str | None, str | None] = (
+                (key, None, None) if field is None else (field, item, key)
+            )
+            if key in DOCUMENTS:
+                changes.append(Change(_sign(a, b), *at, a, b, _unified(where, *at, a, b)))
+            elif field is None:
+                changes.extend(self.field(where, key, a, b))
+            else:
+                changes.append(Change(_sign(a, b), *at, a, b))
         return changes
 
     def field(self, where: str, name: str, old: Any, new: Any) -> list[Change]:
-        if self.canon(old, name in DOCUMENTS) == self.canon(new, name in DOCUMENTS):
-            return []
-        if name in DOCUMENTS:
-            return [_document(where, name, None, None, old, new)]
         items = _items(name, old), _items(name, new)
         if items[0] is not None and items[1] is not None:
             return self.items(where, name, items[0], items[1])
         if isinstance(old, Mapping) and isinstance(new, Mapping):
-            return self.members(where, name, None, old, new)
+            return self.compare(old, new, where, None, name)
         return [Change(_sign(old, new), name, old=old, new=new)]
 
     def items(
@@ -241,27 +255,7 @@ class _Records:
                     Change(_sign(a, b), name, item, None, a, b, documents, _shown(name, whole))
                 )
             elif isinstance(a, Mapping) and isinstance(b, Mapping):
-                changes.extend(self.members(where, name, item, a, b, ITEM_KEYS.get(name)))
-        return changes
-
-    def members(
-        self,
-        where: str,
-        name: str,
-        item: str | None,
-        old: Mapping[str, Any],
-        new: Mapping[str, Any],
-        skip: str | None = None,
-    ) -> list[Change]:
-        changes = []
-        for member in sorted(set(old) | set(new)):
-            a, b = old.get(member), new.get(member)
-            if not self.compared(member, skip) or self.canon(a, True) == self.canon(b, True):
-                continue
-            if member in DOCUMENTS:
-                changes.append(_document(where, name, item, member, a, b))
-            else:
-                changes.append(Change(_sign(a, b), name, item, member, a, b))
+                changes.extend(self.compare(a, b, where, ITEM_KEYS.get(name), name, item))
         return changes
 
 
@@ -295,14 +289,6 @@ def _shown(name: str, item: Any) -> str:
     if name == "Tags":
         return f"{item.get('Key')}={item.get('Value', '')}"
     return str(item.get(ITEM_KEYS.get(name, ""), ""))
-
-
-def _document(
-    where: str, name: str, item: str | None, member: str | None, old: Any, new: Any
-) -> Change:
-    return Change(
-        _sign(old, new), name, item, member, old, new, _unified(where, name, item, member, old, new)
-    )
 
 
 def _unified(

@@ -156,12 +156,13 @@ def verb(
     service: str | None = "iam",
     exclusive: Iterable[Exclusive] = (),
     examples: Iterable[str] = (),
+    failure: int = 1,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Make ``fn(call, **options)`` the composite verb ``euare-NAME`` (its VerbSpec ``runs`` fn).
 
     ``fn`` returns a Result, a list of records (printed with ``text`` or one value per line), or
     None. ``exclusive`` lists groups of option names of which at most one may be given (exactly
-    one when the flag beside the group is True).
+    one when the flag beside the group is True). ``failure``: see VerbSpec.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -173,6 +174,7 @@ def verb(
             exclusive=tuple(exclusive),
             runs=fn,
             examples=tuple(examples),
+            failure=failure,
         )
         return command_of(spec, fn)
 
@@ -383,7 +385,7 @@ def run(name: str, args: list[str] | None = None, call: Call | None = None) -> i
         except BaseException as exc:
             if streams.broken_pipe(exc):
                 raise
-            return _report(prog, exc, call)
+            return _failed(name, _report(prog, exc, call))
     except BaseException as exc:  # only a reader gone away, even while reporting, gets here
         if not streams.broken_pipe(exc):
             raise
@@ -433,6 +435,15 @@ def help_width(env: Mapping[str, str]) -> int:
 def complete_var(prog: str) -> str:
     """The variable that asks ``prog`` for shell completion, named as click names it."""
     return "_" + prog.replace("-", "_").replace(".", "_").upper() + "_COMPLETE"
+
+
+def _failed(name: str, status: int) -> int:
+    """The exit status of a failure of verb ``name``: the verb's own (VerbSpec.failure) in place
+    of 1, whatever failed, its output included (a diff whose 1 means "they differ" says 2)."""
+    from euare.spec import SPECS
+
+    spec = SPECS.get(name)
+    return spec.failure if spec is not None and status == 1 else status
 
 
 def _report(prog: str, exc: BaseException, call: Call) -> int:

@@ -22,6 +22,8 @@ class VerbSpec:
     records into euca2ools' lines, ``verbose_text`` when ``-v/--verbose`` is given (JSON always
     carries the records whole). ``find`` settles a create's lost answer. ``examples`` are
     command lines (the arguments after ``euare-NAME``) shown at the end of ``--help``.
+    ``failure`` is the exit status of a failure other than a usage error or an interrupt: 1,
+    except for a verb whose 1 means something else (accountdiff: "they differ", as diff's).
     """
 
     name: str
@@ -35,6 +37,7 @@ class VerbSpec:
     exclusive: tuple[Exclusive, ...] = ()
     find: Callable[..., Any] | None = None
     examples: tuple[str, ...] = ()
+    failure: int = 1
     runs: Callable[..., Any] | None = field(default=None, compare=False)
 
     def items_key(self) -> str | None:

@@ -163,7 +163,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "mfalisttags",
     ),
     "reports": ("accountcredentialreport",),
-    "account_state": ("accountsnapshot",),
+    "account_state": ("accountsnapshot", "accountdiff"),
     "simulation": ("policysimulate",),
     "saml": (
         "samlprovidercreate",

@@ -63,3 +63,71 @@ def accountsnapshot(call: Call, output: Path | None, jobs: int) -> Result | None
             raise EuareError(f"cannot write {output}: {exc.strerror}") from None
         return None
     return Result([snapshot], lambda records: [dumps(records[0]).rstrip("\n")], one=True)
+
+
+@verb(
+    "accountdiff",
+    "Compare two account snapshots (made by euare-accountsnapshot), or one with the account as "
+    "it is now (--live): what was added, removed and changed, grouped by kind, a line each, with "
+    "a unified diff of each changed policy document. The IDs, dates and counts IAM assigns are "
+    "not compared unless --strict. Exit status 0 when they are the same, 1 when they differ, 2 "
+    "on any error (as diff).",
+    failure=2,
+    examples=(
+        "yesterday.json today.json",
+        "--live /var/lib/iam/last.json",
+        "--format json old.json new.json",
+    ),
+)
+@o.positional("OLD", None, "the earlier snapshot: a file, or - for standard input")
+@o.positional("NEW", None, "the later snapshot: a file, or - (not with --live)", required=False)
+@option(
+    "--live",
+    is_flag=True,
+    help="compare OLD with the account now (a snapshot taken as euare-accountsnapshot takes one)",
+)
+@o.jobs("with --live, how many calls to make at once", default=o.READ_JOBS)
+@option(
+    "--strict",
+    is_flag=True,
+    help="compare what IAM assigns too (unique IDs, creation dates, default version IDs, "
+    "attachment counts): an entity deleted and made again under its name then shows",
+)
+@option(
+    "--ignore-account",
+    is_flag=True,
+    help="compare snapshots of two accounts: each side's account ID is replaced in every "
+    "value (ARNs, documents) by <account>",
+)
+@o.verbose("also list what an added or removed entity holds (its documents as diffs)")
+def accountdiff(
+    call: Call,
+    old: str,
+    new: str | None,
+    live: bool,
+    jobs: int,
+    strict: bool,
+    ignore_account: bool,
+    verbose: bool,
+) -> Result:
+    from euare.errors import UsageError
+    from euare.snapdiff import compare, lines
+    from euare.snapshot import read
+
+    if live and new is not None:
+        raise UsageError("--live compares OLD with the account now: give one snapshot, not two")
+    if not live and new is None:
+        raise UsageError("give two snapshots, OLD and NEW (or one with --live)")
+    if old == new == "-":
+        raise UsageError("only one of OLD and NEW can be - (standard input)")
+    before = read(old, call.stdin)
+    after = take(call, jobs) if new is None else read(new, call.stdin)
+    diff = compare(before, after, strict=strict, ignore_account=ignore_account)
+    for warning in diff.warnings:
+        call.stderr.write(f"{call.prog}: warning: {warning}\n")
+
+    def verdict() -> None:
+        if not diff.equal:
+            raise click.exceptions.Exit(1)  # as diff: 1 says they differ; no error line
+
+    return Result([diff.as_json()], lambda _: lines(diff, verbose), one=True, verdict=verdict)

@@ -164,6 +164,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "reports": ("accountcredentialreport",),
     "simulation": ("policysimulate",),
+    "policylint": ("policylint",),
     "saml": (
         "samlprovidercreate",
         "samlproviderdel",

@@ -18,6 +18,7 @@ from euare.paramtypes import PolicyArn as PolicyArn
 from euare.paramtypes import Secret as Secret
 from euare.paramtypes import Tag as Tag
 from euare.paramtypes import late_values as late_values
+from euare.paramtypes import lint_asked as lint_asked
 from euare.paramtypes import tag_set as tag_set
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -196,7 +197,8 @@ def policy_name(required: bool = True, help: str = "name of the policy") -> Deco
 
 
 def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> list[Decorator]:
-    """-e/-a/-r(-c)/-o: build a one-line policy from an effect, actions and resources."""
+    """-e/-a/-r(-c)/-o: build a one-line policy from an effect, actions and resources (and
+    :func:`lint_options`: the verb lints what it built with :func:`paramtypes.lint_asked`)."""
     return [
         policy_name(),
         option(
@@ -216,14 +218,61 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
             help="ARN of a resource the policy applies to (repeatable)",
         ),
         option("-o", "--output", is_flag=True, help="also print the policy that is sent"),
+        *lint_options(),
     ]
 
 
-def document_options(api: str | None = None) -> list[Decorator]:
-    """-o JSON / -f FILE (- is standard input): a policy document, read and checked by
-    :class:`Document` when the verb runs, and sent as ``api`` (if given); DOCUMENT_CHOICE makes
-    one of them required."""
+# The levels of a lint finding, lowest first (see euare.lint), and the one --fail-on defaults to.
+LINT_LEVELS = ("info", "warning", "error")
+DEFAULT_FAIL_ON = "warning"
+
+
+def fail_on(help: str, **kwargs: Any) -> Decorator:
+    """``--fail-on LEVEL``: one of LINT_LEVELS, by default DEFAULT_FAIL_ON."""
+    return option(
+        "--fail-on",
+        type=click.Choice(LINT_LEVELS),
+        default=DEFAULT_FAIL_ON,
+        show_default=True,
+        metavar="LEVEL",
+        help=help,
+        **kwargs,
+    )
+
+
+def _lint_setting(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[f"euare.{param.name}"] = value  # read by paramtypes.lint_asked, not by the verb
+    return value
+
+
+def lint_options() -> list[Decorator]:
+    """--lint and --fail-on LEVEL, on every verb that sends a policy document: the document is
+    linted (euare.lint) before it is sent. They reach no verb's signature: paramtypes.Document
+    (and :func:`paramtypes.lint_asked`, for a document a verb builds) read them."""
     return [
+        option(
+            "--lint",
+            is_flag=True,
+            expose_value=False,
+            callback=_lint_setting,
+            help="first check the policy document against AWS's catalogue of actions, resources "
+            "and condition keys, as euare-policylint does: findings go to stderr, and one at or "
+            "above --fail-on keeps the document from being sent (exit 1)",
+        ),
+        fail_on(
+            "with --lint, the lowest level of finding (info, warning or error) that keeps the "
+            "document from being sent",
+            expose_value=False,
+            callback=_lint_setting,
+        ),
+    ]
+
+
+def document_options(api: str | None = None, file_first: bool = False) -> list[Decorator]:
+    """-o JSON / -f FILE (- is standard input; ``file_first``: listed in that order), and
+    :func:`lint_options`: a policy document, read and checked by :class:`Document` when the
+    verb runs, and sent as ``api`` (if given); DOCUMENT_CHOICE makes one of -o/-f required."""
+    given = [
         option(
             "-o",
             "--policy-content",
@@ -241,6 +290,7 @@ def document_options(api: str | None = None) -> list[Decorator]:
             help="file holding the policy document (- reads standard input)",
         ),
     ]
+    return [*(given[::-1] if file_first else given), *lint_options()]
 
 
 def policy_document() -> list[Decorator]:

@@ -131,7 +131,8 @@ class Given(Late):
 class Document(Given):
     """A policy document (``kind`` IDENTITY or TRUST), checked before it is sent: a document
     that is empty, not JSON or not an IAM policy is a usage error (exit 2), see
-    :func:`euare.policy.check`. The text is sent exactly as given."""
+    :func:`euare.policy.check`; with --lint it is then linted (:func:`lint_asked`). The text is
+    sent exactly as given."""
 
     name = "document"
 
@@ -143,6 +144,24 @@ class Document(Given):
         from euare.policy import check
 
         return check(text, origin, self.kind)
+
+    def resolve(self, value: str, ctx: click.Context) -> str:
+        text, origin = self.read(value, ctx)
+        self.check(text, origin)
+        lint_asked(ctx, text, origin, self.kind)
+        return text
+
+
+def lint_asked(ctx: click.Context, text: str, origin: str, kind: str) -> None:
+    """With --lint (params.lint_options): lint a document about to be sent (``origin`` says
+    where it came from) and refuse it, exit 1, on a finding at or above --fail-on
+    (:func:`euare.lint.gate`). The catalogue is loaded only then."""
+    if not ctx.meta.get("euare.lint"):
+        return
+    from euare.lint import gate
+
+    call = _call(ctx)
+    gate(call.prog, call.stderr, text, origin, kind, str(ctx.meta["euare.fail_on"]))
 
 
 _PRIVATE_KEY = re.compile(

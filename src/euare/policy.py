@@ -159,38 +159,82 @@ def _one_of(statement: dict[str, Any], where: str, names: tuple[str, str], requi
     return ""
 
 
+Steps = tuple[str | int, ...]  # the way to an element of a document: keys and list indexes
+
+
+def json_path(*steps: str | int) -> str:
+    """The JSONPath of an element: ``json_path("Statement", 0, "Action")`` is
+    ``$.Statement[0].Action``; a name that is not a plain identifier is quoted
+    (``$.Condition['s3:prefix']``)."""
+    path = "$"
+    for step in steps:
+        if isinstance(step, int):
+            path += f"[{step}]"
+        elif step.isidentifier():
+            path += f".{step}"
+        else:
+            quoted = step.replace("\\", "\\\\").replace("'", "\\'")
+            path += f"['{quoted}']"
+    return path
+
+
+def statements(document: dict[str, Any]) -> list[tuple[Steps, Any]]:
+    """A document's statements, each with the path steps that lead to it: ``("Statement", 0)``
+    in a list, ``("Statement",)`` for a document whose Statement is one object."""
+    found = document.get("Statement")
+    if isinstance(found, list):
+        return [(("Statement", index), item) for index, item in enumerate(found)]
+    return [(("Statement",), found)] if found is not None else []
+
+
 def problems(document: Any, kind: str = IDENTITY) -> list[str]:
     """What keeps ``document`` from being an IAM policy of ``kind``, each with its field's path."""
+    return [message for _, message in located_problems(document, kind)]
+
+
+def located_problems(document: Any, kind: str = IDENTITY) -> list[tuple[Steps, str]]:
+    """:func:`problems`, each with the path steps of the element at fault (see json_path)."""
     if not isinstance(document, dict):
-        return ["the document must be a JSON object"]
-    found: list[str] = []
+        return [((), "the document must be a JSON object")]
+    found: list[tuple[Steps, str]] = []
     version = document.get("Version")
     if version is not None and version not in (POLICY_VERSION, TRUST_POLICY_VERSION):
-        found.append(f"Version must be {POLICY_VERSION} or {TRUST_POLICY_VERSION}, not {version!r}")
+        found.append(
+            (
+                ("Version",),
+                f"Version must be {POLICY_VERSION} or {TRUST_POLICY_VERSION}, not {version!r}",
+            )
+        )
     unknown = sorted(set(document) - {"Version", "Id", "Statement"})
     if unknown:
-        found.append(f"unknown top-level field {unknown[0]!r}")
-    statements = document.get("Statement")
-    if statements is None:
-        return [*found, "Statement is missing"]
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list) or not statements:
-        return [*found, "Statement must be an object or a non-empty list of objects"]
-    for index, statement in enumerate(statements):
+        found.append(((unknown[0],), f"unknown top-level field {unknown[0]!r}"))
+    given = document.get("Statement")
+    if given is None:
+        return [*found, ((), "Statement is missing")]
+    if not isinstance(given, (list, dict)) or given == []:
+        return [
+            *found,
+            (("Statement",), "Statement must be an object or a non-empty list of objects"),
+        ]
+    for index, (steps, statement) in enumerate(statements(document)):
         where = f"Statement[{index}]"
         if not isinstance(statement, dict):
-            found.append(f"{where} must be an object")
+            found.append((steps, f"{where} must be an object"))
             continue
         extra = sorted(set(statement) - _STATEMENT_KEYS)
         if extra:
-            found.append(f"{where}.{extra[0]} is not a policy statement field")
+            found.append(
+                ((*steps, extra[0]), f"{where}.{extra[0]} is not a policy statement field")
+            )
         effect = statement.get("Effect")
         if effect not in ("Allow", "Deny"):
             found.append(
-                f"{where}.Effect must be Allow or Deny, not {effect!r}"
-                if effect is not None
-                else f"{where}.Effect is missing"
+                (
+                    (*steps, "Effect") if effect is not None else steps,
+                    f"{where}.Effect must be Allow or Deny, not {effect!r}"
+                    if effect is not None
+                    else f"{where}.Effect is missing",
+                )
             )
         checks = [(("Action", "NotAction"), True)]
         if kind == TRUST:
@@ -200,14 +244,16 @@ def problems(document: Any, kind: str = IDENTITY) -> list[str]:
         for names, required in checks:
             message = _one_of(statement, where, names, required)
             if message:
-                found.append(message)
+                found.append((steps, message))
         for name in ("Action", "NotAction", "Resource", "NotResource"):
             if name in statement and not _strings(statement[name]):
-                found.append(f"{where}.{name} must be a string or a list of strings")
+                found.append(
+                    ((*steps, name), f"{where}.{name} must be a string or a list of strings")
+                )
         if "Sid" in statement and not isinstance(statement["Sid"], str):
-            found.append(f"{where}.Sid must be a string")
+            found.append(((*steps, "Sid"), f"{where}.Sid must be a string"))
         if "Condition" in statement and not isinstance(statement["Condition"], dict):
-            found.append(f"{where}.Condition must be an object")
+            found.append(((*steps, "Condition"), f"{where}.Condition must be an object"))
     return found
 
 

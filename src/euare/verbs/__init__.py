@@ -165,6 +165,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "reports": ("accountcredentialreport",),
     "account_state": ("accountsnapshot", "accountdiff"),
     "simulation": ("policysimulate",),
+    "policylint": ("policylint",),
     "saml": (
         "samlprovidercreate",
         "samlproviderdel",

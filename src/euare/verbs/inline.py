@@ -92,6 +92,8 @@ def inline_policy_verbs(
         **values: Any,
     ) -> Result:
         document = policy.dumps(policy.build(effect.capitalize(), list(actions), list(resources)))
+        built = f"the policy document built from -e/-a/{resource_flags[0]}"
+        o.lint_asked(click.get_current_context(), document, built, policy.IDENTITY)
         sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
         call.request(f"Put{title}Policy", **sent)
         # What Get{Kind}Policy would answer now; text shows the document only with -o.

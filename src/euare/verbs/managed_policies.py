@@ -54,8 +54,8 @@ def the_given_policy() -> Decorator:
 
 def document_options() -> list[Decorator]:
     """-f FILE / -o JSON, exactly one (o.DOCUMENT_CHOICE): the policy document (params.Document
-    reads and checks it)."""
-    return o.document_options()[::-1]
+    reads and checks it), and --lint/--fail-on."""
+    return o.document_options(file_first=True)
 
 
 # --- the policy itself ---------------------------------------------------------------------------

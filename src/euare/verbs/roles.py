@@ -26,17 +26,18 @@ def trust_document(call: Call, given: str | None, service: str | None, file_flag
     One of the two is required. That is checked here rather than by the verb's ``exclusive``
     group, so that the message never names rolecreate's hidden ``--service_``.
     """
+    ctx = click.get_current_context()
     if service is not None:
-        return policy.dumps(policy.trust_policy(service))
+        built = policy.dumps(policy.trust_policy(service))
+        o.lint_asked(ctx, built, f"the trust policy for -s {service}", policy.TRUST)
+        return built
     if given is None:
-        raise click.UsageError(
-            f"one of {file_flag}, -s/--service is required", click.get_current_context()
-        )
+        raise click.UsageError(f"one of {file_flag}, -s/--service is required", ctx)
     return given
 
 
 def trust_options(*file_flags: str) -> list[Decorator]:
-    """-f FILE / -s SERVICE: where a role's trust policy comes from."""
+    """-f FILE / -s SERVICE: where a role's trust policy comes from; --lint/--fail-on."""
     return [
         option(
             *file_flags,
@@ -51,6 +52,7 @@ def trust_options(*file_flags: str) -> list[Decorator]:
             metavar="SERVICE",
             help="let this service (e.g. ec2.amazonaws.com) assume the role",
         ),
+        *o.lint_options(),
     ]
 
 

@@ -177,6 +177,7 @@ class Tally:
     help="file holding a policy document to simulate (repeatable; - reads standard input); "
     "with --user/--group/--role, added to the principal's own policies",
 )
+@o.apply_all(o.lint_options())
 @o.actions("action to simulate, e.g. s3:GetObject (repeatable)")
 @option(
     "-r",

@@ -203,6 +203,7 @@ SHELL_CHOICE = (("csh", "sh"), False)
     type=o.Document(o.FILE),
     help="file holding such a policy (- reads stdin)",
 )
+@apply_all(o.lint_options())
 @option("--external-id", metavar="STR", help="the external ID the role's trust policy expects")
 @option("--mfa-serial", metavar="MFA", help="serial number or ARN of the MFA device to use")
 @option("--mfa-code", metavar="CODE", help="the MFA device's current code")

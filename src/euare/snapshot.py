@@ -4,9 +4,10 @@
 The document is built (by euare.snapshot_take) from GetAccountAuthorizationDetails and the
 few calls it lacks (access keys, MFA devices, login profiles, tags of policies and instance
 profiles, identity providers, server certificates, aliases, the password policy). Every record
-is made of the fields named there and nothing else, so a secret IAM might send along (a virtual MFA device's seed, say)
-can never reach the document. Every list is sorted, and the document is written with sorted
-keys, so two snapshots of an unchanged account differ only in their ``Taken`` line.
+is made of the fields named there and nothing else, so a secret IAM might send along (a
+virtual MFA device's seed, say) can never reach the document. Every list is sorted, and the
+document is written with sorted keys, so two snapshots of an unchanged account differ only in
+their ``Taken`` line.
 """
 
 from __future__ import annotations

@@ -167,8 +167,8 @@ def _stop(signum: int, frame: Any) -> None:
 @click.option(
     "--load",
     metavar="SNAPSHOT",
-    help="start with the IAM state in SNAPSHOT (made by euare-accountsnapshot; - reads standard "
-    "input) recreated, in its account, with no administrator user (see docs/snapshot.md)",
+    help="start with the IAM state in SNAPSHOT (from euare-accountsnapshot; - reads standard "
+    "input) recreated in its account; what cannot be is listed on stderr (docs/snapshot.md)",
 )
 @click.version_option(__version__, "--version", message="euare %(version)s")
 def sandbox(
@@ -178,6 +178,10 @@ def sandbox(
 
     With a COMMAND (after --), run it with the eucarc's settings in its environment, then stop
     and exit with its status. Without one, run until interrupted.
+
+    With --load, the account holds the snapshot's entities and no administrator user: the
+    credentials handed out are not checked. With --load and --enforce-auth they must be, so an
+    administrator user is made under the path /euare-sandbox/, and stderr says so.
     """
     environment = dict(os.environ)  # COMMAND's: without what moto is told about a snapshot
     plan = None

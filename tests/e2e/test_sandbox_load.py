@@ -483,3 +483,22 @@ def test_enforce_auth_adds_an_administrator_and_says_so(tmp_path: Path) -> None:
         f"out: sandbox-admin-2 (path /euare-sandbox/) is one user more than {source} has"
     ) in done.stderr.splitlines()
     assert "denied=1" in done.stdout and "(InvalidClientTokenId)" in done.stderr
+
+
+def test_enforce_auth_holds_a_loaded_user_to_its_policies(tmp_path: Path) -> None:
+    """The point of --enforce-auth with --load: a script run as a loaded user (given a new key
+    by the administrator) is allowed or denied by production's policies. carol may use S3
+    only, so listing IAM users is denied."""
+    source = small(tmp_path)
+    script = (
+        f"euare-useraddkey carol -w > {tmp_path / 'carol'} && "
+        f"AWS_CREDENTIAL_FILE={tmp_path / 'carol'} AWS_MAX_ATTEMPTS=1 euare-userlistbypath; "
+        "echo carol=$?; euare-userlistbypath"
+    )
+    done = run_sandbox(tmp_path, source, "sh", "-c", script, options=("--enforce-auth",))
+    assert done.returncode == 0, done.stderr
+    assert "carol=1" in done.stdout and "(AccessDenied)" in done.stderr
+    assert done.stdout.splitlines()[-2:] == [
+        "arn:aws:iam::111122223333:user/carol",
+        "arn:aws:iam::111122223333:user/euare-sandbox/sandbox-admin",
+    ]

@@ -44,16 +44,17 @@ def prepare(path: str, stdin: IO[str]) -> Plan:
     if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
         raise UsageError(f"{origin}: Account {account!r} is not a 12-digit account ID")
     environment = {"MOTO_ACCOUNT_ID": account}
-    if any(":iam::aws:policy/" in arn for _, arn in _attachments(snapshot)):
+    if any(":iam::aws:policy/" in arn for arn in _attached(snapshot)):
         environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     return Plan(snapshot, origin, account, environment)
 
 
-def _attachments(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+def _attached(snapshot: Mapping[str, Any]) -> Iterator[str]:
+    """The ARNs of the managed policies the snapshot's users, groups and roles attach."""
     for kind in ("Users", "Groups", "Roles"):
         for record in snapshot.get(kind) or []:
             for attached in record.get("AttachedManagedPolicies") or []:
-                yield kind, str(attached.get("PolicyArn"))
+                yield str(attached.get("PolicyArn"))
 
 
 @contextmanager

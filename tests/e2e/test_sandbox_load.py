@@ -233,6 +233,17 @@ def test_a_loaded_snapshot_snapshots_back_equal(loaded: Loaded) -> None:
         assert loaded.before[kind], f"the test account has no {kind}"
     assert loaded.before["AccountAliases"] and loaded.before["PasswordPolicy"]
     assert comparable(loaded.after) == comparable(loaded.before)
+    # and so says euare-accountdiff, as a user would ask it
+    after = loaded.directory.parent / "after.json"
+    after.write_text(json.dumps(loaded.after))
+    diff = subprocess.run(
+        [str(BIN / "euare-accountdiff"), str(loaded.directory.parent / "before.json"), str(after)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(loaded.directory.parent), "LANG": "C.UTF-8"},
+        timeout=60,
+    )
+    assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
 
 
 def test_the_load_says_what_it_made_and_leaves_nothing_out(loaded: Loaded) -> None:

@@ -249,56 +249,52 @@ class Taker:
             devices.append(record)
         return sorted(devices, key=by("SerialNumber"))
 
-    def _oidc(self) -> list[Record]:
-        arns = self.optional(
-            "OpenID Connect providers",
-            lambda: [
-                p["Arn"]
-                for p in self.ask("ListOpenIDConnectProviders")["OpenIDConnectProviderList"]
-            ],
-            [],
-        )
+    def _providers(
+        self, what: str, listing: str, key: str, get: str, param: str
+    ) -> list[tuple[str, Mapping[str, Any]]]:
+        """Each identity provider's ARN and its description (``get``), of those ``listing``
+        lists; one deleted in between is left out."""
+        arns = self.optional(what, lambda: [p["Arn"] for p in self.ask(listing)[key]], [])
 
-        def one(arn: str) -> Record | None:
-            answer = self.optional(
-                "OpenID Connect providers",
-                lambda: self.ask("GetOpenIDConnectProvider", OpenIDConnectProviderArn=arn),
-                None,
-            )
-            if answer is None:
-                return None
+        def one(arn: str) -> Mapping[str, Any] | None:
+            return self.optional(what, lambda: self.ask(get, **{param: arn}), None)  # type: ignore[no-any-return]
+
+        found = self.fan([functools.partial(one, arn) for arn in arns])
+        return [
+            (arn, answer) for arn, answer in zip(arns, found, strict=True) if answer is not None
+        ]
+
+    def _oidc(self) -> list[Record]:
+        providers = []
+        for arn, answer in self._providers(
+            "OpenID Connect providers",
+            "ListOpenIDConnectProviders",
+            "OpenIDConnectProviderList",
+            "GetOpenIDConnectProvider",
+            "OpenIDConnectProviderArn",
+        ):
             record = pick({**answer, "Arn": arn}, _OIDC)
             record["Url"] = str(answer.get("Url") or arn.split(":oidc-provider/", 1)[-1])
             for listed in ("ClientIDList", "ThumbprintList"):
                 record[listed] = sorted(answer.get(listed) or [])
             record["Tags"] = tags(answer)
-            return record
-
-        found = self.fan([functools.partial(one, arn) for arn in arns])
-        return sorted((r for r in found if r is not None), key=by("Url"))
+            providers.append(record)
+        return sorted(providers, key=by("Url"))
 
     def _saml(self) -> list[Record]:
-        arns = self.optional(
+        providers = []
+        for arn, answer in self._providers(
             "SAML providers",
-            lambda: [p["Arn"] for p in self.ask("ListSAMLProviders")["SAMLProviderList"]],
-            [],
-        )
-
-        def one(arn: str) -> Record | None:
-            answer = self.optional(
-                "SAML providers",
-                lambda: self.ask("GetSAMLProvider", SAMLProviderArn=arn),
-                None,
-            )
-            if answer is None:
-                return None
+            "ListSAMLProviders",
+            "SAMLProviderList",
+            "GetSAMLProvider",
+            "SAMLProviderArn",
+        ):
             record = pick({**answer, "Arn": arn}, _SAML)
             record["Name"] = arn.rsplit("/", 1)[-1]
             record["Tags"] = tags(answer)
-            return record
-
-        found = self.fan([functools.partial(one, arn) for arn in arns])
-        return sorted((r for r in found if r is not None), key=by("Name"))
+            providers.append(record)
+        return sorted(providers, key=by("Name"))
 
     def _certificates(self) -> list[Record]:
         listed = self.optional(

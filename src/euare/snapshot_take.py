@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from euare.errors import describe
 from euare.render import Record, as_text
@@ -21,6 +21,9 @@ from euare.snapshot import (
     plain,
     tags,
 )
+
+T = TypeVar("T")
+A = TypeVar("A")
 
 # The fields each record keeps (IAM's own names), beyond those built here.
 _USER = ("UserName", "Path", "UserId", "Arn", "CreateDate", "PermissionsBoundary")
@@ -86,7 +89,7 @@ class Taker:
         self.ask, self.listing, self.pages, self.fan, self.warn = ask, listing, pages, fan, warn
         self.left_out: list[str] = []
 
-    def optional(self, what: str, fn: Callable[[], Any], absent: Any) -> Any:
+    def optional(self, what: str, fn: Callable[[], T], absent: A) -> T | A:
         """``fn()``; ``absent`` when the entity is gone (NoSuchEntity), or when the endpoint
         lacks the API (then once a warning: ``what`` is left out)."""
         try:
@@ -194,7 +197,7 @@ class Taker:
 
     def _policies(self, listed: list[Mapping[str, Any]]) -> list[Record]:
         def tags_of(arn: str) -> list[Record]:
-            return self.optional(  # type: ignore[no-any-return]
+            return self.optional(
                 "managed policies' tags",
                 lambda: tags({"Tags": list(self.listing("ListPolicyTags", "Tags", PolicyArn=arn))}),
                 [],
@@ -217,7 +220,7 @@ class Taker:
         listed = list(self.listing("ListInstanceProfiles", "InstanceProfiles"))
 
         def whole(name: str) -> Mapping[str, Any] | None:
-            return self.optional(  # type: ignore[no-any-return]
+            return self.optional(
                 "instance profiles' tags",
                 lambda: self.ask("GetInstanceProfile", InstanceProfileName=name)["InstanceProfile"],
                 None,
@@ -257,7 +260,7 @@ class Taker:
         arns = self.optional(what, lambda: [p["Arn"] for p in self.ask(listing)[key]], [])
 
         def one(arn: str) -> Mapping[str, Any] | None:
-            return self.optional(what, lambda: self.ask(get, **{param: arn}), None)  # type: ignore[no-any-return]
+            return self.optional(what, lambda: self.ask(get, **{param: arn}), None)
 
         found = self.fan([functools.partial(one, arn) for arn in arns])
         return [
@@ -304,7 +307,7 @@ class Taker:
         )
 
         def one(name: str) -> Mapping[str, Any] | None:
-            return self.optional(  # type: ignore[no-any-return]
+            return self.optional(
                 "server certificates",
                 lambda: self.ask("GetServerCertificate", ServerCertificateName=name)[
                     "ServerCertificate"

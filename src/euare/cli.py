@@ -157,12 +157,13 @@ def verb(
     exclusive: Iterable[Exclusive] = (),
     examples: Iterable[str] = (),
     failure: int = 1,
+    exits: Iterable[tuple[int, str]] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Make ``fn(call, **options)`` the composite verb ``euare-NAME`` (its VerbSpec ``runs`` fn).
 
     ``fn`` returns a Result, a list of records (printed with ``text`` or one value per line), or
     None. ``exclusive`` lists groups of option names of which at most one may be given (exactly
-    one when the flag beside the group is True). ``failure``: see VerbSpec.
+    one when the flag beside the group is True). ``failure``, ``exits``: see VerbSpec.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -175,6 +176,7 @@ def verb(
             runs=fn,
             examples=tuple(examples),
             failure=failure,
+            exits=tuple(exits),
         )
         return command_of(spec, fn)
 

@@ -19,6 +19,7 @@ from euare import settings
 from euare.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE
 from euare.helpdoc import examples, global_params, own_params
 from euare.params import ApiArgument
+from euare.spec import SPECS
 from euare.streams import EXIT_BROKEN_PIPE
 from euare.verbs import FAMILIES, VERBS, command
 
@@ -157,30 +158,33 @@ def synopsis(cmd: click.Command) -> list[str]:
 # --- the sections every page shares -------------------------------------------------------------
 
 
-def exit_status(prog: str) -> list[str]:
+def exit_status(prog: str, own: Iterable[tuple[int, str]] = ()) -> list[str]:
+    """The exit statuses every verb shares, those in ``own`` (a verb's: VerbSpec.exits) said
+    that verb's way instead."""
     line = f"{prog}: error (Code): message"
-    return tagged(
-        [
-            ("0", "Success."),
-            (
-                str(EXIT_FAILURE),
-                "The request failed (an error from the service, a connection or TLS failure, "
-                "retries run out), or a file or setting could not be used. One line says why "
-                f"on standard error: {bold(line)} for an error from the service, "
-                f"{bold(line.replace(' (Code)', ''))} for the rest.",
-            ),
-            (
-                str(EXIT_USAGE),
-                "Usage error, found before anything is sent: a missing argument, an unknown "
-                "option, a name, ARN or policy document IAM would refuse.",
-            ),
-            (str(EXIT_INTERRUPTED), "Interrupted (Ctrl\\-C)."),
-            (
-                str(EXIT_BROKEN_PIPE),
-                f"The reader of the output went away ({bold('| head -1')}); nothing is printed.",
-            ),
-        ]
-    )
+    mine = {str(code): text(meaning) for code, meaning in own}
+    rows = [
+        ("0", "Success."),
+        (
+            str(EXIT_FAILURE),
+            "The request failed (an error from the service, a connection or TLS failure, "
+            "retries run out), or a file or setting could not be used. One line says why "
+            f"on standard error: {bold(line)} for an error from the service, "
+            f"{bold(line.replace(' (Code)', ''))} for the rest.",
+        ),
+        (
+            str(EXIT_USAGE),
+            "Usage error, found before anything is sent: a missing argument, an unknown "
+            "option, a name, ARN or policy document IAM would refuse.",
+        ),
+        (str(EXIT_INTERRUPTED), "Interrupted (Ctrl\\-C)."),
+        (
+            str(EXIT_BROKEN_PIPE),
+            f"The reader of the output went away ({bold('| head -1')}); nothing is printed.",
+        ),
+    ]
+    shared = [(code, mine.pop(code, meaning)) for code, meaning in rows]
+    return tagged(sorted([*shared, *mine.items()], key=lambda row: int(row[0])))
 
 
 def environment() -> list[str]:
@@ -246,10 +250,10 @@ FILES = [
 ]
 
 
-def shared(prog: str) -> list[str]:
-    """EXIT STATUS, ENVIRONMENT and FILES, the same on every page."""
+def shared(prog: str, exits: Iterable[tuple[int, str]] = ()) -> list[str]:
+    """EXIT STATUS (with a verb's own ``exits``), ENVIRONMENT and FILES, on every page."""
     return [
-        *section("EXIT STATUS", exit_status(prog)),
+        *section("EXIT STATUS", exit_status(prog, exits)),
         *section("ENVIRONMENT", environment()),
         *section("FILES", tagged((bold(path), text(what)) for path, what in FILES)),
     ]
@@ -272,7 +276,7 @@ def verb_page(verb: str) -> str:
         *([".SS Arguments", *tagged(arguments)] if arguments else []),
         *section("OPTIONS", tagged(option_rows(cmd, own_params(cmd)))),
         *section("GLOBAL OPTIONS", tagged(option_rows(cmd, global_params(cmd)))),
-        *shared(prog),
+        *shared(prog, SPECS[verb].exits),
         *section("EXAMPLES", verbatim(examples(cmd))),
         *section(
             "SEE ALSO",

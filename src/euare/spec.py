@@ -24,6 +24,8 @@ class VerbSpec:
     command lines (the arguments after ``euare-NAME``) shown at the end of ``--help``.
     ``failure`` is the exit status of a failure other than a usage error or an interrupt: 1,
     except for a verb whose 1 means something else (accountdiff: "they differ", as diff's).
+    ``exits`` says what the verb's own exit statuses mean, where they differ from every verb's
+    (its manual page's EXIT STATUS gives them in place of the usual lines).
     """
 
     name: str
@@ -38,6 +40,7 @@ class VerbSpec:
     find: Callable[..., Any] | None = None
     examples: tuple[str, ...] = ()
     failure: int = 1
+    exits: tuple[tuple[int, str], ...] = ()
     runs: Callable[..., Any] | None = field(default=None, compare=False)
 
     def items_key(self) -> str | None:

@@ -122,3 +122,15 @@ def test_verify_stops_before_creating_anything(home: Home, iam: Any) -> None:
     result = home.run("usercreate", "frank", "-g", "no-such-group", "--verify")
     assert "(NoSuchEntity)" in one_error_line(result, "usercreate")
     assert iam.list_users()["Users"] == []
+
+
+def test_a_snapshot_the_user_may_not_take_is_one_line_and_no_file(
+    home: Home, limited: dict[str, str]
+) -> None:
+    """The reader may list users but not GetAccountAuthorizationDetails: moto checks it."""
+    target = home.path / "snap.json"
+    result = home.run("accountsnapshot", "-o", str(target))
+    line = one_error_line(result, "accountsnapshot")
+    assert line.startswith("euare-accountsnapshot: error (AccessDenied): ")
+    assert "iam:GetAccountAuthorizationDetails" in line
+    assert not target.exists()

@@ -186,3 +186,13 @@ def test_wheel_installs_every_page_under_share_man_man1(tmp_path: Path) -> None:
         }
     assert "euare-usercreate.1" in installed
     assert installed == {page.name: page.read_text() for page in MAN.iterdir()}
+
+
+def test_a_verb_s_own_exit_statuses_replace_the_usual_lines(generated: dict[str, str]) -> None:
+    """accountdiff's 1 means "they differ" and its failures are 2, as diff's are."""
+    page = generated["euare-accountdiff.1"]
+    status = page.split('.SH "EXIT STATUS"', 1)[1].split(".SH", 1)[0]
+    codes = [line for line in status.splitlines() if line.isdigit()]
+    assert codes == ["0", "1", "2", "130", "141"]
+    assert "They differ" in status and "The request failed" not in status
+    assert "The request failed" in generated["euare-userlistbypath.1"]

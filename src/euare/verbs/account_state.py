@@ -73,6 +73,16 @@ def accountsnapshot(call: Call, output: Path | None, jobs: int) -> Result | None
     "not compared unless --strict. Exit status 0 when they are the same, 1 when they differ, 2 "
     "on any error (as diff).",
     failure=2,
+    exits=(
+        (0, "The two are the same (in what is compared)."),
+        (1, "They differ; the differences are printed."),
+        (
+            2,
+            "Usage error, or any failure (one line on standard error says why): a file that "
+            "cannot be read or is not a snapshot, an error from the service with --live, output "
+            "that could not be written.",
+        ),
+    ),
     examples=(
         "yesterday.json today.json",
         "--live /var/lib/iam/last.json",

@@ -53,6 +53,11 @@ def _document(call: Call, name: str) -> object:
     "one is, 2 if a file cannot be read or is not JSON. docs/policylint.md lists the checks.",
     service=None,
     text=_lines,
+    exits=(
+        (0, "No finding at or above --fail-on (findings below it are printed)."),
+        (1, "A finding at or above --fail-on; every finding is printed."),
+        (2, "Usage error: a file that cannot be read or is not JSON."),
+    ),
     examples=(
         "s3-backups.json",
         "--fail-on warning policies/*.json",

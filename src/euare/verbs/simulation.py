@@ -149,6 +149,7 @@ class Tally:
     "status 0 whatever the decisions, unless --fail-on-deny is given.",
     text=_lines,
     exclusive=[(("user", "group", "role"), False)],
+    exits=((1, "The request failed, or with --fail-on-deny a decision is not allowed."),),
     examples=(
         "--user alice -a s3:GetObject -r arn:aws:s3:::backups/*",
         "-f policy.json -a iam:CreateUser -a iam:DeleteUser --fail-on-deny",

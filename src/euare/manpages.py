@@ -334,8 +334,46 @@ def front_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+SANDBOX_EXITS = (
+    (0, "Stopped by Ctrl-C or SIGTERM; or, with a COMMAND, the COMMAND's own exit status."),
+    (1, "The endpoint could not start or be set up, or the COMMAND could not be run."),
+    (2, "Usage error, or a SNAPSHOT that cannot be read or is not a snapshot."),
+)
+SANDBOX_EXAMPLES = (
+    "euare-sandbox /tmp/try",
+    "euare-sandbox --enforce-auth demo -- bash examples/getting-started.sh",
+    "euare-sandbox --load prod.json /tmp/try -- ./my-script.sh",
+)
+
+
+def sandbox_page() -> str:
+    """The roff text of ``euare-sandbox(1)``, from its click command."""
+    from euare.sandbox import sandbox
+
+    prog = "euare-sandbox"
+    files = [
+        (italic("DIRECTORY") + bold("/iamrc"), text("The administrator's key (0600).")),
+        (
+            italic("DIRECTORY") + bold("/eucarc"),
+            text("export lines naming the endpoint and the iamrc (0600): source it."),
+        ),
+    ]
+    lines = [
+        *header(prog),
+        *section("NAME", [f"{text(prog)} \\- {text(summary(sandbox))}"]),
+        *section("SYNOPSIS", synopsis(sandbox)),
+        *section("DESCRIPTION", paragraphs(description(sandbox))),
+        *section("OPTIONS", tagged(option_rows(sandbox, sandbox.get_params(context(sandbox))))),
+        *section("EXIT STATUS", tagged((str(code), text(what)) for code, what in SANDBOX_EXITS)),
+        *section("FILES", tagged(files)),
+        *section("EXAMPLES", verbatim(SANDBOX_EXAMPLES)),
+        *section("SEE ALSO", [f"{page_ref('euare')},\n{page_ref('euare-accountsnapshot')}"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def pages() -> dict[str, str]:
-    """Every page, by file name (``euare.1``, ``euare-usercreate.1``, ...)."""
-    table = {f"euare.{SECTION}": front_page()}
+    """Every page, by file name (``euare.1``, ``euare-usercreate.1``, ``euare-sandbox.1``...)."""
+    table = {f"euare.{SECTION}": front_page(), f"euare-sandbox.{SECTION}": sandbox_page()}
     table.update({f"euare-{verb}.{SECTION}": verb_page(verb) for verb in sorted(VERBS)})
     return table

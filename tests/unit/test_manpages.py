@@ -20,7 +20,7 @@ from euare.verbs import __main__ as generate
 
 ROOT = Path(__file__).resolve().parents[2]
 MAN = ROOT / "man" / "man1"
-NAMES = ["euare.1", *(f"euare-{verb}.1" for verb in sorted(VERBS))]
+NAMES = ["euare.1", "euare-sandbox.1", *(f"euare-{verb}.1" for verb in sorted(VERBS))]
 SECTIONS = [
     "NAME",
     "SYNOPSIS",
@@ -59,7 +59,9 @@ def sections(page: str) -> dict[str, str]:
 # --- (1) the committed pages are the generated ones ----------------------------------------------
 
 
-def test_generated_pages_are_one_a_verb_and_the_front_door(generated: dict[str, str]) -> None:
+def test_generated_pages_are_one_a_verb_the_front_door_and_the_sandbox(
+    generated: dict[str, str],
+) -> None:
     assert sorted(generated) == sorted(NAMES)
 
 
@@ -196,3 +198,12 @@ def test_a_verb_s_own_exit_statuses_replace_the_usual_lines(generated: dict[str,
     assert codes == ["0", "1", "2", "130", "141"]
     assert "They differ" in status and "The request failed" not in status
     assert "The request failed" in generated["euare-userlistbypath.1"]
+
+
+def test_the_sandbox_page_has_its_options_and_what_its_exit_status_means(
+    generated: dict[str, str],
+) -> None:
+    page = sections(generated["euare-sandbox.1"])
+    for option in ("\\-\\-load", "\\-\\-enforce\\-auth", "\\-\\-port", "\\-\\-help"):
+        assert option in page["OPTIONS"], option
+    assert "COMMAND" in page["EXIT STATUS"] and "iamrc" in page["FILES"]

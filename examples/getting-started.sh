@@ -32,6 +32,9 @@ show() {
     "$@"
 }
 
+step "0. Take a snapshot of the account as it is, to compare with at the end"
+show euare-accountsnapshot -o "$work/before.json"
+
 step "1. Create an administrators group and give it a policy that allows everything"
 show euare-groupcreate -g administrators
 show euare-groupaddpolicy -g administrators -p administrators-all -e Allow -a '*' -r '*' -o
@@ -44,9 +47,9 @@ step "3. From now on, work as alice rather than with the account's own key"
 export AWS_CREDENTIAL_FILE="$work/alice.iamrc"
 show euare-usergetattributes
 
-step "4. Create a group whose members may only snapshot EBS volumes"
+step "4. Create a group whose members may only snapshot EBS volumes (--lint checks the actions first)"
 show euare-groupcreate -g ebs-backup
-show euare-groupaddpolicy -g ebs-backup -p ebs-snapshots -e Allow \
+show euare-groupaddpolicy -g ebs-backup -p ebs-snapshots -e Allow --lint \
     -a ec2:CreateSnapshot -a ec2:DescribeVolumes -a ec2:DescribeSnapshots -r '*'
 
 step "5. Create a user for a backup script, in that group, with its own key"
@@ -75,16 +78,24 @@ show euare-userlistbypath
 show euare-grouplistbypath
 show euare-userlistkeys -u alice
 
-step "10. Delete the backup user and its group, with everything attached to them"
+step "10. What changed since step 0 (exit status 1: they differ, as with diff)"
+status=0
+show euare-accountdiff --live "$work/before.json" || status=$?
+[ "$status" -eq 1 ]
+
+step "11. Delete the backup user and its group, with everything attached to them"
 show euare-userdel -u backup-script -p
 show euare-userdel -u backup-script -r
 show euare-groupdel -g ebs-backup -r
 show euare-accountaliasdelete -a primer-example
 
-step "11. Back to the account's own key: remove alice and the administrators group"
+step "12. Back to the account's own key: remove alice and the administrators group"
 export AWS_CREDENTIAL_FILE="$admin_credentials"
 show euare-userdel -u alice -r
 show euare-groupdel -g administrators -r
 show euare-userlistbypath
+
+step "13. Nothing is left behind: the account is as it was in step 0"
+show euare-accountdiff --live "$work/before.json"
 
 printf '\nAll steps succeeded.\n'

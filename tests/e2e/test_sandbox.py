@@ -44,6 +44,10 @@ def test_walkthrough_runs_against_the_sandbox(
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert done.stdout.rstrip().endswith("All steps succeeded.")
     assert "(denied, as it should be)" in done.stdout
+    # the account snapshot of step 0, compared with the account in step 10, then in step 13
+    changed, untouched = done.stdout.split("### 10. ")[1], done.stdout.split("### 13. ")[1]
+    assert "+ user alice\n+ user backup-script\n+ group administrators" in changed
+    assert untouched.splitlines()[1:] == ["", "All steps succeeded."]
     assert "Traceback" not in done.stderr
 
 

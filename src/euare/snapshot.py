@@ -166,6 +166,8 @@ def loads(text: str, origin: str) -> dict[str, Any]:
         found = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"{origin} is not a snapshot: not JSON ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"{origin} is not a snapshot: nested too deeply") from None
     if not isinstance(found, dict) or found.get("Format") != FORMAT:
         raise UsageError(
             f'{origin} is not a snapshot: no "Format": "{FORMAT}" (made by euare-accountsnapshot)'
@@ -173,9 +175,11 @@ def loads(text: str, origin: str) -> dict[str, Any]:
     for kind in KINDS:
         records = found.get(kind.key, [])
         if not isinstance(records, list) or not all(
-            isinstance(r, dict) and kind.name in r for r in records
+            isinstance(r, dict) and isinstance(r.get(kind.name), str) for r in records
         ):
-            raise UsageError(f"{origin} is not a snapshot: {kind.key} is not a list of records")
+            raise UsageError(
+                f"{origin} is not a snapshot: {kind.key} is not a list of records, each named by its {kind.name}"
+            )
     return found
 
 

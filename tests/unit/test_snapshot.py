@@ -94,10 +94,12 @@ def test_an_empty_account_has_no_account_id() -> None:
     ("text", "says"),
     [
         ("not json", "not JSON"),
+        ("[" * 100_000, "nested too deeply"),
         ("[]", 'no "Format"'),
         ('{"Format": "something else"}', 'no "Format"'),
         (f'{{"Format": "{FORMAT}", "Users": {{}}}}', "Users is not a list of records"),
         (f'{{"Format": "{FORMAT}", "Users": [{{"Path": "/"}}]}}', "Users is not a list of records"),
+        (f'{{"Format": "{FORMAT}", "Users": [{{"UserName": 5}}]}}', "each named by its UserName"),
     ],
 )
 def test_what_is_not_a_snapshot_is_a_usage_error(text: str, says: str) -> None:

@@ -178,7 +178,8 @@ def loads(text: str, origin: str) -> dict[str, Any]:
             isinstance(r, dict) and isinstance(r.get(kind.name), str) for r in records
         ):
             raise UsageError(
-                f"{origin} is not a snapshot: {kind.key} is not a list of records, each named by its {kind.name}"
+                f"{origin} is not a snapshot: {kind.key} is not a list of records, "
+                f"each named by its {kind.name}"
             )
     return found
 

@@ -123,6 +123,25 @@ class Diff:
             "Settings": [c.as_json() for c in self.settings],
         }
 
+    def rows(self) -> list[dict[str, Any]]:
+        """A row per changed setting and entity, for --format table: what happened to it, its
+        kind, its name, and the fields that changed."""
+        found = [
+            {"Change": _WORDS[c.sign], "Kind": "account", "Name": c.field, "Fields": c.field}
+            for c in self.settings
+        ]
+        for entity in self.entities:
+            fields = sorted({c.field for c in entity.changes}) if entity.sign == CHANGED else []
+            found.append(
+                {
+                    "Change": _WORDS[entity.sign],
+                    "Kind": entity.kind.label,
+                    "Name": entity.name,
+                    "Fields": ", ".join(fields),
+                }
+            )
+        return found
+
 
 def compare(
     old: Mapping[str, Any],

@@ -151,6 +151,18 @@ def account_of(snapshot: Mapping[str, Any]) -> str | None:
 # --- reading and writing one ----------------------------------------------------------------------
 
 
+def summary(snapshot: Mapping[str, Any], shown: int = 5) -> list[Record]:
+    """A row per kind, for --format table: how many there are, and the first few names."""
+    rows = []
+    for kind in KINDS:
+        names = [str(r.get(kind.name)) for r in snapshot.get(kind.key) or []]
+        more = f", ... ({len(names) - shown} more)" if len(names) > shown else ""
+        rows.append(
+            {"Kind": kind.key, "Count": len(names), "Names": ", ".join(names[:shown]) + more}
+        )
+    return rows
+
+
 def dumps(snapshot: Mapping[str, Any]) -> str:
     """The document's text: sorted keys, two-space indents, one final newline."""
     import json

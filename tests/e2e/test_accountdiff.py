@@ -286,3 +286,22 @@ def test_ctrl_c_during_live_exits_130(proxied_home: Home, proxy: Any, iam: Any) 
     )
     assert result.returncode == 130, result
     assert result.stderr.splitlines() == ["euare-accountdiff: error: interrupted"]
+
+
+def test_table_is_a_row_per_entity_that_changed(
+    home: Home, iam: Any, account: dict[str, str]
+) -> None:
+    old = snap(home, "old.json")
+    change(iam, account)
+    done = home.run("accountdiff", str(old), "--live", "--format", "table")
+    assert done.returncode == 1, done
+    rows = [line.split(None, 3) for line in done.lines[2:]]
+    assert done.lines[0].split() == ["Change", "Kind", "Name", "Fields"]
+    assert [row[:3] for row in rows] == [
+        ["changed", "user", "alice"],
+        ["added", "user", "carol"],
+        ["changed", "role", "ci"],
+        ["removed", "role", "old-ci"],
+        ["changed", "managed", "policy"],
+    ]
+    assert rows[0][3] == "AccessKeys, GroupList, LoginProfile, Tags"

@@ -188,3 +188,24 @@ def test_query_picks_from_the_snapshot(home: Home, iam: Any) -> None:
 def test_json_shape(home: Home, iam: Any) -> None:
     iam.create_user(UserName="alice")
     assert_shape(home.run("accountsnapshot", "--format", "json"), "accountsnapshot")
+
+
+def test_table_is_a_row_per_kind_with_its_count_and_first_names(home: Home, iam: Any) -> None:
+    for name in ("u6", "u5", "u4", "u3", "u2", "u1"):
+        iam.create_user(UserName=name)
+    done = home.run("accountsnapshot", "--format", "table")
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split(None, 2)[1:] for line in done.lines[2:]}
+    assert rows["Users"] == ["6", "u1, u2, u3, u4, u5, ... (1 more)"]
+    assert rows["Groups"] == ["0"]
+    assert list(rows) == [
+        "Users",
+        "Groups",
+        "Roles",
+        "InstanceProfiles",
+        "Policies",
+        "VirtualMFADevices",
+        "OpenIDConnectProviders",
+        "SAMLProviders",
+        "ServerCertificates",
+    ]

@@ -62,7 +62,17 @@ def accountsnapshot(call: Call, output: Path | None, jobs: int) -> Result | None
 
             raise EuareError(f"cannot write {output}: {exc.strerror}") from None
         return None
+    if _table(call):
+        from euare.snapshot import summary
+
+        return Result(summary(snapshot), columns=("Kind", "Count", "Names"))
     return Result([snapshot], lambda records: [dumps(records[0]).rstrip("\n")], one=True)
+
+
+def _table(call: Call) -> bool:
+    """Whether the result prints as a table (not picked from with --query): a summary then,
+    since a whole snapshot or diff is no table."""
+    return call.fmt == "table" and call.options.get("query") is None
 
 
 @verb(
@@ -140,4 +150,6 @@ def accountdiff(
         if not diff.equal:
             raise click.exceptions.Exit(1)  # as diff: 1 says they differ; no error line
 
+    if _table(call):
+        return Result(diff.rows(), columns=("Change", "Kind", "Name", "Fields"), verdict=verdict)
     return Result([diff.as_json()], lambda _: lines(diff, verbose), one=True, verdict=verdict)

@@ -250,3 +250,27 @@ def test_usercreate_sends_its_tags_and_its_boundary_together() -> None:
         [("CreateUser", {"User": USER}, sent)],
     )
     assert done.code == 0, done
+
+
+def test_usercreate_rerun_on_a_user_found_sets_its_tags_and_boundary() -> None:
+    """Stubbed: moto has no PutUserPermissionsBoundary. Run again with -g, usercreate takes
+    the user it finds as its own and finishes the job, the tags and boundary included."""
+    tags = [{"Key": "team", "Value": "ops"}]
+    done = run_stubbed(
+        "usercreate",
+        ["alice", "--boundary", AWS_POLICY, "--tag", "team=ops", "-g", "admins"],
+        [
+            ("CreateUser", {"User": USER}, None),
+            ("TagUser", {}, {"UserName": "alice", "Tags": tags}),
+            (
+                "PutUserPermissionsBoundary",
+                {},
+                {"UserName": "alice", "PermissionsBoundary": AWS_POLICY},
+            ),
+            ("GetUser", {"User": USER}, {"UserName": "alice"}),
+            ("AddUserToGroup", {}, {"UserName": "alice", "GroupName": "admins"}),
+        ],
+        errors={0: ("EntityAlreadyExists", "User with name alice already exists.")},
+    )
+    assert done.code == 0, done
+    assert "already exists; going on with the remaining steps" in done.stderr

@@ -270,3 +270,13 @@ def test_create_and_untag_check_the_same_rules(
     assert done.returncode == 2, done.stderr
     assert rule in done.stderr.splitlines()[-1], done.stderr
     assert proxy.log == []
+
+
+def test_usercreate_run_again_adds_its_tags_to_the_user_it_finds(home: Home, iam: Any) -> None:
+    assert home.run("usercreate", "dora", "--tag", "a=1").returncode == 0
+    iam.create_group(GroupName="ops")
+    again = home.run("usercreate", "dora", "--tag", "b=2", "-g", "ops")
+    assert again.returncode == 0, again.stderr
+    tags = {t["Key"]: t["Value"] for t in iam.list_user_tags(UserName="dora")["Tags"]}
+    assert tags == {"a": "1", "b": "2"}
+    assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="dora")["Groups"]] == ["ops"]

@@ -21,8 +21,9 @@ from euare.verbs.inline import inline_policy_verbs
 @verb(
     "usercreate",
     "Create a new user, optionally adding it to a group and giving it an access key. Run again "
-    "after a failure, it finishes the job: a user that exists is taken as its own, but one that "
-    "already has an access key gets no second key unless --another-key is given.",
+    "after a failure, it finishes the job: a user that exists is taken as its own (and given "
+    "the --tag and --boundary asked for), but one that already has an access key gets no "
+    "second key unless --another-key is given.",
     exclusive=[(("verbose", "write_config"), False)],
     examples=("alice -g admins -k", "backup-script -p /service/ -g ebs-backup -w"),
 )
@@ -108,6 +109,11 @@ def usercreate(
         call.stderr.write(
             f"{call.prog}: warning: user {user} already exists; going on with the remaining steps\n"
         )
+        # what CreateUser would have set, set on the user found (both calls are idempotent)
+        if tags:
+            call.request("TagUser", UserName=user, Tags=list(tags))
+        if boundary:
+            call.request("PutUserPermissionsBoundary", UserName=user, PermissionsBoundary=boundary)
         return call.request("GetUser", UserName=user)
 
     plan = call.plan().add_call(f"create user {user}", create)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from euare.snapshot import ASSIGNED
+from euare.snapshot import ASSIGNED, KINDS
 from tests.conftest import BIN, Home, MotoServer, boto_client
 from tests.support.certs import self_signed
 from tests.support.documents import DOC, TRUST
@@ -219,18 +219,8 @@ def loaded(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) ->
 def test_a_loaded_snapshot_snapshots_back_equal(loaded: Loaded) -> None:
     """Snapshot -> load into a fresh sandbox -> snapshot again -> no difference (every kind
     moto keeps), comparing what accountdiff compares by default."""
-    for kind in (
-        "Users",
-        "Groups",
-        "Roles",
-        "InstanceProfiles",
-        "Policies",
-        "VirtualMFADevices",
-        "OpenIDConnectProviders",
-        "SAMLProviders",
-        "ServerCertificates",
-    ):
-        assert loaded.before[kind], f"the test account has no {kind}"
+    for kind in KINDS:  # a kind added to the snapshot must be in the test account too
+        assert loaded.before[kind.key], f"the test account has no {kind.key}"
     assert loaded.before["AccountAliases"] and loaded.before["PasswordPolicy"]
     assert comparable(loaded.after) == comparable(loaded.before)
     # and so says euare-accountdiff, as a user would ask it

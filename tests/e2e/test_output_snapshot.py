@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import Home, one_error_line
+from tests.e2e.test_converge_interrupts import interrupt
 from tests.support.estate import SAML_METADATA, furnish
 from tests.support.proxy import Fault, iam_error
 from tests.support.shapes import assert_shape
@@ -209,3 +210,43 @@ def test_table_is_a_row_per_kind_with_its_count_and_first_names(home: Home, iam:
         "SAMLProviders",
         "ServerCertificates",
     ]
+
+
+def test_a_page_that_is_not_iam_s_is_one_line_and_the_old_file_stays(
+    proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path
+) -> None:
+    """A captive portal answering 200 with HTML in place of one user's keys."""
+    iam.create_user(UserName="alice")
+    target = tmp_path / "snap.json"
+    target.write_text("the previous snapshot\n")
+    proxy.faults["ListAccessKeys"] = Fault(
+        "status", count=None, status=200, body=b"<html>Welcome to the hotel wifi</html>"
+    )
+    result = proxied_home.run("accountsnapshot", "-o", str(target))
+    one_error_line(result, "accountsnapshot")
+    assert target.read_text() == "the previous snapshot\n"
+
+
+def test_throttling_on_half_the_calls_still_gives_the_whole_snapshot(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    for name in ("carol", "bob", "alice"):
+        iam.create_user(UserName=name)
+        iam.create_access_key(UserName=name)
+    for action in ("ListAccessKeys", "ListMFADevices", "GetLoginProfile"):
+        proxy.faults[action] = Fault("throttle", count=None, first_only=True)
+    result = proxied_home.run("accountsnapshot")
+    assert result.returncode == 0, result.stderr
+    users = json.loads(result.stdout)["Users"]
+    assert [len(u["AccessKeys"]) for u in users] == [1, 1, 1]
+
+
+def test_ctrl_c_in_the_middle_is_130_and_leaves_no_file(
+    proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path
+) -> None:
+    iam.create_user(UserName="alice")
+    target = tmp_path / "snap.json"
+    result = interrupt(proxied_home, proxy, "ListAccessKeys", "accountsnapshot", "-o", str(target))
+    assert result.returncode == 130, result
+    assert result.stderr.splitlines() == ["euare-accountsnapshot: error: interrupted"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proxied-home"]

@@ -14,7 +14,7 @@ import click
 
 from euare import __version__
 from euare.cli import CONTEXT, help_width
-from euare.verbs import FAMILIES, VERBS, command
+from euare.verbs import FAMILIES, VERBS, command, title
 
 SUMMARY_WIDTH = 60
 
@@ -44,7 +44,7 @@ class Door(click.Group):
             importlib.import_module(f"euare.verbs.{family}")
         for family, verbs in FAMILIES.items():
             rows = [(verb, _short(SPECS[verb].summary)) for verb in verbs]
-            with formatter.section(family.replace("_", " ").capitalize()):
+            with formatter.section(title(family)):
                 formatter.write_dl(rows)
         own = [(name, cmd.get_short_help_str(SUMMARY_WIDTH)) for name, cmd in self.commands.items()]
         with formatter.section("Other commands"):

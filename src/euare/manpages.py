@@ -21,7 +21,7 @@ from euare.helpdoc import examples, global_params, own_params
 from euare.params import ApiArgument
 from euare.spec import SPECS
 from euare.streams import EXIT_BROKEN_PIPE
-from euare.verbs import FAMILIES, VERBS, command
+from euare.verbs import FAMILIES, VERBS, command, title
 
 SECTION = "1"
 SOURCE = "euare"
@@ -312,7 +312,7 @@ def front_page() -> str:
     families: list[str] = []
     for family, verbs in FAMILIES.items():
         rows = [(page_ref(f"euare-{v}"), text(summary(command(v)))) for v in verbs]
-        families += [f'.SS "{family.replace("_", " ")}"', *tagged(rows)]
+        families += [f'.SS "{text(title(family))}"', *tagged(rows)]
     lines = [
         *header("euare"),
         *section("NAME", [f"euare \\- {text('the euare-* commands for AWS IAM, in one place')}"]),

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from euare import __version__
-from euare.verbs import FAMILIES, VERBS
+from euare.verbs import FAMILIES, VERBS, title
 from tests.conftest import Home
 
 SAMPLE = [
@@ -50,7 +50,7 @@ def test_help_lists_every_verb_grouped_by_family_with_its_summary(home: Home) ->
     assert done.returncode == 0 and done.stderr == ""
     lines = done.stdout.splitlines()
     headers = [line[:-1] for line in lines if line.endswith(":") and not line.startswith(" ")]
-    families = [f.replace("_", " ").capitalize() for f in FAMILIES]
+    families = [title(f) for f in FAMILIES]
     assert [h for h in headers if h in families] == families
     listed = {line.split()[0] for line in lines if line.startswith("  ") and line.split()}
     assert set(VERBS) <= listed

@@ -61,10 +61,59 @@ def _short(summary: str) -> str:
 
 def unknown(name: str) -> str:
     """The error for a verb that does not exist, with the nearest names if any are close."""
-    near = difflib.get_close_matches(name, [*VERBS, "help", "worker", "completion"], n=3)
+    near = suggestions(name)
     names = ", ".join(near[:-1]) + " or " + near[-1] if len(near) > 1 else "".join(near)
     hint = f" (did you mean {names}?)" if near else " (euare --help lists them)"
     return f"no such verb: {name}{hint}"
+
+
+# An AWS CLI action and the words euare's verbs say it with (the action itself is tried too).
+ACTIONS = {
+    "delete": ("del",),
+    "update": ("mod",),
+    "remove": ("del",),
+    "put": ("upload", "add"),
+    "upload": ("add",),
+    "get": ("getattributes",),
+    "list": ("listbypath",),
+}
+
+
+def suggestions(name: str, most: int = 3) -> list[str]:
+    """The verbs ``name`` most likely meant, best first: the verb its words make in euare's
+    order (euca2ools and euare name the thing first, ``usercreate``; the AWS CLI and habit
+    name the action first, ``create-user``, ``createuser``, ``CreateUser``), then the names
+    difflib finds close. difflib alone ranks a swap of two words last: its ratio counts the
+    longest run of letters in order, so ``createuser`` has more in common with
+    ``usercreatecert`` (create, then er) than with ``usercreate`` (create, or user)."""
+    words = [*VERBS, "help", "worker", "completion"]
+    key = "".join(ch for ch in name.lower() if ch.isalnum())
+    key = key.removeprefix("euare") if key.removeprefix("euare") in VERBS else key
+    found = [key] if key in VERBS else []
+    found += reordered(key)
+    found += difflib.get_close_matches(key, words, n=most)
+    found += difflib.get_close_matches(name, words, n=most)
+    return list(dict.fromkeys(found))[:most]
+
+
+def reordered(key: str) -> list[str]:
+    """The verbs ``key`` (lower case, letters and digits only) names with its action first:
+    ACTION + OWNER [+ REST] read as euare's OWNER + ACTION [+ REST], the action also in
+    euare's words (ACTIONS) and a plural owner also singular: ``createuser`` is usercreate,
+    ``deleteuser`` userdel, ``putuserpolicy`` useruploadpolicy, ``listusers``
+    userlistbypath."""
+    found: list[str] = []
+    for cut in range(1, len(key)):
+        action, rest = key[:cut], key[cut:]
+        for split in range(1, len(rest) + 1):
+            owner, tail = rest[:split], rest[split:]
+            owners = [owner, owner[:-1]] if owner.endswith("s") else [owner]
+            for one in owners:
+                for said in (action, *ACTIONS.get(action, ())):
+                    verb = one + said + tail
+                    if verb in VERBS and verb not in found:
+                        found.append(verb)
+    return found
 
 
 @click.group(

@@ -71,6 +71,9 @@ def test_help_verb_is_the_verb_s_help(home: Home) -> None:
         (["usercreat"], "euare: error: no such verb: usercreat (did you mean usercreate, "),
         (["help", "usrcreate"], "euare: error: no such verb: usrcreate (did you mean usercreate"),
         (["xyzzy"], "euare: error: no such verb: xyzzy (euare --help lists them)"),
+        (["createuser"], "euare: error: no such verb: createuser (did you mean usercreate, "),
+        (["create-user"], "euare: error: no such verb: create-user (did you mean usercreate, "),
+        (["delete-user"], "euare: error: no such verb: delete-user (did you mean userdel?)"),
     ],
 )
 def test_a_mistyped_verb_gets_suggestions(home: Home, argv: list[str], line: str) -> None:

@@ -92,3 +92,39 @@ def test_every_family_has_a_title_and_titles_are_proper_names() -> None:
     assert {"MFA devices", "OIDC providers", "STS", "SAML providers", "Instance profiles"} <= set(
         shown
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("createuser", "usercreate"),  # euca2ools' order swapped: the first suggestion
+        ("create-user", "usercreate"),  # the AWS CLI's name
+        ("CreateUser", "usercreate"),  # the API's
+        ("creategroup", "groupcreate"),
+        ("delete-user", "userdel"),
+        ("update-user", "usermod"),
+        ("get-user", "usergetattributes"),
+        ("list-users", "userlistbypath"),
+        ("put-user-policy", "useruploadpolicy"),
+        ("list-user-policies", "userlistpolicies"),
+        ("list-attached-role-policies", "rolelistattachedpolicies"),
+        ("delete-instance-profile", "instanceprofiledel"),
+        ("tag-role", "roletag"),
+        ("assume-role", "assumerole"),
+        ("euare-usercreate", "usercreate"),
+        ("usercreat", "usercreate"),  # a typo: difflib's nearest
+        ("hlep", "help"),
+    ],
+)
+def test_did_you_mean_puts_the_verb_the_words_make_first(typed: str, meant: str) -> None:
+    from euare.door import suggestions, unknown
+
+    assert suggestions(typed)[0] == meant
+    assert unknown(typed).startswith(f"no such verb: {typed} (did you mean {meant}")
+
+
+def test_did_you_mean_says_nothing_for_a_name_near_no_verb() -> None:
+    from euare.door import suggestions, unknown
+
+    assert suggestions("xyzzy") == []
+    assert unknown("xyzzy") == "no such verb: xyzzy (euare --help lists them)"

@@ -132,8 +132,13 @@ def door(ctx: click.Context) -> None:
         click.echo(ctx.get_help())
 
 
+def verb_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of ``euare help VERB``: the verbs whose names start as typed."""
+    return [verb for verb in sorted(VERBS) if verb.startswith(incomplete)]
+
+
 @door.command("help", context_settings=CONTEXT)
-@click.argument("verb", required=False)
+@click.argument("verb", required=False, shell_complete=verb_names)
 @click.pass_context
 def help_(ctx: click.Context, verb: str | None) -> int:
     """Show the help of VERB (the same as euare-VERB --help), or of euare."""

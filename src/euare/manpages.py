@@ -293,7 +293,11 @@ def verb_page(verb: str) -> str:
 
 FRONT_DOOR = [
     ("euare VERB [ARGS...]", "Run euare-VERB with ARGS, exactly as euare-VERB [ARGS...] would."),
-    ("euare --help", "List the verbs."),
+    (
+        "euare --help",
+        "List the verbs: on a terminal through a pager, as git does (EUARE_PAGER, else PAGER, "
+        "else less; cat or an empty value means none); --no-pager prints the list as it is.",
+    ),
     ("euare --version", "Print euare's version."),
     ("euare help VERB", "Show the help of euare-VERB, as euare-VERB --help does."),
     (

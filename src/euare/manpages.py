@@ -217,6 +217,11 @@ def environment() -> list[str]:
             "Seconds to wait to connect (10), for an answer (30).",
         ),
         (
+            ("EUARE_CALL_TIMEOUT",),
+            "Seconds one request may take, all its attempts together (60); on a terminal, "
+            "stderr says when it is waiting and retrying.",
+        ),
+        (
             ("EUARE_FORMAT",),
             "The output format when --format is not given: text (the default), table, json "
             "or jsonl.",

@@ -93,7 +93,9 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
 
     tries = attempts or settings.max_attempts or profile.max_attempts or DEFAULT_MAX_ATTEMPTS
     connect = min(settings.connect_timeout, settings.call_timeout)
-    budget = Budget(settings.call_timeout, connect, settings.read_timeout, tries)
+    budget = Budget(
+        settings.call_timeout, connect, settings.read_timeout, tries, settings.retry_mode
+    )
     config = Config(
         connect_timeout=connect,
         read_timeout=settings.read_timeout,

@@ -6,11 +6,12 @@ only bounds that, through the hooks :meth:`Budget.register` puts on a client. A 
 request, its retries and the pauses between them) ends within EUARE_CALL_TIMEOUT seconds:
 
 * each attempt's read timeout is cut so that, connect timeout included, it ends by then;
-* a retry is not made when less than the connect timeout and one second (:data:`MIN_READ`)
-  are left: botocore is told not to retry (``needs-retry`` answers False), and the last
-  failure is the error, with "gave up after N attempts in S s" added (:func:`note`);
-* a retry that botocore's pause has pushed past that point is refused before it is sent
-  (:class:`GaveUp`).
+* a retry is not made unless the longest pause botocore may take before it (:meth:`Budget.
+  pause`), its connect timeout and a second of reading (:data:`MIN_READ`) fit in the time left:
+  botocore is told not to retry (``needs-retry`` answers False), and the last failure is the
+  error, with "gave up after N attempts in S s" added (:func:`note`);
+* should a retry still find less than its connect timeout and a second left (a pause longer
+  than botocore's rules say), it is refused before it is sent (:class:`GaveUp`).
 
 On a terminal (standard error a tty) the wait is not silent: once per command, when an answer
 has been awaited for :data:`NOTICE` seconds, a line says so, and each retry after that says why
@@ -73,12 +74,20 @@ class GaveUp(EuareError):
 @dataclass(frozen=True)
 class Budget:
     """A client's bound: ``total`` seconds for a call, its ``connect`` and ``read`` timeouts,
-    and the ``attempts`` botocore may make (to say "attempt 2 of 5")."""
+    the ``attempts`` botocore may make (to say "attempt 2 of 5") and its retry ``mode``."""
 
     total: float = 60.0
     connect: float = 10.0
     read: float = 30.0
     attempts: int = 5
+    mode: str = "standard"
+
+    def pause(self, attempts: int) -> float:
+        """The longest pause botocore takes after attempt number ``attempts`` before the next:
+        a random fraction of 2^(attempts-1) seconds, at most 20 in standard and adaptive mode
+        (botocore.retries.standard's backoff; legacy mode has no cap)."""
+        longest = 2.0 ** min(attempts - 1, 32)
+        return longest if self.mode == "legacy" else min(20.0, longest)
 
     @property
     def min_read(self) -> float:
@@ -131,7 +140,8 @@ class Budget:
             return False
         clock.last = caught_exception if caught_exception is not None else response
         now = time.monotonic()
-        if attempts >= self.attempts or clock.deadline - now >= self.connect + self.min_read:
+        needed = self.pause(attempts) + self.connect + self.min_read
+        if attempts >= self.attempts or clock.deadline - now >= needed:
             return None
         words = f"gave up after {_attempts(attempts)} in {_seconds(now - clock.started)} s"
         words += f" (EUARE_CALL_TIMEOUT is {_seconds(self.total)} s)"
@@ -158,12 +168,18 @@ def _transient(exc: BaseException | None) -> bool:
 
 
 def _failed_answer(response: Any) -> bool:
-    """A 5xx or 429 answer (what botocore retries) with its parsed form."""
+    """A 5xx, 429 or throttling answer (what botocore retries) with its parsed form."""
+    from euare.client import THROTTLING_CODES
+
     try:
         status = int(response[0].status_code)
+        parsed = response[1]
     except (TypeError, AttributeError, IndexError, ValueError):
         return False
-    return (status >= 500 or status == 429) and isinstance(response[1], dict)
+    if not isinstance(parsed, dict):
+        return False
+    code = (parsed.get("Error") or {}).get("Code")
+    return status >= 500 or status == 429 or code in THROTTLING_CODES
 
 
 def note(exc: BaseException) -> str | None:

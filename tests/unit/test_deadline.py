@@ -147,3 +147,32 @@ def test_the_timeout_settings_are_checked(tmp_path: Any) -> None:
     assert load(Flags(), {}, home=tmp_path).call_timeout == 60
     with pytest.raises(EuareError, match="EUARE_CALL_TIMEOUT must be a number of seconds"):
         load(Flags(), {"EUARE_CALL_TIMEOUT": "soon"}, home=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("mode", "pause"), [("standard", 16.0), ("adaptive", 16.0), ("legacy", 16.0)]
+)
+def test_a_retry_is_made_only_if_botocore_s_longest_pause_before_it_fits(
+    now: Clock, mode: str, pause: float
+) -> None:
+    """After a fifth throttled answer botocore may pause up to 16 s: with 26 s left (10 s to
+    connect, 1 s to read, 16 s of pause need 27), there is no retry; with 28 s there is."""
+    from botocore.exceptions import ClientError
+
+    budget = Budget(total=60, connect=10, read=30, attempts=10, mode=mode)
+    assert budget.pause(5) == pause
+    for left, verdict in ((28.0, None), (26.0, False)):
+        context: dict[str, Any] = {}
+        budget.before_send(_request(context))
+        now.now += 60 - left
+        parsed: dict[str, Any] = {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}
+        answer = (SimpleNamespace(status_code=400), parsed)
+        assert budget.needs_retry({"context": context}, 5, response=answer) is verdict
+    assert describe(ClientError(parsed, "ListUsers")).message == (
+        "Rate exceeded; gave up after 5 attempts in 34 s (EUARE_CALL_TIMEOUT is 60 s)"
+    )
+
+
+def test_botocore_s_longest_pause_by_mode() -> None:
+    assert [Budget(mode="standard").pause(n) for n in (1, 2, 3, 5, 6, 9)] == [1, 2, 4, 16, 20, 20]
+    assert [Budget(mode="legacy").pause(n) for n in (1, 6, 9)] == [1, 32, 256]

@@ -10,12 +10,15 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from euare import __version__
 from euare.errors import EuareError
 from euare.redact import is_secret, remember, secrets_in
 from euare.settings import Settings
+
+if TYPE_CHECKING:
+    from euare.deadline import Budget
 
 log = logging.getLogger("euare.client")
 
@@ -38,6 +41,7 @@ def _key(settings: Settings, attempts: int | None, profile: Any) -> tuple[Any, .
         settings.verify,
         settings.connect_timeout,
         settings.read_timeout,
+        settings.call_timeout,
         settings.profile,
         settings.aws_config,
         attempts,
@@ -85,16 +89,17 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
             raise EuareError(f"no credentials found; looked at: {places}")
         frozen = found.get_frozen_credentials()
         remember(frozen.secret_key, frozen.token)
+    from euare.deadline import Budget
+
+    tries = attempts or settings.max_attempts or profile.max_attempts or DEFAULT_MAX_ATTEMPTS
+    connect = min(settings.connect_timeout, settings.call_timeout)
+    budget = Budget(
+        settings.call_timeout, connect, settings.read_timeout, tries, settings.retry_mode
+    )
     config = Config(
-        connect_timeout=settings.connect_timeout,
+        connect_timeout=connect,
         read_timeout=settings.read_timeout,
-        retries={
-            "mode": settings.retry_mode,
-            "total_max_attempts": attempts
-            or settings.max_attempts
-            or profile.max_attempts
-            or DEFAULT_MAX_ATTEMPTS,
-        },
+        retries={"mode": settings.retry_mode, "total_max_attempts": tries},
         user_agent_extra=f"euare/{__version__}",
     )
     log.debug(
@@ -116,7 +121,7 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         if settings.verify is True and profile.ca_bundle
         else settings.verify,
     )
-    register_hooks(client.meta.events, settings.service)
+    register_hooks(client.meta.events, settings.service, budget)
     _cache[cache_key] = client
     return client
 
@@ -187,11 +192,14 @@ def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
     remember(*secrets_in(model.output_shape, parsed))
 
 
-def register_hooks(events: Any, service: str) -> None:
+def register_hooks(events: Any, service: str, budget: Budget | None = None) -> None:
     """The hooks every call goes through: secrets are remembered before the parameters are
-    checked or sent and as soon as an answer is parsed, so no verb has to remember them."""
+    checked or sent and as soon as an answer is parsed, so no verb has to remember them; the
+    call's attempts together end within ``budget`` (EUARE_CALL_TIMEOUT: euare.deadline)."""
+    from euare.deadline import Budget
     from euare.errors import non_iam_answer
 
+    (budget or Budget()).register(events, service)
     events.register(f"provide-client-params.{service}.*", remember_params)
     events.register(f"provide-client-params.{service}.*", check_params)
     events.register(f"before-parse.{service}.*", non_iam_answer)

@@ -90,6 +90,9 @@ class Call:
         self._settings.clear()
 
     def client(self, service: str = "iam", attempts: int | None = None) -> Any:
+        from euare.deadline import speak_to
+
+        speak_to(self.prog, self.stderr)  # a call that waits says so here, on a terminal
         with self._lock:
             return self.client_factory(self.settings(service), attempts)
 

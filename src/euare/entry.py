@@ -80,13 +80,20 @@ def _door(args: list[str]) -> int:
         from euare.worker import control
 
         return control(args[1:])
-    if _worker_wanted():
+    if _worker_wanted() and not _listing_on_a_terminal(args):
         from euare import front
 
         status = front.hand_over(None, args)
         if status is not None:
             return status
     return front_door(args)
+
+
+def _listing_on_a_terminal(args: list[str]) -> bool:
+    """``euare``, ``euare --help`` or ``euare help`` on a terminal: the list is paged, by a
+    pager that reads the keyboard from /dev/tty, which a worker's child cannot open; so it is
+    shown by this process."""
+    return all(arg in ("-h", "--help", "help") for arg in args) and os.isatty(0) and os.isatty(1)
 
 
 def front_door(args: list[str]) -> int:

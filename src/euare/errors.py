@@ -94,10 +94,12 @@ def describe(exc: BaseException) -> EuareError:
     """
     if isinstance(exc, EuareError):
         return exc
+    from euare.deadline import note
     from euare.redact import redact
 
     err = _describe(exc)
-    err.message = redact(err.message)
+    gave_up = note(exc)  # the call's time ran out before its attempts did (EUARE_CALL_TIMEOUT)
+    err.message = redact(f"{err.message}; {gave_up}" if gave_up else err.message)
     err.args = (err.message,)
     return err
 

@@ -13,6 +13,33 @@ from typing import Any
 
 import click
 
+# Words spelt with a vowel that begin with a consonant sound ("a user", "a unique ID", "a
+# eucarc", "a one-line policy"), and letters whose name begins with a vowel sound ("an MFA
+# device", "an SSH key", "an X.509 certificate"), unless the acronym is said as a word ("a SAML
+# provider", "a FIFO", "a SHA-256 digest").
+_CONSONANT_SOUND = ("us", "uni", "uri", "url", "utf", "uti", "eu", "one", "once")
+_VOWEL_LETTERS = "AEFHILMNORSX"
+_SAID_AS_WORDS = ("SAML", "FIFO", "SHA")
+
+
+def takes_an(word: str) -> bool:
+    """Whether ``word`` takes "an" rather than "a", by the sound it begins with."""
+    bare = word.lstrip("\"'(`")
+    head = bare.split("-")[0].rstrip(".,;:)'\"`")
+    if len(head) >= 2 and (head[:2].isupper() or (head[0].isupper() and head[1] in ".0123456789")):
+        return head[0] in _VOWEL_LETTERS and not head.startswith(_SAID_AS_WORDS)
+    lower = bare.lower()
+    if lower.startswith(("hour", "honest", "honour")):
+        return True
+    return lower[:1] in ("a", "e", "i", "o", "u") and not lower.startswith(_CONSONANT_SOUND)
+
+
+def a(noun: str) -> str:
+    """``noun`` with its indefinite article: "a user", "an instance profile", "an OpenID
+    Connect provider", "an MFA device"."""
+    return f"{'an' if takes_an(noun) else 'a'} {noun}"
+
+
 # What an example fills a required argument or option with, by its metavar.
 SAMPLES = {
     "USER": "alice",

@@ -21,7 +21,7 @@ from euare.helpdoc import examples, global_params, own_params
 from euare.params import ApiArgument
 from euare.spec import SPECS
 from euare.streams import EXIT_BROKEN_PIPE
-from euare.verbs import FAMILIES, VERBS, command
+from euare.verbs import FAMILIES, VERBS, command, title
 
 SECTION = "1"
 SOURCE = "euare"
@@ -217,6 +217,11 @@ def environment() -> list[str]:
             "Seconds to wait to connect (10), for an answer (30).",
         ),
         (
+            ("EUARE_CALL_TIMEOUT",),
+            "Seconds one request may take, all its attempts together (60); on a terminal, "
+            "stderr says when it is waiting and retrying.",
+        ),
+        (
             ("EUARE_FORMAT",),
             "The output format when --format is not given: text (the default), table, json "
             "or jsonl.",
@@ -293,7 +298,11 @@ def verb_page(verb: str) -> str:
 
 FRONT_DOOR = [
     ("euare VERB [ARGS...]", "Run euare-VERB with ARGS, exactly as euare-VERB [ARGS...] would."),
-    ("euare --help", "List the verbs."),
+    (
+        "euare --help",
+        "List the verbs: on a terminal through a pager, as git does (EUARE_PAGER, else PAGER, "
+        "else less; cat or an empty value means none); --no-pager prints the list as it is.",
+    ),
     ("euare --version", "Print euare's version."),
     ("euare help VERB", "Show the help of euare-VERB, as euare-VERB --help does."),
     (
@@ -312,7 +321,7 @@ def front_page() -> str:
     families: list[str] = []
     for family, verbs in FAMILIES.items():
         rows = [(page_ref(f"euare-{v}"), text(summary(command(v)))) for v in verbs]
-        families += [f'.SS "{family.replace("_", " ")}"', *tagged(rows)]
+        families += [f'.SS "{text(title(family))}"', *tagged(rows)]
     lines = [
         *header("euare"),
         *section("NAME", [f"euare \\- {text('the euare-* commands for AWS IAM, in one place')}"]),

@@ -13,6 +13,7 @@ import contextlib
 import html
 import logging
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -126,7 +127,11 @@ def enforce_auth(url: str) -> None:
 
 
 def write_config(directory: Path, url: str, key: str, secret: str) -> dict[str, str]:
-    """Write DIR/iamrc and DIR/eucarc (both 0600); return the eucarc's variables."""
+    """Write DIR/iamrc and DIR/eucarc (both 0600); return the eucarc's variables.
+
+    The eucarc is shell code that users source, so every value in it is quoted for POSIX sh
+    (DIR may be called ``d $(touch X)``, or hold a space or a quote), and the comment naming the
+    file stays one line whatever DIR holds. The iamrc is euca2ools' KEY=value data."""
     directory.mkdir(parents=True, exist_ok=True)
     iamrc = directory.resolve() / "iamrc"
     write_private(iamrc, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
@@ -138,11 +143,19 @@ def write_config(directory: Path, url: str, key: str, secret: str) -> dict[str, 
     }
     lines = [
         "# euare sandbox: a local IAM endpoint (moto). Use with: source "
-        + str(directory.resolve() / "eucarc")
+        + source_word(directory / "eucarc")
     ]
-    lines += [f"export {name}={value}" for name, value in variables.items()]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in variables.items()]
     write_private(directory / "eucarc", "\n".join(lines) + "\n")
     return variables
+
+
+def source_word(path: Path) -> str:
+    """``path`` (made absolute) as one shell word, on one line: for the ``source`` line the
+    sandbox prints and the eucarc's comment."""
+    from euare.verbs.sts import comment_word
+
+    return comment_word(str(path.resolve()))
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -220,7 +233,7 @@ def _serve(
                 return subprocess.call(list(command), env={**environment, **variables})
             except OSError as exc:
                 raise EuareError(f"cannot run {command[0]}: {exc.strerror}") from None
-        click.echo(f"source {directory.resolve() / 'eucarc'}")
+        click.echo(f"source {source_word(directory / 'eucarc')}")
         click.echo(f"# IAM endpoint {url} is running; press Ctrl-C to stop it", err=True)
         signal.signal(signal.SIGTERM, _stop)
         with contextlib.suppress(KeyboardInterrupt):

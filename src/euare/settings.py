@@ -82,6 +82,7 @@ class Settings:
     verify: bool | str = True  # TLS: verify (True), not (False), or against this CA bundle
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    call_timeout: float = 60.0  # one call, all its attempts together (euare.deadline)
     profile: str | None = None  # the AWS profile: --profile, else AWS_PROFILE (see euare.client)
     aws_config: Path | None = None  # AWS_CONFIG_FILE, else ~/.aws/config: the profiles' settings
 
@@ -317,6 +318,7 @@ def load(
         verify=False if flags.no_verify_tls else (ca_bundle(env) or True),
         connect_timeout=seconds(env, "EUARE_CONNECT_TIMEOUT", 10.0),
         read_timeout=seconds(env, "EUARE_READ_TIMEOUT", 30.0),
+        call_timeout=seconds(env, "EUARE_CALL_TIMEOUT", 60.0),
         profile=profile,
         aws_config=Path(
             _nonempty(env.get("AWS_CONFIG_FILE")) or home / ".aws" / "config"

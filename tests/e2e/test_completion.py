@@ -321,3 +321,11 @@ def test_euare_completion_of_an_unknown_shell_is_a_usage_error(home: Home) -> No
 def test_bash_completes_the_front_door_s_own_commands(home: Home, bash_script: Path) -> None:
     done = bash_complete(home, bash_script, "euare wor")
     assert done.stdout.split() == ["worker"], done
+
+
+def test_bash_completes_the_verb_after_euare_help(home: Home, bash_script: Path) -> None:
+    """Issue 20.8: `euare help user<TAB>` completes verb names, as `euare user<TAB>` does."""
+    wanted = sorted(verb for verb in VERBS if verb.startswith("user"))
+    assert sorted(replies(home, bash_script, "euare help user")) == wanted
+    assert replies(home, bash_script, "euare help groupcre") == ["groupcreate"]
+    assert replies(home, bash_script, "euare help xyz") == []

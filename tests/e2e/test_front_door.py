@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from euare import __version__
-from euare.verbs import FAMILIES, VERBS
+from euare.verbs import FAMILIES, VERBS, title
 from tests.conftest import Home
 
 SAMPLE = [
@@ -50,7 +50,7 @@ def test_help_lists_every_verb_grouped_by_family_with_its_summary(home: Home) ->
     assert done.returncode == 0 and done.stderr == ""
     lines = done.stdout.splitlines()
     headers = [line[:-1] for line in lines if line.endswith(":") and not line.startswith(" ")]
-    families = [f.replace("_", " ").capitalize() for f in FAMILIES]
+    families = [title(f) for f in FAMILIES]
     assert [h for h in headers if h in families] == families
     listed = {line.split()[0] for line in lines if line.startswith("  ") and line.split()}
     assert set(VERBS) <= listed
@@ -71,6 +71,9 @@ def test_help_verb_is_the_verb_s_help(home: Home) -> None:
         (["usercreat"], "euare: error: no such verb: usercreat (did you mean usercreate, "),
         (["help", "usrcreate"], "euare: error: no such verb: usrcreate (did you mean usercreate"),
         (["xyzzy"], "euare: error: no such verb: xyzzy (euare --help lists them)"),
+        (["createuser"], "euare: error: no such verb: createuser (did you mean usercreate, "),
+        (["create-user"], "euare: error: no such verb: create-user (did you mean usercreate, "),
+        (["delete-user"], "euare: error: no such verb: delete-user (did you mean userdel?)"),
     ],
 )
 def test_a_mistyped_verb_gets_suggestions(home: Home, argv: list[str], line: str) -> None:

@@ -116,3 +116,72 @@ def test_a_busy_port_is_one_line(tmp_path: Path) -> None:
         done.stderr == f"euare-sandbox: error: cannot listen on 127.0.0.1:{port}: "
         "Address already in use\n"
     )
+
+
+HOSTILE_DIR = "d $(touch X) it's"
+
+
+def test_the_eucarc_of_a_hostile_directory_sources_safely(tmp_path: Path) -> None:
+    """Issue 19.6: `euare-sandbox 'd $(touch X)' -- true`, then `source d*/eucarc` runs no
+    command, and the variables hold the directory's exact path (a space and a quote too)."""
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    done = subprocess.run(
+        [str(BIN / "euare-sandbox"), HOSTILE_DIR, "--", "true"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, ""), done
+    for shell in ("bash", "sh"):
+        sourced = subprocess.run(
+            [shell, "-c", '. ./d*/eucarc && printf "%s\\n" "$AWS_CREDENTIAL_FILE" "$EUARE_URL"'],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        )
+        assert sourced.stderr == "" and sourced.returncode == 0, sourced
+        path, url = sourced.stdout.splitlines()
+        assert path == str((tmp_path / HOSTILE_DIR / "iamrc").resolve())
+        assert url.startswith("http://127.0.0.1:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [HOSTILE_DIR], "a command ran"
+
+
+def test_the_printed_source_line_runs_only_the_source(tmp_path: Path) -> None:
+    """The `source DIR/eucarc` line the running sandbox prints, pasted into a shell, sources
+    that file and runs nothing else."""
+    import signal
+
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    running = subprocess.Popen(
+        [str(BIN / "euare-sandbox"), HOSTILE_DIR],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert running.stdout is not None
+        line = running.stdout.readline()
+    finally:
+        running.send_signal(signal.SIGTERM)
+        running.communicate(timeout=60)
+    assert line.startswith("source ") and line.count("\n") == 1
+    elsewhere = tmp_path / "elsewhere"  # the line names the file by its absolute path
+    elsewhere.mkdir()
+    pasted = subprocess.run(
+        ["bash", "-c", line + 'printf "%s\\n" "$AWS_CREDENTIAL_FILE"'],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert pasted.stderr == "" and pasted.returncode == 0, pasted
+    assert pasted.stdout == f"{(tmp_path / HOSTILE_DIR / 'iamrc').resolve()}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [HOSTILE_DIR, "elsewhere"]
+    assert list(elsewhere.iterdir()) == []

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from tests.conftest import ADMIN_KEY, BIN, Home, boto_client
+from tests.conftest import ADMIN_KEY, ADMIN_SECRET, BIN, Home, boto_client
 from tests.support.proxy import Fault
 
 ACCOUNT = "123456789012"  # moto's account
@@ -474,7 +474,37 @@ def test_releaserole_unsets_the_role_variables_without_credentials(
         "",
         COMMENT,
         f"#     eval `{' '.join([program, *args])}`",
+        *SOURCED_AGAIN,
     ]
+
+
+SOURCED_AGAIN = [
+    "# AWS_CREDENTIAL_FILE is unset too, as euca2ools did: a shell that sourced a eucarc, such as",
+    "# the DIR/eucarc of euare-sandbox, has no credentials now: source that file again for them.",
+]
+
+
+def test_after_releaserole_a_sourced_eucarc_s_credentials_are_gone_until_sourced_again(
+    home: Home, iam: Any
+) -> None:
+    """Issue 20.9: `. DIR/eucarc; eval "$(euare-assumerole ...)"; eval "$(euare-releaserole)"`
+    leaves no credentials (as euca2ools did: both unset AWS_CREDENTIAL_FILE); the shell code
+    says so where `eval` without quotes or a reader sees it, and sourcing again restores them."""
+    role(iam)
+    (home.path / ".iamrc").unlink()  # the eucarc's credential file is the only credentials
+    iamrc = home.write_iamrc(ADMIN_KEY, ADMIN_SECRET, name="sandbox-iamrc")
+    eucarc = home.write("sandbox-eucarc", f"export AWS_CREDENTIAL_FILE={shlex.quote(str(iamrc))}\n")
+    switch = f'. {shlex.quote(str(eucarc))} && eval "$(euare-assumerole ops -s)" && '
+    switch += 'eval "$(euare-releaserole -s)" && '
+    gone = sh(home, switch + "euare-getcallerid")
+    assert gone.returncode == 1 and "no credentials found" in gone.stderr, gone
+    back = sh(home, switch + f". {shlex.quote(str(eucarc))} && euare-getcallerid")
+    assert back.returncode == 0, back.stderr
+    assert identity(back.stdout)["key-id"] == ADMIN_KEY
+    printed = home.run("releaserole", "-s").lines
+    assert printed[-2:] == SOURCED_AGAIN
+    # a csh that took the comment for code could act on none of its words
+    assert not set("".join(SOURCED_AGAIN)) & set("'\"()`;&|<>$!{}*?[]")
 
 
 def test_releaserole_has_only_shell_format_and_debug_options(tmp_path: Path) -> None:

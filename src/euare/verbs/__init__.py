@@ -190,6 +190,44 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 VERBS: dict[str, str] = {verb: family for family, verbs in FAMILIES.items() for verb in verbs}
+
+# How each family is named in headings (euare --help, euare(1), the README and
+# docs/cli-reference.md): its proper name, where the module's name is an abbreviation.
+TITLES: dict[str, str] = {
+    "users": "Users",
+    "keys": "Access keys",
+    "rotation": "Access key rotation",
+    "certs": "Signing certificates",
+    "login": "Login profiles",
+    "mfa": "MFA devices",
+    "groups": "Groups",
+    "roles": "Roles",
+    "instance_profiles": "Instance profiles",
+    "server_certs": "Server certificates",
+    "oidc": "OIDC providers",
+    "account": "Account",
+    "boundaries": "Permissions boundaries",
+    "account_password": "Account password policy",
+    "service_linked": "Service-linked roles",
+    "sts": "STS",
+    "policy_versions": "Policy versions",
+    "managed_policies": "Managed policies",
+    "tags": "Tags",
+    "reports": "Reports",
+    "account_state": "Account state",
+    "simulation": "Policy simulation",
+    "policylint": "Policy lint",
+    "saml": "SAML providers",
+    "ssh_keys": "SSH keys",
+    "service_creds": "Service-specific credentials",
+}
+
+
+def title(family: str) -> str:
+    """The heading of ``family``: its entry in TITLES (a family without one is an error)."""
+    return TITLES[family]
+
+
 TOOLS: dict[str, str] = {"sandbox": "euare.sandbox:main"}
 
 

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from euare.verbs import FAMILIES, command, scripts
+from euare.verbs import FAMILIES, command, scripts, title
 
 ROOT = Path(__file__).resolve().parents[3]
 MAN = ROOT / "man" / "man1"
@@ -39,7 +39,7 @@ LIST_END = "<!-- END VERB LIST -->"
 def readme_text(current: str) -> str:
     rows = ["| family | verbs |", "|---|---|"]
     rows += [
-        f"| {family} | " + ", ".join(f"`euare-{v}`" for v in verbs) + " |"
+        f"| {title(family)} | " + ", ".join(f"`euare-{v}`" for v in verbs) + " |"
         for family, verbs in FAMILIES.items()
     ]
     rows.append("| tools | `euare-sandbox` (a local IAM endpoint), `euare` (front door) |")
@@ -62,7 +62,7 @@ def reference_text() -> str:
         "",
     ]
     for family, verbs in FAMILIES.items():
-        out += [f"## {family}", ""]
+        out += [f"## {title(family)}", ""]
         for verb in verbs:
             cmd = command(verb)
             with click.Context(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from euare import params as o
 from euare.cli import api_verb
+from euare.helpdoc import a
 from euare.params import Decorator
 from euare.render import Record
 
@@ -29,7 +30,7 @@ def boundary_verbs(kind: str, entity: Decorator, example: str) -> None:
     api_verb(
         f"{kind}setboundary",
         f"Put{title}PermissionsBoundary",
-        f"Set (or replace) a {kind}'s permissions boundary, a managed policy.",
+        f"Set (or replace) {a(kind)}'s permissions boundary, a managed policy.",
         entity,
         o.policy_arn(
             "-p", "--policy-arn", api="PermissionsBoundary", required=True, help=BOUNDARY_HELP
@@ -42,7 +43,7 @@ def boundary_verbs(kind: str, entity: Decorator, example: str) -> None:
     api_verb(
         f"{kind}delboundary",
         f"Delete{title}PermissionsBoundary",
-        f"Remove a {kind}'s permissions boundary (the policy itself stays).",
+        f"Remove {a(kind)}'s permissions boundary (the policy itself stays).",
         entity,
         examples=(example,),
     )

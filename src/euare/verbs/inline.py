@@ -18,6 +18,7 @@ from euare import params as o
 from euare import policy
 from euare.cli import api_verb, nothing, verb
 from euare.context import Call
+from euare.helpdoc import a
 from euare.params import Decorator, option
 from euare.render import Record, Result
 
@@ -77,7 +78,7 @@ def inline_policy_verbs(
 
     @verb(
         f"{kind}addpolicy",
-        f"Give a {kind} an inline policy built from an effect, actions and resources.",
+        f"Give {a(kind)} an inline policy built from an effect, actions and resources.",
         examples=shown.get("addpolicy", ()),
     )
     @entity
@@ -104,7 +105,7 @@ def inline_policy_verbs(
     api_verb(
         f"{kind}uploadpolicy",
         f"Put{title}Policy",
-        f"Give a {kind} an inline policy from a JSON document.",
+        f"Give {a(kind)} an inline policy from a JSON document.",
         entity,
         *o.policy_document(),
         exclusive=[o.DOCUMENT_CHOICE],
@@ -114,7 +115,7 @@ def inline_policy_verbs(
     api_verb(
         f"{kind}getpolicy",
         f"Get{title}Policy",
-        f"Print one of a {kind}'s inline policies.",
+        f"Print one of {a(kind)}'s inline policies.",
         entity,
         o.policy_name(),
         PRETTY,
@@ -126,14 +127,14 @@ def inline_policy_verbs(
     api_verb(
         f"{kind}delpolicy",
         f"Delete{title}Policy",
-        f"Delete one of a {kind}'s inline policies.",
+        f"Delete one of {a(kind)}'s inline policies.",
         entity,
         o.policy_name(),
     )
 
     @verb(
         f"{kind}listpolicies",
-        f"List a {kind}'s inline policies (-v: with their documents).",
+        f"List {a(kind)}'s inline policies (-v: with their documents).",
         examples=shown.get("listpolicies", ()),
     )
     @entity

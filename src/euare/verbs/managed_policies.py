@@ -21,6 +21,7 @@ from euare.arns import split_name
 from euare.cli import api_verb, list_verb, nothing, verb
 from euare.context import Call
 from euare.errors import UsageError
+from euare.helpdoc import a
 from euare.once import Lookup
 from euare.params import Decorator, Late, PolicyArn, option, positional
 from euare.render import Record, Result, as_text
@@ -290,8 +291,8 @@ def attached_policy_verbs(
     shown = examples or {}
     which = o.policy_arn("-p", "--policy-arn", required=True)
     for action, help in (
-        ("Attach", f"Attach a managed policy to a {kind}."),
-        ("Detach", f"Detach a managed policy from a {kind}."),
+        ("Attach", f"Attach a managed policy to {a(kind)}."),
+        ("Detach", f"Detach a managed policy from {a(kind)}."),
     ):
         api_verb(
             f"{kind}{action.lower()}policy",
@@ -304,7 +305,7 @@ def attached_policy_verbs(
     list_verb(
         f"{kind}listattachedpolicies",
         f"ListAttached{title}Policies",
-        f"List the ARNs of the managed policies attached to a {kind}, one a line.",
+        f"List the ARNs of the managed policies attached to {a(kind)}, one a line.",
         entity,
         o.path_prefix("policies"),
         text=lambda rs: (r["PolicyArn"] for r in rs),

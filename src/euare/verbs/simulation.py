@@ -17,6 +17,7 @@ from euare import params as o
 from euare.cli import verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
+from euare.helpdoc import a
 from euare.params import FILE, Document, option
 from euare.render import Record, Result
 
@@ -82,7 +83,7 @@ def _misfit(kind: str, value: str) -> str:
     elif kind == "boolean" and value.lower() not in ("true", "false"):
         return "true or false"
     elif kind in ("ip", "date", "binary") and not value:
-        return f"an {kind}" if kind == "ip" else f"a {kind}"
+        return a(kind)
     return ""
 
 

@@ -266,17 +266,37 @@ def session_lines(answers: list[Record], account: str, csh: bool) -> list[str]:
 # --- releaserole ---------------------------------------------------------------------------------
 
 
+# What releaserole's shell code ends with: like euca2ools', it unsets AWS_CREDENTIAL_FILE, which
+# a sourced eucarc (the sandbox's DIR/eucarc) had set; its credentials are gone until sourced again.
+# Words only: no quote, bracket or ; that a shell reading it as code could act on.
+SOURCE_AGAIN = (
+    "# AWS_CREDENTIAL_FILE is unset too, as euca2ools did: a shell that sourced a eucarc, such as",
+    "# the DIR/eucarc of euare-sandbox, has no credentials now: source that file again for them.",
+)
+
+
 @verb(
     "releaserole",
     "Print shell code that drops the credentials assumerole set: run it as "
-    "eval `euare-releaserole`. Sends no request and needs no credentials.",
+    "eval `euare-releaserole`. Sends no request and needs no credentials. Like euca2ools', it "
+    "unsets AWS_CREDENTIAL_FILE too: a shell that sourced a eucarc (euare-sandbox's "
+    "DIR/eucarc, say) is left without credentials until it sources that file again.",
     service=None,
     exclusive=[SHELL_CHOICE],
     examples=("-s",),
 )
 @apply_all(shell_options())
 def releaserole(call: Call, csh: bool, sh: bool) -> Result:
-    """Its records are the names of the variables it unsets (JSON: a list of strings)."""
+    """Its records are the names of the variables it unsets (JSON: a list of strings). The
+    comments after the code (last, so that an unquoted eval ignores them) say how to get a
+    sourced eucarc's credentials back."""
     shell = use_csh(call.env, csh, sh)
     names: list[Any] = [*SESSION_VARS, CREDENTIAL_FILE_VAR]  # records of plain strings
-    return Result(names, text=lambda ns: [*(unset_line(str(n), shell) for n in ns), *footer(call)])
+    return Result(
+        names,
+        text=lambda ns: [
+            *(unset_line(str(n), shell) for n in ns),
+            *footer(call),
+            *SOURCE_AGAIN,
+        ],
+    )

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from euare import params as o
 from euare.cli import api_verb, list_verb
+from euare.helpdoc import a
 from euare.params import Decorator, positional
 from euare.render import Record
 from euare.verbs.instance_profiles import profile
@@ -39,7 +40,7 @@ def tag_verbs(kind: str, operation: str, noun: str, entity: Decorator, example: 
     api_verb(
         f"{kind}tag",
         f"Tag{operation}",
-        f"Tag a {noun}: add tags, or change the value of tags it has.",
+        f"Tag {a(noun)}: add tags, or change the value of tags it has.",
         entity,
         o.tags(
             "-t",
@@ -52,7 +53,7 @@ def tag_verbs(kind: str, operation: str, noun: str, entity: Decorator, example: 
     api_verb(
         f"{kind}untag",
         f"Untag{operation}",
-        f"Remove tags from a {noun} (a key it does not have is no error).",
+        f"Remove tags from {a(noun)} (a key it does not have is no error).",
         entity,
         o.tag_keys(),
         examples=(f"{example} -k team",),
@@ -60,7 +61,7 @@ def tag_verbs(kind: str, operation: str, noun: str, entity: Decorator, example: 
     list_verb(
         f"{kind}listtags",
         f"List{operation}Tags",
-        f"List a {noun}'s tags, KEY<TAB>VALUE a line.",
+        f"List {a(noun)}'s tags, KEY<TAB>VALUE a line.",
         entity,
         text=tag_lines,
         examples=(example,),

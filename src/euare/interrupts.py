@@ -12,7 +12,7 @@ A signal the command was started with ignored (``nohup``'s SIGHUP, a background 
 stays ignored, as it would for any other program.
 
 Only built-in modules here (``_signal`` rather than ``signal``, whose enum classes cost more
-to import than this whole module): every command imports it before anything else.
+to import than this whole module): every command imports it.
 """
 
 from __future__ import annotations

@@ -204,7 +204,10 @@ class Home:
         return self.write(name, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
 
     def spawn(self, verb: str, *args: str, env: dict[str, str] | None = None) -> Any:
-        """``euare-VERB ARGS`` started, not waited for (stdin empty, stdout/stderr piped)."""
+        """``euare-VERB ARGS`` started, not waited for (stdin empty, stdout/stderr piped), taking
+        Ctrl-C, SIGTERM and SIGHUP as from a terminal."""
+        from tests.support.signals import as_if_from_a_terminal
+
         return subprocess.Popen(
             [str(BIN / f"euare-{verb}"), *args],
             stdin=subprocess.DEVNULL,
@@ -212,6 +215,7 @@ class Home:
             stderr=subprocess.PIPE,
             text=True,
             env={**self.env, **(env or {})},
+            preexec_fn=as_if_from_a_terminal,
         )
 
     def run(

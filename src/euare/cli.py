@@ -366,16 +366,22 @@ def list_verb(
 def run(name: str, args: list[str] | None = None, call: Call | None = None) -> int:
     """Run verb ``name`` as the program ``euare-NAME``; return its exit status. Never raises.
 
-    Without ``call``, the process's own streams are used, made safe first (see
-    :mod:`euare.streams`). A reader of the output that goes away ends the command quietly with
-    status 141, whenever it happens, including the last flush.
+    Without ``call``, the command is the process's: its own streams are used, made safe first
+    (see :mod:`euare.streams`), and SIGTERM and SIGHUP stop it as Ctrl-C does (see
+    :mod:`euare.interrupts`: 130, 143 or 129 after saying what was done and what was not). A
+    reader of the output that goes away ends the command quietly with status 141, whenever it
+    happens, including the last flush.
     """
-    from euare import streams
+    from euare import interrupts, streams
 
     prog = f"euare-{name}"
     if call is None:
         streams.prepare()
-        call = Call(prog, os.environ, sys.stdin, sys.stdout, sys.stderr)
+        interrupts.install()
+        try:
+            return run(name, args, Call(prog, os.environ, sys.stdin, sys.stdout, sys.stderr))
+        finally:
+            interrupts.release()
     args = list(args if args is not None else sys.argv[1:])
     typed = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == prog else prog
     call.argv = [typed, *args]
@@ -455,10 +461,8 @@ def _report(prog: str, exc: BaseException, call: Call) -> int:
         call.stderr.write(f"{usage}\n{prog}: error: {exc.format_message()}\n")
         call.stderr.flush()
         return exc.exit_code
-    if isinstance(exc, click.Abort):
-        call.stderr.write(f"{prog}: error: interrupted\n")
-        call.stderr.flush()
-        return 130
+    if isinstance(exc, click.Abort):  # click's prompt, stopped (or at the end of its input)
+        exc = KeyboardInterrupt()
     from euare.errors import report  # the one place every other failure becomes one line
 
     return report(prog, exc, call.stderr, debug=call.debug)

@@ -115,7 +115,8 @@ class Call:
         """Send a create (see :func:`euare.once.once_only`) exactly once, and settle a lost
         answer with ``find`` (see :mod:`euare.once`): found, the description found is the
         answer, with a warning; not found, the error says running the command again is safe.
-        Ctrl-C while waiting for the answer ends in exit status 130, after looking too."""
+        Ctrl-C while waiting for the answer ends in exit status 130 (SIGTERM 143, SIGHUP 129),
+        after looking too."""
         from euare.client import DEFAULT_MAX_ATTEMPTS, call_once
         from euare.errors import LostResponse
 
@@ -216,11 +217,11 @@ class Plan:
         return self
 
     def execute(self) -> list[dict[str, Any]]:
-        """Run the steps and return their answers; on a failure or Ctrl-C, raise one error
-        naming the steps done and not done, each list in the plan's order (a failure when
-        nothing was done is raised as it is). The cause named is Ctrl-C's, or else the failure
-        of the first failed step in the plan's order."""
-        from euare.errors import EXIT_INTERRUPTED
+        """Run the steps and return their answers; on a failure or Ctrl-C (SIGTERM, SIGHUP),
+        raise one error naming the steps done and not done, each list in the plan's order (a
+        failure when nothing was done is raised as it is). The cause named is the signal's, or
+        else the failure of the first failed step in the plan's order."""
+        from euare.errors import interrupted
         from euare.fanout import run_steps
 
         client = self.call.client() if self.jobs > 1 else None  # built before any thread starts
@@ -234,12 +235,12 @@ class Plan:
             if isinstance(cause, Interrupted) and cause.took_effect:
                 done.add(index)
         if finished.interrupted:  # the step that saw Ctrl-C, or none did (it came to a pool)
-            seen = [e for _, e in failures if describe(e).exit_code == EXIT_INTERRUPTED]
+            seen = [e for _, e in failures if interrupted(describe(e))]
             exc = seen[0] if seen else KeyboardInterrupt()
         else:
             exc = failures[0][1]
         cause = describe(exc)
-        if not done and cause.exit_code != EXIT_INTERRUPTED:
+        if not done and not interrupted(cause):
             raise cause from exc
         descriptions = [(index in done, step.description) for index, step in enumerate(self.steps)]
         raise PartialFailure(

@@ -273,7 +273,8 @@ def main(args: list[str]) -> int:
         usage = exc.ctx.get_usage() if exc.ctx else "Usage: euare [OPTIONS] VERB [ARGS]..."
         sys.stderr.write(f"{usage}\neuare: error: {exc.format_message()}\n")
         return exc.exit_code
-    except click.Abort:
-        sys.stderr.write("euare: error: interrupted\n")
-        return 130
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C, SIGTERM or SIGHUP
+        from euare.errors import report
+
+        return report("euare", KeyboardInterrupt(), sys.stderr)
     return status if isinstance(status, int) else 0

@@ -97,10 +97,12 @@ def _listing_on_a_terminal(args: list[str]) -> bool:
 
 
 def front_door(args: list[str]) -> int:
-    """``euare ARGS...`` in this process."""
-    from euare import streams
+    """``euare ARGS...`` in this process (SIGTERM and SIGHUP stop it as Ctrl-C does: see
+    euare.interrupts)."""
+    from euare import interrupts, streams
 
     streams.prepare()
+    interrupts.install()
     try:
         return _front_door(args)
     except OSError as exc:
@@ -108,6 +110,8 @@ def front_door(args: list[str]) -> int:
             raise
         streams.silence(sys.stdout, sys.stderr)
         return streams.EXIT_BROKEN_PIPE
+    finally:
+        interrupts.release()
 
 
 def _front_door(args: list[str]) -> int:

@@ -2,7 +2,8 @@
 
 Every failure reaches the user as ``euare-VERB: error (Code): message`` (service errors) or
 ``euare-VERB: error: message`` (everything else) on stderr, with exit status 1, or 2 for usage
-errors. The table in :func:`describe` is ordered: the first matching class wins.
+errors, or 128 + the signal's number for a command stopped by Ctrl-C, SIGTERM or SIGHUP (see
+euare.interrupts). The table in :func:`describe` is ordered: the first matching class wins.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import IO, Any
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_HANGUP = 129  # SIGHUP
+EXIT_TERMINATED = 143  # SIGTERM
 
 
 class EuareError(Exception):
@@ -55,6 +58,13 @@ class PartialFailure(EuareError):
         self.cause = cause
         self.done = done
         self.not_done = not_done
+
+
+def interrupted(err: EuareError) -> bool:
+    """Whether ``err`` ends a command stopped by Ctrl-C, SIGTERM or SIGHUP."""
+    from euare.interrupts import STATUSES
+
+    return err.exit_code in STATUSES
 
 
 def _one_line(text: str) -> str:
@@ -105,8 +115,10 @@ def describe(exc: BaseException) -> EuareError:
 
 
 def _describe(exc: BaseException) -> EuareError:
-    if isinstance(exc, KeyboardInterrupt):
-        return EuareError("interrupted", exit_code=EXIT_INTERRUPTED)
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, SIGTERM or SIGHUP: which one is known there
+        from euare import interrupts
+
+        return EuareError(interrupts.word(), exit_code=interrupts.status())
     module = type(exc).__module__ or ""
     if module.startswith("botocore") or module.startswith("urllib3"):
         from botocore import exceptions as bx

@@ -9,13 +9,13 @@ that must run alone, after everything before it and before anything after it (th
 Delete* of the owner). With ``jobs`` 1, or a single lane, the steps run one after another in the
 calling thread, exactly as a plain loop would.
 
-Failures and Ctrl-C. After a step fails, no lane is started; lanes already started run to their
-end, so that an item is not left half removed (a virtual MFA device deactivated but not deleted
-could not be found again from its user). After Ctrl-C no step at all is started; the steps in
-flight are given ``GRACE`` seconds to be answered (a second Ctrl-C stops the wait), and one still
-unanswered then counts as not done, as a step interrupted in a plain loop does. What was done is
-reported by the caller (:class:`euare.context.Plan`) in the plan's order, never in the order the
-answers came.
+Failures and Ctrl-C (SIGTERM and SIGHUP are Ctrl-C too: see euare.interrupts). After a step
+fails, no lane is started; lanes already started run to their end, so that an item is not left
+half removed (a virtual MFA device deactivated but not deleted could not be found again from its
+user). After Ctrl-C no step at all is started; the steps in flight are given ``GRACE`` seconds
+to be answered (a second Ctrl-C stops the wait), and one still unanswered then counts as not
+done, as a step interrupted in a plain loop does. What was done is reported by the caller
+(:class:`euare.context.Plan`) in the plan's order, never in the order the answers came.
 
 Threads and clients. The client is built before any thread starts, and the threads share it
 (botocore clients are thread-safe; its sessions are not). The threads are daemons, so a step

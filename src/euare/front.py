@@ -2,10 +2,11 @@
 
 A console script that finds the worker hands it the call, its own standard streams as file
 descriptors, and everything else a fresh process would have (arguments, environment, working
-directory, umask, controlling terminal), relays the signals it receives, and exits with the
-status the worker's child reports. When the worker cannot take the call (none running yet, not
-trustworthy, stale, gone), ``hand_over`` answers None before anything has run, and the caller
-runs the verb itself; the first such call also starts a worker for the calls after it.
+directory, umask, controlling terminal), relays the signals it receives (not one it was started
+with ignored, such as nohup's SIGHUP), and exits with the status the worker's child reports.
+When the worker cannot take the call (none running yet, not trustworthy, stale, gone),
+``hand_over`` answers None before anything has run, and the caller runs the verb itself; the
+first such call also starts a worker for the calls after it.
 
 This module is the whole cost of a call through the worker, so it imports only modules built
 into the interpreter: ``_socket`` rather than ``socket`` and ``_signal`` rather than ``signal``
@@ -192,7 +193,8 @@ def _follow(sock: _socket.socket, lines: Lines, verb: str | None) -> int:
             return  # the child has gone; its end of the story follows
 
     for signum in RELAYED:
-        _signal.signal(signum, relay)
+        if _signal.getsignal(signum) != _signal.SIG_IGN:  # nohup's SIGHUP: ignored, as in-process
+            _signal.signal(signum, relay)
     status = None
     while status is None:
         try:

@@ -16,7 +16,13 @@ from collections.abc import Iterable
 import click
 
 from euare import settings
-from euare.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE
+from euare.errors import (
+    EXIT_FAILURE,
+    EXIT_HANGUP,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+)
 from euare.helpdoc import examples, global_params, own_params
 from euare.params import ApiArgument
 from euare.spec import SPECS
@@ -177,7 +183,17 @@ def exit_status(prog: str, own: Iterable[tuple[int, str]] = ()) -> list[str]:
             "Usage error, found before anything is sent: a missing argument, an unknown "
             "option, a name, ARN or policy document IAM would refuse.",
         ),
-        (str(EXIT_INTERRUPTED), "Interrupted (Ctrl\\-C)."),
+        (
+            str(EXIT_HANGUP),
+            "Stopped by SIGHUP (the terminal went away), as by Ctrl\\-C (130), unless it was "
+            f"started ignoring SIGHUP ({bold('nohup')}).",
+        ),
+        (
+            str(EXIT_INTERRUPTED),
+            "Interrupted (Ctrl\\-C, SIGINT). Anything a composite command had begun is rolled "
+            "back or named, and the error line says what was done and what was not.",
+        ),
+        (str(EXIT_TERMINATED), "Stopped by SIGTERM, as by Ctrl\\-C (130)."),
         (
             str(EXIT_BROKEN_PIPE),
             f"The reader of the output went away ({bold('| head -1')}); nothing is printed.",

@@ -4,7 +4,8 @@ IAM's creates are not idempotent: resent after its answer was lost, CreateAccess
 second key (the first one's secret gone for good) and CreateUser fails with EntityAlreadyExists
 although it took effect. So every create goes through ``Call.send_once``: one sending (throttling
 and failures to connect, after which nothing was done, are tried again; see client.call_once),
-and, when the answer is lost or Ctrl-C ends the wait for it, its :class:`Lookup` decides.
+and, when the answer is lost or Ctrl-C (SIGTERM, SIGHUP) ends the wait for it, its
+:class:`Lookup` decides.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from euare.errors import EXIT_INTERRUPTED, EuareError, describe
+from euare import interrupts
+from euare.errors import EuareError, describe
 
 # Operations IAM does not let one send twice: a resend makes a second one (CreateAccessKey,
 # CreatePolicyVersion, UploadSigningCertificate) or fails (EntityAlreadyExists, LimitExceeded)
@@ -45,11 +47,12 @@ class Lookup:
 
 
 class Interrupted(EuareError):
-    """Ctrl-C (exit 130), after looking at what a create that was waiting for its answer did.
-    ``found`` is its description if it took effect; ``took_effect`` says the step is done."""
+    """Ctrl-C (exit 130; SIGTERM 143, SIGHUP 129), after looking at what a create that was
+    waiting for its answer did. ``found`` is its description if it took effect;
+    ``took_effect`` says the step is done."""
 
     def __init__(self, message: str, found: Found | None = None, took_effect: bool = False):
-        super().__init__(message, exit_code=EXIT_INTERRUPTED)
+        super().__init__(message, exit_code=interrupts.status())
         self.found = found
         self.took_effect = took_effect
 
@@ -83,9 +86,10 @@ def settle(find: Lookup, reason: str, code: str | None) -> Found:
 
 
 def settle_interrupt(find: Lookup, operation: str) -> Interrupted:
-    """After Ctrl-C while ``operation``'s answer was awaited: the error that ends the command,
-    saying whether it took effect (and naming what to remove, with a ``leftover``)."""
-    reason = f"interrupted before the answer to {operation} came"
+    """After Ctrl-C (SIGTERM, SIGHUP) while ``operation``'s answer was awaited: the error that
+    ends the command, saying whether it took effect (and naming what to remove, with a
+    ``leftover``)."""
+    reason = f"{interrupts.word()} before the answer to {operation} came"
     try:
         found = _look(find, reason, Interrupted, "")
     except Interrupted as nothing:

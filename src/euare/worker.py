@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from euare import front, process
+from euare import front, interrupts, process
 from euare.dirs import make_private_dir, runtime_dir, safe_dir, socket_address
 
 DEFAULT_IDLE = 600.0
@@ -317,7 +317,7 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> int:
     """Become the caller's process, run the call, report its status; the status."""
     for signum in (*front.RELAYED, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.install()  # Ctrl-C, SIGTERM and SIGHUP (relayed) stop the call as in-process
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
     tty = fds[3] if len(fds) > 3 else None

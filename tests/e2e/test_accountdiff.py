@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import BIN, OUTPUTS, Home, MotoServer, free_port, one_error_line
 from tests.e2e.test_converge_interrupts import interrupt
 from tests.support.proxy import Fault, iam_error
+from tests.support.signals import STOPS, head, status
 
 
 def doc(*actions: str) -> str:
@@ -279,13 +280,16 @@ def test_output_that_cannot_be_written_exits_2(home: Home, iam: Any) -> None:
     assert done.stderr.startswith("euare-accountdiff: error: No space left on device")
 
 
-def test_ctrl_c_during_live_exits_130(proxied_home: Home, proxy: Any, iam: Any) -> None:
+@pytest.mark.parametrize("signum", STOPS)
+def test_ctrl_c_sigterm_or_sighup_during_live_exits_128_plus_the_signal(
+    proxied_home: Home, proxy: Any, iam: Any, signum: int
+) -> None:
     old = snap(proxied_home, "old.json")
-    result = interrupt(
-        proxied_home, proxy, "GetAccountAuthorizationDetails", "accountdiff", "--live", str(old)
-    )
-    assert result.returncode == 130, result
-    assert result.stderr.splitlines() == ["euare-accountdiff: error: interrupted"]
+    args = ["accountdiff", "--live", str(old)]
+    result = interrupt(proxied_home, proxy, "GetAccountAuthorizationDetails", *args, signum=signum)
+    assert result.returncode == status(signum), result
+    assert result.stderr.splitlines() == [head("accountdiff", signum)]
+    assert result.stdout == ""
 
 
 def test_table_is_a_row_per_entity_that_changed(

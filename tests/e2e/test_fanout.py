@@ -22,6 +22,7 @@ from tests.e2e.test_output_c import one_error_line_usage
 from tests.support.documents import DOC
 from tests.support.loaded import account_state, load_user
 from tests.support.proxy import Fault, Request
+from tests.support.signals import STOPS, head, status
 
 
 def removals(proxy: Any) -> list[Request]:
@@ -163,16 +164,18 @@ def test_a_throttle_holds_every_new_request_back_for_a_pause(
     assert iam.list_users()["Users"] == []
 
 
-def interrupted(home: Home, proxy: Any, args: list[str], ready: Any) -> tuple[Result, float]:
-    """Run ``euare-ARGS[0]``, send it SIGINT once ``ready()``; its result and how long it took
-    to end after the signal."""
+def interrupted(
+    home: Home, proxy: Any, args: list[str], ready: Any, signum: int = signal.SIGINT
+) -> tuple[Result, float]:
+    """Run ``euare-ARGS[0]``, send it ``signum`` once ``ready()``; its result and how long it
+    took to end after the signal."""
     process = home.spawn(*args)
     try:
         deadline = time.monotonic() + 60
         while not ready():
             assert time.monotonic() < deadline, "never ready to interrupt"
             time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         sent = time.monotonic()
         out, err = process.communicate(timeout=60)
         took = time.monotonic() - sent
@@ -184,14 +187,16 @@ def interrupted(home: Home, proxy: Any, args: list[str], ready: Any) -> tuple[Re
     return Result(process.returncode, out, err), took
 
 
+@pytest.mark.parametrize("signum", STOPS)
 @pytest.mark.parametrize(("held", "key_done"), [(1.0, True), (60.0, False)])
 def test_ctrl_c_under_a_pool_waits_a_moment_for_calls_in_flight_and_starts_nothing_more(
-    proxied_home: Home, proxy: Any, iam: Any, held: float, key_done: bool
+    proxied_home: Home, proxy: Any, iam: Any, held: float, key_done: bool, signum: int
 ) -> None:
-    """Ctrl-C while the access key's deletion is held (the policies are removed already): exit
-    130, the user not deleted. The held answer is awaited for a moment (euare.fanout.GRACE):
-    one that comes within it is done; one that does not is not done, and the command does not
-    wait longer for it. Either way what was done is named in the plan's order."""
+    """Ctrl-C (SIGTERM, SIGHUP) while the access key's deletion is held (the policies are
+    removed already): exit 130 (143, 129), the user not deleted. The held answer is awaited
+    for a moment (euare.fanout.GRACE): one that comes within it is done; one that does not is
+    not done, and the command does not wait longer for it. Either way what was done is named
+    in the plan's order."""
     iam.create_user(UserName="hal")
     key = iam.create_access_key(UserName="hal")["AccessKey"]["AccessKeyId"]
     for n in range(3):
@@ -202,14 +207,14 @@ def test_ctrl_c_under_a_pool_waits_a_moment_for_calls_in_flight_and_starts_nothi
         deleted = [r for r in proxy.log if r.action == "DeleteUserPolicy" and r.answered]
         return proxy.faults["DeleteAccessKey"].held.is_set() and len(deleted) == 3
 
-    result, took = interrupted(proxied_home, proxy, ["userdel", "-r", "hal"], ready)
+    result, took = interrupted(proxied_home, proxy, ["userdel", "-r", "hal"], ready, signum)
     policies = "delete policy p0; delete policy p1; delete policy p2"
     if key_done:
         reported = f"done: delete access key {key}; {policies} -- not done: delete user hal"
     else:
         reported = f"done: {policies} -- not done: delete access key {key}; delete user hal"
-    assert result.returncode == 130, result
-    assert result.stderr.splitlines() == [f"euare-userdel: error: interrupted -- {reported}"]
+    assert result.returncode == status(signum), result
+    assert result.stderr.splitlines() == [f"{head('userdel', signum)} -- {reported}"]
     assert took < GRACE + 5
     assert "DeleteUser" not in proxy.actions
     assert [u["UserName"] for u in iam.list_users()["Users"]] == ["hal"]

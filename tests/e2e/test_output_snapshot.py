@@ -7,11 +7,14 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home, one_error_line
 from tests.e2e.test_converge_interrupts import interrupt
 from tests.support.estate import SAML_METADATA, furnish
 from tests.support.proxy import Fault, iam_error
 from tests.support.shapes import assert_shape
+from tests.support.signals import STOPS, head, status
 
 
 def named(records: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
@@ -241,12 +244,15 @@ def test_throttling_on_half_the_calls_still_gives_the_whole_snapshot(
     assert [len(u["AccessKeys"]) for u in users] == [1, 1, 1]
 
 
-def test_ctrl_c_in_the_middle_is_130_and_leaves_no_file(
-    proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path
+@pytest.mark.parametrize("signum", STOPS)
+def test_a_signal_in_the_middle_is_128_plus_it_and_leaves_no_file(
+    proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path, signum: int
 ) -> None:
+    """Ctrl-C (130), SIGTERM (143) or SIGHUP (129) while the users' keys are listed."""
     iam.create_user(UserName="alice")
     target = tmp_path / "snap.json"
-    result = interrupt(proxied_home, proxy, "ListAccessKeys", "accountsnapshot", "-o", str(target))
-    assert result.returncode == 130, result
-    assert result.stderr.splitlines() == ["euare-accountsnapshot: error: interrupted"]
+    args = ["accountsnapshot", "-o", str(target)]
+    result = interrupt(proxied_home, proxy, "ListAccessKeys", *args, signum=signum)
+    assert result.returncode == status(signum), result
+    assert result.stderr.splitlines() == [head("accountsnapshot", signum)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proxied-home"]

@@ -6,7 +6,6 @@ Whatever happens, the file ends on a key that works and the user keeps no stray 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 from tests.conftest import Home, MotoServer, Result, one_error_line
 from tests.support.proxy import Fault
 from tests.support.rotation import Rotating, finish, lock_of, spawn, wait_until
+from tests.support.signals import STOPS, head, status
 
 
 @pytest.fixture
@@ -84,18 +84,22 @@ def test_a_run_gives_up_on_a_held_lock_naming_the_holder(prot: Rotating, proxy: 
     prot.assert_sound()
 
 
-def test_interrupted_while_waiting_for_the_lock_changes_nothing(prot: Rotating, proxy: Any) -> None:
+@pytest.mark.parametrize("signum", STOPS)
+def test_interrupted_while_waiting_for_the_lock_changes_nothing(
+    prot: Rotating, proxy: Any, signum: int
+) -> None:
     first = start_slow_first(prot, proxy, delay=5)
     second = spawn(prot.home, "-v")
     assert second.stderr is not None
     waiting = second.stderr.readline()
     assert waiting.startswith("euare-userrotatekey: waiting up to 60 s for"), waiting
     assert f"being rotated by pid {first.pid} on" in waiting
-    second.send_signal(signal.SIGINT)
+    second.send_signal(signum)
     result = finish(second)
     line = result.stderr.strip()
-    assert result.returncode == 130 and result.stderr == line + "\n", result
-    assert "interrupted before a new key was made" in line and "not changed" in line, line
+    assert result.returncode == status(signum) and result.stderr == line + "\n", result
+    assert line.startswith(f"{head('userrotatekey', signum)} before a new key was made"), line
+    assert "not changed" in line, line
     assert finish(first).returncode == 0
     assert proxy.actions.count("CreateAccessKey") == 1
 

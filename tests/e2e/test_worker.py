@@ -26,8 +26,10 @@ from typing import Any
 import pytest
 
 from euare import front
-from tests.conftest import ADMIN_KEY, BIN, Home, Result
+from tests.conftest import ADMIN_KEY, BIN, Home, MotoServer, Result
 from tests.support.proxy import Fault
+from tests.support.rotation import Rotating
+from tests.support.signals import STOPS, as_if_from_a_terminal, head, status
 
 
 class Worked:
@@ -414,27 +416,90 @@ def test_stop_and_status_say_what_they_did(worked: Worked) -> None:
     assert bad.returncode == 2 and "start, stop or status" in bad.stderr
 
 
+@pytest.mark.parametrize("signum", STOPS)
 def test_ctrl_c_reaches_the_call_in_the_worker(
-    worked: Worked, proxied_home: Home, proxy: Any
+    worked: Worked, proxied_home: Home, proxy: Any, signum: int
 ) -> None:
-    """SIGINT to the front is relayed: the call ends as it would in-process (exit 130)."""
+    """SIGINT (SIGTERM, SIGHUP) to the front is relayed: the call ends as it would in-process
+    (exit 130, 143, 129), and so does the front."""
     env = {**proxied_home.env, "XDG_CACHE_HOME": str(worked.cache), "EUARE_WORKER": "1"}
     before = worked.served()
     proxy.faults["ListUsers"] = Fault("slow", count=1, delay=60)
     process = subprocess.Popen(
         [str(BIN / "euare-userlistbypath")], env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=as_if_from_a_terminal,
     )  # fmt: skip
     try:
         assert proxy.faults["ListUsers"].held.wait(timeout=60)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, err
-    assert err == "euare-userlistbypath: error: interrupted\n" and out == ""
+    assert process.returncode == status(signum), err
+    assert err == head("userlistbypath", signum) + "\n" and out == ""
     assert worked.served() == before + 1
+
+
+def test_a_signal_the_front_was_started_ignoring_is_not_relayed(
+    worked: Worked, proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    """As under nohup: SIGHUP ignored by the caller is not relayed, so the call finishes, as it
+    would in-process."""
+    env = {**proxied_home.env, "XDG_CACHE_HOME": str(worked.cache), "EUARE_WORKER": "1"}
+    before = worked.served()
+    proxy.faults["CreateUser"] = Fault("slow", count=1, delay=2)
+
+    def as_under_nohup() -> None:
+        as_if_from_a_terminal()
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    process = subprocess.Popen(
+        [str(BIN / "euare-usercreate"), "dora"], env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_under_nohup,
+    )  # fmt: skip
+    try:
+        assert proxy.faults["CreateUser"].held.wait(timeout=60)
+        process.send_signal(signal.SIGHUP)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert (process.returncode, out, err) == (0, "", "")
+    assert worked.served() == before + 1
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["dora"]
+
+
+def test_a_call_whose_front_is_killed_rolls_back_as_on_a_hang_up(
+    worked: Worked, proxied_home: Home, proxy: Any, iam: Any, moto_server: MotoServer
+) -> None:
+    """The front killed (SIGKILL: nothing relayed) while a rotation proves its new key: the
+    child, left alone, ends as a terminal hang-up would end it, rolling back (exit 129), and
+    says so on the standard error it was given."""
+    rot = Rotating(proxied_home, iam, moto_server)
+    env = {**proxied_home.env, "XDG_CACHE_HOME": str(worked.cache), "EUARE_WORKER": "1"}
+    before = worked.served()
+    proxy.faults["GetCallerIdentity"] = Fault("slow", count=1, delay=60)
+    front = subprocess.Popen(
+        [str(BIN / "euare-userrotatekey"), "--wait", "5"], env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proxy.faults["GetCallerIdentity"].held.wait(timeout=60)
+        front.kill()
+        out, err = front.communicate(timeout=60)  # to the end of the child's streams too
+    finally:
+        if front.poll() is None:
+            front.kill()
+    assert front.returncode == -signal.SIGKILL
+    assert worked.served() == before + 1, "the worker did not serve the call"
+    [line] = err.splitlines()
+    assert line.startswith(head("userrotatekey", signal.SIGHUP) + "; "), line
+    assert "put the old key back" in line and "deleted the new key" in line, line
+    assert out == ""
+    assert rot.file.read_bytes() == rot.original
+    assert rot.assert_sound() == {rot.old_id: "Active"}
 
 
 SECRET = "Tr1cky-Passw0rd!"

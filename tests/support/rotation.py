@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import BIN, OUTPUTS, Home, MotoServer, Result, boto_client
+from tests.support.signals import as_if_from_a_terminal
 
 POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}'
 HEADER = "# rotated by cron\r\n"
@@ -65,7 +65,8 @@ class Rotating:
 
 
 def spawn(home: Home, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """euare-userrotatekey ARGS in the background, taking Ctrl-C as from a terminal."""
+    """euare-userrotatekey ARGS in the background, taking Ctrl-C, SIGTERM and SIGHUP as from a
+    terminal."""
     return subprocess.Popen(
         [str(BIN / "euare-userrotatekey"), *args],
         stdout=subprocess.PIPE,
@@ -73,8 +74,7 @@ def spawn(home: Home, *args: str, env: dict[str, str] | None = None) -> subproce
         stdin=subprocess.DEVNULL,
         text=True,
         env={**home.env, **(env or {})},
-        # a test run from a non-interactive shell may inherit SIGINT ignored
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_if_from_a_terminal,
     )
 
 

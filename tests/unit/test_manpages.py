@@ -147,7 +147,7 @@ def test_name_line_is_the_first_sentence_of_the_help(generated: dict[str, str]) 
 
 def test_exit_status_names_the_verb_in_its_error_line(generated: dict[str, str]) -> None:
     status = sections(generated["euare-userdel.1"])["EXIT STATUS"]
-    for code in ("0", "1", "2", "130", "141"):
+    for code in ("0", "1", "2", "129", "130", "141", "143"):
         assert f".TP\n{code}\n" in status
     assert manpages.bold("euare-userdel: error (Code): message") in status
 
@@ -195,7 +195,7 @@ def test_a_verb_s_own_exit_statuses_replace_the_usual_lines(generated: dict[str,
     page = generated["euare-accountdiff.1"]
     status = page.split('.SH "EXIT STATUS"', 1)[1].split(".SH", 1)[0]
     codes = [line for line in status.splitlines() if line.isdigit()]
-    assert codes == ["0", "1", "2", "130", "141"]
+    assert codes == ["0", "1", "2", "129", "130", "141", "143"]
     assert "They differ" in status and "The request failed" not in status
     assert "The request failed" in generated["euare-userlistbypath.1"]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from euare import interrupts
 from euare import params as o
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
@@ -192,12 +193,14 @@ def _place_all(call: Call, staged: list[Staged], force: bool, user: str | None, 
 
 
 def _interrupted(user: str | None, cid: str | None) -> Interrupted:
-    """Ctrl-C in usercreatecert: its files are gone, so an uploaded certificate is of no use."""
+    """Ctrl-C (SIGTERM, SIGHUP) in usercreatecert: its files are gone, so an uploaded
+    certificate is of no use."""
+    stopped = interrupts.word()
     if cid is None:
-        return Interrupted("interrupted; nothing was uploaded and no file was written")
+        return Interrupted(f"{stopped}; nothing was uploaded and no file was written")
     who = f"-u {user} " if user else ""
     return Interrupted(
-        f"interrupted; certificate {cid} was uploaded, but its key was not kept: delete it "
+        f"{stopped}; certificate {cid} was uploaded, but its key was not kept: delete it "
         f"with: euare-userdelcert {who}{cid}"
     )
 

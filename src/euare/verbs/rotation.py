@@ -21,10 +21,10 @@ from typing import Any
 
 import click
 
-from euare import process
+from euare import interrupts, process
 from euare.cli import verb
 from euare.context import Call
-from euare.errors import EXIT_INTERRUPTED, EuareError
+from euare.errors import EuareError
 from euare.files import (
     Busy,
     cannot_keep_owner,
@@ -187,11 +187,11 @@ def userrotatekey(
     try:
         with _lock(call, path, lock_wait, say):
             rotated.append(rotate())
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP
         if not rotated:  # a rotation under way turns its own interrupt into its own message
             raise EuareError(
-                f"interrupted before a new key was made; {path} was not changed",
-                exit_code=EXIT_INTERRUPTED,
+                f"{interrupts.word()} before a new key was made; {path} was not changed",
+                exit_code=interrupts.status(),
             ) from None
     if not rotated[0]:
         return None

@@ -1,5 +1,6 @@
 """The calls of a key rotation that must outlast a bad moment: proving a new key works, and
-cleaning up (retiring the old key, deleting a new one) through throttling, outages and Ctrl-C.
+cleaning up (retiring the old key, deleting a new one) through throttling, outages and Ctrl-C
+(or SIGTERM, or SIGHUP: see euare.interrupts).
 
 What proves a key is an allow-list: an answer made with it that could only come from a valid
 signature. Anything else -- throttling, a 5xx, a timeout, a dropped connection, an answer that
@@ -12,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-import signal
 import time
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, TypeVar
 
+from euare import interrupts
 from euare.context import Call
 from euare.errors import EuareError, describe
 
@@ -141,24 +142,24 @@ def persist(
 
 
 class Interrupts:
-    """Ctrl-C during a rollback: a file being written back is finished first; a request under
-    way is abandoned (and named as not done), and so is any request not yet begun."""
+    """Ctrl-C, SIGTERM or SIGHUP during a rollback: a file being written back is finished
+    first; a request under way is abandoned (and named as not done), and so is any request not
+    yet begun."""
 
     def __init__(self) -> None:
         self.hits = 0
         self.armed = False
-        self.previous: Any = None
+        self.handling = contextlib.ExitStack()
 
     def __enter__(self) -> Interrupts:
-        with contextlib.suppress(ValueError):  # not the main thread: signals go elsewhere
-            self.previous = signal.signal(signal.SIGINT, self._handle)
+        self.handling.enter_context(interrupts.handled_by(self._handle))
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+        self.handling.close()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        interrupts.note(signum)
         self.hits += 1
         if self.armed:
             raise KeyboardInterrupt

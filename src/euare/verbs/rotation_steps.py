@@ -9,8 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from euare import interrupts
 from euare.context import Call
-from euare.errors import EXIT_INTERRUPTED, EuareError, describe
+from euare.errors import EuareError, describe, interrupted
 from euare.files import owner_of, rewrite, write_private
 from euare.settings import parse_iamrc, read_text
 from euare.verbs.access_keys import create_access_key, key_ages
@@ -113,30 +114,31 @@ class Rotation:
                 retry=young,
             )
         except BaseException as exc:
-            err, interrupted = describe(exc), isinstance(exc, KeyboardInterrupt)
-            head = "interrupted" if interrupted else f"could not {what} the old key: {err.message}"
+            err, stopped = describe(exc), isinstance(exc, KeyboardInterrupt)
+            head = interrupts.word() if stopped else f"could not {what} the old key: {err.message}"
             raise EuareError(
                 f"{head}; {self.new_id} is in {self.path} and works, but the old key {old} "
                 f"may still be active; {what} it with: {fix}",
-                code=None if interrupted else err.code,
-                exit_code=EXIT_INTERRUPTED if interrupted else err.exit_code,
+                code=None if stopped else err.code,
+                exit_code=interrupts.status() if stopped else err.exit_code,
             ) from exc
         self.say(f"{what}d {old}")
 
     def roll_back(self, exc: BaseException) -> EuareError:
         """Put the old key back in the file if it holds ours, delete our new key; say so."""
         cause = describe(exc)
-        # Ctrl-C itself, or a create that send_once settled after Ctrl-C (once.Interrupted)
-        interrupted = isinstance(exc, KeyboardInterrupt) or cause.exit_code == EXIT_INTERRUPTED
+        # Ctrl-C (SIGTERM, SIGHUP) itself, or a create that send_once settled after one
+        # (once.Interrupted)
+        stopped = isinstance(exc, KeyboardInterrupt) or interrupted(cause)
         notes = [f"the old key {self.old_id} is still active"]
         with Interrupts() as guard:
             notes += self.restore_file()
-            notes += self.remove_new_key(guard, looked_for=interrupted)
-        head = "interrupted" if interrupted else f"rotation failed: {cause.message}"
+            notes += self.remove_new_key(guard, looked_for=stopped)
+        head = interrupts.word() if stopped else f"rotation failed: {cause.message}"
         return EuareError(
             "; ".join([head, *notes]),
-            code=None if interrupted else cause.code,
-            exit_code=EXIT_INTERRUPTED if interrupted else 1,
+            code=None if stopped else cause.code,
+            exit_code=interrupts.status() if stopped else 1,
         )
 
     def restore_file(self) -> list[str]:

@@ -1,5 +1,5 @@
 """The user's private directories: the cache (parsed service models) and the worker's runtime
-directory (its socket). Standard library only: the worker's front imports this."""
+directory (its sockets and their locks). Standard library only: the worker's front imports this."""
 
 from __future__ import annotations
 
@@ -73,3 +73,30 @@ def socket_address(directory: str, name: str) -> tuple[str, int | None]:
         return path, None
     fd = os.open(directory, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     return f"/proc/self/fd/{fd}/{name}", fd
+
+
+def take_lock(path: str) -> int | None:
+    """The lock file ``path``, held (a descriptor), or None when another process holds it. A
+    lock file removed by its holder (a worker leaving) while this one was taking it is no
+    longer the lock: the new one is taken."""
+    import fcntl
+
+    for _ in range(10):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return None
+        if same_file(fd, path):
+            return fd
+        os.close(fd)
+    return None
+
+
+def same_file(fd: int, path: str) -> bool:
+    try:
+        held, named = os.fstat(fd), os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)

@@ -237,7 +237,7 @@ def help_(ctx: click.Context, verb: str | None, no_pager: bool) -> int:
 @click.argument("action", type=click.Choice(["start", "stop", "status"]))
 def worker(action: str) -> int:
     """Start, stop or ask about the warm worker (EUARE_WORKER=1)."""
-    from euare.worker import control
+    from euare.workerctl import control
 
     return control([action])
 

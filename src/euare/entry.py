@@ -77,7 +77,7 @@ def euare() -> NoReturn:
 
 def _door(args: list[str]) -> int:
     if args[:1] == ["worker"]:
-        from euare.worker import control
+        from euare.workerctl import control
 
         return control(args[1:])
     if _worker_wanted() and not _listing_on_a_terminal(args):

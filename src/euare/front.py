@@ -8,6 +8,12 @@ When the worker cannot take the call (none running yet, not trustworthy, stale, 
 ``hand_over`` answers None before anything has run, and the caller runs the verb itself; the
 first such call also starts a worker for the calls after it.
 
+A worker serves only callers whose security context and installation are its own (authority.py
+decides what counts). Its socket is named after both (``worker-DIGEST.sock``), so that a call
+finds the worker of its own context and installation or none, and starts its own; the worker
+checks again, from the kernel, and refuses any other (the call then runs in-process too). Where
+the context cannot be read (no /proc, a seccomp filter), no worker is used or started.
+
 This module is the whole cost of a call through the worker, so it imports only modules built
 into the interpreter: ``_socket`` rather than ``socket`` and ``_signal`` rather than ``signal``
 (whose enum classes alone take longer to import than the rest of the front), and marshal
@@ -24,6 +30,7 @@ import stat
 import struct
 import sys
 
+from euare import authority
 from euare.dirs import make_private_dir, owned, runtime_dir, safe_dir, socket_address
 
 TYPE_CHECKING = False
@@ -31,29 +38,38 @@ if TYPE_CHECKING:
     import subprocess
     from collections.abc import Mapping
 
-PROTOCOL = 1
-SOCKET = "worker.sock"
-LOCK = "worker.lock"
+PROTOCOL = 2
+SOCKET = ".sock"  # after the worker's name (worker-DIGEST), as LOCK
+LOCK = ".lock"
+MAX_WORKERS = 8  # of one user at once (contexts, installations): no more are started
 RELAYED = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
 FIRST_ANSWER_WAIT = 10.0  # seconds for the worker to fork; long past a healthy worker's 1 ms
 
-
-def socket_path(env: Mapping[str, str]) -> str:
-    return os.path.join(runtime_dir(env), SOCKET)
+_known: list[tuple[str, list[str]] | None] = []  # identity(), once known
 
 
-def peer(sock: _socket.socket) -> tuple[int, int]:
-    """The (pid, uid) of the process at the other end of a Unix socket (SO_PEERCRED)."""
-    creds = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, struct.calcsize("3i"))
-    pid, uid, _ = struct.unpack("3i", creds)
-    return int(pid), int(uid)
+def identity() -> tuple[str, list[str]] | None:
+    """(the name of the worker that may serve this process, its installation), computed once;
+    None where no worker may (its context or installation cannot be compared)."""
+    if not _known:
+        installed = authority.installation() if hasattr(os, "pidfd_open") else None
+        found = authority.context() if installed is not None else None
+        name = "worker-" + authority.digest(installed + found) if installed and found else None
+        _known.append((name, installed) if name and installed else None)
+    return _known[0]
+
+
+def socket_path(env: Mapping[str, str]) -> str | None:
+    """The socket of the worker that may serve this process; None where none may."""
+    found = identity()
+    return os.path.join(runtime_dir(env), found[0] + SOCKET) if found else None
 
 
 def connect(env: Mapping[str, str], timeout: float = 1.0) -> _socket.socket | None:
     """A connection to the user's own worker, or None: no socket, a directory or socket that
     is not the user's alone, or a listener run by another user."""
     path = socket_path(env)
-    if not safe_dir(os.path.dirname(path), private=True):
+    if path is None or not safe_dir(os.path.dirname(path), private=True):
         return None
     try:
         info = os.stat(path, follow_symlinks=False)
@@ -64,11 +80,12 @@ def connect(env: Mapping[str, str], timeout: float = 1.0) -> _socket.socket | No
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     held = None
     try:
-        address, held = socket_address(os.path.dirname(path), SOCKET)
+        address, held = socket_address(*os.path.split(path))
         sock.settimeout(timeout)
         sock.connect(address)
-        if peer(sock)[1] != os.geteuid():
-            raise ConnectionRefusedError("the worker is another user's")
+        ids = authority.peer_ids(sock)
+        if ids is None or ids[1] != os.geteuid():
+            raise ConnectionRefusedError("the worker is another user's, or cannot be told")
     except OSError:
         sock.close()
         return None
@@ -134,11 +151,13 @@ def hand_over(verb: str | None, args: list[str]) -> int | None:
         cwd = os.getcwd()
     except OSError:
         return None
-    sock = connect(env)
-    if sock is None:
+    found = identity()
+    sock = connect(env) if found else None
+    if sock is None or found is None:
         for fd in fds[3:]:
             os.close(fd)
-        start_in_background(env)
+        if found:
+            start_in_background(env)
         return None
     umask = os.umask(0o022)
     os.umask(umask)
@@ -151,6 +170,7 @@ def hand_over(verb: str | None, args: list[str]) -> int | None:
         "env": dict(env),
         "cwd": cwd,
         "umask": umask,
+        "installation": found[1],
     }
     lines = Lines(sock)
     try:
@@ -219,23 +239,40 @@ def _follow(sock: _socket.socket, lines: Lines, verb: str | None) -> int:
 
 
 KEPT_FOR_THE_WORKER = (
-    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONPATH", "XDG_RUNTIME_DIR",
-    "XDG_CACHE_HOME", "AWS_DATA_PATH", "EUARE_WORKER_IDLE", "EUARE_MODEL_CACHE",
-)  # fmt: skip
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TMPDIR",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONUSERBASE",
+    "PYTHONPLATLIBDIR",
+    "XDG_RUNTIME_DIR",
+    "XDG_CACHE_HOME",
+    "AWS_DATA_PATH",
+    "EUARE_WORKER_IDLE",
+    "EUARE_MODEL_CACHE",
+)  # fmt: skip (the import path's variables: a worker's installation is its starter's)
 
 
 def start_in_background(env: Mapping[str, str]) -> subprocess.Popen[bytes] | None:
-    """Start a worker unless one is running or starting (its lock is held); the process, if
-    one was started. The caller goes on without waiting for it. The worker is given no
-    credentials: each call brings its own environment."""
+    """Start the worker of this process's context and installation unless it is running or
+    starting (its lock is held), or MAX_WORKERS of the user's are; the process, if one was
+    started. The caller goes on without waiting for it. The worker is given no credentials:
+    each call brings its own environment."""
     import fcntl
     import subprocess
 
     directory = runtime_dir(env)
-    if not make_private_dir(directory):
+    found = identity()
+    if found is None or not make_private_dir(directory):
         return None
     try:
-        lock = os.open(os.path.join(directory, LOCK), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        lock = os.open(
+            os.path.join(directory, found[0] + LOCK), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+        )
     except OSError:
         return None
     try:
@@ -244,9 +281,11 @@ def start_in_background(env: Mapping[str, str]) -> subprocess.Popen[bytes] | Non
         return None  # a worker holds it: running, or starting
     finally:
         os.close(lock)  # closing releases it: the worker takes it for itself
+    if running(directory, but=found[0]) >= MAX_WORKERS:
+        return None
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "euare.worker"],
+            [sys.executable, *authority.interpreter_flags(), "-m", "euare.worker", found[0]],
             env={k: env[k] for k in KEPT_FOR_THE_WORKER if k in env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -257,3 +296,35 @@ def start_in_background(env: Mapping[str, str]) -> subprocess.Popen[bytes] | Non
         )
     except OSError:
         return None
+
+
+def running(directory: str, but: str = "") -> int:
+    """How many workers run in ``directory`` (other than ``but``): the locks held. A lock left
+    by a worker that did not end well is removed (each worker removes its own)."""
+    import contextlib
+    import fcntl
+
+    try:
+        names = [n for n in os.listdir(directory) if n.startswith("worker-") and n.endswith(LOCK)]
+    except OSError:
+        return MAX_WORKERS
+    names = [n for n in names if n != but + LOCK]
+    if len(names) < MAX_WORKERS:
+        return len(names)  # not enough to matter, whether all run or not
+    count = 0
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            count += 1
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # held by this process, it is no worker's (a worker checks)
+        finally:
+            os.close(fd)
+    return count

@@ -7,64 +7,82 @@ have them, and runs the verb exactly as in-process: settings, credentials and cl
 afresh from the caller's environment and files, and nothing a call does reaches the worker or
 the next call. The child reports its exit status; the front relays signals to it.
 
-The socket lives in a directory only the user can enter ($XDG_RUNTIME_DIR/euare, else
-``worker`` in euare's cache directory); each connection's peer must be the user (SO_PEERCRED).
-Nothing is written to disk but the socket and a lock. The worker exits after
-``EUARE_WORKER_IDLE`` seconds without a call (default 600), when its socket is removed or
+The worker acts only with its caller's authority: it serves a call only when the caller's
+whole security context, read from the kernel (authority.py), and its installation (named in
+the request) are its own at that moment; any other call is refused before anything runs, and
+runs in-process. Its socket, named after both (worker-DIGEST.sock), lives in a directory only
+the user can enter ($XDG_RUNTIME_DIR/euare, else ``worker`` in euare's cache directory); a
+connection from another uid is closed unread. Connections are read side by side, each under a
+deadline (inbox.py): a silent or malformed one delays no other.
+
+Nothing is written to disk but the socket and a lock, both removed on leaving. The worker exits
+after ``EUARE_WORKER_IDLE`` seconds without a call (default 600), when its socket is removed or
 replaced, and when its own code, click's or botocore's changes on disk (a call that finds it so
 is refused, and runs in-process).
 
-``python -m euare.worker`` runs it in the foreground; ``euare worker start|stop|status``.
+``python -m euare.worker [NAME]`` runs it in the foreground; ``euare worker start|stop|status``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import marshal
 import os
+import re
 import select
 import signal
 import socket
-import struct
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from euare import front, interrupts, process
-from euare.dirs import make_private_dir, runtime_dir, safe_dir, socket_address
+from euare import authority, front, inbox, interrupts, process
+from euare.adopt import adopt_streams as _adopt_streams
+from euare.adopt import prompt_on as _prompt_on
+from euare.dirs import make_private_dir, runtime_dir, same_file, socket_address, take_lock
+from euare.warmup import warm_up
 
 DEFAULT_IDLE = 600.0
-MAX_REQUEST = 16 * 1024 * 1024  # a call's arguments and environment, with room to spare
+NAME = re.compile(r"worker-[0-9a-f]{16}")
+CANNOT = (
+    "no worker can compare a caller's security context and installation with its own here "
+    "(that takes Linux's /proc and pidfds, and no seccomp filter): calls run in-process"
+)
 
 
 class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], name: str) -> None:
         self.directory = runtime_dir(env)
-        self.path = Path(self.directory, front.SOCKET)
+        self.path = Path(self.directory, name + front.SOCKET)
+        self.lock_path = os.path.join(self.directory, name + front.LOCK)
         self.idle = _seconds(env.get("EUARE_WORKER_IDLE"), DEFAULT_IDLE)
         self.started = time.time()
         self.served = 0
         self.children: set[int] = set()
-        self.files = _code_files()
-        self.code = _fingerprint(self.files)
+        self.installation = authority.installation()
+        self.code = authority.code_fingerprint()
+        self.files = _dependency_files()
+        self.stamps = _fingerprint(self.files)
+        self.leaving = False
+        self.pending: list[inbox.Incoming] = []
         self.listener: socket.socket | None = None
         self.inode: tuple[int, int] | None = None
+        self.lock: int | None = None
 
     def bind(self) -> str | None:
         """Take the lock and the socket; why not, if not."""
+        if self.installation is None or authority.context() is None:
+            return CANNOT
         if not make_private_dir(self.directory):
             return f"{self.directory} is not a directory of this user's alone (mode 0700)"
-        self.lock = os.open(os.path.join(self.directory, front.LOCK), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        self.lock = take_lock(self.lock_path)
+        if self.lock is None:
             return "another worker is running"
         self.path.unlink(missing_ok=True)  # a dead worker's: the lock says no live one has it
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        address, held = socket_address(self.directory, front.SOCKET)
+        address, held = socket_address(self.directory, self.path.name)
         old = os.umask(0o177)
         try:
             listener.bind(address)
@@ -73,6 +91,7 @@ class Worker:
             if held is not None:
                 os.close(held)
         listener.listen(64)
+        listener.setblocking(False)
         info = os.stat(self.path)
         self.inode = (info.st_dev, info.st_ino)
         self.listener = listener
@@ -83,23 +102,40 @@ class Worker:
         last = time.monotonic()  # of the last call (status and stop are not activity)
         while not self._should_leave(time.monotonic() - last):
             self._reap()
-            ready, _, _ = select.select([self.listener], [], [], 1.0)
-            if not ready:
-                continue
-            conn, _ = self.listener.accept()
-            done = self._handle(conn)
-            if done == "stop":
-                break
-            if done == "call":
-                last = time.monotonic()
+            now = time.monotonic()
+            wait = min([1.0, *(item.deadline - now for item in self.pending)])
+            watched: list[Any] = [self.listener, *self.pending]
+            ready, _, _ = select.select(watched, [], [], max(wait, 0))
+            for item in ready:
+                if item is self.listener:
+                    incoming = inbox.accept(self.listener, self.pending)
+                    if incoming is not None:
+                        self.pending.append(incoming)
+                    continue
+                done = self._read(item)
+                if done == "stop":
+                    self.leaving = True
+                elif done == "call":
+                    last = time.monotonic()
+            now = time.monotonic()
+            for item in [i for i in self.pending if i.deadline <= now]:
+                self._drop(item)  # silent too long: its front runs the call in-process
         self.close()
 
     def close(self) -> None:
+        for item in list(self.pending):
+            self._drop(item)
         if self.listener is not None:
             self.listener.close()
             self.listener = None
             if self._socket_is_ours():
                 self.path.unlink(missing_ok=True)
+        if self.lock is not None:
+            with contextlib.suppress(OSError):
+                if same_file(self.lock, self.lock_path):
+                    os.unlink(self.lock_path)  # while held: a starter takes a new one
+            os.close(self.lock)
+            self.lock = None
 
     def _socket_is_ours(self) -> bool:
         try:
@@ -108,11 +144,15 @@ class Worker:
             return False
         return (info.st_dev, info.st_ino) == self.inode
 
+    def _stale(self) -> bool:
+        return authority.code_fingerprint() != self.code or _fingerprint(self.files) != self.stamps
+
     def _should_leave(self, idle_for: float) -> bool:
         return (
-            (idle_for > self.idle and not self.children)
+            self.leaving
+            or (idle_for > self.idle and not self.children)
             or not self._socket_is_ours()
-            or _fingerprint(self.files) != self.code
+            or self._stale()
         )
 
     def _reap(self) -> None:
@@ -124,43 +164,67 @@ class Worker:
             if done:
                 self.children.discard(pid)
 
-    def _handle(self, conn: socket.socket) -> str | None:
-        fds: list[int] = []
+    def _drop(self, item: inbox.Incoming) -> None:
+        if item in self.pending:
+            self.pending.remove(item)
+        item.close()
+
+    def _read(self, item: inbox.Incoming) -> str | None:
+        """Read what has come on ``item``; once its request is whole, answer it."""
         try:
-            caller, uid = front.peer(conn)
-            if uid != os.geteuid():
-                return None  # another user's process: not a word
-            conn.settimeout(5)
-            request, fds = _receive(conn)
-            if request.get("v") != front.PROTOCOL:
-                conn.sendall(b"refused protocol\n")
-                return None
-            op = request.get("op")
-            if op == "status":
-                conn.sendall(marshal.dumps(self.status()))
-            elif op == "stop":
-                conn.sendall(marshal.dumps({"stopped": os.getpid()}))
-                return "stop"
-            elif op == "call" and _fingerprint(self.files) != self.code:
-                conn.sendall(b"refused stale\n")  # the caller runs in-process
-                self._leave_soon()
-            elif op == "call":
-                self._fork(conn, request, fds, caller)
-                return "call"
-        except (OSError, ValueError):
-            pass
+            request = item.feed()
+        except (OSError, inbox.Malformed):
+            self._drop(item)
+            return None
+        if request is None:
+            return None
+        self.pending.remove(item)
+        try:
+            item.conn.settimeout(5)
+            return self._answer(item, request)
+        except OSError:
+            return None
         finally:
-            conn.close()
-            for fd in fds:
-                os.close(fd)
+            item.close()  # the child, if forked, has its own copies
+
+    def _answer(self, item: inbox.Incoming, request: dict[str, Any]) -> str | None:
+        conn = item.conn
+        if request.get("v") != front.PROTOCOL:
+            conn.sendall(b"refused protocol\n")
+            return None
+        op = request.get("op")
+        if op == "status":
+            conn.sendall(marshal.dumps(self.status()))
+        elif op == "stop":
+            conn.sendall(marshal.dumps({"stopped": os.getpid()}))
+            return "stop"
+        elif op == "call":
+            refusal = self._refusal(item, request)
+            if refusal is not None:
+                conn.sendall(f"refused {refusal}\n".encode())  # the caller runs in-process
+                return None
+            self._fork(item, request)
+            return "call"
         return None
 
-    def _leave_soon(self) -> None:
-        self.code = {}  # differs from any fingerprint: the next idle tick leaves
+    def _refusal(self, item: inbox.Incoming, request: dict[str, Any]) -> str | None:
+        """Why this worker may not run the call (None: it may): anything but the very
+        installation and security context of its own, at this moment."""
+        if not inbox.valid_call(request):
+            return "malformed"
+        if self._stale():
+            self.leaving = True
+            return "stale"
+        if request["installation"] != self.installation:
+            return "installation"
+        mine = authority.context()
+        if item.pidfd is None or mine is None:
+            return "context"
+        if authority.peer_context(item.pid, item.pidfd) != mine:
+            return "context"
+        return None
 
-    def _fork(
-        self, conn: socket.socket, request: dict[str, Any], fds: list[int], caller: int
-    ) -> None:
+    def _fork(self, item: inbox.Incoming, request: dict[str, Any]) -> None:
         pid = os.fork()
         if pid:
             self.children.add(pid)
@@ -168,11 +232,15 @@ class Worker:
             return
         status = 1
         try:
-            assert self.listener is not None
+            assert self.listener is not None and self.lock is not None
             self.listener.close()
             os.close(self.lock)
-            process.CALLER = caller
-            status = _child(conn, request, fds)
+            for other in self.pending:
+                other.close()  # another caller's streams: not this call's to hold
+            if item.pidfd is not None:
+                os.close(item.pidfd)
+            process.CALLER = item.pid
+            status = _child(item.conn, request, item.fds)
         finally:
             os._exit(status)
 
@@ -195,17 +263,14 @@ def _seconds(text: str | None, default: float) -> float:
     return value if value > 0 else default
 
 
-def _code_files() -> list[str]:
-    """euare's source files, and click's, botocore's and python-dotenv's package markers (an
-    upgrade rewrites them)."""
+def _dependency_files() -> list[str]:
+    """click's, botocore's and python-dotenv's package markers (an upgrade rewrites them);
+    euare's own code is authority.code_fingerprint's."""
     import botocore
     import click
     import dotenv
 
-    import euare
-
-    files = [str(p) for p in sorted(Path(euare.__file__).parent.rglob("*.py"))]
-    return files + [m.__file__ for m in (botocore, click, dotenv) if m.__file__]
+    return [m.__file__ for m in (botocore, click, dotenv) if m.__file__]
 
 
 def _fingerprint(files: list[str]) -> dict[str, tuple[int, int]]:
@@ -218,96 +283,6 @@ def _fingerprint(files: list[str]) -> dict[str, tuple[int, int]]:
             continue
         stamps[path] = (info.st_size, info.st_mtime_ns)
     return stamps
-
-
-def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    head, fds, _, _ = socket.recv_fds(conn, 4, 4)
-    if len(head) != 4:
-        raise ValueError("short request")
-    (size,) = struct.unpack("!I", head)
-    if size > MAX_REQUEST:
-        raise ValueError("request too large")
-    body = bytearray()
-    while len(body) < size:
-        chunk = conn.recv(size - len(body))
-        if not chunk:
-            raise ValueError("request cut short")
-        body += chunk
-    request = marshal.loads(body)
-    if not isinstance(request, dict):
-        raise ValueError("not a request")
-    return request, list(fds)
-
-
-def warm_up() -> None:
-    """Import what calls use and parse the models, once, before any fork."""
-    import importlib
-
-    import botocore.client
-    import botocore.paginate
-    import botocore.parsers
-    import botocore.session  # noqa: F401
-
-    import euare.cli
-    import euare.client
-    import euare.context  # noqa: F401
-    from euare import models, redact
-    from euare.verbs import FAMILIES
-
-    for family in FAMILIES:
-        importlib.import_module(f"euare.verbs.{family}")
-    for name in ("euare.entry", "euare.streams", "encodings.idna", "encodings.utf_8_sig"):
-        importlib.import_module(name)
-    models.preload(os.environ)
-    redact._patterns()
-    _rehearse()
-    import gc
-
-    gc.collect()
-    gc.freeze()  # the collector leaves what calls share alone: fewer pages copied per fork
-
-
-def _rehearse() -> None:
-    """One IAM and one STS call on throwaway clients, answered by a canned page instead of the
-    network (botocore's before-send event), so that the first use of every code path a call
-    takes (lazy imports, compiled patterns, caches of code) is paid once, here. No euare state
-    is touched: euare's clients and its registry of secrets stay empty."""
-    from botocore.awsrequest import AWSResponse
-
-    from euare.client import new_session, register_hooks
-
-    class Canned:
-        def __init__(self, body: bytes) -> None:
-            self.body = body
-
-        def stream(self, **_: Any) -> Any:
-            yield self.body
-
-    answers = {
-        "iam": b"<ListUsersResponse><ListUsersResult><Users/><IsTruncated>false</IsTruncated>"
-        b"</ListUsersResult></ListUsersResponse>",
-        "sts": b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>000000000000"
-        b"</Account><Arn>arn:aws:iam::000000000000:user/x</Arn><UserId>X</UserId>"
-        b"</GetCallerIdentityResult></GetCallerIdentityResponse>",
-    }
-    session = new_session()
-    for service, body in answers.items():
-        made = session.create_client(
-            service,
-            region_name="us-east-1",
-            endpoint_url="http://127.0.0.1:9/",
-            aws_access_key_id="AKIAREHEARSAL0000000",
-            aws_secret_access_key="rehearsal",
-        )
-        register_hooks(made.meta.events, service)
-        made.meta.events.register(
-            "before-send",
-            lambda request, _b=body, **_: AWSResponse(request.url, 200, {}, Canned(_b)),
-        )
-        if service == "iam":
-            list(made.get_paginator("list_users").paginate())
-        else:
-            made.get_caller_identity()
 
 
 # --- the child: one call ---------------------------------------------------------------------
@@ -368,82 +343,29 @@ def _relay_signals(conn: socket.socket, finished: threading.Event) -> None:
         os.kill(os.getpid(), signal.SIGHUP)
 
 
-def _adopt_streams(env: dict[str, str]) -> None:
-    """Standard streams for the adopted file descriptors, with the encoding, error handling and
-    buffering a fresh Python would give them in the caller's environment."""
-    import io
-
-    encoding, errors = _stdio_encoding(env)
-    unbuffered = bool(env.get("PYTHONUNBUFFERED"))
-    stdin = open(0, "rb", closefd=False)  # noqa: SIM115 (it becomes sys.stdin)
-    sys.stdin = io.TextIOWrapper(stdin, encoding=encoding, errors=errors)
-    for fd, name, handler in ((1, "stdout", errors), (2, "stderr", "backslashreplace")):
-        raw = open(fd, "wb", buffering=0 if unbuffered else -1, closefd=False)  # noqa: SIM115
-        stream = io.TextIOWrapper(
-            raw,
-            encoding=encoding,
-            errors=handler,
-            line_buffering=name == "stderr" or os.isatty(fd),
-            write_through=unbuffered,
-        )
-        setattr(sys, name, stream)
+# --- the worker's own main ----------------------------------------------------------------------
 
 
-def _stdio_encoding(env: dict[str, str]) -> tuple[str, str]:
-    """(encoding, errors) of stdin and stdout, as Python decides them at start-up."""
-    import locale
-
-    forced = env.get("PYTHONIOENCODING", "")
-    name, _, errors = forced.partition(":")
-    if env.get("PYTHONUTF8") == "1":
-        return name or "utf-8", errors or "surrogateescape"
-    try:
-        chosen = locale.setlocale(locale.LC_CTYPE, "")
-    except locale.Error:
-        chosen = "C"
-    if chosen in ("C", "POSIX") and env.get("PYTHONUTF8") != "0":  # PEP 538/540: UTF-8
-        return name or "utf-8", errors or "surrogateescape"
-    # The locale's own codeset, not getpreferredencoding(): a worker that was itself started in
-    # a C locale runs in UTF-8 mode, where that answers UTF-8 whatever the caller's locale is.
-    return name or locale.nl_langinfo(locale.CODESET) or "ascii", errors or "strict"
-
-
-def _prompt_on(tty: int) -> None:
-    """Make hidden prompts (getpass, as click's password prompts use) read the caller's
-    terminal, which this process, in the worker's session, cannot open as /dev/tty."""
-    import getpass
-    import termios
-
-    def ask(prompt: str = "Password: ", stream: Any = None) -> str:
-        old = termios.tcgetattr(tty)
-        quiet = list(old)
-        quiet[3] &= ~termios.ECHO
-        try:  # echo off before the prompt, as getpass does: nothing typed after it shows
-            termios.tcsetattr(tty, termios.TCSAFLUSH, quiet)
-            os.write(tty, prompt.encode(sys.stdin.encoding, "replace"))
-            with open(tty, encoding=sys.stdin.encoding, closefd=False) as terminal:
-                line = terminal.readline()
-        finally:
-            termios.tcsetattr(tty, termios.TCSAFLUSH, old)
-            os.write(tty, b"\n")
-        if not line:
-            raise EOFError
-        return line.rstrip("\n")
-
-    getpass.getpass = ask
-
-
-# --- euare worker start|stop|status ------------------------------------------------------------
-
-
-def main() -> int:
-    """The worker itself, in the foreground (front.start_in_background runs this detached)."""
-    worker = Worker(dict(os.environ))
+def main(args: list[str] | None = None) -> int:
+    """The worker itself, in the foreground (front.start_in_background runs this detached),
+    under the NAME its starter gives (the digest of its context and installation), else its
+    own."""
+    args = sys.argv[1:] if args is None else args
+    if len(args) > 1 or (args and not NAME.fullmatch(args[0])):
+        sys.stderr.write("usage: python -m euare.worker [worker-DIGEST]\n")
+        return 2
+    found = front.identity()
+    name = args[0] if args else found[0] if found else None
+    if name is None:
+        sys.stderr.write(f"euare worker: error: {CANNOT}\n")
+        return 1
+    worker = Worker(dict(os.environ), name)
     try:
         problem = worker.bind()
     except OSError as exc:
         problem = f"cannot listen on {worker.path}: {exc.strerror}"
     if problem:
+        worker.close()
         sys.stderr.write(f"euare worker: error: {problem}\n")
         return 1
     try:
@@ -457,56 +379,6 @@ def main() -> int:
         worker.serve()
     finally:
         worker.close()
-    return 0
-
-
-def control(args: list[str]) -> int:
-    """``euare worker start|stop|status``."""
-    env = os.environ
-    usage = "usage: euare worker start|stop|status\n"
-    if len(args) != 1 or args[0] not in ("start", "stop", "status"):
-        sys.stderr.write(usage + "euare worker: error: say start, stop or status\n")
-        return 2
-    action = args[0]
-    if action == "start" and front.ask(env, "status") is None:
-        started = front.start_in_background(env)
-        directory = runtime_dir(env)
-        if started is None and not safe_dir(directory, private=True):
-            sys.stderr.write(
-                f"euare worker: error: {directory} is not a directory of yours alone (mode 0700)\n"
-            )
-            return 1
-        deadline = time.monotonic() + 30
-        while front.ask(env, "status") is None and time.monotonic() < deadline:
-            if started is not None and started.poll() is not None:
-                sys.stderr.write(
-                    "euare worker: error: the worker did not start; run "
-                    f"'{sys.executable} -m euare.worker' to see why\n"
-                )
-                return 1
-            time.sleep(0.05)
-    if action == "stop":
-        answer = front.ask(env, "stop")
-        if answer is None:
-            sys.stdout.write("not running\n")
-            return 0
-        deadline = time.monotonic() + 10
-        while front.ask(env, "status") is not None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        sys.stdout.write(f"stopped (pid {answer.get('stopped')})\n")
-        return 0
-    return _show(front.ask(env, "status"), front.socket_path(env))
-
-
-def _show(status: dict[str, object] | None, path: str) -> int:
-    if status is None:
-        sys.stdout.write(f"not running (socket {path})\n")
-        return 1
-    started = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(float(str(status["started"]))))
-    sys.stdout.write(
-        f"running: pid {status['pid']}, socket {status['socket']}, started {started}, "
-        f"calls served {status['served']}, idle timeout {status['idle_timeout']:g} s\n"
-    )
     return 0
 
 

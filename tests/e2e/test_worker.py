@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,21 @@ class Worked:
 
     @property
     def socket(self) -> Path:
-        return self.cache / "euare" / "worker" / "worker.sock"
+        """The socket of the worker this test's calls find (named after their security context
+        and installation), as ``euare worker status`` tells it, running or not."""
+        said = self.control("status").stdout
+        return Path(said.split("socket ", 1)[1].split(",")[0].rstrip(")\n"))
 
     def control(self, action: str) -> subprocess.CompletedProcess[str]:
+        return self.control_with({}, action)
+
+    def control_with(
+        self, env: dict[str, str], action: str, wrapper: Sequence[str] = ()
+    ) -> subprocess.CompletedProcess[str]:
+        """``euare worker ACTION`` with ``env`` added, run by ``wrapper`` if given."""
         return subprocess.run(
-            [str(BIN / "euare"), "worker", action],
-            env=self.home.env, capture_output=True, text=True, timeout=60,
+            [*wrapper, str(BIN / "euare"), "worker", action],
+            env={**self.home.env, **env}, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
 
     def served(self) -> int:
@@ -59,12 +68,16 @@ class Worked:
 
     def run(
         self, worker: bool, *args: str, input: str | None = None, cwd: Path | None = None,
-        env: dict[str, str] | None = None,
+        env: dict[str, str] | None = None, wrapper: Sequence[str] = (),
+        preexec_fn: Callable[[], object] | None = None,
     ) -> Result:  # fmt: skip
+        """``euare-VERB ARGS`` (``euare ARGS``), run by ``wrapper`` (``unshare -n``, say) if
+        given, after ``preexec_fn`` in the child if given."""
         program = str(BIN / ("euare" if args[0] == "euare" else f"euare-{args[0]}"))
         done = subprocess.run(
-            [program, *args[1:]],
+            [*wrapper, program, *args[1:]],
             input=input,
+            preexec_fn=preexec_fn,
             stdin=None if input is not None else subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -84,6 +97,38 @@ class Worked:
             alone.returncode, alone.stdout, alone.stderr,
         ), args  # fmt: skip
         return through
+
+    def others(self) -> list[int]:
+        """Workers of this test's directory other than the one its calls find (started for
+        calls of another security context or installation)."""
+        mine = str(self.cache).encode()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+                environ = (entry / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"euare.worker" in command and b"XDG_CACHE_HOME=" + mine in environ:
+                found.append(int(entry.name))
+        ours = self.control("status").stdout
+        return [pid for pid in found if f"pid {pid}," not in ours]
+
+    def stop_others(self) -> None:
+        """Stop the workers that calls of another context started (a call in another network
+        namespace cannot be made again in that one, to say ``euare worker stop``)."""
+        for pid in self.others():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            deadline = time.monotonic() + 15
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+                    break
+                time.sleep(0.05)
 
 
 @pytest.fixture
@@ -246,20 +291,21 @@ def as_other_user(target: Any, *args: Any) -> int:
     return status
 
 
-def through(directory: Path) -> tuple[int, str]:
-    """The directory opened (O_PATH) and its socket's name through /proc/self/fd: another
-    user reaches it without search rights on the test's private parent directories."""
-    fd = os.open(directory, os.O_PATH | os.O_DIRECTORY)
-    return fd, f"/proc/self/fd/{fd}/worker.sock"
+def through(socket_path: Path) -> tuple[int, str]:
+    """The socket's directory opened (O_PATH) and the socket's name through /proc/self/fd:
+    another user reaches it without search rights on the test's private parent directories."""
+    fd = os.open(socket_path.parent, os.O_PATH | os.O_DIRECTORY)
+    return fd, f"/proc/self/fd/{fd}/{socket_path.name}"
 
 
 def test_a_worker_socket_of_another_user_is_refused(home: Home) -> None:
     """A listener run by another uid, behind a socket file the user owns in the user's own
     private directory (as if planted by root): the call runs in-process and sends it nothing."""
     w = Worked(home)
-    w.socket.parent.mkdir(parents=True, mode=0o700)
-    w.socket.parent.chmod(0o777)
-    fd, address = through(w.socket.parent)
+    planted = w.socket
+    planted.parent.mkdir(parents=True, mode=0o700)
+    planted.parent.chmod(0o777)
+    fd, address = through(planted)
     ready, heard = os.pipe(), os.pipe()
 
     def listen() -> int:
@@ -287,8 +333,8 @@ def test_a_worker_socket_of_another_user_is_refused(home: Home) -> None:
     try:
         assert select.select([ready[0]], [], [], 30)[0], "the other user's listener did not start"
         assert os.read(ready[0], 1) == b"x"
-        os.chown(w.socket, 0, 0)
-        w.socket.parent.chmod(0o700)
+        os.chown(planted, 0, 0)
+        planted.parent.chmod(0o700)
         got = w.run(True, "userlistbypath")
         assert (got.returncode, got.stderr) == (0, "")
         assert select.select([heard[0]], [], [], 30)[0], "the front never connected"
@@ -300,10 +346,11 @@ def test_a_worker_socket_of_another_user_is_refused(home: Home) -> None:
 
 def test_the_worker_answers_no_other_user(worked: Worked) -> None:
     """Even with the directory opened up, a connection from another uid gets no answer."""
-    directory = worked.socket.parent
+    sock_path = worked.socket
+    directory = sock_path.parent
     directory.chmod(0o711)
-    worked.socket.chmod(0o666)
-    fd, address = through(directory)
+    sock_path.chmod(0o666)
+    fd, address = through(sock_path)
 
     def ask() -> int:
         sock = socket.socket(socket.AF_UNIX)
@@ -320,7 +367,7 @@ def test_the_worker_answers_no_other_user(worked: Worked) -> None:
     finally:
         os.close(fd)
         directory.chmod(0o700)
-        worked.socket.chmod(0o600)
+        sock_path.chmod(0o600)
     assert worked.control("status").returncode == 0
 
 

@@ -221,6 +221,7 @@ class Home:
         input: str | None = None,
         env: dict[str, str] | None = None,
         timeout: float = 60,
+        cwd: Path | None = None,
     ) -> Result:
         program = (
             shutil.which(f"euare-{verb}", path=str(BIN)) if verb != "euare" else str(BIN / "euare")
@@ -234,6 +235,7 @@ class Home:
             env={**self.env, **(env or {})},
             timeout=timeout,
             stdin=None if input is not None else subprocess.DEVNULL,
+            cwd=cwd,
         )
         OUTPUTS.append(([verb, *args], done.stdout, done.stderr))
         return Result(done.returncode, done.stdout, done.stderr)

@@ -32,6 +32,7 @@ from euare.files import (
     locked,
     target_of,
 )
+from euare.outputs import OutputFile
 from euare.params import USERS, option
 from euare.redact import remember
 from euare.render import Record, Result
@@ -85,7 +86,7 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
 )
 @option(
     "--credential-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(secret=True, rewrite=True, instead="name the file to rotate"),
     metavar="FILE",
     help="file to rotate (default: the one euare reads: $AWS_CREDENTIAL_FILE or ~/.iamrc)",
 )

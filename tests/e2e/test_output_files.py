@@ -69,6 +69,10 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("usercreatecert", "--keyout"): Recipe(
         bob, lambda b: b"BEGIN PRIVATE KEY" in b, 0o600, force=True
     ),
+    ("usercreate", "--iamrc-out"): Recipe(
+        lambda h, i, s: ["newbie"], lambda b: b"AWSSecretKey=" in b, 0o600, force=True
+    ),
+    ("useraddkey", "--iamrc-out"): Recipe(bob, lambda b: b"AWSSecretKey=" in b, 0o600, force=True),
     ("userrotatekey", "--credential-file"): Recipe(
         rotating, lambda b: b"AWSSecretKey=" in b, None, force=False, rewrite=True
     ),

@@ -243,3 +243,9 @@ def test_an_output_option_never_replaces_what_is_not_a_regular_file(
         assert sorted(p.name for p in where.iterdir()) == sorted(
             ["link", "real", *(["real.previous"] if recipe.rewrite else [])]
         )
+
+
+def test_a_file_really_named_dash_is_dot_slash_dash(home: Home, tmp_path: Path) -> None:
+    done = home.run("accountsnapshot", "-o", "./-", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert b'"Users"' in (tmp_path / "-").read_bytes()

@@ -249,3 +249,44 @@ def test_a_file_really_named_dash_is_dot_slash_dash(home: Home, tmp_path: Path) 
     done = home.run("accountsnapshot", "-o", "./-", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert b'"Users"' in (tmp_path / "-").read_bytes()
+
+
+def test_a_key_staged_by_a_run_killed_with_9_is_removed_by_the_next_run(
+    proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path
+) -> None:
+    """usercreatecert stages the private key before the upload and renames it after: killed
+    with -9 in between, it leaves the temporary (named as euare's), which the next write in
+    that directory removes once it is stale. The killed run is kept out of the warm worker,
+    whose child a SIGKILL of the front would not stop."""
+    iam.create_user(UserName="bob")
+    where = tmp_path / "keys"
+    where.mkdir()
+    arrived, release = threading.Event(), threading.Event()
+
+    def hold_the_upload(form: Any, status: int, body: bytes) -> tuple[int, bytes]:
+        arrived.set()
+        release.wait(30)
+        return status, body
+
+    proxy.rewrites["UploadSigningCertificate"] = hold_the_upload
+    run = proxied_home.spawn(
+        "usercreatecert", "bob", "--keyout", str(where / "key.pem"), env={"EUARE_WORKER": "0"}
+    )
+    try:
+        assert arrived.wait(30), "the upload never came"
+        [left] = list(where.iterdir())
+        assert re.fullmatch(r"\.key\.pem\.euare-[a-z0-9_]{8}\.tmp", left.name)
+        run.kill()
+        run.communicate(timeout=30)
+    finally:
+        release.set()
+    assert b"PRIVATE KEY" in left.read_bytes() and stat.S_IMODE(left.stat().st_mode) == 0o600
+    del proxy.rewrites["UploadSigningCertificate"]
+    fresh = proxied_home.run("usercreatecert", "bob", "--keyout", str(where / "again.pem"))
+    assert fresh.returncode == 0, fresh.stderr
+    assert left.exists(), "a temporary younger than 5 minutes may be a live run's: kept"
+    then = time.time() - 600
+    os.utime(left, (then, then))
+    done = proxied_home.run("accountsnapshot", "-o", str(where / "snap.json"))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in where.iterdir()) == ["again.pem", "snap.json"]

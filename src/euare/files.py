@@ -102,11 +102,14 @@ def target(path: Path, replace: bool, through: bool = True) -> Target:
             raise Exists("exists")
         _check_link(path)
         real = Path(os.path.realpath(path))
-        with contextlib.suppress(OSError):
-            if os.lstat(real).st_ino == st.st_ino and os.lstat(real).st_dev == st.st_dev:
-                _check_directory(real.parent)
-                return Target(path, file=real)
-        raise Refused("leads to no file that can be replaced")
+        try:
+            named = os.lstat(real)
+        except OSError:
+            named = None
+        if named is None or (named.st_dev, named.st_ino) != (st.st_dev, st.st_ino):
+            raise Refused("leads to no file that can be replaced")  # a deleted file's /proc link
+        _check_directory(real.parent)
+        return Target(path, file=real)
     kind = _kind(st.st_mode)
     if kind in ("a character device", "a FIFO") and through:
         return Target(path, fd=_open_through(path, kind))

@@ -221,3 +221,16 @@ def test_only_euares_own_temporaries_are_removed(tmp_path: Path) -> None:
         others.append(theirs.name)
     assert remove_stale(tmp_path) == [ours.name]
     assert names(tmp_path) == sorted(others)
+
+
+def test_a_directory_that_takes_no_new_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(os.access is made to say no: root may write anywhere.)"""
+    kept = tmp_path / "kept"
+    kept.write_text("old")
+    monkeypatch.setattr(files.os, "access", lambda *args, **kwargs: False)
+    for path in (kept, tmp_path / "new"):
+        with pytest.raises(Refused, match=f"cannot create files in {tmp_path}$"):
+            write_output(path, "x", replace=True)
+    assert names(tmp_path) == ["kept"] and kept.read_text() == "old"

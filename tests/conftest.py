@@ -225,6 +225,7 @@ class Home:
         input: str | None = None,
         env: dict[str, str] | None = None,
         timeout: float = 60,
+        cwd: Path | None = None,
     ) -> Result:
         program = (
             shutil.which(f"euare-{verb}", path=str(BIN)) if verb != "euare" else str(BIN / "euare")
@@ -238,6 +239,7 @@ class Home:
             env={**self.env, **(env or {})},
             timeout=timeout,
             stdin=None if input is not None else subprocess.DEVNULL,
+            cwd=cwd,
         )
         OUTPUTS.append(([verb, *args], done.stdout, done.stderr))
         return Result(done.returncode, done.stdout, done.stderr)
@@ -261,6 +263,46 @@ def home(tmp_path: Path, endpoint: str) -> Home:
     home_dir = tmp_path / "home"
     home_dir.mkdir()
     return Home(home_dir, endpoint)
+
+
+# --- no test leaves a file in the checkout --------------------------------------------------------
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+_FILES_AT_START = pytest.StashKey[set[str]]()
+
+
+def _checks_leftovers(config: pytest.Config) -> bool:
+    """In the process that runs the session: pytest-xdist's workers leave it to the controller,
+    which starts before and ends after all of them."""
+    return not hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _checks_leftovers(session.config):
+        from tests.support.leftovers import checkout_files
+
+        session.config.stash[_FILES_AT_START] = checkout_files(CHECKOUT)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a file appeared in the checkout (a test must write under tmp_path: a
+    file named "-" holding an MFA seed was once left at the root this way)."""
+    before = session.config.stash.get(_FILES_AT_START, None)
+    if before is None or not _checks_leftovers(session.config):
+        return
+    from tests.support.leftovers import checkout_files
+
+    left = sorted(checkout_files(CHECKOUT) - before)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = f"the tests left {len(left)} file(s) in the checkout: {', '.join(left[:20])}"
+    if reporter is not None:
+        reporter.write_line("")
+        reporter.write_line(f"ERROR: {message}", red=True, bold=True)
+    else:
+        sys.stderr.write(f"ERROR: {message}\n")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def one_error_line(result: Result, verb: str, status: int = 1) -> str:

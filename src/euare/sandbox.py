@@ -196,6 +196,8 @@ def sandbox(
     credentials handed out are not checked. With --load and --enforce-auth they must be, so an
     administrator user is made under the path /euare-sandbox/, and stderr says so.
     """
+    if str(directory) == "-":  # as every output option refuses - (docs/output.md)
+        raise click.BadParameter("- is standard output, not a directory", param_hint="DIRECTORY")
     environment = dict(os.environ)  # COMMAND's: without what moto is told about a snapshot
     plan = None
     if load is not None:

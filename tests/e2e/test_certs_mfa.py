@@ -240,7 +240,7 @@ def test_usercreatecert_refuses_to_overwrite_without_force(
     keyout = tmp_path / "bob.key"
     keyout.write_text("precious")
     result = home.run("usercreatecert", "bob", "--keyout", str(keyout))
-    assert "use --force" in one_error_line(result, "usercreatecert")
+    assert "give --force" in one_error_line(result, "usercreatecert", status=2)
     assert keyout.read_text() == "precious"
     assert cert_ids(iam) == []
 

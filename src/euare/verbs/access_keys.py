@@ -7,6 +7,8 @@ from typing import Any
 from euare.context import Call
 from euare.errors import EuareError, describe
 from euare.once import Found, Lookup
+from euare.outputs import Output, OutputFile
+from euare.params import Decorator, option
 from euare.redact import remember
 from euare.verbs.deletion import Item
 from euare.verbs.finds import new_items
@@ -83,6 +85,43 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
     key: dict[str, Any] = answer["AccessKey"]
     remember(key.get("SecretAccessKey"))
     return key
+
+
+def save_iamrc(out: Output, key: dict[str, Any], user: str | None) -> dict[str, Any]:
+    """Write the new key to ``--iamrc-out`` as a ready .iamrc; the key as printed then (without
+    its secret). If the file cannot be written the secret is lost: the error says so, with the
+    command that deletes the key."""
+    text = "\n".join(secret_lines(key, as_iamrc=True)) + "\n"
+    try:
+        out.write(text)
+    except OSError as exc:
+        owner = key.get("UserName") or user
+        who = f"-u {owner} " if owner else ""
+        raise EuareError(
+            f"access key {key['AccessKeyId']} was created but {out.flag} {out} could not be "
+            f"written ({exc.strerror or exc}); its secret is lost: delete it with: "
+            f"euare-userdelkey {who}{key['AccessKeyId']}"
+        ) from None
+    return {k: v for k, v in key.items() if k != "SecretAccessKey"}
+
+
+def key_id_lines(key: dict[str, Any]) -> list[str]:
+    """A new key whose secret went to a file: its ID alone."""
+    return [str(key["AccessKeyId"])]
+
+
+def iamrc_out() -> Decorator:
+    """``--iamrc-out FILE``: the new key written to FILE as a ready .iamrc, not printed."""
+    return option(
+        "--iamrc-out",
+        type=OutputFile(secret=True, instead="give -w to print the key as a ready .iamrc"),
+        metavar="FILE",
+        help="write the new key to FILE as a ready .iamrc (0600, atomically; not over an "
+        "existing file unless --force) and print only its ID",
+    )
+
+
+FORCE_IAMRC = option("--force", is_flag=True, help="replace an existing --iamrc-out file")
 
 
 def secret_lines(key: dict[str, Any], as_iamrc: bool) -> list[str]:

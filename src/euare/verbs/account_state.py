@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ import click
 from euare import params as o
 from euare.cli import verb
 from euare.context import Call
+from euare.outputs import Output, OutputFile
 from euare.params import option
 from euare.render import Result
 
@@ -44,23 +44,22 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
     "-o",
     "--output",
     metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="write the snapshot to FILE (0600, atomically: a reader never sees half of it)",
+    type=OutputFile(secret=False, always=True, instead="leave -o out to print the snapshot"),
+    help="write the snapshot to FILE (0600, atomically: a reader never sees half of it; see "
+    "docs/output.md, Files euare writes)",
 )
 @o.jobs("how many calls to make at once", default=o.READ_JOBS)
-def accountsnapshot(call: Call, output: Path | None, jobs: int) -> Result | None:
+def accountsnapshot(call: Call, output: Output | None, jobs: int) -> Result | None:
     from euare.snapshot import dumps
 
     snapshot = take(call, jobs)
     if output is not None:
-        from euare.files import write_private
-
         try:
-            write_private(output, dumps(snapshot))
+            output.write(dumps(snapshot))
         except OSError as exc:
             from euare.errors import EuareError
 
-            raise EuareError(f"cannot write {output}: {exc.strerror}") from None
+            raise EuareError(f"cannot write {output}: {exc.strerror or exc}") from None
         return None
     if _table(call):
         from euare.snapshot import summary

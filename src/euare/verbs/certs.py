@@ -7,12 +7,8 @@ certificate. The private key never leaves this machine except through ``--keyout
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,11 +17,14 @@ from euare import params as o
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError, describe
-from euare.files import stage
 from euare.once import Interrupted, Lookup
+from euare.outputs import Output, OutputFile
 from euare.params import Decorator, option, positional
 from euare.redact import remember
 from euare.render import Record, Result
+
+if TYPE_CHECKING:
+    from euare.files import Staged
 
 
 def cert_id() -> Decorator:
@@ -116,42 +115,6 @@ def make_certificate(common_name: str, days: int) -> tuple[str, str]:
     return cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem
 
 
-@dataclass
-class Staged:
-    """A file written in full beside its target, put in place only once the upload succeeded."""
-
-    path: Path
-    temporary: Path | None = None
-    placed: bool = False
-
-    def write(self, text: str, mode: int) -> None:
-        try:
-            self.temporary = stage(self.path, text, mode)
-        except OSError as exc:
-            raise EuareError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-
-    def place(self, force: bool) -> None:
-        """Rename into place; without ``force``, only where nothing (not even a link) exists."""
-        assert self.temporary is not None
-        if not force:
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            self.placed = True  # the name is ours from here on: undo() removes it
-        os.replace(self.temporary, self.path)
-        self.placed, self.temporary = True, None
-
-    def undo(self) -> None:
-        for leftover in (self.temporary, self.path if self.placed else None):
-            if leftover is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(leftover)
-        self.temporary, self.placed = None, False
-
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    if not force and os.path.lexists(path):
-        raise EuareError(f"{path} exists; use --force to overwrite it")
-
-
 def _caller_name(call: Call) -> str:
     """The caller's user name, for the certificate's subject (``euare`` if it cannot be told)."""
     try:
@@ -167,27 +130,27 @@ def _upload(call: Call, user: str | None, cert_pem: str) -> dict[str, Any]:
     return found
 
 
-def _place_all(call: Call, staged: list[Staged], force: bool, user: str | None, cid: str) -> None:
+def _place_all(call: Call, staged: list[tuple[Output, Staged]], user: str | None, cid: str) -> None:
     """Put the files in place; if one cannot be, undo them all and delete the certificate
     again, so that no key file is left for a certificate that is not there (or the reverse)."""
-    for one in staged:
+    for out, one in staged:
         try:
-            one.place(force)
+            one.place(out.replace)
         except OSError as exc:
             reason = "it exists now" if isinstance(exc, FileExistsError) else exc.strerror
-            for done in staged:
+            for _, done in staged:
                 done.undo()
             try:
                 call.request("DeleteSigningCertificate", UserName=user, CertificateId=cid)
             except Exception as failed:
                 who = f"-u {user} " if user else ""
                 raise EuareError(
-                    f"cannot write {one.path} ({reason}); certificate {cid} was uploaded but "
+                    f"cannot write {out} ({reason}); certificate {cid} was uploaded but "
                     f"could not be deleted again ({describe(failed).message}): delete it with: "
                     f"euare-userdelcert {who}{cid}"
                 ) from exc
             raise EuareError(
-                f"cannot write {one.path} ({reason}); the certificate was deleted again, so "
+                f"cannot write {out} ({reason}); the certificate was deleted again, so "
                 "nothing changed"
             ) from exc
 
@@ -224,15 +187,16 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
 @o.user(required=False)
 @option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(secret=False, mode=0o644, instead="leave --out out to print the certificate"),
     metavar="FILE",
-    help="write the certificate to FILE instead of printing it",
+    help="write the certificate to FILE (0644) instead of printing it",
 )
 @option(
     "--keyout",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(secret=True, instead="leave --keyout out to print the key"),
     metavar="FILE",
-    help="write the private key to FILE (mode 0600) instead of printing it",
+    help="write the private key to FILE (0600) instead of printing it (see docs/output.md, "
+    "Files euare writes)",
 )
 @option(
     "--days",
@@ -243,28 +207,27 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
 )
 @option("--force", is_flag=True, help="overwrite --out and --keyout files that exist")
 def usercreatecert(
-    call: Call, user: str | None, out: Path | None, keyout: Path | None, days: int, force: bool
+    call: Call, user: str | None, out: Output | None, keyout: Output | None, days: int, force: bool
 ) -> Result:
-    if out is not None and keyout is not None and os.path.abspath(out) == os.path.abspath(keyout):
+    if out is not None and keyout is not None and out.same_file(keyout):
         raise UsageError("--out and --keyout name the same file")
-    for path in (out, keyout):
-        if path is not None:
-            _refuse_existing(path, force)
     cert_pem, key_pem = make_certificate(user or _caller_name(call), days)
     remember(key_pem)
-    staged: list[Staged] = []
+    staged: list[tuple[Output, Staged]] = []
     cid: str | None = None
     cert: dict[str, Any] = {}
     try:
-        for path, text, mode in ((keyout, key_pem, 0o600), (out, cert_pem, 0o644)):
-            if path is not None:
-                staged.append(Staged(path))
-                staged[-1].write(text, mode)
+        for given, text in ((keyout, key_pem), (out, cert_pem)):
+            if given is not None:
+                try:
+                    staged.append((given, given.stage(text)))
+                except OSError as exc:
+                    raise EuareError(f"cannot write {given}: {exc.strerror or exc}") from None
         cert = _upload(call, user, cert_pem)
         cid = str(cert["CertificateId"])
-        _place_all(call, staged, force, user, cid)
+        _place_all(call, staged, user, cid)
     except (Interrupted, KeyboardInterrupt) as exc:
-        for one in staged:  # no key file is left behind, staged or placed
+        for _, one in staged:  # no key file is left behind, staged or placed
             one.undo()
         if cid is None and isinstance(exc, Interrupted):
             cid = ((exc.found or {}).get("Certificate") or {}).get("CertificateId")
@@ -272,10 +235,8 @@ def usercreatecert(
                 raise
         raise _interrupted(user, cid) from None
     finally:
-        for one in staged:
-            if one.temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(one.temporary)
+        for _, one in staged:
+            one.discard()
     # IAM's item whole; beside it, what was not written to a file, as made here.
     record: Record = {"Certificate": cert}
     if out is None:

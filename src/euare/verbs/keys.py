@@ -12,9 +12,18 @@ from euare import params as o
 from euare.cli import api_verb, verb
 from euare.context import Call
 from euare.errors import describe
+from euare.outputs import Output
 from euare.params import Decorator, option, positional
 from euare.render import Record, Result, as_text
-from euare.verbs.access_keys import age_in_days, create_access_key, secret_lines
+from euare.verbs.access_keys import (
+    FORCE_IAMRC,
+    age_in_days,
+    create_access_key,
+    iamrc_out,
+    key_id_lines,
+    save_iamrc,
+    secret_lines,
+)
 
 
 def key_id() -> Decorator:
@@ -24,16 +33,23 @@ def key_id() -> Decorator:
 @verb(
     "useraddkey",
     "Create a new access key for a user and print its ID and secret.",
-    examples=("alice", "backup-script -w"),
+    exclusive=[(("write_config", "iamrc_out"), False)],
+    examples=("alice", "backup-script -w", "backup-script --iamrc-out backup.iamrc"),
 )
 @o.user(required=False)
 @option("-w", "--write-config", is_flag=True, help="print the key as a ready .iamrc file")
+@iamrc_out()
+@FORCE_IAMRC
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
 @option(
     "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"
 )
-def useraddkey(call: Call, user: str | None, write_config: bool, **_: Any) -> Result:
+def useraddkey(
+    call: Call, user: str | None, write_config: bool, iamrc_out: Output | None, **_: Any
+) -> Result:
     key = create_access_key(call, user)
+    if iamrc_out is not None:
+        return Result([save_iamrc(iamrc_out, key, user)], lambda rs: key_id_lines(rs[0]), one=True)
     return Result([key], lambda rs: secret_lines(rs[0], as_iamrc=write_config), one=True)
 
 

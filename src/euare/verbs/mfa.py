@@ -4,9 +4,7 @@ written to private files), list, delete."""
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import click
@@ -15,8 +13,8 @@ from euare import params as o
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
-from euare.files import create_private
 from euare.once import Lookup
+from euare.outputs import Output, OutputFile
 from euare.params import Decorator, Secret, option, positional
 from euare.redact import remember
 from euare.render import Record, Result
@@ -120,28 +118,11 @@ SEED_FIELDS = ("Base32StringSeed", "QRCodePNG")
 def _out_file(flag: str, what: str) -> Decorator:
     return option(
         flag,
-        type=click.Path(path_type=Path),
+        type=OutputFile(secret=True, instead="give --show-seed to print the seed"),
         metavar="FILE",
         help=f"write the new device's {what} to FILE, created 0600 (not over an existing file "
-        "unless --force)",
+        "unless --force; see docs/output.md, Files euare writes)",
     )
-
-
-def _writable(outs: list[tuple[str, Path]], force: bool) -> None:
-    """Refuse, before anything is sent, files that could not be written: the seed exists only in
-    CreateVirtualMFADevice's answer, so it must have somewhere to go."""
-    for flag, path in outs:
-        if str(path) == "-":
-            raise UsageError(f"{flag} needs a file: the seed is a secret, not for standard output")
-        if path.is_dir():
-            raise UsageError(f"{flag}: {path} is a directory")
-        if not force and (path.exists() or path.is_symlink()):
-            raise UsageError(f"{flag}: {path} exists (give --force to replace it)")
-        directory = path.parent if str(path.parent) else Path(".")
-        if not os.access(directory, os.W_OK | os.X_OK):
-            raise UsageError(f"{flag}: cannot create files in {directory}")
-    if len({p.resolve() for _, p in outs}) < len(outs):
-        raise UsageError("--seed-out and --qr-out name the same file")
 
 
 def _virtual_created(call: Call, name: str) -> Lookup:
@@ -174,13 +155,13 @@ def _named(serial: str, name: str) -> bool:
     return serial.rsplit("/", 1)[-1] == name
 
 
-def _save(device: dict[str, Any], outs: list[tuple[str, Path, bytes]], force: bool) -> None:
+def _save(device: dict[str, Any], outs: list[tuple[Output, bytes]]) -> None:
     """Write each file; a failure says whether the seed survives, and how to delete the device."""
     serial = device["SerialNumber"]
     saved: list[str] = []
-    for flag, path, data in outs:
+    for out, data in outs:
         try:
-            create_private(path, data, replace=force)
+            out.write(data)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             fate = (
@@ -189,10 +170,10 @@ def _save(device: dict[str, Any], outs: list[tuple[str, Path, bytes]], force: bo
                 else f"its seed is lost: delete it with: euare-mfadel {serial}"
             )
             raise EuareError(
-                f"virtual MFA device {serial} was created but {flag} {path} could not be "
+                f"virtual MFA device {serial} was created but {out.flag} {out} could not be "
                 f"written ({reason}); {fate}"
             ) from None
-        saved.append(str(path))
+        saved.append(str(out))
 
 
 def _shown(device: dict[str, Any], show_seed: bool) -> dict[str, Any]:
@@ -226,18 +207,18 @@ def mfacreate(
     call: Call,
     name: str,
     path: str | None,
-    seed_out: Path | None,
-    qr_out: Path | None,
+    seed_out: Output | None,
+    qr_out: Output | None,
     show_seed: bool,
     force: bool,
     tags: tuple[dict[str, str], ...],
 ) -> Result:
-    wanted = [(f, p) for f, p in (("--seed-out", seed_out), ("--qr-out", qr_out)) if p]
-    if not wanted and not show_seed:
+    if seed_out is None and qr_out is None and not show_seed:
         raise UsageError(
             "give --seed-out FILE, --qr-out FILE or --show-seed: else the seed is lost"
         )
-    _writable(wanted, force)
+    if seed_out is not None and qr_out is not None and seed_out.same_file(qr_out):
+        raise UsageError("--seed-out and --qr-out name the same file")
     params: dict[str, Any] = {"VirtualMFADeviceName": name, "Tags": list(tags)}
     if path is not None:
         params["Path"] = path
@@ -248,8 +229,8 @@ def mfacreate(
     seed, png = device.get("Base32StringSeed") or b"", device.get("QRCodePNG") or b""
     remember(seed, png)
     seed_bytes = seed if isinstance(seed, bytes) else seed.encode("ascii")
-    data = {"--seed-out": seed_bytes + b"\n", "--qr-out": png}
-    _save(device, [(f, p, data[f]) for f, p in wanted], force)
+    outs = [(seed_out, seed_bytes + b"\n"), (qr_out, png)]
+    _save(device, [(out, data) for out, data in outs if out is not None])
     shown = _shown(device, show_seed)
 
     def lines(records: list[Record]) -> list[str]:

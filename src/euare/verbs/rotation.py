@@ -32,6 +32,7 @@ from euare.files import (
     locked,
     target_of,
 )
+from euare.outputs import OutputFile
 from euare.params import USERS, option
 from euare.redact import remember
 from euare.render import Record, Result
@@ -85,7 +86,7 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
 )
 @option(
     "--credential-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(secret=True, rewrite=True, instead="name the file to rotate"),
     metavar="FILE",
     help="file to rotate (default: the one euare reads: $AWS_CREDENTIAL_FILE or ~/.iamrc)",
 )
@@ -112,6 +113,12 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
     help="how long to wait for another rotation of the same file to finish",
 )
 @option("--delete", is_flag=True, help="delete the old key instead of deactivating it")
+@option(
+    "--force",
+    is_flag=True,
+    help="with --delete, rotate a file that has other hard links even so (they keep the old, "
+    "deleted key)",
+)
 @option("--keep", is_flag=True, help="leave the old key active")
 @option(
     "--delete-inactive",
@@ -129,6 +136,7 @@ def userrotatekey(
     wait: int,
     lock_wait: int,
     delete: bool,
+    force: bool,
     keep: bool,
     delete_inactive: bool,
     no_backup: bool,
@@ -169,6 +177,7 @@ def userrotatekey(
         why = cannot_keep_owner(path)
         if why:
             raise EuareError(f"cannot replace {path} as it is: {why}; run this as its owner")
+        _check_links(call, path, old_id, None if keep else delete, force)
         budget = max(wait, MIN_CLEANUP_SECONDS)
         before = {str(k["AccessKeyId"]) for k in keys}
         if stale is not None:
@@ -200,6 +209,27 @@ def userrotatekey(
     if not show_secret:
         del record["SecretAccessKey"]
     return Result([record], _new_key_lines, one=True)
+
+
+def _check_links(call: Call, path: Path, old_id: str, delete: bool | None, force: bool) -> None:
+    """A file with other hard links: they go on naming the old file, so they keep the old key.
+    Said on stderr before anything is done; with --delete (their key then deleted), refused
+    unless --force."""
+    links = target_of(path).stat().st_nlink - 1
+    if links < 1:
+        return
+    fate = {None: "which stays active", False: "which is deactivated", True: "which is deleted"}
+    names = f"{links} other hard link{'s' if links > 1 else ''}"
+    if delete and not force:
+        raise EuareError(
+            f"{path} has {names}, which would keep the old key {old_id} once it is deleted; "
+            "rotate without --delete, or give --force"
+        )
+    call.stderr.write(
+        f"{call.prog}: warning: {path} has {names}; they keep the old key {old_id}, "
+        f"{fate[delete]}\n"
+    )
+    call.stderr.flush()
 
 
 def _new_key_lines(records: list[Record]) -> list[str]:

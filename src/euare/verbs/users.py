@@ -9,9 +9,18 @@ from euare.arns import arn_of
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, describe
+from euare.outputs import Output
 from euare.params import option
 from euare.render import Record, Result
-from euare.verbs.access_keys import create_access_key, key_ages, secret_lines
+from euare.verbs.access_keys import (
+    FORCE_IAMRC,
+    create_access_key,
+    iamrc_out,
+    key_ages,
+    key_id_lines,
+    save_iamrc,
+    secret_lines,
+)
 from euare.verbs.boundaries import boundary_lines
 from euare.verbs.deletion import Blocker, delete_recursively, fetch_single
 from euare.verbs.finds import existing
@@ -24,8 +33,12 @@ from euare.verbs.inline import inline_policy_verbs
     "after a failure, it finishes the job: a user that exists is taken as its own (and given "
     "the --tag and --boundary asked for), but one that already has an access key gets no "
     "second key unless --another-key is given.",
-    exclusive=[(("verbose", "write_config"), False)],
-    examples=("alice -g admins -k", "backup-script -p /service/ -g ebs-backup -w"),
+    exclusive=[(("verbose", "write_config"), False), (("write_config", "iamrc_out"), False)],
+    examples=(
+        "alice -g admins -k",
+        "backup-script -p /service/ -g ebs-backup -w",
+        "backup-script -p /service/ --iamrc-out backup.iamrc",
+    ),
 )
 @o.user(new=True)
 @o.path()
@@ -47,10 +60,12 @@ from euare.verbs.inline import inline_policy_verbs
     is_flag=True,
     help="also create an access key and print it as a ready .iamrc file",
 )
+@iamrc_out()
+@FORCE_IAMRC
 @option(
     "--another-key",
     is_flag=True,
-    help="with -k or -w, create the key even if the user exists and already has one",
+    help="with -k, -w or --iamrc-out, create the key even if the user exists and already has one",
 )
 @o.policy_arn(
     "--boundary",
@@ -72,13 +87,14 @@ def usercreate(
     create_accesskey: bool,
     verbose: bool,
     write_config: bool,
+    iamrc_out: Output | None,
     another_key: bool,
     boundary: str | None,
     **_: Any,
 ) -> Result:
     if verify and group:
         call.request("GetGroup", GroupName=group, MaxItems=1)
-    want_key = create_accesskey or write_config
+    want_key = create_accesskey or write_config or iamrc_out is not None
     more = bool(group or want_key)
 
     def create() -> dict[str, Any]:
@@ -125,15 +141,19 @@ def usercreate(
     record: Record = {"User": results[0]["User"]}
     if want_key:
         record["AccessKey"] = results[-1]
+        if iamrc_out is not None:
+            record["AccessKey"] = save_iamrc(iamrc_out, results[-1], user)
 
     def lines(records: list[Record]) -> list[str]:
         """euca2ools' text: -v the new user's ARN and ID; -k the key's ID and secret; -w a
-        ready .iamrc."""
+        ready .iamrc; --iamrc-out the key's ID alone."""
         shown: list[str] = []
         for r in records:
             if verbose:
                 shown += [r["User"]["Arn"], r["User"]["UserId"]]
-            if "AccessKey" in r:
+            if "AccessKey" in r and iamrc_out is not None:
+                shown += key_id_lines(r["AccessKey"])
+            elif "AccessKey" in r:
                 shown += secret_lines(r["AccessKey"], as_iamrc=write_config)
         return shown
 

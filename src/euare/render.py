@@ -6,6 +6,7 @@ where euca2ools printed something other than one value per line, a function givi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -128,13 +129,25 @@ def _plain(value: Any) -> Any:
     return as_text(value) if isinstance(value, datetime) else value
 
 
+def _first_page(records: Iterable[Record]) -> Iterable[Record]:
+    """``records``, its first item already read: a list verb's first page has arrived (or its
+    failure has been raised) before any of its output, a heading included, is written."""
+    items = iter(records)
+    for first in items:
+        return itertools.chain([first], items)
+    return ()
+
+
 def render(result: Result, fmt: str, out: IO[str]) -> None:
     """Write ``result`` to ``out`` in ``fmt`` (one of FORMATS).
 
     A list verb's records arrive page by page (an iterator): text and JSON lines (``jsonl``,
     one record a line) are written as they come, each line flushed, so the first line of a long
     listing shows after the first page and memory does not grow with the account; ``json`` and
-    ``table`` need the whole set first."""
+    ``table`` need the whole set first. Nothing is written before the first page has arrived,
+    so a request that fails leaves stdout empty."""
+    if result.stream:
+        result.records = _first_page(result.records)  # type: ignore[assignment]  # lazily
     if fmt == "jsonl":
         for record in result.records:
             out.write(_json(jsonable(record)) + "\n")

@@ -1,0 +1,26 @@
+"""Output is an interface, against moto: names that would drive a terminal are escaped in every
+format (issue 19.5), stdout stays empty when a verb fails before its first answer (20.3), --query
+follows the effective format and a tag list's table has its Key (20.5), and the text parity left
+over from euca2ools 3.4.1 (20.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import Home, free_port, one_error_line
+
+
+def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
+    home: Home, iam: Any
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}/"
+    failed = home.run("grouplistbypath", "-U", dead)
+    assert "could not connect" in one_error_line(failed, "grouplistbypath")
+    assert failed.stdout == ""
+    refused = home.run("grouplistbypath", "-p", "staff")
+    assert "PathPrefix" in one_error_line(refused, "grouplistbypath", status=2)
+    assert refused.stdout == ""
+    assert home.run("grouplistbypath").lines == ["groups"]  # euca2ools' heading, still
+    iam.create_group(GroupName="ops")
+    arn = iam.get_group(GroupName="ops")["Group"]["Arn"]
+    assert home.run("grouplistbypath").lines == ["groups", f"   {arn}"]

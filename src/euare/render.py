@@ -75,9 +75,10 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-# Columns --format table shows, in this order, of those the records have: what names an entity,
-# then its ID, path, state and dates. Records with none of these show every plain field.
-TABLE_COLUMNS = (
+# Columns --format table shows, in this order, of those the records have: what names an item
+# (NAMES), then its ID, path, state and dates. Records with none of these show every plain field;
+# records with some but no name lead with their ARN (a SAML provider's list item has no other).
+NAMES = (
     "UserName",
     "GroupName",
     "RoleName",
@@ -86,10 +87,17 @@ TABLE_COLUMNS = (
     "ServerCertificateName",
     "AccessKeyId",
     "CertificateId",
+    "SSHPublicKeyId",
+    "ServiceSpecificCredentialId",
+    "ServiceName",
     "SerialNumber",
     "VersionId",
     "Alias",
     "Name",
+    "Key",
+)
+TABLE_COLUMNS = (
+    *NAMES,
     "UserId",
     "GroupId",
     "RoleId",
@@ -104,7 +112,9 @@ TABLE_COLUMNS = (
     "Value",
     "CreateDate",
     "Expiration",
+    "ValidUntil",
     "UploadDate",
+    "EnableDate",
 )
 MAX_COLUMNS = 6
 
@@ -112,9 +122,11 @@ MAX_COLUMNS = 6
 def table_columns(records: list[Record]) -> list[str]:
     """The few useful columns for these records (see TABLE_COLUMNS)."""
     present = {k for record in records for k in record}
-    chosen = [k for k in TABLE_COLUMNS if k in present][:MAX_COLUMNS]
+    chosen = [k for k in TABLE_COLUMNS if k in present]
+    if chosen and "Arn" in present and not present.intersection(NAMES):
+        chosen.insert(0, "Arn")
     if chosen:
-        return chosen
+        return chosen[:MAX_COLUMNS]
     keys: list[str] = []
     for record in records:
         keys.extend(

@@ -10,6 +10,12 @@ from typing import Any
 from tests.conftest import Home, free_port, one_error_line
 
 
+def rows(lines: list[str]) -> list[list[str]]:
+    """A table's header and rows, split into cells (tabulate's rule under the header left out)."""
+    assert set(lines[1]) <= {"-", " "}, lines
+    return [line.split() for line in (lines[0], *lines[2:])]
+
+
 def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
     home: Home, iam: Any
 ) -> None:
@@ -24,3 +30,11 @@ def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
     iam.create_group(GroupName="ops")
     arn = iam.get_group(GroupName="ops")["Group"]["Arn"]
     assert home.run("grouplistbypath").lines == ["groups", f"   {arn}"]
+
+
+def test_a_tag_list_s_table_has_its_key(home: Home, iam: Any) -> None:
+    iam.create_user(
+        UserName="ann", Tags=[{"Key": "team", "Value": "web"}, {"Key": "cc", "Value": "web"}]
+    )
+    done = home.run("userlisttags", "ann", "--format", "table")
+    assert rows(done.lines) == [["Key", "Value"], ["team", "web"], ["cc", "web"]]

@@ -14,8 +14,50 @@ import pytest
 
 from euare.cli import run
 from euare.context import Call
-from euare.render import FORMATS
+from euare.render import FORMATS, Result, render, render_query, table_columns
 from tests.conftest import MODEL_CACHE, free_port
+
+
+def rendered(result: Result, fmt: str, query: str | None = None) -> str:
+    out = io.StringIO()
+    if query is None:
+        render(result, fmt, out)
+    else:
+        render_query(result, query, fmt, out)
+    return out.getvalue()
+
+
+# The column that tells a list verb's rows apart: every list verb is here (a new one fails the
+# test until it is added), and its table must show that column.
+NAMED_BY = {
+    "accountaliaslist": "Value",
+    "grouplistattachedpolicies": "PolicyName",
+    "grouplistbypath": "GroupName",
+    "instanceprofilelistbypath": "InstanceProfileName",
+    "instanceprofilelistforrole": "InstanceProfileName",
+    "instanceprofilelisttags": "Key",
+    "mfalisttags": "Key",
+    "oidcproviderlist": "Arn",
+    "oidcproviderlisttags": "Key",
+    "policylistbypath": "PolicyName",
+    "policylisttags": "Key",
+    "policylistversions": "VersionId",
+    "rolelistattachedpolicies": "PolicyName",
+    "rolelistbypath": "RoleName",
+    "rolelisttags": "Key",
+    "samlproviderlist": "Arn",
+    "samlproviderlisttags": "Key",
+    "servercertlistbypath": "ServerCertificateName",
+    "servercertlisttags": "Key",
+    "userlistattachedpolicies": "PolicyName",
+    "userlistbypath": "UserName",
+    "userlistcerts": "CertificateId",
+    "userlistgroups": "GroupName",
+    "userlistmfadevices": "SerialNumber",
+    "userlistservicecreds": "ServiceSpecificCredentialId",
+    "userlistsshkeys": "SSHPublicKeyId",
+    "userlisttags": "Key",
+}
 
 
 def all_specs() -> dict[str, Any]:
@@ -25,6 +67,23 @@ def all_specs() -> dict[str, Any]:
     for family in sorted(set(VERBS.values())):
         importlib.import_module(f"euare.verbs.{family}")
     return SPECS
+
+
+def test_every_list_verb_s_table_shows_what_names_its_items() -> None:
+    from euare.client import botocore_session
+
+    specs = {name: spec for name, spec in all_specs().items() if spec.many}
+    assert set(NAMED_BY) == set(specs)
+    for name, spec in specs.items():
+        model = botocore_session().get_service_model(spec.service or "iam")
+        output = model.operation_model(spec.operation).output_shape
+        item = output.members[spec.items_key()].member
+        structure = item.type_name == "structure"
+        record = {member: "x" for member in item.members} if structure else "x"
+        columns = table_columns([record]) if isinstance(record, dict) else ["Value"]
+        assert NAMED_BY[name] in columns, (name, columns)
+        shown = rendered(Result([record]), "table")
+        assert shown.split()[: len(columns)] == columns, (name, shown)
 
 
 def headings() -> set[str]:

@@ -135,10 +135,34 @@ def table_columns(records: list[Record]) -> list[str]:
     return keys or sorted(present)
 
 
-def _plain(value: Any) -> Any:
+def _cell(value: Any) -> Any:
+    """A value as a table cell: numbers and flags as they are (tabulate aligns them), a list's
+    items joined with commas, an object as compact JSON."""
+    if isinstance(value, (bool, int, float)):
+        return value
     if isinstance(value, (list, tuple)):
-        return ", ".join(as_text(v) for v in value)
-    return as_text(value) if isinstance(value, datetime) else value
+        text = ", ".join(v if isinstance(v, str) else _json(v) for v in jsonable(value))
+    elif isinstance(value, dict):
+        text = _json(jsonable(value))
+    else:
+        text = as_text(value)
+    return text
+
+
+def _table(records: list[Any], columns: Iterable[str], out: IO[str]) -> None:
+    """``records`` (a plain value stands for ``{"Value": value}``) as a table of ``columns``
+    (none given: :func:`table_columns`); nothing at all for no records."""
+    rows = [r if isinstance(r, dict) else {"Value": r} for r in records]
+    if not rows:
+        return
+    from tabulate import tabulate
+
+    keys = list(columns) or table_columns(rows)
+    cells = [[_cell(r.get(k)) for k in keys] for r in rows]
+    headers = keys
+    # a column of text stays as written ("1e5", "007"); one of numbers is aligned as numbers
+    text = [i for i in range(len(keys)) if any(isinstance(row[i], str) for row in cells)]
+    out.write(tabulate(cells, headers, "simple", disable_numparse=text) + "\n")
 
 
 def _first_page(records: Iterable[Record]) -> Iterable[Record]:
@@ -170,13 +194,7 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
             shown = shown[0] if shown else {}
         out.write(_json(shown, indent=2) + "\n")
     elif fmt == "table":
-        records = [r if isinstance(r, dict) else {"Value": r} for r in result.records]
-        if records:
-            from tabulate import tabulate
-
-            keys = list(result.columns) or table_columns(records)
-            rows = [[_plain(r.get(k)) for k in keys] for r in records]
-            out.write(tabulate(rows, headers=keys, tablefmt="simple") + "\n")
+        _table(list(result.records), result.columns, out)
     else:
         for line in result.lines():
             out.write(line + "\n")
@@ -204,13 +222,25 @@ def compile_query(expression: str) -> Any:
 
 def render_query(result: Result, expression: str, fmt: str, out: IO[str]) -> None:
     """Write what ``expression`` (JMESPath) selects from the records as ``--format json`` shows
-    them: as JSON; with ``fmt`` text, each value on a line (a list: each item), strings bare,
-    anything else as compact JSON, and nothing for null; with jsonl, a JSON value a line."""
+    them, in ``fmt``: text, each value on a line (a list: each item), strings bare, anything
+    else as compact JSON, nothing for null; jsonl, the same as JSON values; json, as JSON; table,
+    a table: a list of objects a row each under their keys, other values under ``Value``."""
     shown: Any = jsonable(list(result.records))
     if result.one:
         shown = shown[0] if shown else {}
     found = compile_query(expression).search(shown)
-    if fmt in ("text", "jsonl"):
+    if fmt == "json":
+        out.write(_json(found, indent=2) + "\n")
+    elif fmt == "table":
+        values = [] if found is None else found if isinstance(found, list) else [found]
+        keys: list[str] = []
+        for value in values:
+            if isinstance(value, dict):
+                keys.extend(k for k in value if k not in keys)
+            elif "Value" not in keys:
+                keys.append("Value")
+        _table(values, keys, out)
+    else:
         for value in found if isinstance(found, list) else [found]:
             if value is None:
                 continue
@@ -218,6 +248,4 @@ def render_query(result: Result, expression: str, fmt: str, out: IO[str]) -> Non
                 out.write(value + "\n")
             else:
                 out.write(_json(value) + "\n")
-    else:
-        out.write(_json(found, indent=2) + "\n")
     out.flush()

@@ -5,6 +5,7 @@ over from euca2ools 3.4.1 (20.7)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import Home, free_port, one_error_line
@@ -30,6 +31,28 @@ def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
     iam.create_group(GroupName="ops")
     arn = iam.get_group(GroupName="ops")["Group"]["Arn"]
     assert home.run("grouplistbypath").lines == ["groups", f"   {arn}"]
+
+
+def test_query_follows_the_effective_format(home: Home, iam: Any) -> None:
+    iam.create_user(UserName="ann", Path="/q/")
+    iam.create_user(UserName="bo", Path="/q/")
+    args = ("userlistbypath", "-p", "/q/", "--query", "[].UserName")
+    assert home.run(*args).lines == ["ann", "bo"]  # text, the default: a value a line
+    assert json.loads(home.run(*args, env={"EUARE_FORMAT": "json"}).stdout) == ["ann", "bo"]
+    jsonl = home.run(*args, "--format", "jsonl", env={"EUARE_FORMAT": "json"})
+    assert jsonl.lines == ['"ann"', '"bo"']  # the flag wins
+    table = home.run(*args, "--format", "table")
+    assert rows(table.lines) == [["Value"], ["ann"], ["bo"]]
+    objects = home.run("userlistbypath", "-p", "/q/", "--query", "[].{name: UserName, path: Path}")
+    assert objects.lines == ['{"name": "ann", "path": "/q/"}', '{"name": "bo", "path": "/q/"}']
+    as_table = home.run(
+        "usergetattributes",
+        "ann",
+        "--query",
+        "{name: UserName, path: Path}",
+        env={"EUARE_FORMAT": "table"},
+    )
+    assert rows(as_table.lines) == [["name", "path"], ["ann", "/q/"]]
 
 
 def test_a_tag_list_s_table_has_its_key(home: Home, iam: Any) -> None:

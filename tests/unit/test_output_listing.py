@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import shlex
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,47 @@ def rendered(result: Result, fmt: str, query: str | None = None) -> str:
     else:
         render_query(result, query, fmt, out)
     return out.getvalue()
+
+
+USERS = [
+    {"UserName": "ann", "Path": "/q/", "Tags": [{"Key": "team", "Value": "web"}]},
+    {"UserName": "bo", "Path": "/q/"},
+]
+
+
+def table_rows(text: str) -> list[list[str]]:
+    lines = text.splitlines()
+    assert set(lines[1]) <= {"-", " "}, text  # tabulate's rule under the header
+    return [line.split() for line in (lines[0], *lines[2:])]
+
+
+def test_query_as_a_table_list_of_objects_has_their_keys_as_columns() -> None:
+    shown = rendered(Result(USERS), "table", "[].{name: UserName, tags: Tags[].Key}")
+    assert table_rows(shown) == [["name", "tags"], ["ann", "team"], ["bo"]]
+
+
+def test_query_as_a_table_list_of_values_is_one_column_and_a_value_one_cell() -> None:
+    assert table_rows(rendered(Result(USERS), "table", "[].UserName")) == [
+        ["Value"],
+        ["ann"],
+        ["bo"],
+    ]
+    assert table_rows(rendered(Result(USERS, one=True), "table", "UserName")) == [
+        ["Value"],
+        ["ann"],
+    ]
+    assert table_rows(rendered(Result(USERS, one=True), "table", "Tags[0]")) == [
+        ["Key", "Value"],
+        ["team", "web"],
+    ]
+    assert rendered(Result(USERS), "table", "[].Nothing") == ""
+    assert rendered(Result(USERS, one=True), "table", "Nothing") == ""
+
+
+def test_query_as_text_json_and_json_lines() -> None:
+    assert rendered(Result(USERS), "text", "[].UserName") == "ann\nbo\n"
+    assert rendered(Result(USERS), "jsonl", "[].UserName") == '"ann"\n"bo"\n'
+    assert json.loads(rendered(Result(USERS), "json", "[].UserName")) == ["ann", "bo"]
 
 
 # The column that tells a list verb's rows apart: every list verb is here (a new one fails the

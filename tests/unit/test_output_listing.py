@@ -69,6 +69,17 @@ def test_query_as_text_json_and_json_lines() -> None:
     assert json.loads(rendered(Result(USERS), "json", "[].UserName")) == ["ann", "bo"]
 
 
+def test_a_table_shows_text_that_looks_like_a_number_as_written() -> None:
+    tags = [{"Key": "007", "Value": "1e5"}, {"Key": "n", "Value": "1_000"}]
+    assert table_rows(rendered(Result(tags), "table")) == [
+        ["Key", "Value"],
+        ["007", "1e5"],
+        ["n", "1_000"],
+    ]
+    counts = table_rows(rendered(Result([{"PolicyName": "p", "AttachmentCount": 12}]), "table"))
+    assert counts == [["PolicyName", "AttachmentCount"], ["p", "12"]]
+
+
 # The column that tells a list verb's rows apart: every list verb is here (a new one fails the
 # test until it is added), and its table must show that column.
 NAMED_BY = {

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import IO, Any
 
+from euare.terminal import visible
+
 Record = dict[str, Any]
 FORMATS = ("text", "table", "json", "jsonl")
 
@@ -137,7 +139,7 @@ def table_columns(records: list[Record]) -> list[str]:
 
 def _cell(value: Any) -> Any:
     """A value as a table cell: numbers and flags as they are (tabulate aligns them), a list's
-    items joined with commas, an object as compact JSON."""
+    items joined with commas, an object as compact JSON, text on its one line, made visible."""
     if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (list, tuple)):
@@ -146,7 +148,7 @@ def _cell(value: Any) -> Any:
         text = _json(jsonable(value))
     else:
         text = as_text(value)
-    return text
+    return visible(text, one_line=True)
 
 
 def _table(records: list[Any], columns: Iterable[str], out: IO[str]) -> None:
@@ -159,7 +161,7 @@ def _table(records: list[Any], columns: Iterable[str], out: IO[str]) -> None:
 
     keys = list(columns) or table_columns(rows)
     cells = [[_cell(r.get(k)) for k in keys] for r in rows]
-    headers = keys
+    headers = [visible(k, one_line=True) for k in keys]
     # a column of text stays as written ("1e5", "007"); one of numbers is aligned as numbers
     text = [i for i in range(len(keys)) if any(isinstance(row[i], str) for row in cells)]
     out.write(tabulate(cells, headers, "simple", disable_numparse=text) + "\n")
@@ -175,7 +177,8 @@ def _first_page(records: Iterable[Record]) -> Iterable[Record]:
 
 
 def render(result: Result, fmt: str, out: IO[str]) -> None:
-    """Write ``result`` to ``out`` in ``fmt`` (one of FORMATS).
+    """Write ``result`` to ``out`` in ``fmt`` (one of FORMATS), made visible (see
+    :mod:`euare.terminal`).
 
     A list verb's records arrive page by page (an iterator): text and JSON lines (``jsonl``,
     one record a line) are written as they come, each line flushed, so the first line of a long
@@ -197,16 +200,18 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
         _table(list(result.records), result.columns, out)
     else:
         for line in result.lines():
-            out.write(line + "\n")
+            out.write(visible(line + "\n"))
             if result.stream:
                 out.flush()
     out.flush()
 
 
 def _json(value: Any, indent: int | None = None) -> str:
+    """``value`` as JSON text, non-ASCII characters as they are but those :func:`visible`
+    escapes (only ever inside strings, where ``\\u009b`` means the character itself)."""
     import json  # here: --help and usage errors never pay for it
 
-    return json.dumps(value, indent=indent, ensure_ascii=False)
+    return visible(json.dumps(value, indent=indent, ensure_ascii=False))
 
 
 def compile_query(expression: str) -> Any:
@@ -245,7 +250,7 @@ def render_query(result: Result, expression: str, fmt: str, out: IO[str]) -> Non
             if value is None:
                 continue
             if fmt == "text" and isinstance(value, str):
-                out.write(value + "\n")
+                out.write(visible(value + "\n"))
             else:
                 out.write(_json(value) + "\n")
     out.flush()

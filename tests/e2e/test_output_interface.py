@@ -6,15 +6,173 @@ over from euca2ools 3.4.1 (20.7)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home, free_port, one_error_line
+from tests.support.proxy import Fault, iam_error
+
+FORMATS = ("text", "table", "json", "jsonl")
+
+
+# What an IAM answer (XML 1.0) can carry that drives a terminal: the one-character CSI (IAM's
+# policy grammar allows U+0080-U+00FF), DEL, NEL, a bidi override and isolate.
+OVER_THE_WIRE = "\x9b2J\x7f\x85\u202e\u2066"
+
+
+# What a snapshot file can carry besides: ESC and a whole sequence, BEL, CR, backspace.
+IN_A_FILE = "\x1b[31m\x07\r\x08" + OVER_THE_WIRE
+
+
+DRIVING = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+    "|\r(?!\n)"
+)
+
+
+def safe(text: str) -> str:
+    assert not DRIVING.search(text), repr(text)
+    return text
 
 
 def rows(lines: list[str]) -> list[list[str]]:
     """A table's header and rows, split into cells (tabulate's rule under the header left out)."""
     assert set(lines[1]) <= {"-", " "}, lines
     return [line.split() for line in (lines[0], *lines[2:])]
+
+
+def escaped(text: str) -> str:
+    """``text`` as euare shows it: each character that would drive a terminal as ``\\uXXXX``."""
+    return "".join(f"\\u{ord(c):04x}" if DRIVING.match(c) else c for c in text)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_list_verb_escapes_what_iam_sent_in_every_format(home: Home, iam: Any, fmt: str) -> None:
+    key, value = f"k{OVER_THE_WIRE}", f"v{OVER_THE_WIRE}"
+    iam.create_user(UserName="ann")
+    iam.tag_user(UserName="ann", Tags=[{"Key": key, "Value": value}])
+    done = home.run("userlisttags", "ann", "--format", fmt)
+    assert done.returncode == 0, done
+    shown = safe(done.stdout)
+    if fmt == "text":
+        assert done.lines == [f"{escaped(key)}\t{escaped(value)}"]
+    elif fmt == "table":
+        assert done.lines[0].split() == ["Key", "Value"]
+        assert done.lines[2].split() == [escaped(key), escaped(value)]
+    else:
+        parsed = json.loads(shown) if fmt == "json" else [json.loads(x) for x in done.lines]
+        assert parsed == [{"Key": key, "Value": value}]  # the same strings, escaped as JSON
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_query_escapes_what_iam_sent_in_every_format(home: Home, iam: Any, fmt: str) -> None:
+    key = f"k{OVER_THE_WIRE}"
+    iam.create_user(UserName="ann")
+    iam.tag_user(UserName="ann", Tags=[{"Key": key, "Value": "v"}])
+    done = home.run("userlisttags", "ann", "--query", "[].Key", "--format", fmt)
+    assert done.returncode == 0, done
+    shown = safe(done.stdout)
+    if fmt == "text":
+        assert done.lines == [escaped(key)]
+    elif fmt == "table":
+        assert [done.lines[0].split(), *(x.split() for x in done.lines[2:])] == [
+            ["Value"],
+            [escaped(key)],
+        ]
+    else:
+        assert json.loads(shown if fmt == "json" else f"[{done.stdout}]") == [key]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_get_verb_s_document_is_escaped_and_still_the_same_json(
+    home: Home, iam: Any, fmt: str
+) -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:username": f"a{OVER_THE_WIRE}"}},
+            }
+        ],
+    }
+    iam.create_user(UserName="ann")
+    text = json.dumps(document, ensure_ascii=False)
+    iam.put_user_policy(UserName="ann", PolicyName="p", PolicyDocument=text)
+    done = home.run("usergetpolicy", "ann", "-p", "p", "--format", fmt)
+    assert done.returncode == 0, done
+    shown = safe(done.stdout)
+    if fmt == "text":  # the document as stored, its \u009b now written as JSON's escape
+        assert json.loads(shown) == document
+    elif fmt == "table":
+        assert done.lines[2].split() == ["ann", "p"]
+    else:
+        assert json.loads(shown)["PolicyDocument"] == document
+
+
+@pytest.mark.parametrize("fmt", ["text", "table"])
+def test_accountsnapshot_escapes_what_iam_sent(home: Home, iam: Any, fmt: str) -> None:
+    """A snapshot's summary table shows only names, which euare checks before asking about
+    them again; its table of what --query selects shows the rest."""
+    iam.create_user(UserName="ann", Path=f"/p{OVER_THE_WIRE}/")
+    iam.create_user(UserName="bo", Tags=[{"Key": "k", "Value": f"v{OVER_THE_WIRE}"}])
+    summary = home.run("accountsnapshot", "--format", fmt)
+    assert summary.returncode == 0, summary
+    shown = safe(summary.stdout)
+    if fmt == "text":
+        users = {u["UserName"]: u for u in json.loads(shown)["Users"]}
+        assert users["ann"]["Path"] == f"/p{OVER_THE_WIRE}/"
+        assert users["bo"]["Tags"] == [{"Key": "k", "Value": f"v{OVER_THE_WIRE}"}]
+    query = "Users[].{name: UserName, path: Path, tags: Tags[].Value}"
+    picked = home.run("accountsnapshot", "--query", query, "--format", fmt)
+    assert picked.returncode == 0, picked
+    safe(picked.stdout)
+    if fmt == "text":
+        assert [json.loads(line) for line in picked.lines] == [
+            {"name": "ann", "path": f"/p{OVER_THE_WIRE}/", "tags": []},
+            {"name": "bo", "path": "/", "tags": [f"v{OVER_THE_WIRE}"]},
+        ]
+    else:
+        assert rows(picked.lines) == [
+            ["name", "path", "tags"],
+            ["ann", f"/p{escaped(OVER_THE_WIRE)}/"],
+            ["bo", "/", f"v{escaped(OVER_THE_WIRE)}"],
+        ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "table"])
+def test_accountdiff_escapes_the_names_in_a_snapshot(home: Home, iam: Any, fmt: str) -> None:
+    iam.create_user(UserName="ann")
+    old = home.path / "old.json"
+    assert home.run("accountsnapshot", "-o", str(old)).returncode == 0
+    snapshot = json.loads(old.read_text())
+    evil = f"eve{IN_A_FILE}"
+    user = dict(snapshot["Users"][0], UserName=evil, Path=f"/{IN_A_FILE}/")
+    snapshot["Users"].append(user)
+    snapshot["Users"][0]["Path"] = f"/x{IN_A_FILE}/"
+    new = home.write("new.json", json.dumps(snapshot))
+    done = home.run("accountdiff", str(old), str(new), "--format", fmt)
+    assert done.returncode == 1, done
+    safe(done.stdout)
+    if fmt == "text":
+        assert f"+ user {escaped(evil)}" in done.lines
+        assert f"    ~ Path: / -> /x{escaped(IN_A_FILE)}/" in done.lines
+    else:
+        assert len(done.lines) == 4  # the header, its rule, a row per change: none broken
+        assert ["added", "user", escaped(evil)] in [line.split() for line in done.lines]
+
+
+def test_an_error_line_escapes_what_the_endpoint_said(proxied_home: Home, proxy: Any) -> None:
+    message = "User: x\x9b2J\x7f\u202e\u2066 is not authorized"  # (NEL: a space, in one line)
+    proxy.faults["GetUser"] = Fault("status", status=403, body=iam_error("AccessDenied", message))
+    done = proxied_home.run("usergetattributes", "ann")
+    line = one_error_line(done, "usergetattributes")
+    assert safe(line).endswith(f"error (AccessDenied): {escaped(message)}")
+    assert done.stdout == ""
 
 
 def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(

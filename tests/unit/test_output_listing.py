@@ -28,6 +28,9 @@ def rendered(result: Result, fmt: str, query: str | None = None) -> str:
     return out.getvalue()
 
 
+# --- --query in the output format ----------------------------------------------------------------
+
+
 USERS = [
     {"UserName": "ann", "Path": "/q/", "Tags": [{"Key": "team", "Value": "web"}]},
     {"UserName": "bo", "Path": "/q/"},
@@ -79,6 +82,8 @@ def test_a_table_shows_text_that_looks_like_a_number_as_written() -> None:
     counts = table_rows(rendered(Result([{"PolicyName": "p", "AttachmentCount": 12}]), "table"))
     assert counts == [["PolicyName", "AttachmentCount"], ["p", "12"]]
 
+
+# --- tables: what names an item ------------------------------------------------------------------
 
 # The column that tells a list verb's rows apart: every list verb is here (a new one fails the
 # test until it is added), and its table must show that column.
@@ -137,6 +142,9 @@ def test_every_list_verb_s_table_shows_what_names_its_items() -> None:
         assert NAMED_BY[name] in columns, (name, columns)
         shown = rendered(Result([record]), "table")
         assert shown.split()[: len(columns)] == columns, (name, shown)
+
+
+# --- nothing before the first answer -------------------------------------------------------------
 
 
 def headings() -> set[str]:

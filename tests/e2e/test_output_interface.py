@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timezone
 from typing import Any
 
 import pytest
@@ -15,17 +16,11 @@ from tests.conftest import Home, free_port, one_error_line
 from tests.support.proxy import Fault, iam_error
 
 FORMATS = ("text", "table", "json", "jsonl")
-
-
 # What an IAM answer (XML 1.0) can carry that drives a terminal: the one-character CSI (IAM's
 # policy grammar allows U+0080-U+00FF), DEL, NEL, a bidi override and isolate.
 OVER_THE_WIRE = "\x9b2J\x7f\x85\u202e\u2066"
-
-
 # What a snapshot file can carry besides: ESC and a whole sequence, BEL, CR, backspace.
 IN_A_FILE = "\x1b[31m\x07\r\x08" + OVER_THE_WIRE
-
-
 DRIVING = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
     "|\r(?!\n)"
@@ -46,6 +41,9 @@ def rows(lines: list[str]) -> list[list[str]]:
 def escaped(text: str) -> str:
     """``text`` as euare shows it: each character that would drive a terminal as ``\\uXXXX``."""
     return "".join(f"\\u{ord(c):04x}" if DRIVING.match(c) else c for c in text)
+
+
+# --- 19.5: one escaping rule in every format ----------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -175,6 +173,9 @@ def test_an_error_line_escapes_what_the_endpoint_said(proxied_home: Home, proxy:
     assert done.stdout == ""
 
 
+# --- 20.3: nothing on stdout before the first answer ---------------------------------------------
+
+
 def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
     home: Home, iam: Any
 ) -> None:
@@ -189,6 +190,9 @@ def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
     iam.create_group(GroupName="ops")
     arn = iam.get_group(GroupName="ops")["Group"]["Arn"]
     assert home.run("grouplistbypath").lines == ["groups", f"   {arn}"]
+
+
+# --- 20.5: --query in the effective format; a tag list's Key column ------------------------------
 
 
 def test_query_follows_the_effective_format(home: Home, iam: Any) -> None:
@@ -219,3 +223,86 @@ def test_a_tag_list_s_table_has_its_key(home: Home, iam: Any) -> None:
     )
     done = home.run("userlisttags", "ann", "--format", "table")
     assert rows(done.lines) == [["Key", "Value"], ["team", "web"], ["cc", "web"]]
+
+
+# --- 20.7: text parity with euca2ools 3.4.1 ------------------------------------------------------
+
+
+def test_usergetloginprofile_verbose_says_must_change_only_when_it_must(
+    proxied_home: Home, proxy: Any, iam: Any
+) -> None:
+    iam.create_user(UserName="bob")
+    iam.create_login_profile(UserName="bob", Password="Bob-Passw0rd!")
+    created = iam.get_login_profile(UserName="bob")["LoginProfile"]["CreateDate"]
+    date = created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = proxied_home.run("usergetloginprofile", "bob", "--verbose").lines
+    assert lines == ["Login Profile Exists for User bob", f"Creation date: {date}"]
+
+    def must_change(form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
+        flag = b"<PasswordResetRequired>false</PasswordResetRequired>"
+        assert flag in body
+        return status, body.replace(flag, flag.replace(b"false", b"true"))
+
+    proxy.rewrites["GetLoginProfile"] = must_change  # moto never keeps the flag set
+    lines = proxied_home.run("usergetloginprofile", "bob", "--verbose").lines
+    assert lines[2:] == ["Must change password: true"]
+    assert proxied_home.run("usergetloginprofile", "bob").lines == lines[:1]
+
+
+def test_roleupdateassumepolicy_o_keeps_the_trailing_line_as_get_policy_does(
+    home: Home, iam: Any
+) -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    text = json.dumps(trust, indent=2) + "\n"  # as an editor saves it
+    path = home.write("trust.json", text)
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))
+    done = home.run("roleupdateassumepolicy", "r", "-f", str(path), "-o")
+    assert done.returncode == 0, done
+    assert done.stdout == text + "\n"  # euca2ools printed what it sent, newline and all
+    created = home.run("rolecreate", "r2", "-f", str(path), "-v")
+    assert created.stdout.endswith(text + "\n")  # as rolecreate -v shows it
+    identity = (
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    iam.put_role_policy(RoleName="r", PolicyName="p", PolicyDocument=identity)
+    assert home.run("rolegetpolicy", "r", "-p", "p").stdout == identity + "\n"  # as get*policy
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"), [("allow", "Allow"), ("DENY", "Deny"), ("Allow", "Allow")]
+)
+def test_an_effect_in_any_case_is_sent_as_iam_spells_it(
+    home: Home, iam: Any, given: str, sent: str
+) -> None:
+    iam.create_user(UserName="ann")
+    done = home.run(
+        "useraddpolicy", "ann", "-p", "p", "-e", given, "-a", "s3:GetObject", "-r", "*", "-o"
+    )
+    assert done.returncode == 0, done
+    stored = iam.get_user_policy(UserName="ann", PolicyName="p")["PolicyDocument"]
+    assert [s["Effect"] for s in stored["Statement"]] == [sent]
+    assert json.loads(done.stdout) == stored
+
+
+def test_an_effect_iam_does_not_know_is_a_usage_error(home: Home, iam: Any) -> None:
+    iam.create_user(UserName="ann")
+    done = home.run("useraddpolicy", "ann", "-p", "p", "-e", "permit", "-a", "s3:*", "-r", "*")
+    assert done.returncode == 2, done
+    assert done.stderr.splitlines()[-1].startswith("euare-useraddpolicy: error: Invalid value")
+    assert done.stdout == "" and iam.list_user_policies(UserName="ann")["PolicyNames"] == []

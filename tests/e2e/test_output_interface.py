@@ -164,6 +164,15 @@ def test_accountdiff_escapes_the_names_in_a_snapshot(home: Home, iam: Any, fmt: 
         assert ["added", "user", escaped(evil)] in [line.split() for line in done.lines]
 
 
+@pytest.mark.parametrize("args", [["--raw"], ["--format", "text"], ["--format", "table"]])
+def test_the_credential_report_escapes_what_iam_sent(home: Home, iam: Any, args: list[str]) -> None:
+    evil = f"eve{OVER_THE_WIRE}"  # IAM would refuse the name; moto keeps it, as a proxy could
+    iam.create_user(UserName=evil)
+    done = home.run("accountcredentialreport", *args)
+    assert done.returncode == 0, done
+    assert escaped(evil) in safe(done.stdout)
+
+
 def test_an_error_line_escapes_what_the_endpoint_said(proxied_home: Home, proxy: Any) -> None:
     message = "User: x\x9b2J\x7f\u202e\u2066 is not authorized"  # (NEL: a space, in one line)
     proxy.faults["GetUser"] = Fault("status", status=403, body=iam_error("AccessDenied", message))

@@ -109,3 +109,25 @@ def test_error_and_warning_lines_show_no_terminal_control() -> None:
     assert not DRIVING.search(line) and "\n" not in line
     warning = stderr_line("euare-accountdiff", f"warning: {HOSTILE}")
     assert not DRIVING.search(warning) and "\n" not in warning
+
+
+def test_the_debug_log_shows_no_terminal_control() -> None:
+    """--debug quotes what the endpoint said: through the same rule, after the secrets are
+    masked."""
+    import logging
+
+    from euare.redact import enable_debug_logging
+
+    loggers = [logging.getLogger(name) for name in ("euare", "botocore", "boto3", "urllib3")]
+    saved = [(lg.level, lg.propagate) for lg in loggers]
+    stream = io.StringIO()
+    handler = enable_debug_logging(stream)
+    try:
+        logging.getLogger("euare.test-terminal").debug("answer: %s", f"a{HOSTILE}z")
+    finally:
+        for lg, (level, propagate) in zip(loggers, saved, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(level)
+            lg.propagate = propagate
+    logged = stream.getvalue()
+    assert "answer: a\\u001b[2J\\u009b31m" in logged and not DRIVING.search(logged)

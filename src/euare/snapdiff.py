@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from euare import terminal
 from euare.errors import UsageError
 from euare.snapshot import ASSIGNED, KINDS, Kind, account_of
 
@@ -420,8 +421,5 @@ def value(found: Any) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` on its one line, anything that would break it or hide text escaped
-    (``\\u001b``), by the rule of :mod:`euare.terminal`."""
-    from euare.terminal import visible as shown
-
-    return shown(text, one_line=True)
+    """``text`` on its one line, shown by the rule of :mod:`euare.terminal` (``\\u001b``)."""
+    return terminal.visible(text, one_line=True)

@@ -48,21 +48,18 @@ def _global(*decls: str, **kwargs: Any) -> click.Option:
 
 
 def _format(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--format, else EUARE_FORMAT (checked like the option), else text. Call.fmt reads it, and
-    ``format_given`` says whether one was asked for (--query prints JSON unless text was)."""
+    """--format, else EUARE_FORMAT (checked like the option), else text: the effective format,
+    which Call.fmt reads, for the records and for what --query selects alike."""
     call = ctx.find_object(Call)
     env = call.env if call is not None else os.environ
-    given = value is not None
     if value is None and (env.get("EUARE_FORMAT") or "").strip():
         value = env["EUARE_FORMAT"].strip()
         if value not in FORMATS:
             raise click.BadParameter(
                 f"EUARE_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}", ctx, param
             )
-        given = True
     if call is not None:
         call.options["format"] = value or "text"
-        call.options["format_given"] = given
     return value
 
 
@@ -104,8 +101,9 @@ def global_options(service: str | None = "iam") -> list[click.Parameter]:
             metavar="EXPR",
             expose_value=False,
             callback=_query,
-            help="print what the JMESPath EXPR selects from the JSON records: as JSON, or "
-            "with --format text a value a line (reads the whole list first)",
+            help="print what the JMESPath EXPR selects from the JSON records, in the output "
+            "format: text a value a line, a table, JSON, or JSON lines (reads the whole list "
+            "first)",
         ),
     ]
     if service is None:
@@ -222,8 +220,7 @@ def _make(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
             result.text = spec.text
         query = call.options.get("query")
         if query is not None:
-            shown = call.fmt if call.options.get("format_given") else "json"
-            render_query(result, query, shown, call.stdout)
+            render_query(result, query, call.fmt, call.stdout)
         else:
             render(result, call.fmt, call.stdout)
         if result.verdict is not None:

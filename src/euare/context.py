@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from euare.errors import EuareError, PartialFailure, describe
+from euare.errors import EuareError, PartialFailure, describe, stderr_line
 from euare.once import Interrupted, Lookup, once_only, settle, settle_interrupt
 
 if TYPE_CHECKING:  # settings (files, URLs, paths) load only when a call needs them
@@ -79,7 +79,7 @@ class Call:
             found = load(self.flags(), self.env, service=service)
             for warning in found.warnings:  # each once, though IAM and STS may share a file
                 if warning not in self._warned:
-                    self.stderr.write(f"{self.prog}: {warning}\n")
+                    self.stderr.write(stderr_line(self.prog, warning) + "\n")
                     self._warned.add(warning)
             self._settings[service] = found
         return self._settings[service]
@@ -125,7 +125,8 @@ class Call:
             return call_once(self.client(service, attempts=1), operation, attempts, **params)
         except LostResponse as lost:
             found = settle(find, lost.message, lost.code)
-            self.stderr.write(f"{self.prog}: warning: {lost.message}, but {find.what} exists now\n")
+            warning = f"warning: {lost.message}, but {find.what} exists now"
+            self.stderr.write(stderr_line(self.prog, warning) + "\n")
             return found
         except KeyboardInterrupt:
             raise settle_interrupt(find, operation) from None

@@ -244,12 +244,19 @@ def non_iam_answer(response_dict: dict[str, Any], **_: Any) -> None:
 
 def error_line(prog: str, err: EuareError) -> str:
     """The euca2ools form of an error line, its code and message redacted."""
-    from euare.redact import redact
-
-    message = redact(_one_line(err.message))
     if err.code:
-        return f"{prog}: error ({redact(err.code)}): {message}"
-    return f"{prog}: error: {message}"
+        return stderr_line(prog, f"error ({_one_line(err.code)}): {err.message}")
+    return stderr_line(prog, f"error: {err.message}")
+
+
+def stderr_line(prog: str, text: str) -> str:
+    """``PROG: text`` as a line on stderr (an error, a warning): on one line, secrets masked,
+    and any character that could drive a terminal shown as ``\\uXXXX`` (a message may quote
+    what the endpoint or a file said)."""
+    from euare.redact import redact
+    from euare.terminal import visible
+
+    return f"{prog}: {visible(redact(_one_line(text)), one_line=True)}"
 
 
 def report(prog: str, exc: BaseException, stderr: IO[str], debug: bool = False) -> int:

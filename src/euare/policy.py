@@ -17,11 +17,25 @@ POLICY_VERSION = "2012-10-17"
 TRUST_POLICY_VERSION = "2008-10-17"
 
 
+EFFECTS = ("Allow", "Deny")
+
+
+def effect_of(given: str) -> str:
+    """-e's value as IAM spells it (its policy language is case-sensitive): ``allow`` and
+    ``ALLOW`` are taken, and sent as ``Allow``. Anything else is a usage error."""
+    for effect in EFFECTS:
+        if given.lower() == effect.lower():
+            return effect
+    raise UsageError(f"the effect must be {' or '.join(EFFECTS)}, not {given!r}")
+
+
 def build(effect: str, actions: list[str], resources: list[str]) -> dict[str, Any]:
-    """One statement per resource, each with every action, as euca2ools built them (plus Version).
+    """One statement per resource, each with every action, as euca2ools built them (plus Version),
+    ``effect`` in IAM's spelling (:func:`effect_of`).
 
     Each statement's Sid is ``Stmt`` and the UTC time to the microsecond, kept unique.
     """
+    effect = effect_of(effect)
     statements = []
     used: set[str] = set()
     for resource in resources:

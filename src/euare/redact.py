@@ -233,19 +233,24 @@ def secrets_in(shape: Any, value: Any, depth: int = 0) -> Iterator[str | bytes]:
 
 class RedactingFilter:
     """A logging filter (any object with ``filter`` will do) that renders each record once and
-    masks the secrets in it. Not logging.Filter's subclass: logging loads only with --debug."""
+    masks the secrets in it, then shows what could drive a terminal escaped (the log quotes
+    what the endpoint said: euare.terminal). Not logging.Filter's subclass: logging loads only
+    with --debug."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from euare.terminal import visible
+
         try:
             message = record.getMessage()
         except Exception:  # a broken log call must not break the command
             message = str(record.msg)
-        record.msg = redact(message)
+        record.msg = visible(redact(message))
         record.args = None
         if record.exc_info:
             import traceback
 
-            record.msg += "\n" + redact("".join(traceback.format_exception(*record.exc_info)))
+            trace = "".join(traceback.format_exception(*record.exc_info))
+            record.msg += "\n" + visible(redact(trace))
             record.exc_info = None
             record.exc_text = None
         return True

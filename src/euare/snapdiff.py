@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from euare import terminal
 from euare.errors import UsageError
 from euare.snapshot import ASSIGNED, KINDS, Kind, account_of
 
@@ -41,8 +42,6 @@ ITEM_KEYS = {
 PLACEHOLDER = "<account>"  # what --ignore-account puts in place of each side's account ID
 ADDED, REMOVED, CHANGED = "+", "-", "~"
 _WORDS = {ADDED: "added", REMOVED: "removed", CHANGED: "changed"}
-# Characters that would break a line or hide text on a terminal: shown escaped.
-_HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -422,5 +421,5 @@ def value(found: Any) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with anything that would break the line or hide text escaped (``\\u001b``)."""
-    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """``text`` on its one line, shown by the rule of :mod:`euare.terminal` (``\\u001b``)."""
+    return terminal.visible(text, one_line=True)

@@ -66,11 +66,13 @@ def test_query_selects_from_the_json_records(home: Home, iam: Any) -> None:
     for name in ("ann", "bo"):
         iam.create_user(UserName=name, Path="/q/")
     names = [u["UserName"] for u in iam.list_users(PathPrefix="/q/")["Users"]]
-    as_json = home.run("userlistbypath", "-p", "/q/", "--query", "[].UserName")
+    as_json = home.run("userlistbypath", "-p", "/q/", "--query", "[].UserName", "--format", "json")
     assert (as_json.returncode, json.loads(as_json.stdout)) == (0, names)
     as_text = home.run("userlistbypath", "-p", "/q/", "--query", "[].UserName", "--format", "text")
     assert as_text.lines == names
-    one = home.run("usergetattributes", "ann", "--query", "{id: UserId, path: Path}")
+    one = home.run(
+        "usergetattributes", "ann", "--query", "{id: UserId, path: Path}", "--format", "json"
+    )
     user = iam.get_user(UserName="ann")["User"]
     assert json.loads(one.stdout) == {"id": user["UserId"], "path": "/q/"}
     scalar = home.run("usergetattributes", "ann", "--query", "UserId", "--format", "text")

@@ -101,16 +101,6 @@ def test_login_profile_without_password_on_empty_stdin_fails_cleanly(home: Home,
     assert "no password given" in line
 
 
-def test_usergetloginprofile_verbose(home: Home, iam: Any) -> None:
-    iam.create_user(UserName="bob")
-    iam.create_login_profile(UserName="bob", Password="Bob-Passw0rd!", PasswordResetRequired=True)
-    lines = home.run("usergetloginprofile", "bob", "--verbose").lines
-    assert lines[0] == "Login Profile Exists for User bob"
-    assert lines[1].startswith("Creation date: ")
-    stored = iam.get_login_profile(UserName="bob")["LoginProfile"]
-    assert lines[2] == f"Must change password: {stored['PasswordResetRequired']}"
-
-
 def test_userdelloginprofile(home: Home, iam: Any) -> None:
     iam.create_user(UserName="bob")
     iam.create_login_profile(UserName="bob", Password="Bob-Passw0rd!")

@@ -23,6 +23,22 @@ def test_build_one_statement_per_resource_with_every_action() -> None:
     assert all(s["Action"] == ["a:1", "b:2"] for s in doc["Statement"])
 
 
+@pytest.mark.parametrize(
+    ("given", "sent"), [("allow", "Allow"), ("ALLOW", "Allow"), ("deny", "Deny"), ("Deny", "Deny")]
+)
+def test_an_effect_is_built_as_iam_spells_it_whatever_the_case_given(given: str, sent: str) -> None:
+    """-e allow is normalised where the value is used, whatever the option's choice list hands
+    over (IAM's policy language is case-sensitive)."""
+    doc = policy.build(given, ["s3:*"], ["r1", "r2"])
+    assert [s["Effect"] for s in doc["Statement"]] == [sent, sent]
+
+
+def test_an_effect_iam_does_not_know_is_refused() -> None:
+    with pytest.raises(EuareError, match="the effect must be Allow or Deny, not 'permit'") as err:
+        policy.build("permit", ["s3:*"], ["*"])
+    assert err.value.exit_code == 2
+
+
 @given(st.integers(min_value=1, max_value=50))
 def test_build_sids_are_unique(count: int) -> None:
     doc = policy.build("Deny", ["x:*"], [f"r{i}" for i in range(count)])

@@ -10,6 +10,7 @@ import click
 from euare import params as o
 from euare.cli import verb
 from euare.context import Call
+from euare.errors import stderr_line
 from euare.outputs import Output, OutputFile
 from euare.params import option
 from euare.render import Result
@@ -26,7 +27,7 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
         return concurrently(asks, jobs, client)
 
     def warn(line: str) -> None:
-        call.stderr.write(f"{call.prog}: warning: {line}\n")
+        call.stderr.write(stderr_line(call.prog, f"warning: {line}") + "\n")
 
     return Taker(call.request, call.pages, call.responses, fan, warn).take()
 
@@ -143,7 +144,7 @@ def accountdiff(
     after = take(call, jobs) if new is None else read(new, call.stdin)
     diff = compare(before, after, strict=strict, ignore_account=ignore_account)
     for warning in diff.warnings:
-        call.stderr.write(f"{call.prog}: warning: {warning}\n")
+        call.stderr.write(stderr_line(call.prog, f"warning: {warning}") + "\n")
 
     def verdict() -> None:
         if not diff.equal:

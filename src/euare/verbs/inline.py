@@ -92,7 +92,7 @@ def inline_policy_verbs(
         output: bool,
         **values: Any,
     ) -> Result:
-        document = policy.dumps(policy.build(effect.capitalize(), list(actions), list(resources)))
+        document = policy.dumps(policy.build(effect, list(actions), list(resources)))
         built = f"the policy document built from -e/-a/{resource_flags[0]}"
         o.lint_asked(click.get_current_context(), document, built, policy.IDENTITY)
         sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}

@@ -82,13 +82,15 @@ def _profile_lines(records: list[Record]) -> list[str]:
 
 
 def _profile_details(records: list[Record]) -> list[str]:
+    """euca2ools' --verbose lines: the date, and the reset flag only when it is set (as IAM's
+    answer spells it, ``true``); a password that need not change adds no line."""
     lines = []
     for record in records:
         lines.append(f"Login Profile Exists for User {record['UserName']}")
         if record.get("CreateDate") is not None:
             lines.append(f"Creation date: {as_text(record['CreateDate'])}")
-        if record.get("PasswordResetRequired") is not None:
-            lines.append(f"Must change password: {record['PasswordResetRequired']}")
+        if record.get("PasswordResetRequired"):
+            lines.append("Must change password: true")
     return lines
 
 

@@ -107,8 +107,10 @@ def accountcredentialreport(call: Call, wait: int, raw: bool) -> Result | None:
     wait_until_generated(call, wait)
     content = call.request("GetCredentialReport").get("Content") or b""
     text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
-    if raw:
-        call.stdout.write(text)
+    if raw:  # as IAM sent it, but for what could drive a terminal (euare.terminal)
+        from euare.terminal import visible
+
+        call.stdout.write(visible(text))
         call.stdout.flush()
         return None
     return Result(rows(text), _lines, columns=COLUMNS)

@@ -165,7 +165,7 @@ list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefi
     "roleupdateassumepolicy",
     "Replace a role's trust (assume-role) policy.",
     exclusive=[(("trust_policy", "service"), False)],
-    text=lambda rs: [str(r["PolicyDocument"]).rstrip("\r\n") for r in rs],
+    text=lambda rs: [str(r["PolicyDocument"]) for r in rs],  # as sent, as get*policy prints
     examples=("web-server -s lambda.amazonaws.com -o", "ci-deploy -f trust.json"),
 )
 @o.role()

@@ -146,6 +146,8 @@ def hand_over(verb: str | None, args: list[str]) -> int | None:
     """Run ``euare-VERB ARGS`` (``verb`` None: ``euare ARGS``) in the worker; its exit status,
     or None when the worker did not take the call and nothing has run."""
     env = os.environ
+    if _names_own_descriptors(args, env):
+        return None
     try:
         fds = _call_fds()
         cwd = os.getcwd()
@@ -187,6 +189,23 @@ def hand_over(verb: str | None, args: list[str]) -> int | None:
         return None  # stale, refused or broken before forking: nothing ran
     sock.settimeout(None)
     return _follow(sock, lines, verb)
+
+
+def _names_own_descriptors(args: list[str], env: Mapping[str, str]) -> bool:
+    """Whether an argument or a setting names one of this process's own descriptors beyond the
+    standard three (``/dev/fd/5``, a shell's ``<(...)``, ``/proc/self/fd/7``): the worker's
+    child has only the standard streams, so such a call runs in-process."""
+    for value in (*args, *env.values()):
+        for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+            at = value.find(prefix)
+            if at < 0:
+                continue
+            digits = value[at + len(prefix) :].split("/", 1)[0]
+            if not digits.isdigit() or int(digits) > 2:
+                return True
+        if "/proc/self/" in value or f"/proc/{os.getpid()}/" in value:
+            return True
+    return False
 
 
 def _call_fds() -> list[int]:

@@ -621,3 +621,28 @@ def test_the_front_imports_neither_click_nor_botocore(worked: Worked) -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert (done.returncode, done.stderr.strip().splitlines()[-1]) == (0, "[]"), done.stderr
+
+
+def test_a_call_naming_one_of_the_callers_own_descriptors_runs_in_process(
+    worked: Worked, tmp_path: Path
+) -> None:
+    """The worker's child holds only the caller's standard streams: ``-o /dev/fd/5`` (or a
+    shell's ``<(...)``) names a descriptor only the caller has, so that call runs in-process,
+    where it works, and the worker serves nothing."""
+    target = tmp_path / "snapshot.json"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        before = worked.served()
+        done = subprocess.run(
+            [str(BIN / "euare-accountsnapshot"), "-o", f"/dev/fd/{fd}"],
+            env={**worked.home.env, "EUARE_WORKER": "1"},
+            pass_fds=(fd,),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(fd)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(target.read_text())["Users"] == []
+    assert worked.served() == before

@@ -214,6 +214,7 @@ def _shown(device: dict[str, Any], show_seed: bool) -> dict[str, Any]:
     "holds, goes to --seed-out (Base32 text) and/or --qr-out (a QR code PNG), or with "
     "--show-seed to standard output after the serial number; one of them is required.",
     examples=("alice-phone --qr-out alice.png", "alice-phone -p /staff/ --seed-out alice.seed"),
+    sends="CreateVirtualMFADevice",
 )
 @positional("NAME", "VirtualMFADeviceName", "name of the new virtual MFA device")
 @o.path("path for the new device (default: /)")
@@ -275,9 +276,11 @@ def _assignments(devices: Iterable[Record]) -> Iterator[str]:
     "List the account's virtual MFA devices: each one's serial number and the user it is "
     "assigned to, if any.",
     examples=("--assignment-status Unassigned",),
+    sends="ListVirtualMFADevices",
 )
 @option(
     "--assignment-status",
+    api="AssignmentStatus",
     type=click.Choice(["Assigned", "Unassigned", "Any"]),
     default="Any",
     show_default=True,

@@ -19,6 +19,7 @@ from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.params import FILE, Document, option
 from euare.render import Record, Result
+from euare.rules import refuse
 
 # IAM's ContextKeyType values; a *List type takes comma-separated values.
 CONTEXT_TYPES = (
@@ -87,10 +88,13 @@ def _misfit(kind: str, value: str) -> str:
 
 
 def principal_arn(call: Call, kind: str, given: str) -> str:
-    """The ARN of the user, group or role ``given`` by name (an ARN is taken as it is)."""
+    """The ARN of the user, group or role ``given`` by name (an ARN is taken as it is), each
+    judged by IAM's rules for what it is sent as first."""
     if given.startswith("arn:"):
+        refuse(f"--{kind}", given, "SimulatePrincipalPolicy", "PolicySourceArn")
         return given
     operation, param, key = PRINCIPALS[kind]
+    refuse(f"--{kind}", given, operation, param)
     sent: dict[str, Any] = {param: given}
     if kind == "group":
         sent["MaxItems"] = 1  # its members are not wanted
@@ -155,6 +159,7 @@ class Tally:
         "-f policy.json -a iam:CreateUser -a iam:DeleteUser --fail-on-deny",
         "--role app -a s3:PutObject -c aws:SourceIp=ip:10.0.0.1 -c s3:prefix=stringList:a/,b/",
     ),
+    sends="SimulateCustomPolicy",  # its members are SimulatePrincipalPolicy's too
 )
 @option(
     "--user", metavar="USER", help="simulate for this user (name or ARN)", shell_complete=o.USERS
@@ -172,6 +177,7 @@ class Tally:
     "-f",
     "--policy-document",
     "documents",
+    api="PolicyInputList",
     multiple=True,
     metavar="FILE",
     type=Document(FILE),
@@ -179,11 +185,12 @@ class Tally:
     "with --user/--group/--role, added to the principal's own policies",
 )
 @o.apply_all(o.lint_options())
-@o.actions("action to simulate, e.g. s3:GetObject (repeatable)")
+@o.actions("action to simulate, e.g. s3:GetObject (repeatable)", api="ActionNames")
 @option(
     "-r",
     "--resource",
     "resources",
+    api="ResourceArns",
     multiple=True,
     metavar="ARN",
     help="resource to simulate the actions on (repeatable; default: *)",
@@ -192,6 +199,7 @@ class Tally:
     "-c",
     "--context",
     "contexts",
+    api="ContextEntries",
     multiple=True,
     metavar="KEY=TYPE:VALUE",
     type=ContextEntry(),

@@ -26,6 +26,7 @@ from euare.verbs.inline import inline_policy_verbs
     "second key unless --another-key is given.",
     exclusive=[(("verbose", "write_config"), False)],
     examples=("alice -g admins -k", "backup-script -p /service/ -g ebs-backup -w"),
+    sends="CreateUser",
 )
 @o.user(new=True)
 @o.path()
@@ -34,6 +35,8 @@ from euare.verbs.inline import inline_policy_verbs
     "-g",
     "--group-name",
     "group",
+    api="GroupName",
+    sent_in="AddUserToGroup",
     metavar="GROUP",
     help="also add the new user to GROUP",
     shell_complete=o.GROUPS,
@@ -55,7 +58,7 @@ from euare.verbs.inline import inline_policy_verbs
 @o.policy_arn(
     "--boundary",
     name="boundary",
-    api=None,
+    api="PermissionsBoundary",
     help="also give the user this permissions boundary: " + o.POLICY_GIVEN,
 )
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
@@ -286,6 +289,7 @@ USER_BLOCKERS = (
     "keys, signing certificates, SSH keys, service-specific credentials, MFA devices, the "
     "login profile, inline and attached policies and group memberships.",
     examples=("bob -p", "bob -r"),
+    sends="DeleteUser",
 )
 @o.user()
 @o.recursive_delete("user")

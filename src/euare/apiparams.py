@@ -12,10 +12,15 @@ document read from a file, a name made an ARN) is judged once converted (:func:`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    _Choice = click.Choice[str]  # generic in click 8.4 and later only
+else:
+    _Choice = click.Choice
 
 
 class _Sent:
@@ -125,3 +130,37 @@ def api_params(values: Mapping[str, Any]) -> dict[str, Any]:
         params[api] = list(value) if isinstance(value, tuple) else value
     return params
 
+
+class IamChoice(_Choice):
+    """One of the values IAM takes for a member (``Active``, ``Inactive``), typed in any case
+    (``-s inactive``, as euca2ools took it) and sent as IAM spells it; help, refusals and shell
+    completion show IAM's spelling too (click's own case-insensitive Choice lowercases them)."""
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        super().__init__(list(choices), case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        given = str(value)
+        for choice in self.choices:
+            if choice.casefold() == given.casefold():
+                return choice
+        self.fail(f"{given!r} is not one of {', '.join(self.choices)}", param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        shown = "|".join(self.choices)
+        if param.required and param.param_type_name == "argument":
+            return f"{{{shown}}}"
+        return f"[{shown}]"
+
+    def get_missing_message(
+        self, param: click.Parameter, ctx: click.Context | None = None
+    ) -> str:
+        return f"Choose from {', '.join(self.choices)}."
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        typed = incomplete.casefold()
+        return [CompletionItem(c) for c in self.choices if c.casefold().startswith(typed)]

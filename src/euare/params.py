@@ -10,6 +10,7 @@ import click
 
 from euare.apiparams import ApiArgument as ApiArgument
 from euare.apiparams import ApiOption as ApiOption
+from euare.apiparams import IamChoice as IamChoice
 from euare.apiparams import api_params as api_params
 from euare.paramtypes import FILE as FILE
 from euare.paramtypes import TEXT as TEXT
@@ -190,7 +191,7 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
             "-e",
             "--effect",
             required=True,
-            type=click.Choice(["Allow", "Deny"], case_sensitive=False),
+            type=IamChoice(["Allow", "Deny"]),
             help="whether the policy allows or denies",
         ),
         actions("action to allow or deny (repeatable)"),
@@ -316,7 +317,7 @@ def tag_keys() -> Decorator:
     )
 
 
-STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)
+STATUS = IamChoice(["Active", "Inactive"])
 
 
 def status(thing: str) -> Decorator:

@@ -218,3 +218,39 @@ def test_a_refused_file_is_named_by_its_path(
     assert f"policy document {path} must be at most 131072 characters long, not " in line
     assert proxy.actions == []
 
+
+# --- choices: IAM's spelling shown, any case taken, IAM's spelling sent ------------------------
+
+
+@pytest.mark.parametrize(
+    ("verb", "shown"),
+    [
+        ("usermodkey", "[Active|Inactive]"),
+        ("useraddpolicy", "[Allow|Deny]"),
+        ("policylistbypath", "[All|AWS|Local]"),
+        ("mfalist", "[Assigned|Unassigned|Any]"),
+    ],
+)
+def test_help_shows_the_choices_as_iam_spells_them(home: Home, verb: str, shown: str) -> None:
+    done = home.run(verb, "--help")
+    assert done.returncode == 0 and shown in done.stdout, done.stdout
+
+
+def test_a_choice_in_any_case_is_sent_as_iam_spells_it(home: Home, iam: Any) -> None:
+    iam.create_user(UserName="alice")
+    key = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    assert home.run("usermodkey", key, "-u", "alice", "-s", "inactive").returncode == 0
+    [listed] = iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
+    assert listed["Status"] == "Inactive"
+    done = home.run("useraddpolicy", "alice", "-p", "p", "-e", "DENY", "-a", "s3:*", "-r", "*")
+    assert done.returncode == 0, done
+    document = iam.get_user_policy(UserName="alice", PolicyName="p")["PolicyDocument"]
+    assert [s["Effect"] for s in document["Statement"]] == ["Deny"]
+    assert home.run("mfalist", "--assignment-status", "unassigned").returncode == 0
+
+
+def test_a_choice_refused_lists_iams_spelling(proxied_home: Home, proxy: Any) -> None:
+    result = proxied_home.run("usermodkey", "AKIAIOSFODNN7EXAMPLE", "-s", "on")
+    assert result.returncode == 2
+    assert "'on' is not one of Active, Inactive" in result.stderr.splitlines()[-1]
+    assert proxy.actions == []

@@ -1,6 +1,6 @@
 """IAM's rules (euare.rules) held against botocore's own models and the verb table: every
 pattern a verb can send a value to has plain words, every value a verb sends from the command
-line is judged as the member it is sent as."""
+line is judged as the member it is sent as, and every choice shows IAM's spelling."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import click
 import pytest
 
-from euare.apiparams import ApiArgument, ApiOption
+from euare.apiparams import ApiArgument, ApiOption, IamChoice
 from euare.client import botocore_session
 from euare.helpdoc import GlobalOption
 from euare.paramtypes import Late, Secret, Tag
@@ -189,3 +189,20 @@ def test_a_secret_is_never_quoted_nor_measured() -> None:
     found = problem("-p/--password", "hunter€2", shape, secret=True)
     assert found is not None and "hunter" not in found and "(it holds" not in found
 
+
+def test_every_choice_a_verb_sends_shows_and_sends_iams_spelling() -> None:
+    seen = 0
+    for verb, param in verb_params():
+        kind = param.type
+        if not isinstance(kind, click.Choice) or not (_sent(param) or kind.case_sensitive is False):
+            continue
+        seen += 1
+        assert isinstance(kind, IamChoice), (verb, param.name)
+        ctx = click.Context(command(verb))
+        assert kind.get_metavar(param, ctx) == "[" + "|".join(kind.choices) + "]"
+        for choice in kind.choices:
+            assert kind.convert(choice.lower(), param, ctx) == choice
+            assert kind.convert(choice.upper(), param, ctx) == choice
+        with pytest.raises(click.BadParameter, match=", ".join(kind.choices)):
+            kind.convert("nonsense", param, ctx)
+    assert seen >= 8  # status (5 verbs), effect (3), scope, entity filter, encoding, assignment

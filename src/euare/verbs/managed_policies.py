@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import click
-
 from euare import params as o
 from euare.arns import split_name
 from euare.cli import api_verb, list_verb, nothing, verb
@@ -238,8 +236,7 @@ list_verb(
     option(
         "--scope",
         api="Scope",
-        type=click.Choice(["All", "AWS", "Local"], case_sensitive=False),
-        metavar="[All|AWS|Local]",
+        type=o.IamChoice(["All", "AWS", "Local"]),
         default="Local",
         show_default=True,
         help="whose policies: the account's own (Local), AWS's, or both (All). Local is the "
@@ -268,8 +265,7 @@ list_verb(
 @option(
     "--entity-filter",
     api="EntityFilter",
-    type=click.Choice(KINDS, case_sensitive=False),
-    metavar="[User|Group|Role]",
+    type=o.IamChoice(KINDS),
     help="list only this kind of entity (only its header is printed)",
 )
 def policylistentities(call: Call, policy: str, entity_filter: str | None) -> Result:

@@ -17,7 +17,7 @@ from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.files import create_private
 from euare.once import Lookup
-from euare.params import Decorator, Secret, option, positional
+from euare.params import Decorator, IamChoice, Secret, option, positional
 from euare.redact import remember
 from euare.render import Record, Result
 
@@ -281,7 +281,7 @@ def _assignments(devices: Iterable[Record]) -> Iterator[str]:
 @option(
     "--assignment-status",
     api="AssignmentStatus",
-    type=click.Choice(["Assigned", "Unassigned", "Any"]),
+    type=IamChoice(["Assigned", "Unassigned", "Any"]),
     default="Any",
     show_default=True,
     help="list only the devices assigned to a user, or only those that are not",

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 else:
     _ParamType = click.ParamType
 
+Param = click.Parameter | None  # the parameter a Late value is given for (None: none)
+
 
 class Late(_ParamType):
     """A type whose value is converted when the verb runs (:func:`late_values`), not while the
@@ -47,9 +49,7 @@ class Late(_ParamType):
 
     remote = False
 
-    def resolve(
-        self, value: str, ctx: click.Context, param: click.Parameter | None = None
-    ) -> Any:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> Any:
         raise NotImplementedError
 
 
@@ -131,9 +131,7 @@ class Given(Late):
 
         return [CompletionItem(incomplete, type="file")]
 
-    def resolve(
-        self, value: str, ctx: click.Context, param: click.Parameter | None = None
-    ) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         text, origin = self.read(value, ctx)
         checked = self.check(text, origin)
         judge(param, checked, self.named(origin))
@@ -162,9 +160,7 @@ class Document(Given):
 
         return check(text, origin, self.kind)
 
-    def resolve(
-        self, value: str, ctx: click.Context, param: click.Parameter | None = None
-    ) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         text, origin = self.read(value, ctx)
         self.check(text, origin)
         judge(param, text, self.named(origin))
@@ -228,9 +224,7 @@ class PolicyArn(Late):
     name = "policy"
     remote = True
 
-    def resolve(
-        self, value: str, ctx: click.Context, param: click.Parameter | None = None
-    ) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         from euare.arns import policy_arn
 
         arn = policy_arn(_call(ctx), value)
@@ -344,9 +338,7 @@ class AccountArn(Late):
         self.kind = kind
         self.name = kind
 
-    def resolve(
-        self, value: str, ctx: click.Context, param: click.Parameter | None = None
-    ) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         from euare.arns import account_arn
 
         arn = account_arn(_call(ctx), self.kind, value)
@@ -361,9 +353,7 @@ class RoleArn(Late):
     name = "role"
     remote = True
 
-    def resolve(
-        self, value: str, ctx: click.Context, param: click.Parameter | None = None
-    ) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         from euare.arns import role_arn
 
         arn = role_arn(_call(ctx), value)

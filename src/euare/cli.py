@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from euare import __version__
+from euare.apiparams import bind
 from euare.context import Call
 from euare.helpdoc import GlobalOption, VerbCommand
 from euare.once import Lookup
@@ -156,12 +157,14 @@ def verb(
     examples: Iterable[str] = (),
     failure: int = 1,
     exits: Iterable[tuple[int, str]] = (),
+    sends: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Make ``fn(call, **options)`` the composite verb ``euare-NAME`` (its VerbSpec ``runs`` fn).
 
     ``fn`` returns a Result, a list of records (printed with ``text`` or one value per line), or
     None. ``exclusive`` lists groups of option names of which at most one may be given (exactly
-    one when the flag beside the group is True). ``failure``, ``exits``: see VerbSpec.
+    one when the flag beside the group is True). ``failure``, ``exits``, ``sends``: see
+    VerbSpec.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -175,6 +178,7 @@ def verb(
             examples=tuple(examples),
             failure=failure,
             exits=tuple(exits),
+            sends=sends,
         )
         return command_of(spec, fn)
 
@@ -235,6 +239,7 @@ def _make(spec: VerbSpec, fn: Callable[..., Any]) -> click.Command:
         examples=spec.examples,
         one_of=[group for group, required in spec.exclusive if required],
     )(callback)
+    bind(cmd, name, spec.service, spec.operation or spec.sends)
     cmd.params.extend(global_options(spec.service))
     names = [p.name for p in cmd.params]
     clashes = sorted({n for n in names if names.count(n) > 1})

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from euare import __version__
 from euare.errors import EuareError
-from euare.redact import is_secret, remember, secrets_in
+from euare.redact import remember, secrets_in
 from euare.settings import Settings
 
 if TYPE_CHECKING:
@@ -194,14 +193,15 @@ def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
 
 def register_hooks(events: Any, service: str, budget: Budget | None = None) -> None:
     """The hooks every call goes through: secrets are remembered before the parameters are
-    checked or sent and as soon as an answer is parsed, so no verb has to remember them; the
-    call's attempts together end within ``budget`` (EUARE_CALL_TIMEOUT: euare.deadline)."""
+    sent and as soon as an answer is parsed, so no verb has to remember them; the call's attempts
+    together end within ``budget`` (EUARE_CALL_TIMEOUT: euare.deadline). Parameters are not
+    judged here: what the user gave was judged while the command line was read
+    (euare.apiparams), and what the server answered is never judged again."""
     from euare.deadline import Budget
     from euare.errors import non_iam_answer
 
     (budget or Budget()).register(events, service)
     events.register(f"provide-client-params.{service}.*", remember_params)
-    events.register(f"provide-client-params.{service}.*", check_params)
     events.register(f"before-parse.{service}.*", non_iam_answer)
     events.register(f"after-call.{service}.*", remember_answer)
     if service == "iam":  # documents as stored, not parsed and serialised again
@@ -211,63 +211,6 @@ def register_hooks(events: Any, service: str, budget: Budget | None = None) -> N
 
         events.unregister("after-call.iam", json_decode_policies)
         events.register("after-call.iam", keep_documents)
-
-
-def _problem(name: str, value: Any, shape: Any) -> str | None:
-    """Why IAM would refuse ``value`` for a parameter of ``shape``, judged by its own model.
-
-    A secret's value, or even its length, is never part of the answer."""
-    if not isinstance(value, str):
-        return None
-    secret = is_secret(name, shape)
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low is not None and len(value) < low:
-        return f"{name} must be at least {low} characters long"
-    if high is not None and len(value) > high:
-        return f"{name} must be at most {high} characters long" + (
-            "" if secret else f", not {len(value)}"
-        )
-    pattern = shape.metadata.get("pattern")
-    if pattern and "\\p{" in pattern:  # Unicode classes, which Python's re cannot read
-        from euare.paramtypes import TAG_KEY_PATTERN, tag_key_fault
-
-        fault = tag_key_fault(value) if pattern == TAG_KEY_PATTERN else None
-        return None if fault is None else f"{name} {value[:80]!r} is not valid: {fault}"
-    if pattern and not re.fullmatch(pattern, value, flags=re.ASCII | re.DOTALL):
-        hint = _HINTS.get(pattern, f"IAM requires it to match {pattern}")
-        shown = "" if secret else f" {value[:80]!r}"
-        return f"{name}{shown} is not valid: {hint}"
-    return None
-
-
-_HINTS = {
-    r"[\w+=,.@-]+": "use only letters, digits and +=,.@_- (no spaces or accents)",
-    r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)": "a path begins and ends with / and holds "
-    "printable ASCII characters only",
-}
-
-
-def check_params(params: dict[str, Any], model: Any, **_: Any) -> None:
-    """Refuse, before anything is sent, a value the service's model says it would reject.
-
-    botocore checks lengths but not the patterns (names, paths, ARNs); IAM would answer a
-    ValidationError after a round trip, or worse, after a composite command's first steps.
-    """
-    from euare.errors import UsageError
-
-    shape = model.input_shape
-    if shape is None:
-        return
-    for name, value in params.items():
-        member = shape.members.get(name)
-        if member is None:
-            continue
-        values = value if isinstance(value, list) and member.type_name == "list" else [value]
-        target = member.member if member.type_name == "list" else member
-        for one in values:
-            problem = _problem(name, one, target)
-            if problem:
-                raise UsageError(problem)
 
 
 class NotAnAnswer(EuareError):

@@ -141,6 +141,13 @@ class Call:
         Plan.add) run at the same time, at most ``jobs`` at once."""
         return Plan(self, jobs)
 
+    def said(self, what: str) -> str:
+        """``what`` named as :meth:`read_secret` had it: typed at the prompt, or read from
+        standard input (for a message about it)."""
+        return f"{what} typed at the prompt" if self.stdin.isatty() else (
+            f"{what} read from standard input"
+        )
+
     def read_secret(self, prompt: str, confirm: bool = True, missing: str | None = None) -> str:
         """A password from the terminal (asked twice, no echo) or one line of standard input;
         ``missing`` is the error when that line is empty or absent."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from euare.errors import UsageError
-from euare.paramtypes import Late
+from euare.paramtypes import Late, Param
 
 if TYPE_CHECKING:  # euare.files is imported when a file is written, not when verbs are declared
     from euare import files
@@ -82,7 +82,7 @@ class OutputFile(Late):
                 return max(param.opts, key=len)
         return "FILE"
 
-    def resolve(self, value: str, ctx: click.Context) -> Output | Path:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> Output | Path:
         from euare import files
 
         flag = self.flag(ctx)

@@ -3,11 +3,15 @@ options and positionals that several verbs share, declared once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
 
+from euare.apiparams import ApiArgument as ApiArgument
+from euare.apiparams import ApiOption as ApiOption
+from euare.apiparams import IamChoice as IamChoice
+from euare.apiparams import api_params as api_params
 from euare.paramtypes import FILE as FILE
 from euare.paramtypes import TEXT as TEXT
 from euare.paramtypes import Certificate as Certificate
@@ -42,31 +46,14 @@ USERS, GROUPS, ROLES = names("user"), names("group"), names("role")
 INSTANCE_PROFILES, POLICIES = names("instance profile"), names("policy")
 
 
-# --- parameters that carry their IAM name --------------------------------------------------------
-
-
-class ApiOption(click.Option):
-    """An option whose value is sent as the IAM parameter ``api`` (None: used locally only)."""
-
-    def __init__(self, *args: Any, api: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.api = api
-
-
-class ApiArgument(click.Argument):
-    """A positional argument sent as ``api``; ``doc`` is shown under Arguments in --help."""
-
-    def __init__(self, *args: Any, api: str | None = None, doc: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.api = api
-        self.doc = doc
-
-
-def option(*decls: str, api: str | None = None, **kwargs: Any) -> Decorator:
-    """A click option that may name its IAM parameter."""
+def option(
+    *decls: str, api: str | None = None, sent_in: str | None = None, **kwargs: Any
+) -> Decorator:
+    """A click option that may name the IAM parameter it is sent as (``api``), and the
+    operation it is sent in if not its verb's (``sent_in``): see :mod:`euare.apiparams`."""
     if kwargs.get("multiple") and "default" not in kwargs:
         kwargs["default"] = ()
-    return click.option(*decls, cls=ApiOption, api=api, **kwargs)
+    return click.option(*decls, cls=ApiOption, api=api, sent_in=sent_in, **kwargs)
 
 
 def positional(
@@ -77,9 +64,11 @@ def positional(
     required: bool = True,
     type: Late | None = None,
     complete: Completer | None = None,
+    sent_in: str | None = None,
 ) -> Decorator:
     """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op);
-    ``complete`` gives a shell its candidates (e.g. :data:`USERS`)."""
+    ``complete`` gives a shell its candidates (e.g. :data:`USERS`); ``api`` and ``sent_in``
+    as for :func:`option`."""
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
@@ -89,6 +78,7 @@ def positional(
             required=required,
             cls=ApiArgument,
             api=api,
+            sent_in=sent_in,
             doc=doc + also,
             type=type,
             shell_complete=complete,
@@ -98,18 +88,6 @@ def positional(
         return f
 
     return decorate
-
-
-def api_params(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The IAM parameters of the running command, from its options' values."""
-    params: dict[str, Any] = {}
-    for param in click.get_current_context().command.params:
-        api = getattr(param, "api", None)
-        value = values.get(param.name or "")
-        if api is None or value is None or value == ():
-            continue
-        params[api] = list(value) if isinstance(value, tuple) else value
-    return params
 
 
 def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[..., Any]:
@@ -190,9 +168,17 @@ def verbose(help: str = "print the new entity's ARN and ID") -> Decorator:
     return option("-v", "--verbose", is_flag=True, help=help)
 
 
-def policy_name(required: bool = True, help: str = "name of the policy") -> Decorator:
+def policy_name(
+    required: bool = True, help: str = "name of the policy", sent_in: str | None = None
+) -> Decorator:
     return option(
-        "-p", "--policy-name", api="PolicyName", metavar="POLICY", required=required, help=help
+        "-p",
+        "--policy-name",
+        api="PolicyName",
+        sent_in=sent_in,
+        metavar="POLICY",
+        required=required,
+        help=help,
     )
 
 
@@ -205,7 +191,7 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
             "-e",
             "--effect",
             required=True,
-            type=click.Choice(["Allow", "Deny"], case_sensitive=False),
+            type=IamChoice(["Allow", "Deny"]),
             help="whether the policy allows or denies",
         ),
         actions("action to allow or deny (repeatable)"),
@@ -331,7 +317,7 @@ def tag_keys() -> Decorator:
     )
 
 
-STATUS = click.Choice(["Active", "Inactive"], case_sensitive=False)
+STATUS = IamChoice(["Active", "Inactive"])
 
 
 def status(thing: str) -> Decorator:
@@ -346,10 +332,18 @@ def status(thing: str) -> Decorator:
     )
 
 
-def actions(help: str) -> Decorator:
-    """``-a/--action ACTION`` (repeatable, required): IAM actions such as s3:GetObject."""
+def actions(help: str, api: str | None = None) -> Decorator:
+    """``-a/--action ACTION`` (repeatable, required): IAM actions such as s3:GetObject (sent as
+    ``api``, or built into a document)."""
     return option(
-        "-a", "--action", "actions", multiple=True, required=True, metavar="ACTION", help=help
+        "-a",
+        "--action",
+        "actions",
+        api=api,
+        multiple=True,
+        required=True,
+        metavar="ACTION",
+        help=help,
     )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from euare.apiparams import judge
 from euare.context import Call
 
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 else:
     _ParamType = click.ParamType
 
+Param = click.Parameter | None  # the parameter a Late value is given for (None: none)
+
 
 class Late(_ParamType):
     """A type whose value is converted when the verb runs (:func:`late_values`), not while the
@@ -40,11 +43,13 @@ class Late(_ParamType):
     too (which may come after this one), and the verb's exclusive groups have been checked, so
     that ``-o X -f Y`` is refused as such before either is read. A ``remote`` conversion sends a
     request; the local ones run first, so a refused document is refused before anything is
-    sent."""
+    sent. What ``resolve`` makes is judged against the model of the member ``param`` is sent
+    as (:func:`euare.apiparams.judge`), as a value given on the command line is while it is
+    read."""
 
     remote = False
 
-    def resolve(self, value: str, ctx: click.Context) -> Any:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> Any:
         raise NotImplementedError
 
 
@@ -60,9 +65,11 @@ def late_values(ctx: click.Context, values: dict[str, Any]) -> dict[str, Any]:
         assert isinstance(param.type, Late) and param.name
         given = values[param.name]
         if getattr(param, "multiple", False):  # a repeatable option: each value in turn
-            converted[param.name] = tuple(param.type.resolve(str(v), ctx) for v in given)
+            converted[param.name] = tuple(
+                param.type.resolve(str(v), ctx, param) for v in given
+            )
         else:
-            converted[param.name] = param.type.resolve(str(given), ctx)
+            converted[param.name] = param.type.resolve(str(given), ctx, param)
     return converted
 
 
@@ -124,8 +131,16 @@ class Given(Late):
 
         return [CompletionItem(incomplete, type="file")]
 
-    def resolve(self, value: str, ctx: click.Context) -> str:
-        return self.check(*self.read(value, ctx))
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
+        text, origin = self.read(value, ctx)
+        checked = self.check(text, origin)
+        judge(param, checked, self.named(origin))
+        return checked
+
+    def named(self, origin: str) -> str | None:
+        """How a refusal by IAM's rules names the text: a file (or standard input) as
+        ``origin`` says; text given inline by its flag (None)."""
+        return None if self.source == TEXT else origin
 
 
 class Document(Given):
@@ -145,9 +160,10 @@ class Document(Given):
 
         return check(text, origin, self.kind)
 
-    def resolve(self, value: str, ctx: click.Context) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         text, origin = self.read(value, ctx)
         self.check(text, origin)
+        judge(param, text, self.named(origin))
         lint_asked(ctx, text, origin, self.kind)
         return text
 
@@ -208,10 +224,12 @@ class PolicyArn(Late):
     name = "policy"
     remote = True
 
-    def resolve(self, value: str, ctx: click.Context) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         from euare.arns import policy_arn
 
-        return policy_arn(_call(ctx), value)
+        arn = policy_arn(_call(ctx), value)
+        judge(param, arn)
+        return arn
 
 
 # --- tags ----------------------------------------------------------------------------------------
@@ -320,10 +338,27 @@ class AccountArn(Late):
         self.kind = kind
         self.name = kind
 
-    def resolve(self, value: str, ctx: click.Context) -> str:
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
         from euare.arns import account_arn
 
-        return account_arn(_call(ctx), self.kind, value)
+        arn = account_arn(_call(ctx), self.kind, value)
+        judge(param, arn)
+        return arn
+
+
+class RoleArn(Late):
+    """A role given as NAME, ACCOUNT:NAME, a partial ARN or an ARN, made its ARN as euca2ools
+    did (:func:`euare.arns.role_arn`, which may ask STS for the account)."""
+
+    name = "role"
+    remote = True
+
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> str:
+        from euare.arns import role_arn
+
+        arn = role_arn(_call(ctx), value)
+        judge(param, arn)
+        return arn
 
 
 class ModelRange(_ParamType):

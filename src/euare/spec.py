@@ -25,7 +25,9 @@ class VerbSpec:
     ``failure`` is the exit status of a failure other than a usage error or an interrupt: 1,
     except for a verb whose 1 means something else (accountdiff: "they differ", as diff's).
     ``exits`` says what the verb's own exit statuses mean, where they differ from every verb's
-    (its manual page's EXIT STATUS gives them in place of the usual lines).
+    (its manual page's EXIT STATUS gives them in place of the usual lines). ``sends`` names the
+    operation a composite verb's parameters are sent in (each is judged against its member's
+    model while the command line is read: see euare.apiparams), where one names none itself.
     """
 
     name: str
@@ -41,6 +43,7 @@ class VerbSpec:
     examples: tuple[str, ...] = ()
     failure: int = 1
     exits: tuple[tuple[int, str], ...] = ()
+    sends: str | None = None
     runs: Callable[..., Any] | None = field(default=None, compare=False)
 
     def items_key(self) -> str | None:

@@ -62,7 +62,7 @@ def test_a_boundary_iam_would_refuse_is_refused_before_sending(home: Home, iam: 
     iam.create_role(RoleName="web", AssumeRolePolicyDocument=TRUST)
     done = home.run("rolesetboundary", "web", "-p", "arn:aws:s3:::bucket")
     line = one_error_line(done, "rolesetboundary", status=2)
-    assert "PermissionsBoundary" in line
+    assert "-p/--policy-arn must be at least 20 characters long, not 19" in line
     assert boundary_of(iam, "web") is None
 
 

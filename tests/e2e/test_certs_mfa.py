@@ -425,7 +425,8 @@ def test_mfa_codes_stay_out_of_the_debug_log(home: Home, virtual_mfa: str) -> No
 
 
 def test_userenablemfadevice_needs_both_codes(home: Home) -> None:
-    result = home.run("userenablemfadevice", "bob", "-s", "arn:x", "-c1", "123456")
+    serial = "arn:aws:iam::123456789012:mfa/bob"
+    result = home.run("userenablemfadevice", "bob", "-s", serial, "-c1", "123456")
     assert result.returncode == 2 and "-c2" in result.stderr
 
 

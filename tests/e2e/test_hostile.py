@@ -16,14 +16,14 @@ from tests.conftest import Home, one_error_line
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["usercreate", "name with spaces"], "UserName 'name with spaces' is not valid"),
-        (["usercreate", "ünïcødé"], "UserName 'ünïcødé' is not valid"),
-        (["usercreate", "u" * 129], "UserName must be at most 64 characters long"),
-        (["groupcreate", "g" * 129], "GroupName must be at most 128 characters long"),
+        (["usercreate", "name with spaces"], "USER 'name with spaces' is not valid"),
+        (["usercreate", "ünïcødé"], "USER 'ünïcødé' is not valid"),
+        (["usercreate", "u" * 129], "USER must be at most 64 characters long, not 129"),
+        (["groupcreate", "g" * 129], "GROUP must be at most 128 characters long, not 129"),
         (["usercreate", "ok", "-p", "no/leading"], "a path begins and ends with /"),
         (["usercreate", "ok", "-p", "/no-trailing"], "a path begins and ends with /"),
-        (["groupadduser", "ops", "-u", "a;b"], "UserName 'a;b' is not valid"),
-        (["userlistbypath", "-p", "x" * 600], "PathPrefix must be at most 512 characters long"),
+        (["groupadduser", "ops", "-u", "a;b"], "-u/--user-name 'a;b' is not valid"),
+        (["userlistbypath", "-p", "x" * 600], "-p/--path-prefix must be at most 512 characters"),
     ],
 )
 def test_bad_names_are_refused_before_anything_is_sent(
@@ -238,5 +238,7 @@ def test_a_password_line_from_standard_input_is_bounded(proxied_home: Home, prox
     line = one_error_line(result, "useraddloginprofile", status=2)
     # the line was cut at 1 MiB (or the refusal would be about reading), and, being a secret,
     # the password's length is not told
-    assert line.endswith("Password must be at most 128 characters long"), line
+    assert line.endswith(
+        "the password read from standard input must be at most 128 characters long"
+    ), line
     assert "CreateLoginProfile" not in proxy.actions  # (only the look for an existing profile)

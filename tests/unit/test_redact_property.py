@@ -3,8 +3,9 @@
 For every IAM and STS operation with a secret input member (``sensitive`` in the model, or an
 MFA code or session token), the client layer (``make_client``, its hooks, ``errors.report``)
 is driven to fail in each way it can with a generated secret: the service (a Stubber) answers
-an error quoting the value, botocore's own validation quotes it, euare's check refuses it, or
-the endpoint (whose URL carries it as ``user:password@``) cannot be reached. Neither the error
+an error quoting the value, botocore's own validation quotes it, euare's judgement of what the
+user gave (euare.rules, before any client is called) refuses it, or the endpoint (whose URL
+carries it as ``user:password@``) cannot be reached. Neither the error
 line nor the debug log may then show the value in any form (plain, URL-encoded, escaped): a
 value of six characters or more nowhere, a shorter one nowhere on its own (redact.py says why).
 """
@@ -175,6 +176,28 @@ def error_parts(line: str) -> list[str]:
     return [part for part in match.groups() if part]
 
 
+def reported(exc: BaseException) -> str:
+    """What the user would see on stderr (the error line, and with --debug the traceback)."""
+    line, traced = io.StringIO(), io.StringIO()
+    report(PROG, exc, line)
+    report(PROG, exc, traced, debug=True)
+    assert traced.getvalue().endswith(line.getvalue())
+    traceback = traced.getvalue()[: -len(line.getvalue())]
+    # NUL separates the parts: no secret holds one, so none is made up at a seam
+    return "\0".join([*error_parts(line.getvalue()), traceback])
+
+
+def refused(service: str, operation: str, member: str, value: str) -> str:
+    """Judge ``value`` as euare judges what the user typed (before any client is made)."""
+    from euare.rules import refuse
+
+    try:
+        refuse(f"--{member.lower()}", value, operation, member, service)
+    except Exception as exc:
+        return reported(exc)
+    raise AssertionError(f"{operation} {member} was not refused")
+
+
 def fail(service: str, operation: str, params: dict[str, Any], how: str, message: str) -> str:
     """Run the call so that it fails ``how``; return what the user would see on stderr."""
     url = f"http://{UNREACHABLE}/"
@@ -196,13 +219,7 @@ def fail(service: str, operation: str, params: dict[str, Any], how: str, message
         else:
             call(client, operation, **params)
     except Exception as exc:  # the point: every failure, whatever its kind
-        line, traced = io.StringIO(), io.StringIO()
-        report(PROG, exc, line)
-        report(PROG, exc, traced, debug=True)
-        assert traced.getvalue().endswith(line.getvalue())
-        traceback = traced.getvalue()[: -len(line.getvalue())]
-        # NUL separates the parts: no secret holds one, so none is made up at a seam
-        return "\0".join([*error_parts(line.getvalue()), traceback])
+        return reported(exc)
     raise AssertionError(f"{operation} did not fail ({how})")
 
 
@@ -237,11 +254,14 @@ def test_no_error_line_or_debug_log_shows_a_secret(
     params = params_for(operation, member, value)
     params["_url_password"] = secret
     with own_registry(), captured_debug_log() as log:
-        stderr = fail(service, operation, params, how, template.format(value))
+        if how == "refused":
+            stderr = refused(service, operation, member, value)
+        else:
+            stderr = fail(service, operation, params, how, template.format(value))
         debug = log.getvalue()
     # the debug log from where euare's hook remembered the secrets
     hooked = f"calling handler <function {remember_params.__name__}"
-    assert hooked in debug
+    assert how == "refused" or hooked in debug
     if how == "connection":
         assert f"@{UNREACHABLE}" not in stderr + debug  # no user:password@ before the host
     for text, where, before in ((stderr, "stderr", ""), (debug, "the debug log", hooked)):

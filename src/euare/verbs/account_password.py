@@ -136,6 +136,7 @@ def accountgetpasswordpolicy(call: Call) -> Result:
         "--min-length 14 --require-symbols --require-numbers",
         "--max-age 90 --reuse-prevention 5 --no-hard-expiry",
     ),
+    sends=UPDATE,
 )
 @apply_all(OPTIONS)
 def accountsetpasswordpolicy(call: Call, **values: Any) -> None:

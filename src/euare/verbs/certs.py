@@ -183,6 +183,7 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
     "--keyout name files for them. Files are written only once the upload has succeeded.",
     text=_created_lines,
     examples=("alice --out alice-cert.pem --keyout alice-key.pem",),
+    sends="UploadSigningCertificate",
 )
 @o.user(required=False)
 @option(

@@ -46,7 +46,12 @@ def _members(records: list[Record]) -> list[str]:
     ]
 
 
-@verb("grouplistusers", "List a group's ARN and the ARNs of its members.", text=_members)
+@verb(
+    "grouplistusers",
+    "List a group's ARN and the ARNs of its members.",
+    text=_members,
+    sends="GetGroup",
+)
 @o.group()
 def grouplistusers(call: Call, group: str) -> Result:
     """GetGroup's answer, every page's users in one list: {"Group": {...}, "Users": [...]}."""
@@ -75,12 +80,18 @@ api_verb(
 )
 
 
-@verb("groupremoveuser", "Remove users from a group.", examples=("admins -u alice -u bob",))
+@verb(
+    "groupremoveuser",
+    "Remove users from a group.",
+    examples=("admins -u alice -u bob",),
+    sends="RemoveUserFromGroup",
+)
 @o.group()
 @option(
     "-u",
     "--user-name",
     "users",
+    api="UserName",
     metavar="USER",
     multiple=True,
     required=True,
@@ -139,6 +150,7 @@ GROUP_BLOCKERS = (
     "groupdel",
     "Delete a group. With -r, first remove its members and its inline and attached policies.",
     examples=("ebs-backup -p", "ebs-backup -r"),
+    sends="DeleteGroup",
 )
 @o.group()
 @o.recursive_delete("group")

@@ -21,6 +21,7 @@ from euare.context import Call
 from euare.helpdoc import a
 from euare.params import Decorator, option
 from euare.render import Record, Result
+from euare.rules import refuse
 
 PRETTY = option("--pretty-print", is_flag=True, help="indent the policy document")
 
@@ -80,6 +81,7 @@ def inline_policy_verbs(
         f"{kind}addpolicy",
         f"Give {a(kind)} an inline policy built from an effect, actions and resources.",
         examples=shown.get("addpolicy", ()),
+        sends=f"Put{title}Policy",
     )
     @entity
     @o.apply_all(o.policy_builder(resource_flags))
@@ -94,6 +96,7 @@ def inline_policy_verbs(
     ) -> Result:
         document = policy.dumps(policy.build(effect, list(actions), list(resources)))
         built = f"the policy document built from -e/-a/{resource_flags[0]}"
+        refuse(built, document, f"Put{title}Policy", "PolicyDocument")
         o.lint_asked(click.get_current_context(), document, built, policy.IDENTITY)
         sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
         call.request(f"Put{title}Policy", **sent)
@@ -136,9 +139,10 @@ def inline_policy_verbs(
         f"{kind}listpolicies",
         f"List {a(kind)}'s inline policies (-v: with their documents).",
         examples=shown.get("listpolicies", ()),
+        sends=f"List{title}Policies",
     )
     @entity
-    @o.policy_name(required=False, help="show only this policy")
+    @o.policy_name(required=False, help="show only this policy", sent_in=f"Get{title}Policy")
     @o.verbose("also print each policy's document (with -p: only the document)")
     @PRETTY
     def listing(

@@ -13,10 +13,12 @@ from euare.context import Call
 from euare.once import Lookup
 from euare.params import Decorator, option, positional
 from euare.render import Record, Result
+from euare.rules import refuse
 from euare.verbs.deletion import Blocker, Item, delete_recursively
 from euare.verbs.finds import existing
 
 EC2 = "ec2.amazonaws.com"
+ROLE_NAME = ("CreateRole", "RoleName")  # --create-role sends the profile's name as this too
 
 
 def profile(new: bool = False) -> Decorator:
@@ -48,6 +50,7 @@ def role_option(help: str) -> Decorator:
     "Create an instance profile, optionally with a role in it.",
     exclusive=[(("add_role", "create_role"), False)],
     examples=("web-server -r web-server", "batch-worker --create-role -v"),
+    sends="CreateInstanceProfile",
 )
 @profile(new=True)
 @o.path()
@@ -55,6 +58,8 @@ def role_option(help: str) -> Decorator:
 @option(
     "-r",
     "--add-role",
+    api="RoleName",
+    sent_in="AddRoleToInstanceProfile",
     metavar="ROLE",
     help="also add this existing role to the profile",
     shell_complete=o.ROLES,
@@ -88,6 +93,7 @@ def instanceprofilecreate(
         ),
     )
     if create_role:
+        refuse("IPROFILE (with --create-role, the role's name too)", iprofile, *ROLE_NAME)
         params = {
             "RoleName": iprofile,
             "Path": path,
@@ -166,6 +172,7 @@ PROFILE_BLOCKERS = (
     "Delete an instance profile. With -r, first remove its roles from it. The roles "
     "themselves are kept (euca2ools' -r deleted them too): delete them with euare-roledel.",
     examples=("web-server -r",),
+    sends="DeleteInstanceProfile",
 )
 @profile()
 @o.recursive_delete(

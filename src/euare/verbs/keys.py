@@ -35,6 +35,7 @@ def key_id() -> Decorator:
     "Create a new access key for a user and print its ID and secret.",
     exclusive=[(("write_config", "iamrc_out"), False)],
     examples=("alice", "backup-script -w", "backup-script --iamrc-out backup.iamrc"),
+    sends="CreateAccessKey",
 )
 @o.user(required=False)
 @option("-w", "--write-config", is_flag=True, help="print the key as a ready .iamrc file")
@@ -134,6 +135,7 @@ def keys_of(
     "userlistkeys",
     "List a user's access keys: each key's ID, then its status.",
     examples=("alice -v", "alice --max-age 90", "alice --unused-for 30"),
+    sends="ListAccessKeys",
 )
 @o.user(required=False)
 @o.verbose("also show each key's creation date and when and where it was last used")
@@ -165,11 +167,12 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
     "(-v: and its last use). Users are asked about a few at a time (--jobs); a Throttling "
     "answer holds every request back for a moment.",
     examples=("-v --max-age 90", "-v --unused-for 90", "-p /service/ --format json"),
+    sends="ListUsers",
 )
 @o.verbose("also show when, and by which service, each key was last used")
 @MAX_AGE
 @UNUSED_FOR
-@o.path_prefix("users", api=None)
+@o.path_prefix("users")
 @o.jobs("how many users to ask about at once", default=o.READ_JOBS)
 def accountauditkeys(
     call: Call,

@@ -16,15 +16,17 @@ from euare.errors import EuareError
 from euare.params import option
 from euare.redact import remember
 from euare.render import Record, Result, as_text
+from euare.rules import refuse
 from euare.verbs.finds import existing
 
 
 def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ...] = ()) -> None:
-    @verb(name, help, examples=examples)
+    @verb(name, help, examples=examples, sends=operation)
     @o.user()
     @option(
         "-p",
         "--password",
+        api="Password",
         metavar="PASSWORD",
         help="the new password (default: ask on the terminal, or read a line of stdin)",
     )
@@ -51,6 +53,7 @@ def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ..
         if password is None:
             password = call.read_secret("New password")
             remember(password)
+            refuse(call.said("the password"), password, operation, "Password")
         params: dict[str, Any] = {
             "UserName": user,
             "Password": password,
@@ -129,4 +132,6 @@ def changepassword(call: Call) -> None:
         missing="no new password given: write it on the second line of standard input",
     )
     remember(new)
+    refuse(call.said("the old password"), old, "ChangePassword", "OldPassword")
+    refuse(call.said("the new password"), new, "ChangePassword", "NewPassword")
     call.request("ChangePassword", OldPassword=old, NewPassword=new)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import click
-
 from euare import params as o
 from euare.arns import split_name
 from euare.cli import api_verb, list_verb, nothing, verb
@@ -25,6 +23,7 @@ from euare.helpdoc import a
 from euare.once import Lookup
 from euare.params import Decorator, Late, PolicyArn, option, positional
 from euare.render import Record, Result, as_text
+from euare.rules import refuse
 from euare.verbs.deletion import Blocker, Item, Removal, delete_recursively
 
 MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
@@ -55,8 +54,8 @@ def the_given_policy() -> Decorator:
 
 def document_options() -> list[Decorator]:
     """-f FILE / -o JSON, exactly one (o.DOCUMENT_CHOICE): the policy document (params.Document
-    reads and checks it), and --lint/--fail-on."""
-    return o.document_options(file_first=True)
+    reads and checks it), sent as PolicyDocument, and --lint/--fail-on."""
+    return o.document_options("PolicyDocument", file_first=True)
 
 
 # --- the policy itself ---------------------------------------------------------------------------
@@ -71,13 +70,19 @@ def document_options() -> list[Decorator]:
         "s3-backups -f s3-backups.json --description 'read and write the backups bucket'",
         "/ops/ebs-snapshots -f - -v",
     ),
+    sends="CreatePolicy",
 )
 @positional(
     "POLICY", None, "name of the new policy (/PATH/NAME also sets its path)", "--policy-name"
 )
 @o.apply_all(document_options())
 @o.path("path for the new policy (default: /, or the path in POLICY)")
-@option("--description", metavar="TEXT", help="what the policy is for (cannot be changed later)")
+@option(
+    "--description",
+    api="Description",
+    metavar="TEXT",
+    help="what the policy is for (cannot be changed later)",
+)
 @o.tags()
 @o.verbose("print the new policy's ARN and ID")
 def policycreate(
@@ -93,9 +98,11 @@ def policycreate(
     if policy.startswith("arn:"):
         raise UsageError("POLICY is the new policy's name, not an ARN")
     named_path, name = split_name(policy)
+    refuse("POLICY", name, "CreatePolicy", "PolicyName")
     if "/" in policy:
         if path is not None and path.strip("/") != named_path.strip("/"):
             raise UsageError(f"POLICY {policy} has the path {named_path}, but --path says {path}")
+        refuse("POLICY's path", named_path, "CreatePolicy", "Path")
         path = named_path
     params = {
         "PolicyName": name,
@@ -191,6 +198,7 @@ POLICY_BLOCKERS = (
     "delete its other versions, as IAM requires. -p prints them, under the headers users, "
     "groups, roles and versions, and changes nothing.",
     examples=("s3-backups -p", "s3-backups -r"),
+    sends="DeletePolicy",
 )
 @the_policy()
 @o.recursive_delete("policy")
@@ -229,8 +237,7 @@ list_verb(
     option(
         "--scope",
         api="Scope",
-        type=click.Choice(["All", "AWS", "Local"], case_sensitive=False),
-        metavar="[All|AWS|Local]",
+        type=o.IamChoice(["All", "AWS", "Local"]),
         default="Local",
         show_default=True,
         help="whose policies: the account's own (Local), AWS's, or both (All). Local is the "
@@ -253,12 +260,13 @@ list_verb(
     "List the users, groups and roles a managed policy is attached to: the headers users, "
     "groups and roles, each followed by the names, one a line, indented with a tab.",
     examples=("s3-backups", "arn:aws:iam::aws:policy/ReadOnlyAccess --entity-filter User"),
+    sends="ListEntitiesForPolicy",
 )
 @the_policy()
 @option(
     "--entity-filter",
-    type=click.Choice(KINDS, case_sensitive=False),
-    metavar="[User|Group|Role]",
+    api="EntityFilter",
+    type=o.IamChoice(KINDS),
     help="list only this kind of entity (only its header is printed)",
 )
 def policylistentities(call: Call, policy: str, entity_filter: str | None) -> Result:

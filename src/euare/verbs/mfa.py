@@ -7,15 +7,13 @@ import base64
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import click
-
 from euare import params as o
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
 from euare.once import Lookup
 from euare.outputs import Output, OutputFile
-from euare.params import Decorator, Secret, option, positional
+from euare.params import Decorator, IamChoice, Secret, option, positional
 from euare.redact import remember
 from euare.render import Record, Result
 
@@ -195,6 +193,7 @@ def _shown(device: dict[str, Any], show_seed: bool) -> dict[str, Any]:
     "holds, goes to --seed-out (Base32 text) and/or --qr-out (a QR code PNG), or with "
     "--show-seed to standard output after the serial number; one of them is required.",
     examples=("alice-phone --qr-out alice.png", "alice-phone -p /staff/ --seed-out alice.seed"),
+    sends="CreateVirtualMFADevice",
 )
 @positional("NAME", "VirtualMFADeviceName", "name of the new virtual MFA device")
 @o.path("path for the new device (default: /)")
@@ -256,10 +255,12 @@ def _assignments(devices: Iterable[Record]) -> Iterator[str]:
     "List the account's virtual MFA devices: each one's serial number and the user it is "
     "assigned to, if any.",
     examples=("--assignment-status Unassigned",),
+    sends="ListVirtualMFADevices",
 )
 @option(
     "--assignment-status",
-    type=click.Choice(["Assigned", "Unassigned", "Any"]),
+    api="AssignmentStatus",
+    type=IamChoice(["Assigned", "Unassigned", "Any"]),
     default="Any",
     show_default=True,
     help="list only the devices assigned to a user, or only those that are not",

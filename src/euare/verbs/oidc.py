@@ -32,6 +32,7 @@ def thumbprints() -> Decorator:
         "-t",
         "--thumbprint",
         "thumbprints",
+        api="ThumbprintList",
         metavar="HEX",
         multiple=True,
         help="SHA-1 fingerprint of the provider's TLS certificate (repeatable; default: "
@@ -86,6 +87,7 @@ def url_thumbprint(url: str) -> str:
     "Register an OpenID Connect provider and print its ARN.",
     text=lambda rs: [str(r["OpenIDConnectProviderArn"]) for r in rs],
     examples=("https://token.actions.githubusercontent.com -c sts.amazonaws.com",),
+    sends="CreateOpenIDConnectProvider",
 )
 @click.argument(
     "provider_url",  # not "url": that name belongs to the global -U/--url option
@@ -98,6 +100,7 @@ def url_thumbprint(url: str) -> str:
     "-c",
     "--client-id",
     "client_ids",
+    api="ClientIDList",
     metavar="CLIENT",
     multiple=True,
     help="a client ID (audience) to allow (repeatable)",
@@ -197,6 +200,7 @@ api_verb(
     "oidcproviderchangethumbprint",
     "Replace an OpenID Connect provider's thumbprints (by "
     "default with the one its server presents now).",
+    sends="UpdateOpenIDConnectProviderThumbprint",
 )
 @provider()
 @thumbprints()

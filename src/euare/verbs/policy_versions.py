@@ -15,6 +15,7 @@ from euare.errors import EuareError
 from euare.once import Lookup
 from euare.params import Decorator, option
 from euare.render import Record, Result, as_text
+from euare.rules import refuse
 from euare.verbs.deletion import Item
 from euare.verbs.finds import new_items
 from euare.verbs.managed_policies import (
@@ -34,6 +35,7 @@ def _version_id(help: str, required: bool) -> Decorator:
 @verb(
     "policygetversion",
     "Print a version of a managed policy's document (default: the version in force).",
+    sends="GetPolicyVersion",
 )
 @the_given_policy()
 @_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
@@ -41,6 +43,7 @@ def _version_id(help: str, required: bool) -> Decorator:
 def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
     """Its record is IAM's PolicyVersion, whole; the text is its document as IAM stores it."""
     arn = policy_arn(call, policy)
+    refuse("POLICY", arn, "GetPolicyVersion", "PolicyArn")
     version_id = (
         version_id or call.request("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
     )
@@ -98,6 +101,7 @@ def _create_version(call: Call, arn: str, document: str, default: bool, before: 
     exclusive=[o.DOCUMENT_CHOICE],
     text=lambda rs: [r["VersionId"] for r in rs],
     examples=("s3-backups -f s3-backups-v2.json --set-as-default --prune",),
+    sends="CreatePolicyVersion",
 )
 @the_given_policy()
 @o.apply_all(document_options())
@@ -117,6 +121,7 @@ def policycreateversion(
 ) -> Result:
     document = str(policy_content or policy_document)  # read and checked: params.Document
     arn = policy_arn(call, policy)
+    refuse("POLICY", arn, "CreatePolicyVersion", "PolicyArn")
     versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
     before = {str(v["VersionId"]) for v in versions}
     plan = call.plan()

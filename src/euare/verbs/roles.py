@@ -13,15 +13,18 @@ from euare.context import Call
 from euare.params import Decorator, option
 from euare.paramtypes import ModelRange
 from euare.render import Record, Result
+from euare.rules import refuse
 from euare.verbs.boundaries import boundary_lines
 from euare.verbs.deletion import Blocker, delete_recursively
 from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
 
-def trust_document(call: Call, given: str | None, service: str | None, file_flag: str) -> str:
+def trust_document(
+    call: Call, given: str | None, service: str | None, file_flag: str, sent_as: tuple[str, str]
+) -> str:
     """``-f FILE`` (``-`` is stdin; read and checked as a trust policy by params.Document), or
-    the policy for ``-s SERVICE``.
+    the policy for ``-s SERVICE``, judged against the model of ``sent_as`` (operation, member).
 
     One of the two is required. That is checked here rather than by the verb's ``exclusive``
     group, so that the message never names rolecreate's hidden ``--service_``.
@@ -29,19 +32,23 @@ def trust_document(call: Call, given: str | None, service: str | None, file_flag
     ctx = click.get_current_context()
     if service is not None:
         built = policy.dumps(policy.trust_policy(service))
-        o.lint_asked(ctx, built, f"the trust policy for -s {service}", policy.TRUST)
+        origin = f"the trust policy for -s {service}"
+        refuse(origin, built, *sent_as)
+        o.lint_asked(ctx, built, origin, policy.TRUST)
         return built
     if given is None:
         raise click.UsageError(f"one of {file_flag}, -s/--service is required", ctx)
     return given
 
 
-def trust_options(*file_flags: str) -> list[Decorator]:
-    """-f FILE / -s SERVICE: where a role's trust policy comes from; --lint/--fail-on."""
+def trust_options(api: str, *file_flags: str) -> list[Decorator]:
+    """-f FILE / -s SERVICE: where a role's trust policy comes from (sent as ``api``);
+    --lint/--fail-on."""
     return [
         option(
             *file_flags,
             "trust_policy",
+            api=api,
             metavar="FILE",
             type=o.Document(o.FILE, policy.TRUST, "trust policy"),
             help="file holding the trust (assume-role) policy; - reads standard input",
@@ -70,17 +77,18 @@ def role_lines(roles: list[Record]) -> list[str]:
     "Create a role that a service (-s), or the principals in a trust policy (-f), may assume.",
     exclusive=[(("trust_policy", "service", "service_"), False)],
     examples=("web-server -s ec2.amazonaws.com", "ci-deploy -p /ci/ -f trust.json -v"),
+    sends="CreateRole",
 )
 @o.role(new=True)
 @o.path()
 @o.tags()
-@o.apply_all(trust_options("-f", "--trust-policy"))
+@o.apply_all(trust_options("AssumeRolePolicyDocument", "-f", "--trust-policy"))
 @option("--service_", "service_", metavar="SERVICE", hidden=True)  # euca2ools' old typo of -s
 @o.verbose("print the new role's ARN, ID and trust policy (as IAM stored it)")
 @o.policy_arn(
     "--boundary",
     name="boundary",
-    api=None,
+    api="PermissionsBoundary",
     help="also give the role this permissions boundary: " + o.POLICY_GIVEN,
 )
 def rolecreate(
@@ -95,7 +103,11 @@ def rolecreate(
     boundary: str | None,
 ) -> Result:
     document = trust_document(
-        call, trust_policy, service if service is not None else service_, "-f/--trust-policy"
+        call,
+        trust_policy,
+        service if service is not None else service_,
+        "-f/--trust-policy",
+        ("CreateRole", "AssumeRolePolicyDocument"),
     )
     params = {
         "RoleName": role,
@@ -131,11 +143,13 @@ api_verb(
         "web-server --description 'serves the site'",
         "ci-deploy --max-session-duration 7200",
     ),
+    sends="UpdateRole",
 )
 @o.role()
-@option("--description", metavar="TEXT", help="the role's new description")
+@option("--description", api="Description", metavar="TEXT", help="the role's new description")
 @option(
     "--max-session-duration",
+    api="MaxSessionDuration",
     metavar="SECONDS",
     type=ModelRange("UpdateRole", "MaxSessionDuration"),
     help="how long a session of the role may last at most, 3600 (an hour) to 43200 (12 hours)",
@@ -167,9 +181,10 @@ list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefi
     exclusive=[(("trust_policy", "service"), False)],
     text=lambda rs: [str(r["PolicyDocument"]) for r in rs],  # as sent, as get*policy prints
     examples=("web-server -s lambda.amazonaws.com -o", "ci-deploy -f trust.json"),
+    sends="UpdateAssumeRolePolicy",
 )
 @o.role()
-@o.apply_all(trust_options("-f"))
+@o.apply_all(trust_options("PolicyDocument", "-f"))
 @option("-o", "output", is_flag=True, help="also print the policy that is sent")
 def roleupdateassumepolicy(
     call: Call, role: str, trust_policy: str | None, service: str | None, output: bool
@@ -178,7 +193,11 @@ def roleupdateassumepolicy(
     answers nothing; with -o the record is what was sent, under IAM's parameter names."""
     sent = {
         "RoleName": role,
-        "PolicyDocument": policy.PolicyText(trust_document(call, trust_policy, service, "-f")),
+        "PolicyDocument": policy.PolicyText(
+            trust_document(
+                call, trust_policy, service, "-f", ("UpdateAssumeRolePolicy", "PolicyDocument")
+            )
+        ),
     }
     call.request("UpdateAssumeRolePolicy", **sent)
     return Result([sent], one=True) if output else None
@@ -228,6 +247,7 @@ ROLE_BLOCKERS = (
     "Delete a role. With -c, first remove it from its instance profiles, delete "
     "its inline policies and detach its managed policies.",
     examples=("web-server -p", "web-server -c"),
+    sends="DeleteRole",
 )
 @o.role()
 @o.recursive_delete("role", flag="-c")

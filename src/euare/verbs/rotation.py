@@ -75,11 +75,13 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
         "--max-age 90 --delete-inactive",
         "-u backup-script --credential-file /etc/backup/iamrc --delete -v",
     ),
+    sends="CreateAccessKey",
 )
 @option(
     "-u",
     "--user-name",
     "asked_user",
+    api="UserName",
     metavar="USER",
     help="user whose key to rotate (default: the caller)",
     shell_complete=USERS,

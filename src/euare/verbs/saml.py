@@ -119,6 +119,7 @@ def _attribute_lines(records: list[Record]) -> Iterator[str]:
     "Show a SAML provider: its ARN, creation date and the date its metadata is valid until "
     "(-v: and the metadata document).",
     examples=("okta", "arn:aws:iam::123456789012:saml-provider/okta -v"),
+    sends="GetSAMLProvider",
 )
 @provider()
 @option("-v", "--verbose", is_flag=True, help="also print the metadata document, as stored")

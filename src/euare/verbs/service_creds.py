@@ -54,11 +54,13 @@ def _with_secret(answer: dict[str, Any]) -> Result:
     "service, such as codecommit.amazonaws.com) and print its ID, user name and password. The "
     "password is shown this once only.",
     examples=("alice -s codecommit.amazonaws.com", "alice -s cassandra.amazonaws.com"),
+    sends="CreateServiceSpecificCredential",
 )
 @o.user()
 @option(
     "-s",
     "--service",
+    api="ServiceName",
     metavar="SERVICE",
     required=True,
     help="the service the credential is for (codecommit.amazonaws.com, cassandra.amazonaws.com)",
@@ -92,6 +94,7 @@ def useraddservicecred(call: Call, user: str, service: str) -> Result:
     "Give a user's service-specific credential a new password, and print its ID, user name "
     "and the new password (shown this once only; the old one stops working).",
     examples=("alice ACCA1234567890EXAMPLE",),
+    sends="ResetServiceSpecificCredential",
 )
 @o.user()
 @cred_id()

@@ -44,11 +44,15 @@ def _new_role(call: Call, service: str, suffix: str | None, before: set[str]) ->
     "Create the service-linked role of an AWS service, and print its name (IAM chooses it).",
     text=lambda rs: [str(r["RoleName"]) for r in rs],
     examples=("autoscaling.amazonaws.com", "autoscaling.amazonaws.com --custom-suffix web"),
+    sends="CreateServiceLinkedRole",
 )
-@positional("SERVICE", None, "the service, e.g. autoscaling.amazonaws.com", "--aws-service-name")
-@option("--description", metavar="TEXT", help="what the role is for")
+@positional(
+    "SERVICE", "AWSServiceName", "the service, e.g. autoscaling.amazonaws.com", "--aws-service-name"
+)
+@option("--description", api="Description", metavar="TEXT", help="what the role is for")
 @option(
     "--custom-suffix",
+    api="CustomSuffix",
     metavar="SUFFIX",
     help="added to the role's name (ROLE_SUFFIX), for a service that allows several roles",
 )
@@ -78,6 +82,7 @@ def _failure(role_name: str, status: Record) -> str:
     "Delete a service-linked role: start IAM's deletion task and wait until it succeeds or "
     "fails (exit 1, with IAM's reason: the service still uses the role, say).",
     examples=("AWSServiceRoleForAutoScaling", "AWSServiceRoleForAutoScaling_web --wait 300"),
+    sends="DeleteServiceLinkedRole",
 )
 @role()
 @option(

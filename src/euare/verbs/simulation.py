@@ -20,6 +20,7 @@ from euare.errors import EuareError, UsageError
 from euare.helpdoc import a
 from euare.params import FILE, Document, option
 from euare.render import Record, Result
+from euare.rules import refuse
 
 # IAM's ContextKeyType values; a *List type takes comma-separated values.
 CONTEXT_TYPES = (
@@ -88,10 +89,13 @@ def _misfit(kind: str, value: str) -> str:
 
 
 def principal_arn(call: Call, kind: str, given: str) -> str:
-    """The ARN of the user, group or role ``given`` by name (an ARN is taken as it is)."""
+    """The ARN of the user, group or role ``given`` by name (an ARN is taken as it is), each
+    judged by IAM's rules for what it is sent as first."""
     if given.startswith("arn:"):
+        refuse(f"--{kind}", given, "SimulatePrincipalPolicy", "PolicySourceArn")
         return given
     operation, param, key = PRINCIPALS[kind]
+    refuse(f"--{kind}", given, operation, param)
     sent: dict[str, Any] = {param: given}
     if kind == "group":
         sent["MaxItems"] = 1  # its members are not wanted
@@ -156,6 +160,7 @@ class Tally:
         "-f policy.json -a iam:CreateUser -a iam:DeleteUser --fail-on-deny",
         "--role app -a s3:PutObject -c aws:SourceIp=ip:10.0.0.1 -c s3:prefix=stringList:a/,b/",
     ),
+    sends="SimulateCustomPolicy",  # its members are SimulatePrincipalPolicy's too
 )
 @option(
     "--user", metavar="USER", help="simulate for this user (name or ARN)", shell_complete=o.USERS
@@ -173,6 +178,7 @@ class Tally:
     "-f",
     "--policy-document",
     "documents",
+    api="PolicyInputList",
     multiple=True,
     metavar="FILE",
     type=Document(FILE),
@@ -180,11 +186,12 @@ class Tally:
     "with --user/--group/--role, added to the principal's own policies",
 )
 @o.apply_all(o.lint_options())
-@o.actions("action to simulate, e.g. s3:GetObject (repeatable)")
+@o.actions("action to simulate, e.g. s3:GetObject (repeatable)", api="ActionNames")
 @option(
     "-r",
     "--resource",
     "resources",
+    api="ResourceArns",
     multiple=True,
     metavar="ARN",
     help="resource to simulate the actions on (repeatable; default: *)",
@@ -193,6 +200,7 @@ class Tally:
     "-c",
     "--context",
     "contexts",
+    api="ContextEntries",
     multiple=True,
     metavar="KEY=TYPE:VALUE",
     type=ContextEntry(),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import click
-
 from euare import params as o
 from euare.cli import api_verb, list_verb
 from euare.context import Call
@@ -102,7 +100,7 @@ api_verb(
     option(
         "--encoding",
         api="Encoding",
-        type=click.Choice(["SSH", "PEM"], case_sensitive=False),
+        type=o.IamChoice(["SSH", "PEM"]),
         default="SSH",
         show_default=True,
         help="the form to print the key in",

@@ -20,11 +20,11 @@ from typing import Any
 import click
 
 from euare import params as o
-from euare.arns import role_arn
 from euare.cli import verb
 from euare.context import Call
 from euare.errors import EuareError
 from euare.params import Decorator, apply_all, option, positional
+from euare.paramtypes import RoleArn
 from euare.redact import remember
 from euare.render import Record, Result, as_text
 
@@ -170,11 +170,13 @@ SHELL_CHOICE = (("csh", "sh"), False)
         "123456789012:ops-admin -d 3600",
         "ops-admin --mfa-serial arn:aws:iam::123456789012:mfa/alice --mfa-code 123456",
     ),
+    sends="AssumeRole",
 )
 @positional(
     "ROLE",
-    None,
+    "RoleArn",
     "the role: NAME (in EC2_USER_ID's account, else the caller's), ACCOUNT:NAME or ARN",
+    type=RoleArn(),
     complete=o.ROLES,
 )
 @option(
@@ -188,25 +190,38 @@ SHELL_CHOICE = (("csh", "sh"), False)
 )
 @option(
     "--session-name",
+    api="RoleSessionName",
     metavar="NAME",
     help="name of the session, part of the assumed role's ARN (default: euare-TIME)",
 )
 @option(
     "--policy-content",
+    api="Policy",
     metavar="JSON",
     type=o.Document(o.TEXT),
     help="a policy that further limits the credentials",
 )
 @option(
     "--policy-document",
+    api="Policy",
     metavar="FILE",
     type=o.Document(o.FILE),
     help="file holding such a policy (- reads stdin)",
 )
 @apply_all(o.lint_options())
-@option("--external-id", metavar="STR", help="the external ID the role's trust policy expects")
-@option("--mfa-serial", metavar="MFA", help="serial number or ARN of the MFA device to use")
-@option("--mfa-code", metavar="CODE", help="the MFA device's current code")
+@option(
+    "--external-id",
+    api="ExternalId",
+    metavar="STR",
+    help="the external ID the role's trust policy expects",
+)
+@option(
+    "--mfa-serial",
+    api="SerialNumber",
+    metavar="MFA",
+    help="serial number or ARN of the MFA device to use",
+)
+@option("--mfa-code", api="TokenCode", metavar="CODE", help="the MFA device's current code")
 @apply_all(shell_options())
 def assumerole(
     call: Call,
@@ -222,7 +237,7 @@ def assumerole(
     sh: bool,
 ) -> Result:
     limit = policy_content or policy_document  # read and checked: params.Document
-    arn = role_arn(call, role)
+    arn = role  # made an ARN and checked: params.RoleArn
     name = session_name or datetime.now(timezone.utc).strftime("euare-%Y-%m-%dT%H-%M-%SZ")
     remember(mfa_code)
     found = call.request(

@@ -39,6 +39,7 @@ from euare.verbs.inline import inline_policy_verbs
         "backup-script -p /service/ -g ebs-backup -w",
         "backup-script -p /service/ --iamrc-out backup.iamrc",
     ),
+    sends="CreateUser",
 )
 @o.user(new=True)
 @o.path()
@@ -47,6 +48,8 @@ from euare.verbs.inline import inline_policy_verbs
     "-g",
     "--group-name",
     "group",
+    api="GroupName",
+    sent_in="AddUserToGroup",
     metavar="GROUP",
     help="also add the new user to GROUP",
     shell_complete=o.GROUPS,
@@ -70,7 +73,7 @@ from euare.verbs.inline import inline_policy_verbs
 @o.policy_arn(
     "--boundary",
     name="boundary",
-    api=None,
+    api="PermissionsBoundary",
     help="also give the user this permissions boundary: " + o.POLICY_GIVEN,
 )
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
@@ -306,6 +309,7 @@ USER_BLOCKERS = (
     "keys, signing certificates, SSH keys, service-specific credentials, MFA devices, the "
     "login profile, inline and attached policies and group memberships.",
     examples=("bob -p", "bob -r"),
+    sends="DeleteUser",
 )
 @o.user()
 @o.recursive_delete("user")

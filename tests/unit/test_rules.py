@@ -15,6 +15,7 @@ import pytest
 from euare.apiparams import ApiArgument, ApiOption, IamChoice
 from euare.client import botocore_session
 from euare.helpdoc import GlobalOption
+from euare.outputs import OutputFile
 from euare.paramtypes import Late, Secret, Tag
 from euare.rules import RULES, member_shape, problem
 from euare.spec import SPECS
@@ -61,6 +62,8 @@ def _text(param: click.Parameter) -> bool:
     if isinstance(param, click.Option) and param.is_flag:
         return False
     kind = param.type
+    if isinstance(kind, OutputFile):  # a local file to write: never sent
+        return False
     return kind is click.STRING or isinstance(kind, (click.Choice, Late, Secret, Tag))
 
 

@@ -204,7 +204,7 @@ def _resource(path: str, text: str) -> Finding | None:
         return malformed(f"{text!r} names no service")
     if not resource:
         return malformed(f"{text!r} names no resource")
-    if not _wild(service) and service.lower() not in catalogue.arn_services():
+    if not _wild(service) and not catalogue.known_arn_service(service):
         return Finding(
             WARNING, "UNKNOWN_SERVICE", path, f"no AWS resource has an ARN of {service!r}", text
         )

@@ -5,7 +5,8 @@ release follows AWS's pages within a day), and botocore's list of partitions.
 
 Nothing here is imported until a document is linted, and a service's files are read only when
 a document names it. Names are compared ignoring case, as IAM compares actions, service
-prefixes and condition keys.
+prefixes and condition keys. Matching a Resource against the ARN templates of a resource type
+is euare.arnmatch's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
+
+from euare import arnmatch
 
 # How the catalogue writes the variable part of a condition key: ${TagKey}, <key>, /tag-key.
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>|(?<=/)tag-key$")
@@ -83,7 +86,8 @@ def _kinds(prefix: str, action: str) -> list[str] | None:
     return [str(kind["name"]) for kind in entry.get("resourceTypes", []) if kind.get("name")]
 
 
-def resource_templates(prefix: str, action: str) -> list[str] | None:
+@functools.lru_cache(maxsize=8192)
+def resource_templates(prefix: str, action: str) -> tuple[str, ...] | None:
     """The ARN templates of the resource types ``prefix:action`` acts on, e.g.
     ``arn:${Partition}:s3:::${BucketName}/${ObjectName}``: empty for an action that takes no
     resource ARN (only ``"*"`` matches it); None when the catalogue cannot tell (an action or
@@ -98,7 +102,21 @@ def resource_templates(prefix: str, action: str) -> list[str] | None:
         if not found:
             return None
         templates.extend(found)
-    return list(dict.fromkeys(templates))
+    return tuple(dict.fromkeys(templates))
+
+
+@functools.lru_cache(maxsize=1024)
+def templates_of(covered: tuple[tuple[str, str], ...]) -> frozenset[str] | None:
+    """The ARN templates of every resource type that the actions ``covered`` ((prefix,
+    action) pairs) act on; None when one of them may act on any resource (see
+    :func:`resource_templates`)."""
+    found: set[str] = set()
+    for prefix, action in covered:
+        templates = resource_templates(prefix, action)
+        if templates is None:
+            return None
+        found.update(templates)
+    return frozenset(found)
 
 
 def resource_kinds(prefix: str, action: str) -> list[str]:
@@ -170,80 +188,5 @@ def partitions() -> frozenset[str]:
         return frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"})
 
 
-# --- matching a policy's ARN pattern against a resource type's ARN template ----------------------
-
-# A token of either pattern: a literal character, "*" (any text), "?" (one character), or a
-# template's placeholder (any text without the characters it lists).
-_Token = tuple[str, str]
-# A placeholder's characters: the ARN's own fields hold no colon; a bucket's name holds no "/"
-# (S3's naming rules); any other name may hold anything (object keys, log groups, IAM paths).
-_EXCLUDED = {"Partition": ":", "Region": ":", "Account": ":", "BucketName": ":/"}
-
-
-def _policy_tokens(pattern: str) -> list[_Token]:
-    """A Resource of a policy: ``*`` and ``?`` are wildcards, and a policy variable
-    (``${aws:username}``) may be any text (``${*}``, ``${?}``, ``${$}``: that character)."""
-    tokens: list[_Token] = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if pattern.startswith("${", index) and "}" in pattern[index:]:
-            end = pattern.index("}", index)
-            inner = pattern[index + 2 : end]
-            tokens.append(("lit", inner) if inner in ("*", "?", "$") else ("any", ""))
-            index = end + 1
-            continue
-        tokens.append(("any", "") if char == "*" else ("one", "") if char == "?" else ("lit", char))
-        index += 1
-    return tokens
-
-
-def _template_tokens(template: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    for number, part in enumerate(re.split(r"(\$\{[^}]*\})", template)):
-        if number % 2:
-            tokens.append(("gap", _EXCLUDED.get(part[2:-1], "")))
-        else:
-            tokens.extend(("lit", char) for char in part.lower())
-    return tokens
-
-
-def could_match(pattern: str, template: str) -> bool:
-    """Whether some ARN of ``template``'s resource type matches the policy's ``pattern``
-    (``*`` and ``?`` wildcards, policy variables as wildcards; letters compared ignoring case,
-    so that only a difference of substance counts)."""
-    return _could_match(pattern.lower(), template)
-
-
-@functools.lru_cache(maxsize=4096)
-def _could_match(pattern: str, template: str) -> bool:
-    policy = _policy_tokens(pattern)
-    arn = _template_tokens(template)
-    # can[i][j]: some text matches both policy[i:] and arn[j:] (filled from the ends). When
-    # both are at a wildcard, letting either end now covers every case: both taking the same
-    # character leads back to the same pair.
-    n, m = len(policy), len(arn)
-    can = [[False] * (m + 1) for _ in range(n + 1)]
-    can[n][m] = True
-    for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
-            if i < n or j < m:
-                can[i][j] = _step(
-                    can, policy[i] if i < n else None, arn[j] if j < m else None, i, j
-                )
-    return can[0][0]
-
-
-def _step(can: list[list[bool]], p: _Token | None, a: _Token | None, i: int, j: int) -> bool:
-    """can[i][j], from the cells after it: ``p`` is policy[i], ``a`` arn[j] (None: past the
-    end)."""
-    if a is not None and a[0] == "gap":
-        if can[i][j + 1]:  # the placeholder holds nothing (more)
-            return True
-        if p is not None and p[0] != "any" and (p[0] == "one" or p[1] not in a[1]):
-            return can[i + 1][j]  # the placeholder holds policy[i]'s character
-    if p is not None and p[0] == "any":
-        return can[i + 1][j] or (a is not None and a[0] == "lit" and can[i][j + 1])
-    if p is not None and a is not None and a[0] == "lit":
-        return (p[0] == "one" or p[1] == a[1]) and can[i + 1][j + 1]
-    return False
+could_match = arnmatch.could_match
+matched_templates = arnmatch.matched

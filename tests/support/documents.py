@@ -47,3 +47,19 @@ def attach_everywhere(iam: Any, policy: str) -> None:
     iam.attach_group_policy(GroupName="g1", PolicyArn=policy)
     iam.create_role(RoleName="r1", AssumeRolePolicyDocument=TRUST)
     iam.attach_role_policy(RoleName="r1", PolicyArn=policy)
+
+
+def wildcard_policy(resources: int = 4700) -> dict[str, Any]:
+    """Issue 19's document: Allow s3:*, ec2:* and iam:* on ``resources`` wildcard S3 object
+    ARNs (``arn:aws:s3:::bk-0000/*``...). 4,700 of them are about 122,000 characters of JSON,
+    within the 131,072 IAM takes; the lint finds that no Resource is an EC2 or IAM one."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:*", "ec2:*", "iam:*"],
+                "Resource": [f"arn:aws:s3:::bk-{i:04d}/*" for i in range(resources)],
+            }
+        ],
+    }

@@ -287,6 +287,12 @@ def test_passrole_on_star_is_a_warning(action: str) -> None:
     )
 
 
+def test_passrole_on_star_is_found_whatever_the_case_of_its_prefix() -> None:
+    """IAM compares service prefixes ignoring case: IAM:PassRole is iam:PassRole."""
+    finding = only(doc(allow(["ec2:RunInstances", "IAM:PassRole"])))
+    assert (finding.code, finding.path) == ("PASSROLE_ON_STAR", "$.Statement[0].Action[1]")
+
+
 def test_passrole_on_star_limited_to_a_service_is_no_finding() -> None:
     limited = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
     assert lint(doc(allow("iam:PassRole", "*", Condition=limited))) == []

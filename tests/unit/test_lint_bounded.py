@@ -13,7 +13,9 @@ import pytest
 
 from euare import arnmatch, catalogue, lintnames
 from euare.lint import lint
-from tests.support.documents import wildcard_policy
+from tests.support.documents import DOCUMENT_LIMIT, stress_policies, wildcard_policy
+
+STRESS = stress_policies()
 
 
 def _forget() -> None:
@@ -108,6 +110,33 @@ def test_a_repeated_action_pattern_is_judged_once(work: Work) -> None:
     }
     compiled, runs, _, lines = _measure(work, document)
     assert (compiled, runs, lines) == (1, 1, [])
+
+
+def _strings(document: dict[str, Any]) -> set[str]:
+    """Every distinct Action and Resource string of the document."""
+    found: set[str] = set()
+    for statement in document["Statement"]:
+        for name in ("Action", "Resource"):
+            value = statement.get(name, [])
+            found.update([value] if isinstance(value, str) else value)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(STRESS))
+def test_documents_at_iams_limit_cost_work_in_proportion(work: Work, name: str) -> None:
+    """Each document of tests.support.documents.stress_policies, as big as IAM takes: each
+    distinct Resource or action pattern read once at most, never more characters read than
+    the document has, a bounded number of compilations (bench/ times them)."""
+    import json
+
+    document = STRESS[name]
+    size = len(json.dumps(document))
+    assert DOCUMENT_LIMIT - 200 < size <= DOCUMENT_LIMIT
+    compiled, runs, tokens, lines = _measure(work, document)
+    assert runs <= len(_strings(document))
+    assert tokens <= size
+    assert compiled <= 30
+    assert lines
 
 
 def _counting(calls: list[str], real: Callable[..., list[str]]) -> Callable[..., list[str]]:

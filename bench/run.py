@@ -1,7 +1,8 @@
 """``make bench``: how fast euare is, against a local IAM endpoint, beside the AWS CLI, a bare
-botocore script and (when EUCA2OOLS_EUARE names it) euca2ools 3.4, with issue 10's targets.
+botocore script and (when EUCA2OOLS_EUARE names it) euca2ools 3.4, with issue 10's targets,
+and how long euare-policylint takes on a big policy, with issue 19's.
 
-Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes] [...]
+Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint] [...]
 It starts its own IAM endpoint (moto, on 127.0.0.1, see iam_model.py) with a scratch HOME,
 seeds it, measures, and prints markdown tables on stdout (progress on stderr); everything it
 started is stopped and its scratch directory removed on the way out, Ctrl-C included.
@@ -50,7 +51,17 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         help="comma-separated sections to run (default: all: %(default)s)",
     )
     parser.add_argument("--aws", help="the AWS CLI program (default: aws on PATH, or .venv-bench)")
+    parser.add_argument(
+        "--lint-resources",
+        default="500,4700",
+        metavar="N,N...",
+        help="the wildcard resources of each document policylint reads (default %(default)s)",
+    )
     args = parser.parse_args(argv)
+    try:
+        lint_resources = tuple(int(n) for n in args.lint_resources.split(",") if n.strip())
+    except ValueError:
+        parser.error(f"--lint-resources: not a list of numbers: {args.lint_resources}")
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in only if name not in SECTIONS]
     if unknown:
@@ -62,8 +73,10 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         users=args.users,
         audit_users=args.audit_users,
         aws=args.aws,
+        lint_resources=lint_resources,
     )
-    if min(options.rounds, options.repeats, options.users, options.audit_users) < 1:
+    counts = (options.rounds, options.repeats, options.users, options.audit_users)
+    if min(counts + lint_resources) < 1 or not lint_resources:
         parser.error("counts must be at least 1")
     return options, only
 

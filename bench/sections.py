@@ -40,6 +40,7 @@ class Options:
     users: int  # users in the big listing
     audit_users: int
     aws: str | None  # the AWS CLI to run, if not the one Lab finds
+    lint_resources: tuple[int, ...] = (500, 4700)  # the wildcard policies linted (issue 19)
 
 
 @dataclass
@@ -301,9 +302,17 @@ def deletes(lab: Lab, opts: Options) -> Section:
     return Section([table], [target])
 
 
+def lint(lab: Lab, opts: Options) -> Section:
+    """euare-policylint on big documents (bench/lintbench.py)."""
+    from bench.lintbench import lint_section
+
+    return lint_section(lab, opts)
+
+
 SECTIONS: dict[str, Callable[[Lab, Options], Section]] = {
     "calls": calls,
     "listing": listing,
     "audit": audit,
     "deletes": deletes,
+    "lint": lint,
 }

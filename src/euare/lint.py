@@ -18,18 +18,17 @@ NotResource are never taken to mean more than they say.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from euare import catalogue
 from euare.errors import EuareError
+from euare.lintnames import ADMIN_ACTIONS, Covered, Suggestions, judge, pattern
 from euare.params import LINT_LEVELS
 from euare.policy import IDENTITY, Steps, json_path, located_problems, statements
 
 INFO, WARNING, ERROR = LINT_LEVELS
-ADMIN_ACTIONS = ("*", "*:*")
 
 
 @dataclass(frozen=True)
@@ -61,9 +60,10 @@ def lint(document: Any, kind: str = IDENTITY) -> list[Finding]:
         for steps, message in located_problems(document, kind)
     ]
     if isinstance(document, dict):
+        hints = Suggestions()
         for steps, statement in statements(document):
             if isinstance(statement, dict):
-                found.extend(_statement(steps, statement))
+                found.extend(_statement(steps, statement, hints))
     return found
 
 
@@ -89,16 +89,17 @@ def _strings(statement: dict[str, Any], steps: Steps, name: str) -> list[tuple[s
     return []
 
 
-def _statement(steps: Steps, statement: dict[str, Any]) -> list[Finding]:
+def _statement(steps: Steps, statement: dict[str, Any], hints: Suggestions) -> list[Finding]:
     found: list[Finding] = []
-    actions: list[tuple[str, str, list[tuple[str, str]] | None]] = []
+    actions: list[tuple[str, str, Covered]] = []
     for name in ("Action", "NotAction"):
         for path, text in _strings(statement, steps, name):
-            finding, covered = _action(path, text)
-            if finding is not None:
-                found.append(finding)
+            verdict = judge(text)
+            if verdict.code:
+                message = verdict.message + hints.hint(verdict.near)
+                found.append(Finding(WARNING, verdict.code, path, message, text))
             elif name == "Action":
-                actions.append((path, text, covered))
+                actions.append((path, text, verdict.covered))
     usable = []
     for name in ("Resource", "NotResource"):
         for path, text in _strings(statement, steps, name):
@@ -111,67 +112,8 @@ def _statement(steps: Steps, statement: dict[str, Any]) -> list[Finding]:
         found.extend(_mismatches(actions, usable))
     if statement.get("Effect") == "Allow":
         found.extend(_risks(statement, steps, actions))
-    found.extend(_condition_keys(statement, steps))
+    found.extend(_condition_keys(statement, steps, hints))
     return found
-
-
-# --- actions -------------------------------------------------------------------------------------
-
-
-def _pattern(text: str) -> re.Pattern[str]:
-    """An action pattern's ``*`` and ``?`` as a regular expression (case ignored)."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
-    return re.compile(body, re.IGNORECASE)
-
-
-def _closest(word: str, choices: list[str]) -> str | None:
-    found = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=1)
-    if not found:
-        return None
-    return next(c for c in choices if c.lower() == found[0])
-
-
-def _action(path: str, text: str) -> tuple[Finding | None, list[tuple[str, str]] | None]:
-    """A finding about one action (or None), and the (prefix, action) pairs it covers (None: too
-    many to list, ``*`` or a wildcard service)."""
-    if text in ADMIN_ACTIONS:
-        return None, None
-    prefix, colon, name = text.partition(":")
-    if not colon or not prefix or not name:
-        return (
-            Finding(
-                WARNING,
-                "MALFORMED_ACTION",
-                path,
-                f"{text!r} is not SERVICE:ACTION (e.g. s3:GetObject) or *",
-                text,
-            ),
-            None,
-        )
-    if "*" in prefix or "?" in prefix:
-        if not any(_pattern(prefix).fullmatch(p) for p in catalogue.services()):
-            return Finding(
-                WARNING, "UNKNOWN_SERVICE", path, f"{prefix} matches no service prefix", text
-            ), None
-        return None, None
-    if not catalogue.known_service(prefix):
-        near = _closest(prefix, catalogue.services())
-        hint = f" (did you mean {near}?)" if near else ""
-        message = f"no AWS service has the prefix {prefix!r}{hint}"
-        return Finding(WARNING, "UNKNOWN_SERVICE", path, message, text), None
-    known = catalogue.actions(prefix)
-    if "*" in name or "?" in name:
-        covered = [(prefix, a) for a in known if _pattern(name).fullmatch(a)]
-        if not covered:
-            message = f"{text} matches no {prefix} action"
-            return Finding(WARNING, "WILDCARD_MATCHES_NOTHING", path, message, text), None
-        return None, covered
-    if name.lower() not in known:
-        near = _closest(name, list(known.values()))
-        hint = f" (did you mean {catalogue.action_name(prefix, near)}?)" if near else ""
-        message = f"{prefix} has no action {name!r}{hint}"
-        return Finding(WARNING, "UNKNOWN_ACTION", path, message, text), None
-    return None, [(prefix, name.lower())]
 
 
 # --- resources -----------------------------------------------------------------------------------
@@ -204,44 +146,45 @@ def _resource(path: str, text: str) -> Finding | None:
         return malformed(f"{text!r} names no service")
     if not resource:
         return malformed(f"{text!r} names no resource")
-    if not _wild(service) and service.lower() not in catalogue.arn_services():
+    if not _wild(service) and not catalogue.known_arn_service(service):
         return Finding(
             WARNING, "UNKNOWN_SERVICE", path, f"no AWS resource has an ARN of {service!r}", text
         )
     return None
 
 
-def _mismatches(
-    actions: list[tuple[str, str, list[tuple[str, str]] | None]], resources: list[str]
-) -> list[Finding]:
+def _mismatches(actions: list[tuple[str, str, Covered]], resources: list[str]) -> list[Finding]:
     """For each action of a statement that acts on none of its ``resources`` (well-formed ARNs,
     none of them ``*``): RESOURCE_MISMATCH, or RESOURCE_NOT_SUPPORTED when no action it covers
     acts on any ARN (the catalogue is behind AWS on resource-level permissions more often than
-    on anything else, so that is only info)."""
-    found = []
-    for path, text, covered in actions:
-        if covered is None:
+    on anything else, so that is only info).
+
+    Linear in the statement: each distinct action is judged once, and each Resource is read
+    once against the templates of all the statement's actions together
+    (catalogue.matched_templates), not once per action."""
+    distinct = {text: covered for _, text, covered in actions if covered is not None}
+    reach = {text: catalogue.templates_of(covered) for text, covered in distinct.items()}
+    wanted = frozenset().union(*(templates for templates in reach.values() if templates))
+    matched = catalogue.matched_templates(resources, wanted) if wanted else set()
+    verdicts: dict[str, tuple[str, str, str]] = {}
+    for text, covered in distinct.items():
+        templates = reach[text]
+        if templates is None or not matched.isdisjoint(templates):
             continue
-        templates = [catalogue.resource_templates(prefix, action) for prefix, action in covered]
-        if any(t is None or _applies(t, resources) for t in templates):
-            continue
-        if not any(templates):
+        if not templates:
             name = catalogue.action_name(*covered[0]) if len(covered) == 1 else text
             message = f"{name} acts on no resource ARN, only on Resource *"
-            found.append(Finding(INFO, "RESOURCE_NOT_SUPPORTED", path, message, text))
-            continue
-        if len(covered) > 1:
+            verdicts[text] = (INFO, "RESOURCE_NOT_SUPPORTED", message)
+        elif len(covered) > 1:
             message = f"none of the actions {text} matches acts on a Resource of this statement"
+            verdicts[text] = (WARNING, "RESOURCE_MISMATCH", message)
         else:
-            message = _takes(*covered[0])
-        found.append(Finding(WARNING, "RESOURCE_MISMATCH", path, message, text))
-    return found
-
-
-def _applies(templates: list[str] | None, resources: list[str]) -> bool:
-    return templates is None or any(
-        catalogue.could_match(r, t) for r in resources for t in templates
-    )
+            verdicts[text] = (WARNING, "RESOURCE_MISMATCH", _takes(*covered[0]))
+    return [
+        Finding(*verdicts[text][:2], path, verdicts[text][2], text)
+        for path, text, _ in actions
+        if text in verdicts
+    ]
 
 
 def _takes(prefix: str, action: str) -> str:
@@ -260,7 +203,7 @@ def _takes(prefix: str, action: str) -> str:
 def _risks(
     statement: dict[str, Any],
     steps: Steps,
-    actions: list[tuple[str, str, list[tuple[str, str]] | None]],
+    actions: list[tuple[str, str, Covered]],
 ) -> list[Finding]:
     resources = statement.get("Resource")
     star = resources == "*" or (isinstance(resources, list) and "*" in resources)
@@ -272,9 +215,13 @@ def _risks(
             return [Finding(WARNING, "FULL_ADMIN", path, message, text)]
     if _has_key(statement, "iam:PassedToService"):
         return []
+    seen = set()
     for path, text, covered in actions:
+        if text in seen:
+            continue
+        seen.add(text)
         passes = covered is not None and ("iam", "passrole") in covered
-        wild_service = covered is None and _pattern(text).fullmatch("iam:PassRole") is not None
+        wild_service = covered is None and pattern(text).fullmatch("iam:PassRole") is not None
         if passes or wild_service:
             message = (
                 f'{text} on Resource "*" lets its holder hand any role to a service; name the '
@@ -294,7 +241,7 @@ def _has_key(statement: dict[str, Any], key: str) -> bool:
     )
 
 
-def _condition_keys(statement: dict[str, Any], steps: Steps) -> list[Finding]:
+def _condition_keys(statement: dict[str, Any], steps: Steps, hints: Suggestions) -> list[Finding]:
     condition = statement.get("Condition")
     if not isinstance(condition, dict):
         return []
@@ -306,8 +253,7 @@ def _condition_keys(statement: dict[str, Any], steps: Steps) -> list[Finding]:
             if catalogue.known_condition_key(str(key)) is not False:
                 continue
             prefix = str(key).partition(":")[0]
-            near = _closest(str(key), catalogue.condition_keys(prefix))
-            hint = f" (did you mean {near}?)" if near else ""
+            hint = hints.hint(("condition", prefix, str(key)))
             message = f"the catalogue lists no condition key {key!r} for {prefix}{hint}"
             path = json_path(*steps, "Condition", str(operator), str(key))
             found.append(Finding(INFO, "UNKNOWN_CONDITION_KEY", path, message, key))

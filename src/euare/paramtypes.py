@@ -78,9 +78,9 @@ TEXT, FILE = "text", "file"  # where a Given value is: the value itself, or a fi
 class Given(Late):
     """Text handed to euare: given on the command line (``source`` TEXT), or in a file (FILE:
     its path; ``-`` is standard input, the Call's, unless ``stdin`` is False), read with
-    :mod:`euare.inputs`' limits (a file that cannot be read is exit 1). :meth:`check` then
-    refuses what must not be sent, naming where the text came from (``said`` for inline text,
-    ``file_what`` for a file)."""
+    :mod:`euare.inputs`' limits (``limit`` bytes; a file that cannot be read is exit 1).
+    :meth:`check` then refuses what must not be sent, naming where the text came from (``said``
+    for inline text, ``file_what`` for a file)."""
 
     name = "text"
 
@@ -92,24 +92,24 @@ class Given(Late):
         said: str = "given on the command line",
         file_what: str | None = None,
         stdin: bool = True,
+        limit: int | None = None,
     ) -> None:
+        from euare.inputs import MAX_FILE_BYTES
+
         self.what, self.source, self.said = what, source, said
         self.file_what, self.stdin = file_what or what, stdin
+        self.limit = limit or MAX_FILE_BYTES
 
     def read(self, value: str, ctx: click.Context) -> tuple[str, str]:
         """The text and where it came from, for messages."""
-        from euare.inputs import read_stream, read_text
+        from euare.inputs import read_named, read_stream
 
         if self.source == TEXT:
             return value, f"the {self.what} {self.said}"
         if value == "-" and self.stdin:
-            return (
-                read_stream(_call(ctx).stdin, self.what),
-                f"the {self.what} read from standard input",
-            )
-        from pathlib import Path
-
-        return read_text(Path(value), self.file_what), f"{self.file_what} {value}"
+            text = read_stream(_call(ctx).stdin, self.what, self.limit)
+            return text, f"the {self.what} read from standard input"
+        return read_named(value, self.file_what, None, self.limit)
 
     def check(self, text: str, origin: str) -> str:
         return text
@@ -126,6 +126,39 @@ class Given(Late):
 
     def resolve(self, value: str, ctx: click.Context) -> str:
         return self.check(*self.read(value, ctx))
+
+
+class InputFile(_ParamType):
+    """A file the verb reads itself, through :mod:`euare.inputs` (a snapshot, a policy document
+    to lint, a credential file to rotate: ``what``; ``stdin``: ``-`` is standard input). The
+    value is the name as given (a Path with ``path``): nothing is read, nor even looked at,
+    while the command line is parsed, so every refusal is the reader's one line.
+    :func:`file_reader` finds every such parameter."""
+
+    name = "file"
+
+    def __init__(self, what: str, *, stdin: bool = True, path: bool = False) -> None:
+        self.what, self.stdin, self.path = what, stdin, path
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(value) if self.path else str(value)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")]
+
+
+def file_reader(param_type: Any) -> bool:
+    """Whether a parameter of this type names a file that is read: every one goes through
+    :mod:`euare.inputs` (and the test of every reader finds them all by this)."""
+    return isinstance(param_type, InputFile) or (
+        isinstance(param_type, Given) and param_type.source == FILE
+    )
 
 
 class Document(Given):

@@ -33,6 +33,7 @@ from euare.files import (
     target_of,
 )
 from euare.params import USERS, option
+from euare.paramtypes import InputFile
 from euare.redact import remember
 from euare.render import Record, Result
 from euare.settings import parse_iamrc, read_text
@@ -85,7 +86,7 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
 )
 @option(
     "--credential-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputFile("credential file", stdin=False, path=True),
     metavar="FILE",
     help="file to rotate (default: the one euare reads: $AWS_CREDENTIAL_FILE or ~/.iamrc)",
 )

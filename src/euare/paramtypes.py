@@ -155,9 +155,12 @@ class InputFile(_ParamType):
 
 def file_reader(param_type: Any) -> bool:
     """Whether a parameter of this type names a file that is read: every one goes through
-    :mod:`euare.inputs` (and the test of every reader finds them all by this)."""
-    return isinstance(param_type, InputFile) or (
-        isinstance(param_type, Given) and param_type.source == FILE
+    :mod:`euare.inputs` (and the test of every reader finds them all by this). An output file
+    that is rewritten (``rewrite``: a credential file rotated) is read first."""
+    return (
+        isinstance(param_type, InputFile)
+        or (isinstance(param_type, Given) and param_type.source == FILE)
+        or getattr(param_type, "rewrite", False) is True
     )
 
 

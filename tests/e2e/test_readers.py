@@ -5,7 +5,7 @@ until memory runs out), before anything is sent; standard input given as ``-`` i
 the first NUL byte of ``cat /dev/zero |``.
 
 The table of readers is checked against the verb table: every parameter whose type reads a file
-(paramtypes.file_reader) must be in it, so a new reader cannot be left out.
+(infile.file_reader) must be in it, so a new reader cannot be left out.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 import click
 import pytest
 
+from euare.infile import file_reader
 from euare.inputs import MAX_SNAPSHOT_BYTES
-from euare.paramtypes import file_reader
 from euare.sandbox import sandbox
 from euare.verbs import VERBS, command
 from tests.conftest import BIN, OUTPUTS, Home, Result, one_error_line

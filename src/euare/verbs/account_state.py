@@ -11,8 +11,8 @@ import click
 from euare import params as o
 from euare.cli import verb
 from euare.context import Call
+from euare.infile import InputFile
 from euare.params import option
-from euare.paramtypes import InputFile
 from euare.render import Result
 
 

@@ -12,7 +12,7 @@ from euare import params as o
 from euare.cli import verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
-from euare.paramtypes import InputFile
+from euare.infile import InputFile
 from euare.render import Record, Result
 
 COLUMNS = ("File", "Level", "Code", "Path", "Message")

@@ -32,8 +32,8 @@ from euare.files import (
     locked,
     target_of,
 )
+from euare.infile import InputFile
 from euare.params import USERS, option
-from euare.paramtypes import InputFile
 from euare.redact import remember
 from euare.render import Record, Result
 from euare.settings import parse_iamrc, read_text

@@ -7,11 +7,11 @@ never pay for it. Clients are cached by their settings, so a long-lived process 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from euare import __version__
+from euare.awsfiles import chain_credentials, profile_settings
 from euare.errors import EuareError
 from euare.redact import remember, secrets_in
 from euare.settings import Settings
@@ -80,7 +80,7 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         session = new_session()
         if settings.profile:
             session.set_config_variable("profile", settings.profile)
-        found = _chain_credentials(session, settings.profile)
+        found = chain_credentials(session, settings.profile)
         if found is None:
             places = ", ".join(
                 [*settings.looked_at, "boto3's default chain (profiles, instance role)"]
@@ -123,52 +123,6 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
     register_hooks(client.meta.events, settings.service, budget)
     _cache[cache_key] = client
     return client
-
-
-class ProfileSettings(NamedTuple):
-    ca_bundle: str | None = None
-    max_attempts: int | None = None
-
-
-def profile_settings(settings: Settings) -> ProfileSettings:
-    """``ca_bundle`` and ``max_attempts`` of the AWS profile in use (``--profile``, else
-    ``AWS_PROFILE``, else ``default``) from ``~/.aws/config`` (``AWS_CONFIG_FILE``), read
-    afresh for every call; the environment (AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS) and the command
-    line win over them. A missing file or profile gives neither; a value that is not a number
-    is refused in one line."""
-    if settings.aws_config is None:
-        return ProfileSettings()
-    from botocore.configloader import load_config
-    from botocore.exceptions import ConfigNotFound, ConfigParseError
-
-    try:
-        profiles = load_config(str(settings.aws_config)).get("profiles", {})
-    except ConfigNotFound:
-        return ProfileSettings()
-    except ConfigParseError as exc:
-        raise EuareError(f"cannot read {settings.aws_config}: {exc}") from None
-    section = profiles.get(settings.profile or "default") or {}
-    attempts = str(section.get("max_attempts") or "").strip()
-    if attempts and not (attempts.isascii() and attempts.isdigit() and int(attempts) >= 1):
-        raise EuareError(
-            f"max_attempts in {settings.aws_config} must be a whole number of at least 1, "
-            f"not {attempts!r}"
-        )
-    bundle = str(section.get("ca_bundle") or "").strip()
-    return ProfileSettings(
-        os.path.expanduser(bundle) if bundle else None, int(attempts) if attempts else None
-    )
-
-
-def _chain_credentials(session: Any, profile: str | None) -> Any:
-    from botocore.exceptions import ProfileNotFound
-
-    try:
-        return session.get_credentials()
-    except ProfileNotFound:
-        raise EuareError(
-            f"no AWS profile named {profile} (in ~/.aws/config or ~/.aws/credentials)"
-        ) from None
 
 
 def _url_password(url: str | None) -> str | None:
@@ -359,12 +313,14 @@ def botocore_session() -> Any:
 def new_session() -> Any:
     """A botocore session restricted to IAM and STS (models.py): botocore's handlers for those
     only, and a data loader that knows no other service and keeps the parsed models under the
-    user's cache directory between runs."""
+    user's cache directory between runs. The AWS config file it reads is checked first."""
     import botocore.session
 
+    from euare.awsfiles import check_session_files
     from euare.models import make_loader, register_builtin_handlers
 
     session = botocore.session.Session(include_builtin_handlers=False)
+    check_session_files(session)
     register_builtin_handlers(session)
     session.register_component("data_loader", make_loader(session.get_config_variable("data_path")))
     return session

@@ -3,12 +3,11 @@ bundle, timeouts and retries, each read from the environment and checked before 
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 
 from euare.errors import EuareError
-from euare.inputs import LoaderError, refuse_kind
+from euare.inputs import MAX_LARGE_BYTES, check_file
 
 RETRY_MODES = ("legacy", "standard", "adaptive")
 
@@ -68,18 +67,13 @@ def plain_http_to_aws(url: str) -> bool:
 
 
 def ca_bundle(env: Mapping[str, str]) -> str | None:
-    """``AWS_CA_BUNDLE``, refused in one line unless it is a file or a directory of certificates:
-    the TLS library would wait for ever on a FIFO."""
+    """``AWS_CA_BUNDLE``, refused in one line unless it is a file (of at most 16 MiB) or a
+    directory of certificates: the TLS library would wait for ever on a FIFO."""
     raw = nonempty(env.get("AWS_CA_BUNDLE"))
     if raw is None:
         return None
-    path = Path(raw)
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise LoaderError(f"cannot read CA bundle {path} (AWS_CA_BUNDLE): {exc.strerror}") from None
-    if not stat.S_ISDIR(mode):
-        refuse_kind(path, "CA bundle (AWS_CA_BUNDLE)", mode)
+    what = "CA bundle (AWS_CA_BUNDLE)"
+    check_file(Path(raw), what, MAX_LARGE_BYTES, missing_ok=False, directory_ok=True)
     return raw
 
 

@@ -85,9 +85,9 @@ TEXT, FILE = "text", "file"  # where a Given value is: the value itself, or a fi
 class Given(Late):
     """Text handed to euare: given on the command line (``source`` TEXT), or in a file (FILE:
     its path; ``-`` is standard input, the Call's, unless ``stdin`` is False), read with
-    :mod:`euare.inputs`' limits (a file that cannot be read is exit 1). :meth:`check` then
-    refuses what must not be sent, naming where the text came from (``said`` for inline text,
-    ``file_what`` for a file)."""
+    :mod:`euare.inputs`' limits (``limit`` bytes; a file that cannot be read is exit 1).
+    :meth:`check` then refuses what must not be sent, naming where the text came from (``said``
+    for inline text, ``file_what`` for a file)."""
 
     name = "text"
 
@@ -99,24 +99,24 @@ class Given(Late):
         said: str = "given on the command line",
         file_what: str | None = None,
         stdin: bool = True,
+        limit: int | None = None,
     ) -> None:
+        from euare.inputs import MAX_FILE_BYTES
+
         self.what, self.source, self.said = what, source, said
         self.file_what, self.stdin = file_what or what, stdin
+        self.limit = limit or MAX_FILE_BYTES
 
     def read(self, value: str, ctx: click.Context) -> tuple[str, str]:
         """The text and where it came from, for messages."""
-        from euare.inputs import read_stream, read_text
+        from euare.inputs import read_named, read_stream
 
         if self.source == TEXT:
             return value, f"the {self.what} {self.said}"
         if value == "-" and self.stdin:
-            return (
-                read_stream(_call(ctx).stdin, self.what),
-                f"the {self.what} read from standard input",
-            )
-        from pathlib import Path
-
-        return read_text(Path(value), self.file_what), f"{self.file_what} {value}"
+            text = read_stream(_call(ctx).stdin, self.what, self.limit)
+            return text, f"the {self.what} read from standard input"
+        return read_named(value, self.file_what, None, self.limit)
 
     def check(self, text: str, origin: str) -> str:
         return text

@@ -29,6 +29,7 @@ from euare import __version__
 from euare.cli import CONTEXT
 from euare.errors import EuareError, report
 from euare.files import write_private
+from euare.infile import InputFile
 
 ADMIN = "sandbox-admin"
 ADMIN_POLICY = (
@@ -180,6 +181,7 @@ def _stop(signum: int, frame: Any) -> None:
 @click.option(
     "--load",
     metavar="SNAPSHOT",
+    type=InputFile("snapshot"),
     help="start with the IAM state in SNAPSHOT (from euare-accountsnapshot; - reads standard "
     "input) recreated in its account; what cannot be is listed on stderr (docs/snapshot.md)",
 )

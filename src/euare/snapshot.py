@@ -184,28 +184,23 @@ def loads(text: str, origin: str) -> dict[str, Any]:
         raise UsageError(
             f'{origin} is not a snapshot: no "Format": "{FORMAT}" (made by euare-accountsnapshot)'
         )
-    for kind in KINDS:
-        records = found.get(kind.key, [])
-        if not isinstance(records, list) or not all(
-            isinstance(r, dict) and isinstance(r.get(kind.name), str) for r in records
-        ):
-            raise UsageError(
-                f"{origin} is not a snapshot: {kind.key} is not a list of records, "
-                f"each named by its {kind.name}"
-            )
+    from euare.snapshot_check import Refusal, check
+
+    try:
+        check(found)  # every field the readers use is of its type; no nesting past 100 levels
+    except Refusal as exc:
+        raise UsageError(f"{origin} is not a snapshot: {exc}") from None
     return found
 
 
 def read(path: str, stdin: IO[str]) -> dict[str, Any]:
-    """The snapshot in file ``path`` (``-``: ``stdin``)."""
+    """The snapshot in file ``path`` (``-``: ``stdin``), read through euare.inputs (a regular
+    file or standard input, at most MAX_SNAPSHOT_BYTES) and checked by :func:`loads`; any
+    failure is a usage error, exit 2."""
+    from euare.inputs import MAX_SNAPSHOT_BYTES, LoaderError, read_named
+
     try:
-        if path == "-":
-            text = stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not a snapshot: not UTF-8 text") from None
+        text, _ = read_named(path, "snapshot", stdin, MAX_SNAPSHOT_BYTES)
+    except LoaderError as exc:
+        raise UsageError(exc.message) from None
     return loads(text, "standard input" if path == "-" else path)

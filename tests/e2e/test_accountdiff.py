@@ -200,7 +200,7 @@ def test_live_compares_a_snapshot_with_the_account_now(
         (("old.json", "old.json", "old.json"), "unexpected extra argument"),
         (("-", "-"), "only one of OLD and NEW can be -"),
         (("--live", "old.json", "old.json"), "give one snapshot, not two"),
-        (("no-such.json", "old.json"), "cannot read no-such.json"),
+        (("no-such.json", "old.json"), "cannot read snapshot no-such.json"),
         (("old.json", "not-a-snapshot.json"), "not-a-snapshot.json is not a snapshot"),
         (("--jobs", "0", "--live", "old.json"), "--jobs"),
     ],

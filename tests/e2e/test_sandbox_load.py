@@ -442,7 +442,7 @@ def test_a_missing_file_is_one_usage_error(tmp_path: Path) -> None:
     done = run_sandbox(tmp_path, tmp_path / "nowhere.json", "true")
     assert done.returncode == 2
     assert done.stderr == (
-        f"euare-sandbox: error: cannot read {tmp_path / 'nowhere.json'}: "
+        f"euare-sandbox: error: cannot read snapshot {tmp_path / 'nowhere.json'}: "
         "No such file or directory\n"
     )
 

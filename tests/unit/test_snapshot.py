@@ -97,9 +97,15 @@ def test_an_empty_account_has_no_account_id() -> None:
         ("[" * 100_000, "nested too deeply"),
         ("[]", 'no "Format"'),
         ('{"Format": "something else"}', 'no "Format"'),
-        (f'{{"Format": "{FORMAT}", "Users": {{}}}}', "Users is not a list of records"),
-        (f'{{"Format": "{FORMAT}", "Users": [{{"Path": "/"}}]}}', "Users is not a list of records"),
-        (f'{{"Format": "{FORMAT}", "Users": [{{"UserName": 5}}]}}', "each named by its UserName"),
+        (f'{{"Format": "{FORMAT}", "Users": {{}}}}', "Users is an object, not a list"),
+        (
+            f'{{"Format": "{FORMAT}", "Users": [{{"Path": "/"}}]}}',
+            r"Users\[0\].UserName is missing \(it names a user\)",
+        ),
+        (
+            f'{{"Format": "{FORMAT}", "Users": [{{"UserName": 5}}]}}',
+            "UserName is a number, not text",
+        ),
     ],
 )
 def test_what_is_not_a_snapshot_is_a_usage_error(text: str, says: str) -> None:
@@ -108,5 +114,5 @@ def test_what_is_not_a_snapshot_is_a_usage_error(text: str, says: str) -> None:
 
 
 def test_an_unreadable_file_is_a_usage_error(tmp_path: Any) -> None:
-    with pytest.raises(UsageError, match="cannot read"):
+    with pytest.raises(UsageError, match="cannot read snapshot"):
         read(str(tmp_path / "missing.json"), io.StringIO(""))

@@ -11,6 +11,7 @@ from euare import params as o
 from euare.cli import verb
 from euare.context import Call
 from euare.errors import stderr_line
+from euare.infile import InputFile
 from euare.outputs import Output, OutputFile
 from euare.params import option
 from euare.render import Result
@@ -99,8 +100,21 @@ def _table(call: Call) -> bool:
         "--format json old.json new.json",
     ),
 )
-@o.positional("OLD", None, "the earlier snapshot: a file, or - for standard input")
-@o.positional("NEW", None, "the later snapshot: a file, or - (not with --live)", required=False)
+@click.argument(
+    "old",
+    metavar="OLD",
+    cls=o.ApiArgument,
+    doc="the earlier snapshot: a file, or - for standard input",
+    type=InputFile("snapshot"),
+)
+@click.argument(
+    "new",
+    metavar="NEW",
+    required=False,
+    cls=o.ApiArgument,
+    doc="the later snapshot: a file, or - (not with --live)",
+    type=InputFile("snapshot"),
+)
 @option(
     "--live",
     is_flag=True,

@@ -12,6 +12,7 @@ from euare import params as o
 from euare.cli import verb
 from euare.context import Call
 from euare.errors import EuareError, UsageError
+from euare.infile import InputFile
 from euare.render import Record, Result
 
 COLUMNS = ("File", "Level", "Code", "Path", "Message")
@@ -26,18 +27,11 @@ def _lines(records: list[Record]) -> Iterable[str]:
 def _document(call: Call, name: str) -> object:
     """The parsed document in file ``name`` (``-``: standard input). A file that cannot be read
     or is not JSON is a usage error (exit 2): exit 1 means findings."""
-    from pathlib import Path
-
-    from euare.inputs import read_stream, read_text
+    from euare.inputs import read_named
     from euare.policy import parse
 
     try:
-        if name == "-":
-            text = read_stream(call.stdin, "policy document")
-            origin = "the policy document read from standard input"
-        else:
-            text = read_text(Path(name), "policy document")
-            origin = f"policy document {name}"
+        text, origin = read_named(name, "policy document", call.stdin)
     except EuareError as exc:
         raise UsageError(exc.message) from None
     if not text.strip():
@@ -72,7 +66,7 @@ def _document(call: Call, name: str) -> object:
     metavar="FILE...",
     cls=o.ApiArgument,
     doc="the policy documents (- reads standard input)",
-    type=click.Path(dir_okay=False, allow_dash=True),
+    type=InputFile("policy document"),
 )
 @o.option("--trust", is_flag=True, help="the documents are trust (assume-role) policies")
 @o.fail_on("exit 1 if a finding is at or above LEVEL: info, warning or error")

@@ -29,7 +29,11 @@ class Metadata(Given):
     name = "metadata"
 
     def __init__(self) -> None:
-        super().__init__("SAML metadata document", FILE, file_what="metadata file")
+        from euare.inputs import MAX_LARGE_BYTES  # IAM takes up to 10,000,000 characters
+
+        super().__init__(
+            "SAML metadata document", FILE, file_what="metadata file", limit=MAX_LARGE_BYTES
+        )
 
     def check(self, text: str, origin: str) -> str:
         refuse_private_key(text, origin, "the metadata")

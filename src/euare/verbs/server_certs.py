@@ -8,6 +8,7 @@ from euare import params as o
 from euare.cli import api_verb, list_verb, nothing
 from euare.context import Call
 from euare.errors import EuareError, describe
+from euare.inputs import MAX_LARGE_BYTES
 from euare.once import Lookup
 from euare.params import Decorator, option, positional
 
@@ -22,9 +23,9 @@ def cert_name() -> Decorator:
     )
 
 
-def _pem(what: str) -> o.Given:
+def _pem(what: str, limit: int | None = None) -> o.Given:
     """A PEM in a file (``-`` is a file of that name here), read with the loader's checks."""
-    return o.Given(what, o.FILE, stdin=False)
+    return o.Given(what, o.FILE, stdin=False, limit=limit)
 
 
 api_verb(
@@ -64,7 +65,7 @@ api_verb(
         "--certificate-chain-file",
         api="CertificateChain",
         metavar="FILE",
-        type=_pem("chain file"),
+        type=_pem("chain file", MAX_LARGE_BYTES),  # IAM takes up to 2,097,152 characters
         help="file holding the chain",
     ),
     o.path(),

@@ -193,7 +193,7 @@ def test_grouplistbypath_prints_its_heading_only_after_the_first_answer(
     assert "could not connect" in one_error_line(failed, "grouplistbypath")
     assert failed.stdout == ""
     refused = home.run("grouplistbypath", "-p", "staff")
-    assert "PathPrefix" in one_error_line(refused, "grouplistbypath", status=2)
+    assert "-p/--path-prefix" in one_error_line(refused, "grouplistbypath", status=2)
     assert refused.stdout == ""
     assert home.run("grouplistbypath").lines == ["groups"]  # euca2ools' heading, still
     iam.create_group(GroupName="ops")

@@ -460,7 +460,10 @@ def _report(prog: str, exc: BaseException, call: Call) -> int:
     """Turn any failure into its one line on stderr and its exit status."""
     if isinstance(exc, click.UsageError):
         usage = exc.ctx.get_usage() if exc.ctx else f"Usage: {prog} [OPTIONS]"
-        call.stderr.write(f"{usage}\n{prog}: error: {exc.format_message()}\n")
+        from euare.errors import stderr_line
+
+        line = stderr_line(prog, f"error: {exc.format_message()}")
+        call.stderr.write(f"{usage}\n{line}\n")
         call.stderr.flush()
         return exc.exit_code
     if isinstance(exc, click.Abort):  # click's prompt, stopped (or at the end of its input)

@@ -271,7 +271,9 @@ def main(args: list[str]) -> int:
         return exc.exit_code
     except click.UsageError as exc:
         usage = exc.ctx.get_usage() if exc.ctx else "Usage: euare [OPTIONS] VERB [ARGS]..."
-        sys.stderr.write(f"{usage}\neuare: error: {exc.format_message()}\n")
+        from euare.errors import stderr_line
+
+        sys.stderr.write(f"{usage}\n{stderr_line('euare', 'error: ' + exc.format_message())}\n")
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):  # Ctrl-C, SIGTERM or SIGHUP
         from euare.errors import report

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from euare import catalogue
-from euare.errors import EuareError
+from euare.errors import EuareError, stderr_line
 from euare.lintnames import ADMIN_ACTIONS, Covered, Suggestions, judge, pattern
 from euare.params import LINT_LEVELS
 from euare.policy import IDENTITY, Steps, json_path, located_problems, statements
@@ -271,7 +271,7 @@ def gate(prog: str, stderr: Any, text: str, origin: str, kind: str, fail_on: str
 
     findings = lint(json.loads(text), kind)
     for finding in findings:
-        stderr.write(f"{prog}: {finding.line()}\n")
+        stderr.write(stderr_line(prog, finding.line()) + "\n")
     stderr.flush()
     blocking = at_or_above(findings, fail_on)
     if blocking:

@@ -315,3 +315,30 @@ def test_an_effect_iam_does_not_know_is_a_usage_error(home: Home, iam: Any) -> N
     assert done.returncode == 2, done
     assert done.stderr.splitlines()[-1].startswith("euare-useraddpolicy: error: Invalid value")
     assert done.stdout == "" and iam.list_user_policies(UserName="ann")["PolicyNames"] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["userlistbypath", "--bogus" + IN_A_FILE],  # click's usage error quotes what was typed
+        ["euare", "userlistbypath", "--bogus" + IN_A_FILE],
+        ["euare", "--bogus" + IN_A_FILE],  # the front door's own usage error
+    ],
+)
+def test_a_usage_error_quoting_what_was_typed_is_escaped(home: Home, args: list[str]) -> None:
+    done = home.run(*args)
+    assert done.returncode == 2, done
+    safe(done.stderr)
+
+
+def test_lint_findings_quoting_a_document_are_escaped(home: Home, tmp_path: Any) -> None:
+    """A finding quotes the document's own text (an unknown action, say): on stderr it shows
+    what could drive a terminal escaped, as every other line does."""
+    document = tmp_path / "p.json"
+    action = "s3:Get" + IN_A_FILE.replace("\r", "") + "Object"
+    statement = {"Effect": "Allow", "Action": action, "Resource": "*"}
+    document.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    done = home.run("useruploadpolicy", "-u", "nobody", "-p", "p", "-f", str(document), "--lint")
+    assert done.returncode == 1, done  # refused by --lint: nothing sent
+    safe(done.stderr)
+    assert "UNKNOWN_ACTION" in done.stderr

@@ -24,7 +24,7 @@ import click
 from euare import interrupts, process
 from euare.cli import verb
 from euare.context import Call
-from euare.errors import EuareError
+from euare.errors import EuareError, stderr_line
 from euare.files import (
     Busy,
     cannot_keep_owner,
@@ -147,7 +147,7 @@ def userrotatekey(
 ) -> Result | None:
     def say(message: str) -> None:
         if verbose:
-            call.stderr.write(f"{call.prog}: {message}\n")
+            call.stderr.write(stderr_line(call.prog, message) + "\n")
             call.stderr.flush()
 
     path = credential_file or call.settings().credential_file
@@ -228,8 +228,11 @@ def _check_links(call: Call, path: Path, old_id: str, delete: bool | None, force
             "rotate without --delete, or give --force"
         )
     call.stderr.write(
-        f"{call.prog}: warning: {path} has {names}; they keep the old key {old_id}, "
-        f"{fate[delete]}\n"
+        stderr_line(
+            call.prog,
+            f"warning: {path} has {names}; they keep the old key {old_id}, {fate[delete]}",
+        )
+        + "\n"
     )
     call.stderr.flush()
 

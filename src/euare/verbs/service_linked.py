@@ -16,7 +16,7 @@ import click
 
 from euare.cli import verb
 from euare.context import Call
-from euare.errors import EuareError
+from euare.errors import EuareError, stderr_line
 from euare.once import Lookup
 from euare.params import option, positional, role
 from euare.render import Record, Result
@@ -107,7 +107,8 @@ def roledelservicelinked(call: Call, role: str, wait: int) -> Result:
             if state in DONE or time.monotonic() >= deadline:
                 break
             if terminal:
-                call.stderr.write(f"\r{call.prog}: deleting role {role}: {state}...")
+                line = stderr_line(call.prog, f"deleting role {role}: {state}...")
+                call.stderr.write(f"\r{line}")
                 call.stderr.flush()
                 shown = True
             time.sleep(max(0.0, min(POLL_SECONDS, deadline - time.monotonic())))

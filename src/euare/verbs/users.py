@@ -8,7 +8,7 @@ from euare import params as o
 from euare.arns import arn_of
 from euare.cli import api_verb, list_verb, verb
 from euare.context import Call
-from euare.errors import EuareError, describe
+from euare.errors import EuareError, describe, stderr_line
 from euare.outputs import Output
 from euare.params import option
 from euare.render import Record, Result
@@ -126,7 +126,10 @@ def usercreate(
                     code="EntityAlreadyExists",
                 )
         call.stderr.write(
-            f"{call.prog}: warning: user {user} already exists; going on with the remaining steps\n"
+            stderr_line(
+                call.prog, f"warning: user {user} already exists; going on with the remaining steps"
+            )
+            + "\n"
         )
         # what CreateUser would have set, set on the user found (both calls are idempotent)
         if tags:

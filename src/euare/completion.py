@@ -259,6 +259,8 @@ def names(ctx: click.Context, kind: str, incomplete: str) -> list[str]:
     completing line's options, the environment, the files); none when that fails or takes
     longer than :data:`DEADLINE`. A managed policy is completed by name, or by ARN once
     ``arn:`` is typed, or by /PATH/NAME once ``/`` is typed."""
+    from euare.terminal import visible
+
     call = ctx.find_object(Call)
     if call is None:
         call = Call("euare", os.environ, io.StringIO(), io.StringIO(), io.StringIO())
@@ -270,7 +272,11 @@ def names(ctx: click.Context, kind: str, incomplete: str) -> list[str]:
         spelled = [f"{item.get('Path', '/')}{item.get(field, '')}" for item in items]
     else:
         spelled = [str(item.get(field, "")) for item in items]
-    return sorted({name for name in spelled if name and name.startswith(incomplete)})
+    # A name that would show escaped (it could drive the terminal a shell lists candidates on:
+    # euare.terminal) is left out: escaped, it would complete to a name that does not exist.
+    return sorted(
+        {n for n in spelled if n and n.startswith(incomplete) and visible(n, one_line=True) == n}
+    )
 
 
 def _listed(call: Call, kind: str) -> list[dict[str, Any]]:

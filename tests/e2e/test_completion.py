@@ -91,6 +91,16 @@ def test_bash_completes_user_names_from_the_endpoint(
     assert replies(home, bash_script, line) == ["alfred", "alice"]
 
 
+def test_a_name_that_could_drive_the_terminal_is_not_offered(
+    home: Home, bash_script: Path, users: None, iam: Any
+) -> None:
+    """A name the server holds with a C1 control or a bidi override in it (IAM-compatible clouds
+    accept more than AWS does) is never handed to the shell that lists the candidates."""
+    for name in ("al\x9b2Jx", "al\u202eevil"):
+        iam.create_user(UserName=name)
+    assert replies(home, bash_script, "euare-userdel al") == ["alfred", "alice"]
+
+
 def test_bash_completes_a_name_given_as_option_equals_value(
     home: Home, bash_script: Path, users: None
 ) -> None:

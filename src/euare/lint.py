@@ -97,7 +97,8 @@ def _statement(steps: Steps, statement: dict[str, Any], hints: Suggestions) -> l
             verdict = judge(text)
             if verdict.code:
                 message = verdict.message + hints.hint(verdict.near)
-                found.append(Finding(WARNING, verdict.code, path, message, text))
+                level = INFO if verdict.code == "RETIRED_SERVICE" else WARNING
+                found.append(Finding(level, verdict.code, path, message, text))
             elif name == "Action":
                 actions.append((path, text, verdict.covered))
     usable = []
@@ -147,6 +148,10 @@ def _resource(path: str, text: str) -> Finding | None:
     if not resource:
         return malformed(f"{text!r} names no resource")
     if not _wild(service) and not catalogue.known_arn_service(service):
+        retired = catalogue.retired_service(service)
+        if retired is not None:
+            message = f"{service} was {retired}, which AWS has retired"
+            return Finding(INFO, "RETIRED_SERVICE", path, message, text)
         return Finding(
             WARNING, "UNKNOWN_SERVICE", path, f"no AWS resource has an ARN of {service!r}", text
         )

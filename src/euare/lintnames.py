@@ -78,6 +78,9 @@ def judge(text: str) -> Verdict:
         if not matching(prefix, ""):
             return Verdict("UNKNOWN_SERVICE", f"{prefix} matches no service prefix")
         return Verdict()
+    retired = catalogue.retired_service(prefix)
+    if retired is not None:
+        return Verdict("RETIRED_SERVICE", f"{prefix} was {retired}, which AWS has retired")
     if not catalogue.known_service(prefix):
         message = f"no AWS service has the prefix {prefix!r}"
         return Verdict("UNKNOWN_SERVICE", message, ("prefix", "", prefix))

@@ -3,6 +3,7 @@ its level, code and exact JSONPath, and silence on the policies euare itself bui
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from typing import Any
@@ -426,3 +427,26 @@ def test_every_single_call_verb_whose_operation_takes_a_document_reads_one() -> 
         members = model.input_shape.members if model.input_shape is not None else {}
         if any(_takes_document(shape) for shape in members.values()):
             assert verb in _document_verbs(), verb
+
+
+@pytest.mark.parametrize("name", ["ReadOnlyAccess", "SecurityAudit", "ViewOnlyAccess"])
+def test_a_retired_service_in_an_aws_managed_policy_is_info_not_a_warning(name: str) -> None:
+    """AWS's own read-only policies still name services AWS has retired and taken out of its
+    reference (CodeStar, IoT Events...): a copy of one is told so (info), and passes the
+    default --fail-on warning, unless it names a prefix that was never a service."""
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    document = json.loads(aws_managed_policies_data)[name]["Document"]
+    findings = lint(document, "identity")
+    retired = [f for f in findings if f.code == "RETIRED_SERVICE"]
+    assert retired and {f.level for f in retired} == {"info"}
+    unknown = {str(f.value).split(":")[0] for f in findings if f.code == "UNKNOWN_SERVICE"}
+    assert unknown <= {"deepracer"}, unknown  # not in AWS's reference, and not known retired
+
+
+def test_an_arn_of_a_retired_service_is_info() -> None:
+    arn = "arn:aws:iotevents:us-east-1:123456789012:detectorModel/m"
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": arn}
+    found = [(f.level, f.code) for f in lint({"Version": "2012-10-17", "Statement": [statement]})]
+    assert ("info", "RETIRED_SERVICE") in found
+    assert not any(code == "UNKNOWN_SERVICE" for _, code in found)

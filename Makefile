@@ -35,7 +35,7 @@ lint: $(STAMP)
 # Regenerate pyproject's console scripts, the README verb list, docs/cli-reference.md and the
 # man pages (man/man1/).
 docs: $(STAMP)
-	$(BIN)/python -m euare.verbs
+	$(BIN)/python -m euare.manual
 
 # Timings against a local IAM endpoint, printed as markdown tables (docs/performance.md says what
 # they mean). The AWS CLI pins its own botocore, so when none is on PATH it goes into a venv of

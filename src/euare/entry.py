@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Callable[[], NoReturn]:
-    from euare.verbs import VERBS
+    from euare.cli.table import VERBS
 
     if name not in VERBS:
         raise AttributeError(name)
@@ -30,12 +30,12 @@ def __getattr__(name: str) -> Callable[[], NoReturn]:
 
 def _status(name: str) -> int:
     if _worker_wanted():
-        from euare import front
+        from euare.worker import front
 
         status = front.hand_over(name, sys.argv[1:])
         if status is not None:
             return status
-    from euare.cli import run
+    from euare.cli.verb import run
 
     return run(name)
 
@@ -60,7 +60,7 @@ def leave(status: int) -> NoReturn:
 
 def _worker_wanted() -> bool:
     """``EUARE_WORKER=1``: calls go through the warm worker (worker.py) when it can take them."""
-    from euare import process
+    from euare.core import process
 
     wanted = os.environ.get("EUARE_WORKER", "").strip().lower() in ("1", "yes", "true", "on")
     return wanted and not process.IN_WORKER
@@ -68,7 +68,7 @@ def _worker_wanted() -> bool:
 
 def euare() -> NoReturn:
     """The front door: ``euare VERB ARGS...`` is ``euare-VERB ARGS...``; the rest (``--help``,
-    ``--version``, ``help VERB``, ``worker``, ``completion``) is euare.door's click group.
+    ``--version``, ``help VERB``, ``worker``, ``completion``) is euare.worker.door's click group.
 
     ``_EUARE_COMPLETE=bash_source euare`` prints a completion script that completes verb names,
     then each verb's own options."""
@@ -77,11 +77,11 @@ def euare() -> NoReturn:
 
 def _door(args: list[str]) -> int:
     if args[:1] == ["worker"]:
-        from euare.workerctl import control
+        from euare.worker.control import control
 
         return control(args[1:])
     if _worker_wanted() and not _listing_on_a_terminal(args):
-        from euare import front
+        from euare.worker import front
 
         status = front.hand_over(None, args)
         if status is not None:
@@ -98,8 +98,8 @@ def _listing_on_a_terminal(args: list[str]) -> bool:
 
 def front_door(args: list[str]) -> int:
     """``euare ARGS...`` in this process (SIGTERM and SIGHUP stop it as Ctrl-C does: see
-    euare.interrupts)."""
-    from euare import interrupts, streams
+    euare.core.interrupts)."""
+    from euare.core import interrupts, streams
 
     streams.prepare()
     interrupts.install()
@@ -115,22 +115,22 @@ def front_door(args: list[str]) -> int:
 
 
 def _front_door(args: list[str]) -> int:
-    from euare.cli import complete_var, run
-    from euare.verbs import VERBS
+    from euare.cli.table import VERBS
+    from euare.cli.verb import complete_var, run
 
     instruction = os.environ.get(complete_var("euare"))
     if instruction:
         return _complete(instruction)
     if args and args[0] in VERBS:  # exactly euare-VERB: the same code path
         return run(args[0], args[1:])
-    from euare.door import main
+    from euare.worker.door import main
 
     return main(args)
 
 
 def _complete(instruction: str) -> int:
-    """Shell completion for ``euare VERB ...`` and ``euare-VERB ...``: see euare.completion."""
-    from euare.completion import respond
-    from euare.door import door
+    """Shell completion for ``euare VERB ...`` and ``euare-VERB ...``: see euare.cli.completion."""
+    from euare.cli.completion import respond
+    from euare.worker.door import door
 
     return respond(instruction, door)  # verbs, and help, worker and completion

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from euare.completion import programs, script
-from euare.verbs import VERBS
+from euare.cli.completion import programs, script
+from euare.cli.table import VERBS
 from tests.conftest import BIN, Home, Result, free_port
 
 # Calls the function `complete` registered for the command word of $2, with COMP_* set as
@@ -266,9 +266,9 @@ def test_declaring_the_verbs_loads_neither_botocore_nor_the_completion() -> None
     """Completion costs a normal call nothing: the callbacks import only when they run."""
     probe = (
         "import sys\n"
-        "from euare.verbs import VERBS, command\n"
+        "from euare.cli.table import VERBS, command\n"
         "for verb in VERBS: command(verb)\n"
-        "print(sorted(m for m in ('botocore', 'euare.completion') if m in sys.modules))\n"
+        "print(sorted(m for m in ('botocore', 'euare.cli.completion') if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=BIN

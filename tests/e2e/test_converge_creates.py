@@ -221,7 +221,7 @@ def test_throttled_create_is_tried_again_and_sent_once_in_effect(
 
 def test_call_refuses_a_create_outside_send_once() -> None:
     """No create can reach botocore's retries by mistake: Call.request refuses every one."""
-    from euare.context import Call
+    from euare.call.context import Call
 
     call = Call("euare-test", {}, io.StringIO(), io.StringIO(), io.StringIO())
     for operation in ("CreateUser", "UploadSigningCertificate", "AddRoleToInstanceProfile"):

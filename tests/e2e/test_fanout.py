@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from euare.fanout import GRACE, PAUSE
+from euare.call.fanout import GRACE, PAUSE
 from tests.conftest import OUTPUTS, Home, Result, one_error_line
 from tests.e2e.test_output_c import one_error_line_usage
 from tests.support.documents import DOC
@@ -147,7 +147,7 @@ def test_a_throttle_holds_every_new_request_back_for_a_pause(
     proxied_home: Home, proxy: Any, iam: Any
 ) -> None:
     """After the proxy answers one DeleteUserPolicy with Throttling, no request at all arrives
-    for euare.fanout.PAUSE seconds, but the requests already sent (0.15 s are left for those
+    for euare.call.fanout.PAUSE seconds, but the requests already sent (0.15 s are left for those
     and for the client to read the answer): without the gate, the other three threads would
     go on sending one about every 35 ms for about a second."""
     iam.create_user(UserName="gina")
@@ -194,7 +194,7 @@ def test_ctrl_c_under_a_pool_waits_a_moment_for_calls_in_flight_and_starts_nothi
 ) -> None:
     """Ctrl-C (SIGTERM, SIGHUP) while the access key's deletion is held (the policies are
     removed already): exit 130 (143, 129), the user not deleted. The held answer is awaited
-    for a moment (euare.fanout.GRACE): one that comes within it is done; one that does not is
+    for a moment (euare.call.fanout.GRACE): one that comes within it is done; one that does not is
     not done, and the command does not wait longer for it. Either way what was done is named
     in the plan's order."""
     iam.create_user(UserName="hal")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from euare import __version__
-from euare.verbs import FAMILIES, VERBS, title
+from euare.cli.table import FAMILIES, VERBS, title
 from tests.conftest import Home
 
 SAMPLE = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from euare.verbs import VERBS
+from euare.cli.table import VERBS
 from tests.conftest import BIN, Home
 from tests.support.terminal import on_terminal
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from euare.cli import complete_var, run
-from euare.context import Call
-from euare.verbs import VERBS
+from euare.call.context import Call
+from euare.cli.table import VERBS
+from euare.cli.verb import complete_var, run
 from tests.conftest import BIN, Home
 
 LONG_PATH = "/" + "p" * 198 + "/"  # 400 ARNs with it are ~100 KB, more than a pipe holds

@@ -104,7 +104,7 @@ def test_uploadpolicy_refuses_a_document_that_is_not_a_policy(home: Home, iam: A
 
 def test_decode_handles_encoded_text_and_parsed_documents() -> None:
     """IAM returns documents URL-encoded on the wire, and boto3 may hand them over parsed."""
-    from euare.policy import decode
+    from euare.policy.documents import decode
 
     assert json.loads(decode(quote(json.dumps(DOC)))) == DOC
     assert json.loads(decode(DOC)) == DOC

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from euare import policy
+from euare.policy import documents as policy
 from tests.conftest import Home, one_error_line
 
 MISSPELT = json.dumps(

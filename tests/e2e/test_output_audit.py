@@ -44,9 +44,9 @@ def test_audit_with_max_age_lists_only_old_keys_in_user_order(
 def test_audit_under_throttling_holds_every_request_back_and_still_lists_every_key(
     proxied_home: Home, proxy: Any, iam: Any
 ) -> None:
-    """The audit's pool shares the recursive deletes' gate (euare.fanout): after one
+    """The audit's pool shares the recursive deletes' gate (euare.call.fanout): after one
     Throttling answer, no request arrives for a pause, and every key is still listed."""
-    from euare.fanout import PAUSE
+    from euare.call.fanout import PAUSE
 
     made = set()
     for n in range(16):
@@ -68,7 +68,7 @@ def test_the_audit_asks_about_eight_users_at_once_by_default_and_never_more(
 ) -> None:
     """It only reads, so its default pool (params.READ_JOBS) is twice the deletes'; --jobs
     bounds it."""
-    from euare.params import READ_JOBS
+    from euare.cli.params import READ_JOBS
 
     for n in range(20):
         iam.create_user(UserName=f"r{n:02}")

@@ -3,7 +3,7 @@ and one with a reader, a symbolic link to a regular file and one to a device, ``
 and /dev/stdout. Nothing that is not a regular file is ever replaced by one (docs/output.md,
 Files euare writes; SECURITY.md promise 2).
 
-The options are those whose type is euare.outputs.OutputFile, collected from the verb table,
+The options are those whose type is euare.cli.outputs.OutputFile, collected from the verb table,
 so that a new output option without a recipe here fails the first test."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from euare.outputs import OutputFile
-from euare.verbs import VERBS, command
+from euare.cli.outputs import OutputFile
+from euare.cli.table import VERBS, command
 from tests.conftest import BIN, OUTPUTS, Home, MotoServer, Result, one_error_line
 from tests.support.rotation import Rotating
 

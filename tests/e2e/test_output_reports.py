@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from euare.cli import run
-from euare.context import Call
+from euare.call.context import Call
+from euare.cli.verb import run
 from tests.conftest import Home, Result, one_error_line
 from tests.support.shapes import assert_shape
 from tests.support.stub import Stubbed, run_stubbed
@@ -376,7 +376,7 @@ def test_policysimulate_refuses_bad_arguments_before_sending(args: list[str]) ->
 
 
 def test_policysimulate_refuses_a_document_that_is_no_policy() -> None:
-    """Stubbed: checked locally, as every verb's documents are (src/euare/policy.py)."""
+    """Stubbed: checked locally, as every verb's documents are (src/euare/policy/documents.py)."""
     done = run_stubbed(
         "policysimulate", ["-f", "-", "-a", "s3:GetObject"], [], stdin='{"Statement": []}'
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from euare import policy
+from euare.policy import documents as policy
 from tests.conftest import Home, one_error_line
 from tests.support.documents import wildcard_policy
 

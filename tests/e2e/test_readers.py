@@ -19,10 +19,10 @@ from typing import Any
 import click
 import pytest
 
-from euare.infile import file_reader
-from euare.inputs import MAX_SNAPSHOT_BYTES
-from euare.sandbox import sandbox
-from euare.verbs import VERBS, command
+from euare.cli.infile import file_reader
+from euare.cli.table import VERBS, command
+from euare.core.inputs import MAX_SNAPSHOT_BYTES
+from euare.sandbox.command import sandbox
 from tests.conftest import BIN, OUTPUTS, Home, Result, one_error_line
 
 BAD, GOOD, DIR = "{bad}", "{good}", "{dir}"

@@ -5,7 +5,7 @@ one line and no traceback.
 
 The proxy holds an answer back ('slow') while the signal is sent; the write step sends nothing,
 so it is interrupted in-process: the file functions raise the signal, with the handlers every
-command installs (euare.interrupts) in place."""
+command installs (euare.core.interrupts) in place."""
 
 from __future__ import annotations
 
@@ -115,9 +115,9 @@ def test_a_second_interrupt_cuts_the_rollback_short(
 
 @pytest.fixture
 def handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The handlers a command's process has (euare.interrupts.install), in this process for
+    """The handlers a command's process has (euare.core.interrupts.install), in this process for
     the test; the test runner's own back afterwards, and the signal seen forgotten."""
-    from euare import interrupts
+    from euare.core import interrupts
 
     monkeypatch.setattr(interrupts, "_first", None)
     kept = {signum: signal.getsignal(signum) for signum in interrupts.STOPPING}
@@ -139,9 +139,9 @@ def test_interrupted_writing_the_file_rolls_back(
 ) -> None:
     """A signal while the new file is staged (before it replaces the old one), or just after
     the rename (before the directory is synced): either way the old key ends up in the file."""
-    import euare.files
+    import euare.core.files
 
-    real_stage, real_sync = euare.files.stage, euare.files.sync_directory
+    real_stage, real_sync = euare.core.files.stage, euare.core.files.sync_directory
     hits: list[Path] = []
 
     def stage(path: Path, *args: Any, **kwargs: Any) -> Path:
@@ -156,8 +156,8 @@ def test_interrupted_writing_the_file_rolls_back(
             signal.raise_signal(signum)
         real_sync(directory)
 
-    monkeypatch.setattr(euare.files, "stage", stage)
-    monkeypatch.setattr(euare.files, "sync_directory", sync_directory)
+    monkeypatch.setattr(euare.core.files, "stage", stage)
+    monkeypatch.setattr(euare.core.files, "sync_directory", sync_directory)
     line = interrupted(run_in_process(rot.home, "--no-backup"), signum)
     assert hits, "the write step was never reached"
     assert "deleted the new key" in line, line

@@ -106,7 +106,7 @@ def test_interrupted_while_waiting_for_the_lock_changes_nothing(
 
 def test_a_lock_left_by_a_killed_holder_does_not_block(prot: Rotating) -> None:
     hold = (
-        "import sys, time; from pathlib import Path; from euare.files import locked\n"
+        "import sys, time; from pathlib import Path; from euare.core.files import locked\n"
         "with locked(Path(sys.argv[1]), 0, 'pid dead on nowhere'):\n"
         "    print('held', flush=True); time.sleep(60)\n"
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from euare.snapshot import ASSIGNED, KINDS
+from euare.state.snapshot import ASSIGNED, KINDS
 from tests.conftest import BIN, Home, MotoServer, boto_client
 from tests.support.certs import self_signed
 from tests.support.documents import DOC, TRUST

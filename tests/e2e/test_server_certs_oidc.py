@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from euare.errors import EuareError
+from euare.core.errors import EuareError
 from euare.verbs.oidc import thumbprint
 from tests.conftest import Home, free_port, one_error_line
 from tests.support.certs import self_signed

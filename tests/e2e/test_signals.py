@@ -1,4 +1,4 @@
-"""SIGTERM and SIGHUP stop a command as Ctrl-C does (euare.interrupts), whatever it was doing:
+"""SIGTERM and SIGHUP stop a command as Ctrl-C does (euare.core.interrupts), whatever it was doing:
 every composite verb, stopped at a step whose answer is held, says what was done and what was
 not, in one line, and exits 128 + the signal; what it did and did not do is as the line says,
 and running it again finishes the job. A command started with SIGHUP ignored (nohup) is not

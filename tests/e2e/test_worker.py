@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from euare import front
+from euare.worker import front
 from tests.conftest import ADMIN_KEY, BIN, Home, MotoServer, Result
 from tests.support.proxy import Fault
 from tests.support.rotation import Rotating
@@ -111,7 +111,7 @@ class Worked:
                 environ = (entry / "environ").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"euare.worker" in command and b"XDG_CACHE_HOME=" + mine in environ:
+            if b"euare.worker.server" in command and b"XDG_CACHE_HOME=" + mine in environ:
                 found.append(int(entry.name))
         ours = self.control("status").stdout
         return [pid for pid in found if f"pid {pid}," not in ours]

@@ -30,8 +30,8 @@ from typing import Any
 
 import pytest
 
-from euare import front
-from euare.dirs import socket_address
+from euare.core.dirs import socket_address
+from euare.worker import front
 from tests.conftest import Home
 from tests.e2e.test_worker import Worked
 
@@ -318,7 +318,7 @@ userlistbypath()
     "change",
     [
         "del _socket.SO_PEERCRED",  # macOS, the BSDs: LOCAL_PEERCRED, which Linux has not
-        "import euare.authority; euare.authority.PROC = '/nonexistent'",  # no /proc
+        "import euare.worker.authority; euare.worker.authority.PROC = '/nonexistent'",  # no /proc
         "import os; del os.pidfd_open",  # no pidfds
     ],
     ids=["no SO_PEERCRED", "no /proc", "no pidfd_open"],
@@ -340,8 +340,8 @@ def test_a_system_where_the_context_cannot_be_compared_runs_calls_in_process(
 
 def test_worker_start_says_when_no_worker_can_serve_here(worked: Worked) -> None:
     probe = (
-        "import sys, euare.authority; euare.authority.PROC = '/nonexistent'\n"
-        "from euare.workerctl import control; sys.exit(control(['start']))\n"
+        "import sys, euare.worker.authority; euare.worker.authority.PROC = '/nonexistent'\n"
+        "from euare.worker.control import control; sys.exit(control(['start']))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], env=worked.home.env, capture_output=True, text=True,

@@ -91,7 +91,7 @@ def _statement(actions: Any, resources: Any, **more: Any) -> dict[str, Any]:
 def stress_policies() -> dict[str, dict[str, Any]]:
     """Documents IAM would take, each as big as it takes, each aimed at a part of the lint that
     could cost the document's size times the catalogue's: the time of each is bench/'s."""
-    from euare import catalogue
+    from euare.policy import catalogue
 
     every = [f"{prefix}:*" for prefix in catalogue.services()]
     found: dict[str, dict[str, Any]] = {}

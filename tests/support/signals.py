@@ -1,4 +1,4 @@
-"""The signals that stop a command (Ctrl-C, SIGTERM, SIGHUP: see euare.interrupts), for tests
+"""The signals that stop a command (Ctrl-C, SIGTERM, SIGHUP: see euare.core.interrupts), for tests
 that stop one at a given step with each of them, and what the command then says and exits with.
 """
 

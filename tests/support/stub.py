@@ -13,8 +13,8 @@ import boto3
 from botocore import xform_name
 from botocore.stub import Stubber
 
-from euare.cli import run
-from euare.context import Call
+from euare.call.context import Call
+from euare.cli.verb import run
 
 
 @dataclass

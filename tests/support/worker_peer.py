@@ -131,7 +131,7 @@ def change(item: str) -> bool:
 
 def main() -> int:
     item, name = sys.argv[1:3]
-    from euare import authority, front
+    from euare.worker import authority, front
 
     installed = authority.installation()
     assert installed is not None

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from euare import redact
+from euare.core import redact
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""euare.arnmatch: whether a policy's Resource could match an ARN template, held against a
+"""euare.policy.arnmatch: whether a policy's Resource could match an ARN template, held against a
 plain recursive reference written from the definition, for one template and for many compiled
 together (so that no template's bits leak into its neighbour's); and the catalogue's templates
 as AWS writes them (two forms of one type, a literal ``*``)."""
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from euare import arnmatch, catalogue
-from euare.lint import lint
+from euare.policy import arnmatch, catalogue
+from euare.policy.lint import lint
 
 # --- a reference: the definition, read literally ---------------------------------------------
 

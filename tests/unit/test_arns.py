@@ -7,8 +7,8 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from euare.arns import policy_arn, role_arn
-from euare.context import Call
+from euare.call.arns import policy_arn, role_arn
+from euare.call.context import Call
 
 
 def offline_call() -> Call:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from euare.cli import run
-from euare.context import Call
-from euare.errors import EuareError, PartialFailure, describe, error_line
-from euare.render import Result, render
+from euare.call.context import Call
+from euare.cli.verb import run
+from euare.core.errors import EuareError, PartialFailure, describe, error_line
+from euare.core.render import Result, render
 
 
 def call_with(env: dict[str, str] | None = None, stdin: str = "") -> Call:
@@ -116,7 +116,7 @@ def test_the_help_width_is_the_one_click_would_take(
     width, from COLUMNS or the terminal, as click's own formatter takes with our maximum."""
     from click.formatting import HelpFormatter
 
-    from euare.cli import MAX_HELP_WIDTH, help_width
+    from euare.cli.verb import MAX_HELP_WIDTH, help_width
 
     monkeypatch.setenv("COLUMNS", columns)
     assert help_width({"COLUMNS": columns}) == HelpFormatter(max_width=MAX_HELP_WIDTH).width
@@ -128,7 +128,7 @@ def test_help_is_what_click_prints_for_the_terminal(
 ) -> None:
     """click prints --help on the process's own stdout; click's own width (shutil's) gives
     the same text."""
-    from euare.verbs import command
+    from euare.cli.table import command
 
     monkeypatch.setenv("COLUMNS", columns)
     assert run("usercreate", ["--help"], call_with({"COLUMNS": columns})) == 0

@@ -1,4 +1,4 @@
-"""euare.deadline's hooks, driven as botocore drives them, on a clock the test turns: each
+"""euare.call.deadline's hooks, driven as botocore drives them, on a clock the test turns: each
 attempt's read timeout is cut to the time left, no retry is made that could not end in time,
 and a retry that botocore's pause pushed past it is refused before it is sent. botocore's own
 retry decisions (whether, how long to pause) are never made here: the hook only says "no" or
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from euare import deadline
-from euare.deadline import Budget, GaveUp
-from euare.errors import describe
+from euare.call import deadline
+from euare.call.deadline import Budget, GaveUp
+from euare.core.errors import describe
 
 URL = "https://iam.example.com/"
 
@@ -139,8 +139,8 @@ def test_a_call_timeout_shorter_than_the_timeouts_still_reads_a_moment() -> None
 
 
 def test_the_timeout_settings_are_checked(tmp_path: Any) -> None:
-    from euare.errors import EuareError
-    from euare.settings import Flags, load
+    from euare.core.errors import EuareError
+    from euare.core.settings import Flags, load
 
     found = load(Flags(), {"EUARE_CALL_TIMEOUT": "90"}, home=tmp_path)
     assert found.call_timeout == 90

@@ -1,4 +1,4 @@
-"""euare.fanout on its own: how a plan's steps are grouped into stages and lanes, what a pool
+"""euare.call.fanout on its own: how a plan's steps are grouped into stages and lanes, what a pool
 does after a failure, and the throttling gate, on a clock of the test's own."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from euare.fanout import Gate, concurrently, run_steps, stages
+from euare.call.fanout import Gate, concurrently, run_steps, stages
 
 
 def test_keyed_steps_make_lanes_and_an_unkeyed_step_a_stage_of_its_own() -> None:

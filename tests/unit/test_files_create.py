@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from euare.files import Exists, write_output
+from euare.core.files import Exists, write_output
 
 
 def test_creates_0600_with_the_bytes_and_leaves_no_temporary(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from euare import files
-from euare.files import Dash, Exists, Refused, remove_stale, write_output
-from euare.tempfiles import STALE_AFTER
+from euare.core import files
+from euare.core.files import Dash, Exists, Refused, remove_stale, write_output
+from euare.core.tempfiles import STALE_AFTER
 
 
 def kind(path: Path) -> str:
@@ -144,7 +144,7 @@ def test_another_users_link_in_a_sticky_shared_directory_is_not_followed(tmp_pat
 # --- temporaries left by a killed run ------------------------------------------------------------
 
 STAGE_AND_WAIT = (
-    "import sys, time; from pathlib import Path; from euare.files import stage\n"
+    "import sys, time; from pathlib import Path; from euare.core.files import stage\n"
     "stage(Path(sys.argv[1]), 'a private key')\n"
     "print('staged', flush=True); time.sleep(60)\n"
 )

@@ -7,9 +7,9 @@ import shlex
 import click
 import pytest
 
-from euare.helpdoc import GlobalOption, examples
-from euare.spec import SPECS
-from euare.verbs import VERBS, command
+from euare.cli.helpdoc import GlobalOption, examples
+from euare.cli.spec import SPECS
+from euare.cli.table import VERBS, command
 
 
 def _help(verb: str) -> str:
@@ -51,7 +51,7 @@ def test_every_example_is_a_command_line_the_verb_accepts(verb: str) -> None:
 
 def test_own_params_without_a_context_keeps_the_short_help_option() -> None:
     """click keeps the help option of the first context that asks for it."""
-    from euare.helpdoc import own_params
+    from euare.cli.helpdoc import own_params
 
     cmd = command("groupdel")
     names = {opt for p in own_params(cmd) for opt in getattr(p, "opts", [])}

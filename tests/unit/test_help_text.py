@@ -9,8 +9,8 @@ import re
 import click
 import pytest
 
-from euare.helpdoc import a, takes_an
-from euare.verbs import FAMILIES, TITLES, VERBS, command, title
+from euare.cli.helpdoc import a, takes_an
+from euare.cli.table import FAMILIES, TITLES, VERBS, command, title
 
 ARTICLE = re.compile(r"(?<![\w`-])([Aa]n?) ([\"'(`]?\w[\w.'-]*)")
 
@@ -62,7 +62,7 @@ def _misused(text: str) -> list[str]:
 
 @pytest.mark.parametrize("verb", sorted(VERBS))
 def test_a_verb_s_help_uses_a_and_an_by_sound(verb: str) -> None:
-    from euare.spec import SPECS
+    from euare.cli.spec import SPECS
 
     cmd = command(verb)
     assert _misused(SPECS[verb].summary) == []
@@ -70,8 +70,8 @@ def test_a_verb_s_help_uses_a_and_an_by_sound(verb: str) -> None:
 
 
 def test_euare_help_and_the_sandbox_s_use_a_and_an_by_sound() -> None:
-    from euare.door import door
-    from euare.sandbox import sandbox
+    from euare.sandbox.command import sandbox
+    from euare.worker.door import door
 
     assert _misused(_help(door, "euare")) == []
     assert _misused(_help(sandbox, "euare-sandbox")) == []
@@ -117,14 +117,14 @@ def test_every_family_has_a_title_and_titles_are_proper_names() -> None:
     ],
 )
 def test_did_you_mean_puts_the_verb_the_words_make_first(typed: str, meant: str) -> None:
-    from euare.door import suggestions, unknown
+    from euare.worker.door import suggestions, unknown
 
     assert suggestions(typed)[0] == meant
     assert unknown(typed).startswith(f"no such verb: {typed} (did you mean {meant}")
 
 
 def test_did_you_mean_says_nothing_for_a_name_near_no_verb() -> None:
-    from euare.door import suggestions, unknown
+    from euare.worker.door import suggestions, unknown
 
     assert suggestions("xyzzy") == []
     assert unknown("xyzzy") == "no such verb: xyzzy (euare --help lists them)"

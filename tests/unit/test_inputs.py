@@ -1,4 +1,4 @@
-"""euare.inputs, the one reader of every file and of standard input given as ``-``: limits by
+"""euare.core.inputs, the one reader of every file and of standard input given as ``-``: limits by
 kind, refusals in one line, and standard input refused at its first NUL byte rather than read
 to the limit."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from euare.inputs import (
+from euare.core.inputs import (
     MAX_FILE_BYTES,
     MAX_LARGE_BYTES,
     MAX_SNAPSHOT_BYTES,

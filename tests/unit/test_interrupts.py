@@ -1,4 +1,4 @@
-"""euare.interrupts: which signals stop a command, what it then exits with and says, and that a
+"""euare.core.interrupts: which signals stop a command, what it then exits with and says, and that a
 signal started ignored stays ignored. In this process, its own handlers put back after each test;
 the commands themselves are stopped end to end in tests/e2e/test_signals.py and beside it."""
 
@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from euare import interrupts
-from euare.errors import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_TERMINATED, describe, report
+from euare.core import interrupts
+from euare.core.errors import EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_TERMINATED, describe, report
 
 
 @pytest.fixture(autouse=True)

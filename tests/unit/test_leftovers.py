@@ -16,7 +16,7 @@ IGNORE = ".venv/\n__pycache__/\n*.egg-info/\n/demo/\n"
 
 def tree(root: Path) -> None:
     (root / ".gitignore").write_text(IGNORE)
-    for name in ("src/euare/files.py", "README.md", ".venv/bin/python", "src/__pycache__/x.pyc"):
+    for name in ("src/euare/core/files.py", "README.md", ".venv/bin/python", "src/__pycache__/x.pyc"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text("x")
     (root / "demo").mkdir()
@@ -38,7 +38,7 @@ def test_a_plain_tree(tmp_path: Path) -> None:
     assert checkout_files(tmp_path) == {
         ".gitignore",
         "README.md",
-        "src/euare/files.py",
+        "src/euare/core/files.py",
         "src/demo/kept",
     }
     assert new_files(tmp_path) == {"-", "src/stray.txt"}

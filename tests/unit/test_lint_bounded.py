@@ -11,8 +11,9 @@ from unittest import mock
 
 import pytest
 
-from euare import arnmatch, catalogue, lintnames
-from euare.lint import lint
+from euare.policy import arnmatch, catalogue
+from euare.policy import names as lintnames
+from euare.policy.lint import lint
 from tests.support.documents import DOCUMENT_LIMIT, stress_policies, wildcard_policy
 
 STRESS = stress_policies()

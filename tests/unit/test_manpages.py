@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 import pytest
 
-from euare import manpages
-from euare.helpdoc import own_params
-from euare.verbs import VERBS, command
-from euare.verbs import __main__ as generate
+from euare.cli.helpdoc import own_params
+from euare.cli.table import VERBS, command
+from euare.manual import __main__ as generate
+from euare.manual import pages as manpages
 
 ROOT = Path(__file__).resolve().parents[2]
 MAN = ROOT / "man" / "man1"

@@ -13,8 +13,8 @@ import botocore.session
 import pytest
 from botocore.loaders import JSONFileLoader
 
-from euare import client as euare_client
-from euare.models import SERVICES, ModelCache, make_loader
+from euare.call import client as euare_client
+from euare.core.models import SERVICES, ModelCache, make_loader
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_a_cache_whose_digest_does_not_match_is_ignored(env: dict[str, str]) -> 
     """Well-formed marshal data under the digest of other data: refused, not half-trusted."""
     import marshal
 
-    from euare.models import MAGIC
+    from euare.core.models import MAGIC
 
     warm(env)
     path = cache_file(env)

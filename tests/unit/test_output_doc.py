@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from euare.verbs import VERBS
+from euare.cli.table import VERBS
 from tests.support.shapes import ROOT, documented
 
 

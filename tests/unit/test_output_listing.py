@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from euare.cli import run
-from euare.context import Call
-from euare.render import FORMATS, Result, render, render_query, table_columns
+from euare.call.context import Call
+from euare.cli.verb import run
+from euare.core.render import FORMATS, Result, render, render_query, table_columns
 from tests.conftest import MODEL_CACHE, free_port
 
 
@@ -119,8 +119,8 @@ NAMED_BY = {
 
 
 def all_specs() -> dict[str, Any]:
-    from euare.spec import SPECS
-    from euare.verbs import VERBS
+    from euare.cli.spec import SPECS
+    from euare.cli.table import VERBS
 
     for family in sorted(set(VERBS.values())):
         importlib.import_module(f"euare.verbs.{family}")
@@ -128,7 +128,7 @@ def all_specs() -> dict[str, Any]:
 
 
 def test_every_list_verb_s_table_shows_what_names_its_items() -> None:
-    from euare.client import botocore_session
+    from euare.call.client import botocore_session
 
     specs = {name: spec for name, spec in all_specs().items() if spec.many}
     assert set(NAMED_BY) == set(specs)

@@ -1,4 +1,4 @@
-"""One escaping rule (euare.terminal) for everything euare prints, in process: text, table, JSON,
+"""One escaping rule (euare.core.terminal) for everything euare prints, in process: text, table, JSON,
 JSON lines, what --query selects in each, error and warning lines (issue 19.5)."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from euare.errors import EuareError, error_line, stderr_line
-from euare.render import FORMATS, Result, render, render_query
-from euare.terminal import visible
+from euare.core.errors import EuareError, error_line, stderr_line
+from euare.core.render import FORMATS, Result, render, render_query
+from euare.core.terminal import visible
 
 # Every kind of character that may not reach a terminal raw: ESC and a whole CSI sequence, the
 # one-character CSI (U+009B, which IAM's policy grammar allows), BEL, a lone CR, backspace, DEL,
@@ -116,7 +116,7 @@ def test_the_debug_log_shows_no_terminal_control() -> None:
     masked."""
     import logging
 
-    from euare.redact import enable_debug_logging
+    from euare.core.redact import enable_debug_logging
 
     loggers = [logging.getLogger(name) for name in ("euare", "botocore", "boto3", "urllib3")]
     saved = [(lg.level, lg.propagate) for lg in loggers]

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from euare import params, policy
-from euare.context import Call
-from euare.errors import EuareError
+from euare.call.context import Call
+from euare.cli import params
+from euare.core.errors import EuareError
+from euare.policy import documents as policy
 
 
 def test_build_one_statement_per_resource_with_every_action() -> None:

@@ -1,4 +1,4 @@
-"""The masks of src/euare/redact.py: known secrets in every form, secret-bearing fields in
+"""The masks of src/euare/core/redact.py: known secrets in every form, secret-bearing fields in
 every shape botocore's debug log prints them (also cut off mid-value), and URL userinfo."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from urllib.parse import quote, quote_plus
 import botocore.session
 import pytest
 
-from euare import redact
-from euare.redact import (
+from euare.core import redact
+from euare.core.redact import (
     MASK,
     SECRET_CONTAINERS,
     SECRET_FIELDS,

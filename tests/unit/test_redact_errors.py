@@ -10,8 +10,8 @@ import pytest
 from botocore import exceptions as bx
 from botocore.parsers import ResponseParserError
 
-from euare import redact
-from euare.errors import EuareError, describe, error_line, non_iam_answer
+from euare.core import redact
+from euare.core.errors import EuareError, describe, error_line, non_iam_answer
 
 pytestmark = pytest.mark.usefixtures("fresh_registry")
 

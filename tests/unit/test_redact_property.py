@@ -4,7 +4,7 @@ For every IAM and STS operation with a secret input member (``sensitive`` in the
 MFA code or session token), the client layer (``make_client``, its hooks, ``errors.report``)
 is driven to fail in each way it can with a generated secret: the service (a Stubber) answers
 an error quoting the value, botocore's own validation quotes it, euare's judgement of what the
-user gave (euare.rules, before any client is called) refuses it, or the endpoint (whose URL
+user gave (euare.cli.rules, before any client is called) refuses it, or the endpoint (whose URL
 carries it as ``user:password@``) cannot be reached. Neither the error
 line nor the debug log may then show the value in any form (plain, URL-encoded, escaped): a
 value of six characters or more nowhere, a shorter one nowhere on its own (redact.py says why).
@@ -26,11 +26,11 @@ from botocore.stub import Stubber
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from euare import redact
-from euare.client import call, make_client, remember_params
-from euare.errors import report
-from euare.redact import MASK, MIN_ANYWHERE, enable_debug_logging, forms, is_secret
-from euare.settings import Settings
+from euare.call.client import call, make_client, remember_params
+from euare.core import redact
+from euare.core.errors import report
+from euare.core.redact import MASK, MIN_ANYWHERE, enable_debug_logging, forms, is_secret
+from euare.core.settings import Settings
 
 PROG = "euare-test"
 UNREACHABLE = "127.0.0.1:9"
@@ -189,7 +189,7 @@ def reported(exc: BaseException) -> str:
 
 def refused(service: str, operation: str, member: str, value: str) -> str:
     """Judge ``value`` as euare judges what the user typed (before any client is made)."""
-    from euare.rules import refuse
+    from euare.cli.rules import refuse
 
     try:
         refuse(f"--{member.lower()}", value, operation, member, service)

@@ -1,4 +1,4 @@
-"""IAM's rules (euare.rules) held against botocore's own models and the verb table: every
+"""IAM's rules (euare.cli.rules) held against botocore's own models and the verb table: every
 pattern a verb can send a value to has plain words, every value a verb sends from the command
 line is judged as the member it is sent as, and every choice shows IAM's spelling."""
 
@@ -12,14 +12,14 @@ from typing import Any
 import click
 import pytest
 
-from euare.apiparams import ApiArgument, ApiOption, IamChoice
-from euare.client import botocore_session
-from euare.helpdoc import GlobalOption
-from euare.outputs import OutputFile
-from euare.paramtypes import Late, Secret, Tag
-from euare.rules import RULES, member_shape, problem
-from euare.spec import SPECS
-from euare.verbs import VERBS, command
+from euare.call.client import botocore_session
+from euare.cli.apiparams import ApiArgument, ApiOption, IamChoice
+from euare.cli.helpdoc import GlobalOption
+from euare.cli.outputs import OutputFile
+from euare.cli.paramtypes import Late, Secret, Tag
+from euare.cli.rules import RULES, member_shape, problem
+from euare.cli.spec import SPECS
+from euare.cli.table import VERBS, command
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "euare"
 MODELS = {service: botocore_session().get_service_model(service) for service in ("iam", "sts")}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from euare.sandbox import write_config
-from euare.settings import parse_eucarc, parse_iamrc
+from euare.core.settings import parse_eucarc, parse_iamrc
+from euare.sandbox.command import write_config
 
 SHELLS = [name for name in ("bash", "sh", "dash", "zsh", "ksh") if shutil.which(name)]
 KEY, SECRET = "AKIASANDBOX000000001", "s3cr/et+with=odd'chars"

@@ -1,4 +1,4 @@
-"""euare.sandbox_load in process: what the e2e tests cannot provoke through the sandbox
+"""euare.sandbox.load in process: what the e2e tests cannot provoke through the sandbox
 (a sandbox that stops answering, moto's internals changing) and the not-recreated lines' form.
 The loads run against moto's in-process mock (moto.mock_aws), as the sandbox runs moto in its
 own process."""
@@ -13,9 +13,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from euare import sandbox_load
-from euare.errors import EuareError
-from euare.sandbox_moto import Plan
+from euare.core.errors import EuareError
+from euare.sandbox import load as sandbox_load
+from euare.sandbox.moto import Plan
 from tests.support.documents import DOC
 
 
@@ -130,7 +130,7 @@ def test_lines_count_name_the_first_five_and_agree_in_number() -> None:
 
 
 def test_the_handed_out_key_looks_like_an_aws_key_and_differs_each_time() -> None:
-    from euare.sandbox_moto import random_key
+    from euare.sandbox.moto import random_key
 
     first, second = random_key(), random_key()
     assert first != second

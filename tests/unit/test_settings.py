@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from euare.errors import EuareError
-from euare.eucarc import MAX_EUCARC_EXPANSION, MAX_VALUE_EXPANSION
-from euare.settings import (
+from euare.core.errors import EuareError
+from euare.core.eucarc import MAX_EUCARC_EXPANSION, MAX_VALUE_EXPANSION
+from euare.core.settings import (
     DEFAULT_REGION,
     MAX_FILE_BYTES,
     Flags,
@@ -1223,7 +1223,7 @@ def test_eucarc_expansion_takes_linear_time(tmp_path: Path, piece: str) -> None:
     """A value of 1 MiB made of unclosed forms is one pass, not one rescan per ``$`` (which
     took hours for 200,000 ``${B:-`` with a regular expression)."""
     script = (
-        "from pathlib import Path; from euare.settings import expand; "
+        "from pathlib import Path; from euare.core.settings import expand; "
         f"expand({piece!r} * ({MAX_FILE_BYTES} // {len(piece)}), {{}}, Path('/'))"
     )
     # A child process: a regular expression running away holds the GIL, so no thread could
@@ -1277,7 +1277,7 @@ def test_plain_http_to_aws_from_eucarc_warns(tmp_path: Path) -> None:
 def test_each_warning_is_printed_once_whichever_service_loads_it(tmp_path: Path) -> None:
     """IAM and STS settings share the credential file (its warning once), while only the STS
     endpoint is plain http:// to AWS (its warning still printed, after IAM's settings)."""
-    from euare.context import Call
+    from euare.call.context import Call
 
     put(tmp_path / ".iamrc", iamrc_text("AKID", "secret"), mode=0o644)
     env = {

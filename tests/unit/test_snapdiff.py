@@ -1,4 +1,4 @@
-"""euare.snapdiff: two snapshots compared, kind by kind, without IAM (docs/snapshot.md,
+"""euare.state.diff: two snapshots compared, kind by kind, without IAM (docs/snapshot.md,
 "Comparing two snapshots")."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from euare.errors import UsageError
-from euare.snapdiff import Diff, compare, lines
-from euare.snapshot import ASSIGNED, FORMAT, KINDS, dumps, loads
+from euare.core.errors import UsageError
+from euare.state.diff import Diff, compare, lines
+from euare.state.snapshot import ASSIGNED, FORMAT, KINDS, dumps, loads
 
 ACCOUNT = "123456789012"
 OTHER = "210987654321"

@@ -1,4 +1,4 @@
-"""euare.snapshot without IAM: what GetAccountAuthorizationDetails sends that moto does not
+"""euare.state.snapshot without IAM: what GetAccountAuthorizationDetails sends that moto does not
 (a user's permissions boundary), fields made plain, and reading a snapshot back."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from euare.errors import UsageError
-from euare.policy import PolicyText
-from euare.snapshot import FORMAT, dumps, loads, read
-from euare.snapshot_take import Taker
+from euare.core.errors import UsageError
+from euare.policy.documents import PolicyText
+from euare.state.snapshot import FORMAT, dumps, loads, read
+from euare.state.take import Taker
 
 WHEN = datetime(2026, 11, 30, 1, 2, 3, 456789, tzinfo=timezone.utc)
 BOUNDARY = {
@@ -26,7 +26,7 @@ def taker(details: dict[str, Any], **lists: list[Any]) -> Taker:
 
     def ask(operation: str, **params: Any) -> dict[str, Any]:
         if operation == "GetLoginProfile":
-            from euare.errors import EuareError
+            from euare.core.errors import EuareError
 
             raise EuareError("no login profile", code="NoSuchEntity")
         answers = {

@@ -1,4 +1,4 @@
-"""A snapshot read back (euare.snapshot_check through snapshot.loads): every field the readers
+"""A snapshot read back (euare.state.check through snapshot.loads): every field the readers
 use is of its type, else one usage error naming it by its path; nesting is bounded.
 
 The property tests run euare-accountdiff and euare-sandbox --load in process (the same entry
@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from euare import sandbox
-from euare.cli import run
-from euare.context import Call
-from euare.errors import UsageError
-from euare.snapshot import FORMAT, KINDS, loads
-from euare.snapshot_check import ANY, DOCUMENT, MAX_DEPTH, ListOf, Record, Spec
+from euare.call.context import Call
+from euare.cli.verb import run
+from euare.core.errors import UsageError
+from euare.sandbox import command as sandbox
+from euare.state.check import ANY, DOCUMENT, MAX_DEPTH, ListOf, Record, Spec
+from euare.state.snapshot import FORMAT, KINDS, loads
 
 ROOT = Path(__file__).resolve().parents[2]
 ARN = "arn:aws:iam::123456789012"

@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pytest
 
-from euare.verbs import VERBS, command
+from euare.cli.table import VERBS, command
 
 SPEC = Path(__file__).resolve().parents[1] / "data" / "euare-verbs-flags.json"
 EUCA_ONLY_FLAGS = {

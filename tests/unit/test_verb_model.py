@@ -8,9 +8,9 @@ import botocore.session
 import click
 import pytest
 
-from euare.params import ApiArgument, ApiOption
-from euare.spec import SPECS, VerbSpec
-from euare.verbs import VERBS, command
+from euare.cli.params import ApiArgument, ApiOption
+from euare.cli.spec import SPECS, VerbSpec
+from euare.cli.table import VERBS, command
 
 SESSION = botocore.session.get_session()
 MODELS = {service: SESSION.get_service_model(service) for service in ("iam", "sts")}
@@ -55,7 +55,7 @@ def test_verb_agrees_with_the_service_model(verb: str) -> None:
 
 
 def test_a_verb_declared_twice_or_outside_the_table_is_refused() -> None:
-    from euare.spec import register
+    from euare.cli.spec import register
 
     name = next(iter(SPECS))
     with pytest.raises(TypeError, match="twice"):

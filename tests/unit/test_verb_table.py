@@ -16,8 +16,8 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10, the oldest pyproject allows: the same parser, from PyPI
     import tomli as tomllib
 
-from euare.params import ApiArgument, ApiOption
-from euare.verbs import VERBS, command, scripts
+from euare.cli.params import ApiArgument, ApiOption
+from euare.cli.table import VERBS, command, scripts
 
 ROOT = Path(__file__).resolve().parents[2]
 IAM = botocore.session.get_session().get_service_model("iam")
@@ -31,7 +31,7 @@ def test_pyproject_scripts_match_the_verb_table() -> None:
 
 def test_generated_files_are_current() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "euare.verbs", "--check"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "euare.manual", "--check"], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from euare import authority, front, inbox
+from euare.worker import authority, front, inbox
 
 CALL = {
     "v": front.PROTOCOL, "op": "call", "verb": "userlistbypath", "argv0": "euare-userlistbypath",
@@ -235,7 +235,7 @@ def test_no_worker_is_started_beyond_max_workers(
 def test_worker_start_says_so_when_max_workers_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from euare.workerctl import control
+    from euare.worker.control import control
 
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     directory = tmp_path / "euare"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare.cli import api_verb, list_verb
-from euare.context import Call
-from euare.once import Lookup
-from euare.params import Decorator, positional
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli.params import Decorator, positional
+from euare.cli.verb import api_verb, list_verb
 
 
 def alias() -> Decorator:

@@ -14,12 +14,12 @@ from typing import Any
 
 import click
 
-from euare.cli import api_verb, verb
-from euare.context import Call
-from euare.errors import EuareError, describe
-from euare.params import Decorator, api_params, apply_all, option
-from euare.paramtypes import ModelRange
-from euare.render import Record, Result
+from euare.call.context import Call
+from euare.cli.params import Decorator, api_params, apply_all, option
+from euare.cli.paramtypes import ModelRange
+from euare.cli.verb import api_verb, verb
+from euare.core.errors import EuareError, describe
+from euare.core.render import Record, Result
 
 UPDATE = "UpdateAccountPasswordPolicy"
 

@@ -1,4 +1,4 @@
-"""The account's IAM state as a whole: a snapshot of it (see euare.snapshot, docs/snapshot.md)."""
+"""The account's IAM state as a whole: a snapshot of it (see euare.state.snapshot, docs/snapshot.md)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ from typing import Any
 
 import click
 
-from euare import params as o
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import stderr_line
-from euare.infile import InputFile
-from euare.outputs import Output, OutputFile
-from euare.params import option
-from euare.render import Result
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.infile import InputFile
+from euare.cli.outputs import Output, OutputFile
+from euare.cli.params import option
+from euare.cli.verb import verb
+from euare.core.errors import stderr_line
+from euare.core.render import Result
 
 
 def take(call: Call, jobs: int) -> dict[str, Any]:
     """The account's snapshot, asking about its entities ``jobs`` at a time."""
-    from euare.fanout import concurrently
-    from euare.snapshot_take import Taker
+    from euare.call.fanout import concurrently
+    from euare.state.take import Taker
 
     client = call.client()  # made before any thread starts
 
@@ -52,19 +52,19 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
 )
 @o.jobs("how many calls to make at once", default=o.READ_JOBS)
 def accountsnapshot(call: Call, output: Output | None, jobs: int) -> Result | None:
-    from euare.snapshot import dumps
+    from euare.state.snapshot import dumps
 
     snapshot = take(call, jobs)
     if output is not None:
         try:
             output.write(dumps(snapshot))
         except OSError as exc:
-            from euare.errors import EuareError
+            from euare.core.errors import EuareError
 
             raise EuareError(f"cannot write {output}: {exc.strerror or exc}") from None
         return None
     if _table(call):
-        from euare.snapshot import summary
+        from euare.state.snapshot import summary
 
         return Result(summary(snapshot), columns=("Kind", "Count", "Names"))
     return Result([snapshot], lambda records: [dumps(records[0]).rstrip("\n")], one=True)
@@ -144,9 +144,9 @@ def accountdiff(
     ignore_account: bool,
     verbose: bool,
 ) -> Result:
-    from euare.errors import UsageError
-    from euare.snapdiff import compare, lines
-    from euare.snapshot import read
+    from euare.core.errors import UsageError
+    from euare.state.diff import compare, lines
+    from euare.state.snapshot import read
 
     if live and new is not None:
         raise UsageError("--live compares OLD with the account now: give one snapshot, not two")

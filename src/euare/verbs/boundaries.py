@@ -8,11 +8,11 @@ The policy is named as the attach verbs name it (params.policy_arn): by ARN (AWS
 
 from __future__ import annotations
 
-from euare import params as o
-from euare.cli import api_verb
-from euare.helpdoc import a
-from euare.params import Decorator
-from euare.render import Record
+from euare.cli import params as o
+from euare.cli.helpdoc import a
+from euare.cli.params import Decorator
+from euare.cli.verb import api_verb
+from euare.core.render import Record
 
 BOUNDARY_HELP = "the boundary: " + o.POLICY_GIVEN
 

@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from euare import interrupts
-from euare import params as o
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.errors import EuareError, UsageError, describe
-from euare.once import Interrupted, Lookup
-from euare.outputs import Output, OutputFile
-from euare.params import Decorator, option, positional
-from euare.redact import remember
-from euare.render import Record, Result
+from euare.call.context import Call
+from euare.call.once import Interrupted, Lookup
+from euare.cli import params as o
+from euare.cli.outputs import Output, OutputFile
+from euare.cli.params import Decorator, option, positional
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core import interrupts
+from euare.core.errors import EuareError, UsageError, describe
+from euare.core.redact import remember
+from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
-    from euare.files import Staged
+    from euare.core.files import Staged
 
 
 def cert_id() -> Decorator:

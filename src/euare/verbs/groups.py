@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import itertools
 
-from euare import params as o
-from euare.arns import arn_of
-from euare.cli import api_verb, list_verb, nothing, verb
-from euare.context import Call
-from euare.params import option
-from euare.render import Record, Result
-from euare.verbs.deletion import Blocker, delete_recursively
-from euare.verbs.finds import by_name
+from euare.call.arns import arn_of
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.params import option
+from euare.cli.verb import api_verb, list_verb, nothing, verb
+from euare.core.render import Record, Result
+from euare.ops.deletion import Blocker, delete_recursively
+from euare.ops.finds import by_name
 from euare.verbs.inline import inline_policy_verbs
 
 api_verb(

@@ -14,14 +14,14 @@ from typing import Any
 
 import click
 
-from euare import params as o
-from euare import policy
-from euare.cli import api_verb, nothing, verb
-from euare.context import Call
-from euare.helpdoc import a
-from euare.params import Decorator, option
-from euare.render import Record, Result
-from euare.rules import refuse
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.helpdoc import a
+from euare.cli.params import Decorator, option
+from euare.cli.rules import refuse
+from euare.cli.verb import api_verb, nothing, verb
+from euare.core.render import Record, Result
+from euare.policy import documents as policy
 
 PRETTY = option("--pretty-print", is_flag=True, help="indent the policy document")
 

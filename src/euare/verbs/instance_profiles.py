@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import params as o
-from euare import policy
-from euare.arns import arn_of
-from euare.cli import api_verb, list_verb, nothing, verb
-from euare.context import Call
-from euare.once import Lookup
-from euare.params import Decorator, option, positional
-from euare.render import Record, Result
-from euare.rules import refuse
-from euare.verbs.deletion import Blocker, Item, delete_recursively
-from euare.verbs.finds import existing
+from euare.call.arns import arn_of
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.params import Decorator, option, positional
+from euare.cli.rules import refuse
+from euare.cli.verb import api_verb, list_verb, nothing, verb
+from euare.core.render import Record, Result
+from euare.ops.deletion import Blocker, Item, delete_recursively
+from euare.ops.finds import existing
+from euare.policy import documents as policy
 
 EC2 = "ec2.amazonaws.com"
 ROLE_NAME = ("CreateRole", "RoleName")  # --create-role sends the profile's name as this too

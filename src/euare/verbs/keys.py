@@ -8,14 +8,14 @@ from typing import Any
 
 import click
 
-from euare import params as o
-from euare.cli import api_verb, verb
-from euare.context import Call
-from euare.errors import describe
-from euare.outputs import Output
-from euare.params import Decorator, option, positional
-from euare.render import Record, Result, as_text
-from euare.verbs.access_keys import (
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.outputs import Output
+from euare.cli.params import Decorator, option, positional
+from euare.cli.verb import api_verb, verb
+from euare.core.errors import describe
+from euare.core.render import Record, Result, as_text
+from euare.ops.access_keys import (
     FORCE_IAMRC,
     age_in_days,
     create_access_key,
@@ -182,7 +182,7 @@ def accountauditkeys(
     path_prefix: str | None,
     jobs: int,
 ) -> Result:
-    from euare.fanout import concurrently
+    from euare.call.fanout import concurrently
 
     users = list(call.pages("ListUsers", "Users", PathPrefix=path_prefix))
 

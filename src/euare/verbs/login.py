@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import params as o
-from euare.cli import api_verb, nothing, verb
-from euare.context import Call
-from euare.errors import EuareError
-from euare.params import option
-from euare.redact import remember
-from euare.render import Record, Result, as_text
-from euare.rules import refuse
-from euare.verbs.finds import existing
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.params import option
+from euare.cli.rules import refuse
+from euare.cli.verb import api_verb, nothing, verb
+from euare.core.errors import EuareError
+from euare.core.redact import remember
+from euare.core.render import Record, Result, as_text
+from euare.ops.finds import existing
 
 
 def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ...] = ()) -> None:

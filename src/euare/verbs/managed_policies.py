@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from euare import params as o
-from euare.arns import split_name
-from euare.cli import api_verb, list_verb, nothing, verb
-from euare.context import Call
-from euare.errors import UsageError
-from euare.helpdoc import a
-from euare.once import Lookup
-from euare.params import Decorator, Late, PolicyArn, option, positional
-from euare.render import Record, Result, as_text
-from euare.rules import refuse
-from euare.verbs.deletion import Blocker, Item, Removal, delete_recursively
+from euare.call.arns import split_name
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.helpdoc import a
+from euare.cli.params import Decorator, Late, PolicyArn, option, positional
+from euare.cli.rules import refuse
+from euare.cli.verb import api_verb, list_verb, nothing, verb
+from euare.core.errors import UsageError
+from euare.core.render import Record, Result, as_text
+from euare.ops.deletion import Blocker, Item, Removal, delete_recursively
 
 MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to

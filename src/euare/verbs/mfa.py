@@ -7,15 +7,15 @@ import base64
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from euare import params as o
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.errors import EuareError, UsageError
-from euare.once import Lookup
-from euare.outputs import Output, OutputFile
-from euare.params import Decorator, IamChoice, Secret, option, positional
-from euare.redact import remember
-from euare.render import Record, Result
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.outputs import Output, OutputFile
+from euare.cli.params import Decorator, IamChoice, Secret, option, positional
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core.errors import EuareError, UsageError
+from euare.core.redact import remember
+from euare.core.render import Record, Result
 
 SERIAL = option(
     "-s",

@@ -11,14 +11,14 @@ from urllib.parse import urlsplit
 
 import click
 
-from euare import params as o
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.errors import EuareError, UsageError
-from euare.once import Lookup
-from euare.params import ApiArgument, Decorator, option, positional
-from euare.render import Record, Result
-from euare.verbs.finds import listed_arn
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.params import ApiArgument, Decorator, option, positional
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core.errors import EuareError, UsageError
+from euare.core.render import Record, Result
+from euare.ops.finds import listed_arn
 
 PROBE_TIMEOUT = 10
 

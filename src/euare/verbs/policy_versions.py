@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from euare import params as o
-from euare import policy as documents
-from euare.arns import policy_arn
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.errors import EuareError
-from euare.once import Lookup
-from euare.params import Decorator, option
-from euare.render import Record, Result, as_text
-from euare.rules import refuse
-from euare.verbs.deletion import Item
-from euare.verbs.finds import new_items
+from euare.call.arns import policy_arn
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.params import Decorator, option
+from euare.cli.rules import refuse
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core.errors import EuareError
+from euare.core.render import Record, Result, as_text
+from euare.ops.deletion import Item
+from euare.ops.finds import new_items
+from euare.policy import documents
 from euare.verbs.managed_policies import (
     MAX_VERSIONS,
     document_options,

@@ -1,5 +1,5 @@
 """euare-policylint: policy documents checked against AWS's catalogue of actions, resources and
-condition keys (euare.lint), with no request sent. The verbs that send a document do the same
+condition keys (euare.policy.lint), with no request sent. The verbs that send a document do the same
 with --lint (params.lint_options)."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from collections.abc import Iterable
 
 import click
 
-from euare import params as o
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import EuareError, UsageError
-from euare.infile import InputFile
-from euare.render import Record, Result
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.infile import InputFile
+from euare.cli.verb import verb
+from euare.core.errors import EuareError, UsageError
+from euare.core.render import Record, Result
 
 COLUMNS = ("File", "Level", "Code", "Path", "Message")
 
@@ -27,8 +27,8 @@ def _lines(records: list[Record]) -> Iterable[str]:
 def _document(call: Call, name: str) -> object:
     """The parsed document in file ``name`` (``-``: standard input). A file that cannot be read
     or is not JSON is a usage error (exit 2): exit 1 means findings."""
-    from euare.inputs import read_named
-    from euare.policy import parse
+    from euare.core.inputs import read_named
+    from euare.policy.documents import parse
 
     try:
         text, origin = read_named(name, "policy document", call.stdin)
@@ -71,8 +71,8 @@ def _document(call: Call, name: str) -> object:
 @o.option("--trust", is_flag=True, help="the documents are trust (assume-role) policies")
 @o.fail_on("exit 1 if a finding is at or above LEVEL: info, warning or error")
 def policylint(call: Call, files: tuple[str, ...], trust: bool, fail_on: str) -> Result:
-    from euare.lint import at_or_above, lint
-    from euare.policy import IDENTITY, TRUST
+    from euare.policy.documents import IDENTITY, TRUST
+    from euare.policy.lint import at_or_above, lint
 
     documents = [(name, _document(call, name)) for name in files]  # a usage error prints nothing
     found = [(name, f) for name, doc in documents for f in lint(doc, TRUST if trust else IDENTITY)]

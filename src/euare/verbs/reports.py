@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 
 import click
 
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import EuareError
-from euare.params import option
-from euare.render import Record, Result
+from euare.call.context import Call
+from euare.cli.params import option
+from euare.cli.verb import verb
+from euare.core.errors import EuareError
+from euare.core.render import Record, Result
 
 DEFAULT_WAIT = 120  # seconds; IAM takes seconds for a small account, minutes for a large one
 FIRST_PAUSE, LONGEST_PAUSE = 0.5, 4.0  # between two asks, doubling from the first to the longest
@@ -107,8 +107,8 @@ def accountcredentialreport(call: Call, wait: int, raw: bool) -> Result | None:
     wait_until_generated(call, wait)
     content = call.request("GetCredentialReport").get("Content") or b""
     text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
-    if raw:  # as IAM sent it, but for what could drive a terminal (euare.terminal)
-        from euare.terminal import visible
+    if raw:  # as IAM sent it, but for what could drive a terminal (euare.core.terminal)
+        from euare.core.terminal import visible
 
         call.stdout.write(visible(text))
         call.stdout.flush()

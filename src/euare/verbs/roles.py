@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import click
 
-from euare import params as o
-from euare import policy
-from euare.arns import arn_of
-from euare.cli import api_verb, list_verb, nothing, verb
-from euare.context import Call
-from euare.params import Decorator, option
-from euare.paramtypes import ModelRange
-from euare.render import Record, Result
-from euare.rules import refuse
+from euare.call.arns import arn_of
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.params import Decorator, option
+from euare.cli.paramtypes import ModelRange
+from euare.cli.rules import refuse
+from euare.cli.verb import api_verb, list_verb, nothing, verb
+from euare.core.render import Record, Result
+from euare.ops.deletion import Blocker, delete_recursively
+from euare.ops.finds import existing
+from euare.policy import documents as policy
 from euare.verbs.boundaries import boundary_lines
-from euare.verbs.deletion import Blocker, delete_recursively
-from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
 

@@ -21,26 +21,26 @@ from typing import Any
 
 import click
 
-from euare import interrupts, process
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import EuareError, stderr_line
-from euare.files import (
+from euare.call.context import Call
+from euare.cli.outputs import OutputFile
+from euare.cli.params import USERS, option
+from euare.cli.verb import verb
+from euare.core import interrupts, process
+from euare.core.errors import EuareError, stderr_line
+from euare.core.files import (
     Busy,
     cannot_keep_owner,
     lock_path,
     locked,
     target_of,
 )
-from euare.outputs import OutputFile
-from euare.params import USERS, option
-from euare.redact import remember
-from euare.render import Record, Result
-from euare.settings import parse_iamrc, read_text
-from euare.verbs.access_keys import age_in_days, key_ages
-from euare.verbs.deletion import Item
-from euare.verbs.rotation_calls import persist
-from euare.verbs.rotation_steps import MIN_CLEANUP_SECONDS, Rotation
+from euare.core.redact import remember
+from euare.core.render import Record, Result
+from euare.core.settings import parse_iamrc, read_text
+from euare.ops.access_keys import age_in_days, key_ages
+from euare.ops.deletion import Item
+from euare.ops.rotation_calls import persist
+from euare.ops.rotation_steps import MIN_CLEANUP_SECONDS, Rotation
 
 # However short --wait is, cleaning up after a failure may retry for this long.
 

@@ -11,15 +11,15 @@ from typing import Any
 
 import click
 
-from euare import params as o
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.errors import UsageError
-from euare.once import Lookup
-from euare.params import FILE, Decorator, Given, option, positional
-from euare.paramtypes import AccountArn, refuse_private_key
-from euare.render import Record, Result, as_text
-from euare.verbs.finds import listed_arn
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.params import FILE, Decorator, Given, option, positional
+from euare.cli.paramtypes import AccountArn, refuse_private_key
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core.errors import UsageError
+from euare.core.render import Record, Result, as_text
+from euare.ops.finds import listed_arn
 
 
 class Metadata(Given):
@@ -29,7 +29,7 @@ class Metadata(Given):
     name = "metadata"
 
     def __init__(self) -> None:
-        from euare.inputs import MAX_LARGE_BYTES  # IAM takes up to 10,000,000 characters
+        from euare.core.inputs import MAX_LARGE_BYTES  # IAM takes up to 10,000,000 characters
 
         super().__init__(
             "SAML metadata document", FILE, file_what="metadata file", limit=MAX_LARGE_BYTES

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import params as o
-from euare.cli import api_verb, list_verb, nothing
-from euare.context import Call
-from euare.errors import EuareError, describe
-from euare.inputs import MAX_LARGE_BYTES
-from euare.once import Lookup
-from euare.params import Decorator, option, positional
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.params import Decorator, option, positional
+from euare.cli.verb import api_verb, list_verb, nothing
+from euare.core.errors import EuareError, describe
+from euare.core.inputs import MAX_LARGE_BYTES
 
 
 def cert_name() -> Decorator:

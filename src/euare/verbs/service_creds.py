@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from euare import params as o
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.once import Found, Lookup
-from euare.params import Decorator, option, positional
-from euare.redact import remember
-from euare.render import Record, Result, as_text
-from euare.verbs.finds import new_items
+from euare.call.context import Call
+from euare.call.once import Found, Lookup
+from euare.cli import params as o
+from euare.cli.params import Decorator, option, positional
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core.redact import remember
+from euare.core.render import Record, Result, as_text
+from euare.ops.finds import new_items
 
 LIST, KEY, ID = (
     "ListServiceSpecificCredentials",

@@ -14,13 +14,13 @@ from typing import Any
 
 import click
 
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import EuareError, stderr_line
-from euare.once import Lookup
-from euare.params import option, positional, role
-from euare.render import Record, Result
-from euare.verbs.finds import new_items
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli.params import option, positional, role
+from euare.cli.verb import verb
+from euare.core.errors import EuareError, stderr_line
+from euare.core.render import Record, Result
+from euare.ops.finds import new_items
 
 POLL_SECONDS = 2.0  # between two looks at a deletion task (tests make it 0)
 DONE = ("SUCCEEDED", "FAILED")

@@ -13,14 +13,14 @@ from typing import Any
 
 import click
 
-from euare import params as o
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import EuareError, UsageError
-from euare.helpdoc import a
-from euare.params import FILE, Document, option
-from euare.render import Record, Result
-from euare.rules import refuse
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.helpdoc import a
+from euare.cli.params import FILE, Document, option
+from euare.cli.rules import refuse
+from euare.cli.verb import verb
+from euare.core.errors import EuareError, UsageError
+from euare.core.render import Record, Result
 
 # IAM's ContextKeyType values; a *List type takes comma-separated values.
 CONTEXT_TYPES = (

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from euare import params as o
-from euare.cli import api_verb, list_verb
-from euare.context import Call
-from euare.errors import UsageError
-from euare.once import Lookup
-from euare.params import FILE, Decorator, Given, option, positional
-from euare.paramtypes import refuse_private_key
-from euare.render import Record
+from euare.call.context import Call
+from euare.call.once import Lookup
+from euare.cli import params as o
+from euare.cli.params import FILE, Decorator, Given, option, positional
+from euare.cli.paramtypes import refuse_private_key
+from euare.cli.verb import api_verb, list_verb
+from euare.core.errors import UsageError
+from euare.core.render import Record
 
 
 class PublicKey(Given):

@@ -19,14 +19,14 @@ from typing import Any
 
 import click
 
-from euare import params as o
-from euare.cli import verb
-from euare.context import Call
-from euare.errors import EuareError
-from euare.params import Decorator, apply_all, option, positional
-from euare.paramtypes import RoleArn
-from euare.redact import remember
-from euare.render import Record, Result, as_text
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.params import Decorator, apply_all, option, positional
+from euare.cli.paramtypes import RoleArn
+from euare.cli.verb import verb
+from euare.core.errors import EuareError
+from euare.core.redact import remember
+from euare.core.render import Record, Result, as_text
 
 # The variables assumerole sets and releaserole unsets, in euca2ools' order.
 SESSION_VARS = (

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from euare import params as o
-from euare.cli import api_verb, list_verb
-from euare.helpdoc import a
-from euare.params import Decorator, positional
-from euare.render import Record
+from euare.cli import params as o
+from euare.cli.helpdoc import a
+from euare.cli.params import Decorator, positional
+from euare.cli.verb import api_verb, list_verb
+from euare.core.render import Record
 from euare.verbs.instance_profiles import profile
 from euare.verbs.managed_policies import the_policy
 from euare.verbs.oidc import provider

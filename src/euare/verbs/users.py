@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from euare import params as o
-from euare.arns import arn_of
-from euare.cli import api_verb, list_verb, verb
-from euare.context import Call
-from euare.errors import EuareError, describe, stderr_line
-from euare.outputs import Output
-from euare.params import option
-from euare.render import Record, Result
-from euare.verbs.access_keys import (
+from euare.call.arns import arn_of
+from euare.call.context import Call
+from euare.cli import params as o
+from euare.cli.outputs import Output
+from euare.cli.params import option
+from euare.cli.verb import api_verb, list_verb, verb
+from euare.core.errors import EuareError, describe, stderr_line
+from euare.core.render import Record, Result
+from euare.ops.access_keys import (
     FORCE_IAMRC,
     create_access_key,
     iamrc_out,
@@ -21,9 +21,9 @@ from euare.verbs.access_keys import (
     save_iamrc,
     secret_lines,
 )
+from euare.ops.deletion import Blocker, delete_recursively, fetch_single
+from euare.ops.finds import existing
 from euare.verbs.boundaries import boundary_lines
-from euare.verbs.deletion import Blocker, delete_recursively, fetch_single
-from euare.verbs.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
 

@@ -1,0 +1,326 @@
+"""The thin layer between euare and boto3: building clients, calling them, walking pages.
+
+boto3 is imported here and only when a client is first built, so ``--help`` and usage errors
+never pay for it. Clients are cached by their settings, so a long-lived process reuses them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from euare import __version__
+from euare.call.awsfiles import chain_credentials, profile_settings
+from euare.core.errors import EuareError
+from euare.core.redact import remember, secrets_in
+from euare.core.settings import Settings
+
+if TYPE_CHECKING:
+    from euare.call.deadline import Budget
+
+log = logging.getLogger("euare.call.client")
+
+DEFAULT_MAX_ATTEMPTS = 5
+
+_cache: dict[tuple[Any, ...], Any] = {}
+
+
+def _key(settings: Settings, attempts: int | None, profile: Any) -> tuple[Any, ...]:
+    return (
+        profile,
+        settings.service,
+        settings.access_key_id,
+        settings.secret_key,
+        settings.token,
+        settings.endpoint,
+        settings.region,
+        settings.max_attempts,
+        settings.retry_mode,
+        settings.verify,
+        settings.connect_timeout,
+        settings.read_timeout,
+        settings.call_timeout,
+        settings.profile,
+        settings.aws_config,
+        attempts,
+    )
+
+
+def make_client(settings: Settings, attempts: int | None = None) -> Any:
+    """Build (or reuse) the boto3 client for ``settings.service``.
+
+    ``attempts`` overrides the retry budget, e.g. 1 for a probe whose failure is an answer.
+    The client is made through the botocore session that boto3 wraps: boto3's own Session adds
+    nothing for IAM or STS, and importing it costs s3transfer and more at every start.
+    """
+    profile = profile_settings(settings)
+    cache_key = _key(settings, attempts, profile)
+    if cache_key in _cache:
+        return _cache[cache_key]
+    from botocore.config import Config
+
+    if settings.verify is False:  # asked for with --no-verify-tls; urllib3 would warn per request
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+
+    remember(settings.secret_key, settings.token, _url_password(settings.endpoint))
+    keys: dict[str, str | None] = {}
+    if settings.has_credentials:
+        session = botocore_session()  # one per process: models are loaded once
+        keys = {
+            "aws_access_key_id": settings.access_key_id,
+            "aws_secret_access_key": settings.secret_key,
+            "aws_session_token": settings.token,
+        }
+    else:  # boto3's own chain, on a session of its own (its credentials may refresh)
+        session = new_session()
+        if settings.profile:
+            session.set_config_variable("profile", settings.profile)
+        found = chain_credentials(session, settings.profile)
+        if found is None:
+            places = ", ".join(
+                [*settings.looked_at, "boto3's default chain (profiles, instance role)"]
+            )
+            raise EuareError(f"no credentials found; looked at: {places}")
+        frozen = found.get_frozen_credentials()
+        remember(frozen.secret_key, frozen.token)
+    from euare.call.deadline import Budget
+
+    tries = attempts or settings.max_attempts or profile.max_attempts or DEFAULT_MAX_ATTEMPTS
+    connect = min(settings.connect_timeout, settings.call_timeout)
+    budget = Budget(
+        settings.call_timeout, connect, settings.read_timeout, tries, settings.retry_mode
+    )
+    config = Config(
+        connect_timeout=connect,
+        read_timeout=settings.read_timeout,
+        retries={"mode": settings.retry_mode, "total_max_attempts": tries},
+        user_agent_extra=f"euare/{__version__}",
+    )
+    log.debug(
+        "%s client: endpoint %s (%s), region %s (%s), credentials from %s",
+        settings.service,
+        settings.endpoint or "default",
+        settings.sources.get("endpoint"),
+        settings.region,
+        settings.sources.get("region"),
+        settings.sources.get("credentials", "boto3's default chain"),
+    )
+    client = session.create_client(
+        settings.service,
+        region_name=settings.region,
+        **keys,
+        endpoint_url=settings.endpoint,
+        config=config,
+        verify=profile.ca_bundle
+        if settings.verify is True and profile.ca_bundle
+        else settings.verify,
+    )
+    register_hooks(client.meta.events, settings.service, budget)
+    _cache[cache_key] = client
+    return client
+
+
+def _url_password(url: str | None) -> str | None:
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url or "").password
+    except ValueError:
+        return None
+    return unquote(password) if password else None
+
+
+def remember_params(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore hook: every value the model marks secret, before anything may print it."""
+    remember(*secrets_in(model.input_shape, params))
+
+
+def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore hook: every secret in an answer (a new key's secret, a session token)."""
+    remember(*secrets_in(model.output_shape, parsed))
+
+
+def register_hooks(events: Any, service: str, budget: Budget | None = None) -> None:
+    """The hooks every call goes through: secrets are remembered before the parameters are
+    sent and as soon as an answer is parsed, so no verb has to remember them; the call's attempts
+    together end within ``budget`` (EUARE_CALL_TIMEOUT: euare.call.deadline). Parameters are not
+    judged here: what the user gave was judged while the command line was read
+    (euare.cli.apiparams), and what the server answered is never judged again."""
+    from euare.call.deadline import Budget
+    from euare.core.errors import non_iam_answer
+
+    (budget or Budget()).register(events, service)
+    events.register(f"provide-client-params.{service}.*", remember_params)
+    events.register(f"before-parse.{service}.*", non_iam_answer)
+    events.register(f"after-call.{service}.*", remember_answer)
+    if service == "iam":  # documents as stored, not parsed and serialised again
+        from botocore.handlers import json_decode_policies
+
+        from euare.policy.documents import keep_documents
+
+        events.unregister("after-call.iam", json_decode_policies)
+        events.register("after-call.iam", keep_documents)
+
+
+class NotAnAnswer(EuareError):
+    """A 200 answer that is not the IAM response asked for (a portal's page, XML of another
+    shape): the request may or may not have reached IAM."""
+
+    def __init__(self, operation: str, detail: str) -> None:
+        super().__init__(f"the endpoint's answer to {operation} is not an IAM response ({detail})")
+
+
+def _from_parser(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside botocore's response parser (not by euare's own code)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    return tb.tb_frame.f_code.co_filename.replace("\\", "/").endswith("botocore/parsers.py")
+
+
+def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """Call one API operation by its IAM name (``CreateUser``), leaving out unset parameters.
+
+    botocore's parser answers well-formed XML of the wrong shape with a bare KeyError; that is
+    reported as NotAnAnswer, never as a traceback.
+    """
+    from botocore import xform_name
+
+    method = getattr(client, xform_name(operation))
+    try:
+        result: dict[str, Any] = method(**{k: v for k, v in params.items() if v is not None})
+    except KeyError as exc:
+        if not _from_parser(exc):
+            raise
+        missing = exc.args[0] if exc.args else "its result"
+        raise NotAnAnswer(operation, f"it holds no {missing}") from exc
+    return result
+
+
+def check_answer(client: Any, operation: str, answer: dict[str, Any]) -> None:
+    """Refuse an answer that holds none of what ``operation`` returns (CreateUser's User, ...),
+    or, for an operation that returns nothing, an answer without IAM's request ID."""
+    shape = client.meta.service_model.operation_model(operation).output_shape
+    members = list(shape.members) if shape is not None else []
+    if members and not any(name in answer for name in members):
+        raise NotAnAnswer(operation, f"it holds no {members[0]}")
+    if not members and not (answer.get("ResponseMetadata") or {}).get("RequestId"):
+        raise NotAnAnswer(operation, "it carries no request ID")
+
+
+# Throttling: failures after which a request surely did not take effect, so sending it again is
+# safe (call_once), and after which no new request should follow at once (euare.call.fanout's gate).
+THROTTLING_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+}
+
+
+def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict[str, Any]:
+    """Call a non-idempotent operation (CreateAccessKey, ...) without blind retries.
+
+    ``client`` must make one attempt per call. Throttling and failures to connect are retried
+    with backoff, since the server did nothing. A lost answer (a timeout or a dropped
+    connection after sending, a 5xx error, or a 200 answer that is not the IAM response asked
+    for) raises LostResponse, so the caller can look at what exists now instead of creating a
+    second one.
+    """
+    import random
+    import time
+
+    from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
+
+    from euare.core.errors import LostResponse, describe
+
+    for attempt in range(1, attempts + 1):
+        try:
+            answer = call(client, operation, **params)
+            check_answer(client, operation, answer)
+            return answer
+        except (bx.ConnectTimeoutError, bx.EndpointConnectionError):
+            if attempt == attempts:
+                raise
+        except (bx.HTTPClientError, ResponseParserError, NotAnAnswer) as exc:
+            raise LostResponse(operation, describe(exc)) from exc
+        except bx.ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            code = exc.response.get("Error", {}).get("Code")
+            if code in THROTTLING_CODES and attempt < attempts:
+                pass
+            elif status >= 500:
+                raise LostResponse(operation, describe(exc)) from exc
+            else:
+                raise
+        time.sleep(min(20.0, random.uniform(0, 2**attempt) / 4))
+    raise AssertionError("unreachable")
+
+
+def responses(client: Any, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
+    """Yield every page's whole response of a list call, from botocore's own paginator (an
+    operation it cannot paginate answers in one page). A page that is not the answer asked for
+    is reported as NotAnAnswer, never as a traceback."""
+    from botocore import xform_name
+
+    params = {k: v for k, v in params.items() if v is not None}
+    method = xform_name(operation)
+    if not client.can_paginate(method):
+        yield call(client, operation, **params)
+        return
+    pages = iter(client.get_paginator(method).paginate(**params))
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except KeyError as exc:
+            if not _from_parser(exc):
+                raise
+            raise NotAnAnswer(
+                operation, f"it holds no {exc.args[0] if exc.args else 'page'}"
+            ) from exc
+        yield page
+
+
+def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[Any]:
+    """Yield every item under ``key`` of every page, never just the first page's."""
+    for response in responses(client, operation, **params):
+        yield from response.get(key) or []
+
+
+_botocore_session: Any = None
+
+
+def botocore_session() -> Any:
+    """The process's botocore session (the one boto3 would wrap), made once: it reads the AWS
+    configuration (AWS_PROFILE, AWS_CONFIG_FILE, ...) like boto3, holds no credentials of
+    euare's own (each client is given its own), and keeps the service models it has loaded."""
+    global _botocore_session
+    if _botocore_session is None:
+        _botocore_session = new_session()
+    return _botocore_session
+
+
+def new_session() -> Any:
+    """A botocore session restricted to IAM and STS (models.py): botocore's handlers for those
+    only, and a data loader that knows no other service and keeps the parsed models under the
+    user's cache directory between runs. The AWS config file it reads is checked first."""
+    import botocore.session
+
+    from euare.call.awsfiles import check_session_files
+    from euare.core.models import make_loader, register_builtin_handlers
+
+    session = botocore.session.Session(include_builtin_handlers=False)
+    check_session_files(session)
+    register_builtin_handlers(session)
+    session.register_component("data_loader", make_loader(session.get_config_variable("data_path")))
+    return session

@@ -1,0 +1,110 @@
+"""Output options: every FILE a verb writes is an option of type :class:`OutputFile`
+(``accountsnapshot -o``, ``mfacreate --seed-out`` and ``--qr-out``, ``usercreatecert --out``
+and ``--keyout``, ``usercreate`` and ``useraddkey --iamrc-out``, and ``userrotatekey
+--credential-file``, the file it rewrites), so that each is checked the same way before anything
+is sent, and written by :mod:`euare.core.files`, the one place that decides how a path is written.
+
+``-`` means the same for all of them: no file, refused with one line that says what prints to
+standard output instead (leaving the option out, or ``--show-seed``, ``-w``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from euare.cli.paramtypes import Late, Param
+from euare.core.errors import UsageError
+
+if TYPE_CHECKING:  # euare.core.files is imported when a file is written, not when verbs are declared
+    from euare.core import files
+
+
+@dataclass
+class Output:
+    """An output option's FILE, checked and decided (:func:`euare.core.files.target`)."""
+
+    flag: str
+    given: str
+    target: files.Target
+    mode: int
+    replace: bool
+
+    def __str__(self) -> str:
+        return self.given
+
+    def write(self, text: str | bytes) -> None:
+        """Write it now (raises OSError, :class:`euare.core.files.Refused` among them)."""
+        from euare.core import files
+
+        files.write_output(self.target, text, replace=self.replace, mode=self.mode)
+
+    def stage(self, text: str | bytes) -> files.Staged:
+        """Prepare it now, to :meth:`~euare.core.files.Staged.place` later."""
+        from euare.core import files
+
+        return files.Staged(self.target, text, self.mode)
+
+    def same_file(self, other: Output) -> bool:
+        """Whether both name one regular file (which the second write would replace)."""
+        return self.target.file is not None and self.target.file == other.target.file
+
+
+class OutputFile(Late):
+    """FILE of an output option. ``secret``: written 0600 (else ``mode``); a regular file there
+    is replaced only with the verb's ``--force`` (``always``: every time, as ``-o`` does);
+    ``instead`` says, when ``-`` is refused, how to have standard output. ``rewrite``: the file
+    is read first and rewritten as it is (:func:`euare.core.files.rewrite`), so only ``-`` is
+    refused here."""
+
+    name = "file"
+
+    def __init__(
+        self,
+        *,
+        secret: bool,
+        instead: str,
+        mode: int = 0o600,
+        always: bool = False,
+        rewrite: bool = False,
+    ) -> None:
+        self.secret, self.instead = secret, instead
+        self.mode = 0o600 if secret else mode
+        self.always, self.rewrite = always, rewrite
+
+    def flag(self, ctx: click.Context) -> str:
+        for param in ctx.command.params:
+            if param.type is self and isinstance(param, click.Option):
+                return max(param.opts, key=len)
+        return "FILE"
+
+    def resolve(self, value: str, ctx: click.Context, param: Param = None) -> Output | Path:
+        from euare.core import files
+
+        flag = self.flag(ctx)
+        if value == "-":
+            raise UsageError(f"{flag} -: standard output is not a file here; {self.instead}")
+        path = Path(value) if Path(value) != Path("-") else Path(os.getcwd(), "-")  # ./-
+        if self.rewrite:
+            return path
+        replace = self.always or bool(ctx.params.get("force"))
+        try:
+            where = files.target(path, replace)
+        except files.Exists as exc:
+            raise UsageError(f"{flag} {value} {exc} (give --force to replace it)") from None
+        except files.Refused as exc:
+            raise UsageError(f"{flag} {value} {exc}") from None
+        except OSError as exc:
+            raise UsageError(f"{flag} {value}: {exc.strerror or exc}") from None
+        return Output(flag, value, where, self.mode, replace)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")]

@@ -1,0 +1,409 @@
+"""Parameters: options and positionals that carry the IAM parameter they are sent as, and the
+options and positionals that several verbs share, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from euare.cli.apiparams import ApiArgument as ApiArgument
+from euare.cli.apiparams import ApiOption as ApiOption
+from euare.cli.apiparams import IamChoice as IamChoice
+from euare.cli.apiparams import api_params as api_params
+from euare.cli.paramtypes import FILE as FILE
+from euare.cli.paramtypes import TEXT as TEXT
+from euare.cli.paramtypes import Certificate as Certificate
+from euare.cli.paramtypes import Document as Document
+from euare.cli.paramtypes import Given as Given
+from euare.cli.paramtypes import Late as Late
+from euare.cli.paramtypes import PolicyArn as PolicyArn
+from euare.cli.paramtypes import Secret as Secret
+from euare.cli.paramtypes import Tag as Tag
+from euare.cli.paramtypes import late_values as late_values
+from euare.cli.paramtypes import lint_asked as lint_asked
+from euare.cli.paramtypes import tag_set as tag_set
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+Completer = Callable[[click.Context, click.Parameter, str], list[str]]
+
+
+def names(kind: str) -> Completer:
+    """A ``shell_complete=`` callback: the names of the account's ``kind`` (user, group, role,
+    instance profile, policy) that start with what is typed. Nothing is imported, and nothing
+    asked of the endpoint, until a shell's completion calls it (see euare.cli.completion)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        from euare.cli.completion import names
+
+        return names(ctx, kind, incomplete)
+
+    return complete
+
+
+USERS, GROUPS, ROLES = names("user"), names("group"), names("role")
+INSTANCE_PROFILES, POLICIES = names("instance profile"), names("policy")
+
+
+def option(
+    *decls: str, api: str | None = None, sent_in: str | None = None, **kwargs: Any
+) -> Decorator:
+    """A click option that may name the IAM parameter it is sent as (``api``), and the
+    operation it is sent in if not its verb's (``sent_in``): see :mod:`euare.cli.apiparams`."""
+    if kwargs.get("multiple") and "default" not in kwargs:
+        kwargs["default"] = ()
+    return click.option(*decls, cls=ApiOption, api=api, sent_in=sent_in, **kwargs)
+
+
+def positional(
+    metavar: str,
+    api: str | None,
+    doc: str,
+    *dummy: str,
+    required: bool = True,
+    type: Late | None = None,
+    complete: Completer | None = None,
+    sent_in: str | None = None,
+) -> Decorator:
+    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op);
+    ``complete`` gives a shell its candidates (e.g. :data:`USERS`); ``api`` and ``sent_in``
+    as for :func:`option`."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
+        f = click.argument(
+            metavar.lower().replace("-", "_"),
+            metavar=metavar,
+            required=required,
+            cls=ApiArgument,
+            api=api,
+            sent_in=sent_in,
+            doc=doc + also,
+            type=type,
+            shell_complete=complete,
+        )(f)
+        if dummy:
+            f = click.option(*dummy, is_flag=True, hidden=True, expose_value=False)(f)
+        return f
+
+    return decorate
+
+
+def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[..., Any]:
+    for decorate in reversed(list(decorators)):
+        fn = decorate(fn)
+    return fn
+
+
+def user(required: bool = True, api: str | None = "UserName", new: bool = False) -> Decorator:
+    """USER (``new``: the name of a user to create, which a shell does not complete)."""
+    doc = "name of the user" + ("" if required else " (default: the caller)")
+    complete = None if new else USERS
+    return positional("USER", api, doc, "-u", "--user-name", required=required, complete=complete)
+
+
+def role(new: bool = False) -> Decorator:
+    complete = None if new else ROLES
+    return positional(
+        "ROLE", "RoleName", "name of the role", "-r", "--role-name", complete=complete
+    )
+
+
+def owner(thing: str) -> Decorator:
+    """``-u USER``: a real option (not the dummy) naming whose ``thing`` a verb acts on."""
+    return option(
+        "-u",
+        "--user-name",
+        api="UserName",
+        metavar="USER",
+        help=f"user the {thing} belongs to (default: the caller)",
+        shell_complete=USERS,
+    )
+
+
+def group(new: bool = False) -> Decorator:
+    complete = None if new else GROUPS
+    return positional(
+        "GROUP", "GroupName", "name of the group", "-g", "--group-name", complete=complete
+    )
+
+
+POLICY_GIVEN = "the policy's ARN, or the name of one of the account's own policies (/PATH/NAME)"
+
+
+def policy_arn(
+    *decls: str, name: str = "policy", api: str | None = "PolicyArn", **kwargs: Any
+) -> Decorator:
+    """A managed policy named by ARN (AWS's own policies) or by name (/PATH/NAME: the caller's
+    account's), made an ARN when the verb runs (:class:`PolicyArn`): the attach verbs' ``-p``,
+    the boundary verbs' ``-p`` and the create verbs' ``--boundary``."""
+    kwargs.setdefault("help", POLICY_GIVEN)
+    return option(
+        *decls,
+        name,
+        api=api,
+        type=PolicyArn(),
+        metavar="POLICY",
+        shell_complete=POLICIES,
+        **kwargs,
+    )
+
+
+def path(help: str = "path for the new entity (default: /)") -> Decorator:
+    return option("-p", "--path", api="Path", metavar="PATH", help=help)
+
+
+def path_prefix(what: str, api: str | None = "PathPrefix") -> Decorator:
+    return option(
+        "-p",
+        "--path-prefix",
+        api=api,
+        metavar="PREFIX",
+        help=f"list only {what} whose path starts with PREFIX",
+    )
+
+
+def verbose(help: str = "print the new entity's ARN and ID") -> Decorator:
+    return option("-v", "--verbose", is_flag=True, help=help)
+
+
+def policy_name(
+    required: bool = True, help: str = "name of the policy", sent_in: str | None = None
+) -> Decorator:
+    return option(
+        "-p",
+        "--policy-name",
+        api="PolicyName",
+        sent_in=sent_in,
+        metavar="POLICY",
+        required=required,
+        help=help,
+    )
+
+
+def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> list[Decorator]:
+    """-e/-a/-r(-c)/-o: build a one-line policy from an effect, actions and resources (and
+    :func:`lint_options`: the verb lints what it built with :func:`paramtypes.lint_asked`)."""
+    return [
+        policy_name(),
+        option(
+            "-e",
+            "--effect",
+            required=True,
+            type=IamChoice(["Allow", "Deny"]),
+            help="whether the policy allows or denies",
+        ),
+        actions("action to allow or deny (repeatable)"),
+        option(
+            *resource_flags,
+            "resources",
+            multiple=True,
+            required=True,
+            metavar="RESOURCE",
+            help="ARN of a resource the policy applies to (repeatable)",
+        ),
+        option("-o", "--output", is_flag=True, help="also print the policy that is sent"),
+        *lint_options(),
+    ]
+
+
+# The levels of a lint finding, lowest first (see euare.policy.lint), and the one --fail-on defaults to.
+LINT_LEVELS = ("info", "warning", "error")
+DEFAULT_FAIL_ON = "warning"
+
+
+def fail_on(help: str, **kwargs: Any) -> Decorator:
+    """``--fail-on LEVEL``: one of LINT_LEVELS, by default DEFAULT_FAIL_ON."""
+    return option(
+        "--fail-on",
+        type=click.Choice(LINT_LEVELS),
+        default=DEFAULT_FAIL_ON,
+        show_default=True,
+        metavar="LEVEL",
+        help=help,
+        **kwargs,
+    )
+
+
+def _lint_setting(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[f"euare.{param.name}"] = value  # read by paramtypes.lint_asked, not by the verb
+    return value
+
+
+def lint_options() -> list[Decorator]:
+    """--lint and --fail-on LEVEL, on every verb that sends a policy document: the document is
+    linted (euare.policy.lint) before it is sent. They reach no verb's signature: paramtypes.Document
+    (and :func:`paramtypes.lint_asked`, for a document a verb builds) read them."""
+    return [
+        option(
+            "--lint",
+            is_flag=True,
+            expose_value=False,
+            callback=_lint_setting,
+            help="first check the policy document against AWS's catalogue of actions, resources "
+            "and condition keys, as euare-policylint does: findings go to stderr, and one at or "
+            "above --fail-on keeps the document from being sent (exit 1)",
+        ),
+        fail_on(
+            "with --lint, the lowest level of finding (info, warning or error) that keeps the "
+            "document from being sent",
+            expose_value=False,
+            callback=_lint_setting,
+        ),
+    ]
+
+
+def document_options(api: str | None = None, file_first: bool = False) -> list[Decorator]:
+    """-o JSON / -f FILE (- is standard input; ``file_first``: listed in that order), and
+    :func:`lint_options`: a policy document, read and checked by :class:`Document` when the
+    verb runs, and sent as ``api`` (if given); DOCUMENT_CHOICE makes one of -o/-f required."""
+    given = [
+        option(
+            "-o",
+            "--policy-content",
+            api=api,
+            metavar="JSON",
+            type=Document(TEXT),
+            help="the policy document itself",
+        ),
+        option(
+            "-f",
+            "--policy-document",
+            api=api,
+            metavar="FILE",
+            type=Document(FILE),
+            help="file holding the policy document (- reads standard input)",
+        ),
+    ]
+    return [*(given[::-1] if file_first else given), *lint_options()]
+
+
+def policy_document() -> list[Decorator]:
+    """-p POLICY with -o JSON / -f FILE: an inline policy's name and document, sent as
+    PolicyName and PolicyDocument."""
+    return [policy_name(), *document_options("PolicyDocument")]
+
+
+def tags(*flags: str, required: bool = False, help: str = "") -> Decorator:
+    """``--tag KEY=VALUE`` (repeatable; ``flags`` instead: e.g. -t/--tag), sent as Tags and
+    checked against IAM's limits before anything is sent (params.Tag, params.tag_set)."""
+    return option(
+        *(flags or ("--tag",)),
+        "tags",
+        api="Tags",
+        metavar="KEY=VALUE",
+        multiple=True,
+        required=required,
+        type=Tag(),
+        callback=tag_set,
+        help=help or "tag the new entity with KEY=VALUE (repeatable; the value may be empty)",
+    )
+
+
+def tag_keys() -> Decorator:
+    """``-k KEY`` (repeatable, required), sent as TagKeys, checked like :func:`tags`' keys."""
+    return option(
+        "-k",
+        "--key",
+        "keys",
+        api="TagKeys",
+        metavar="KEY",
+        multiple=True,
+        required=True,
+        type=Tag(key_only=True),
+        callback=tag_set,
+        help="key of a tag to remove (repeatable)",
+    )
+
+
+STATUS = IamChoice(["Active", "Inactive"])
+
+
+def status(thing: str) -> Decorator:
+    """``-s/--status Active|Inactive`` (required), sent as Status: a key's, a certificate's..."""
+    return option(
+        "-s",
+        "--status",
+        api="Status",
+        required=True,
+        type=STATUS,
+        help=f"the {thing}'s new status",
+    )
+
+
+def actions(help: str, api: str | None = None) -> Decorator:
+    """``-a/--action ACTION`` (repeatable, required): IAM actions such as s3:GetObject (sent as
+    ``api``, or built into a document)."""
+    return option(
+        "-a",
+        "--action",
+        "actions",
+        api=api,
+        multiple=True,
+        required=True,
+        metavar="ACTION",
+        help=help,
+    )
+
+
+DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
+
+
+# --jobs (euare.call.fanout runs the pool): a small one, since IAM throttles an account's calls long
+# before more would pay off, and botocore keeps 10 connections per endpoint (a thread beyond
+# them would open a new one for each call). Changes go 4 at a time; an audit, which only reads,
+# asks about 8 users at a time (the Throttling gate holds every thread back if IAM objects).
+DEFAULT_JOBS = 4
+READ_JOBS = 8
+MAX_JOBS = 10
+
+
+def jobs(help: str, default: int = DEFAULT_JOBS) -> Decorator:
+    """``--jobs N``: how many calls a verb makes at once (1: one after another); see
+    euare.call.fanout for the pool, its order and its backing off under throttling."""
+    return option(
+        "--jobs",
+        type=click.IntRange(1, MAX_JOBS),
+        default=default,
+        show_default=True,
+        metavar="N",
+        help=help,
+    )
+
+
+def recursive_delete(
+    what: str,
+    flag: str = "-r",
+    removes: str | None = None,
+    lists: str | None = None,
+) -> Decorator:
+    """``-r``/``--recursive`` (``flag``: euca2ools' roledel says -c), ``-p``/``--pretend`` and
+    ``--jobs``, for a verb that deletes through euare.ops.deletion.delete_recursively.
+    ``removes`` and ``lists`` replace the help of -r and -p."""
+    return apply_all(
+        [
+            option(
+                flag,
+                "--recursive",
+                is_flag=True,
+                help=removes
+                or f"first remove everything that would keep the {what} from being deleted",
+            ),
+            option(
+                "-p",
+                "--pretend",
+                is_flag=True,
+                help=lists or f"list what {flag} would remove, and change nothing",
+            ),
+            jobs(
+                f"how many calls {flag} and -p make at once (1: one after another); an item's "
+                f"own steps still run in order, and the {what} is deleted after them all"
+            ),
+        ]
+    )
+
+
+def apply_all(decorators: list[Decorator]) -> Decorator:
+    """Apply a list of option decorators as one."""
+    return lambda f: apply(f, decorators)

@@ -1,0 +1,271 @@
+"""Keeping secrets out of everything euare writes that the user did not ask for.
+
+Three nets: the literal values this process knows to be secret (the secret key, session token,
+and every value botocore's model marks ``sensitive`` that went to or came from the service,
+registered by one hook in :mod:`euare.call.client`), in every form a log or message may show them
+(URL-encoded, XML-escaped, Python and JSON string escapes); patterns for the fields that carry
+secrets in IAM's requests and responses, in the shapes botocore's debug log prints them, also
+when the text is cut off before the value ends; and ``user:password@`` in URLs.
+
+A known secret of six characters or more is masked wherever it occurs. A shorter one (a short
+password) is masked only where it stands alone, between characters that are not letters or
+digits: masking every ``a`` of a one-letter password would garble every line, and a secret is
+quoted or delimited when a message shows it. euare's own messages never quote a secret at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import logging
+
+MASK = "<redacted>"
+MIN_ANYWHERE = 6
+
+# Every member name that botocore's IAM and STS models mark sensitive (a unit test holds this
+# list to the models), plus the secrets the models leave unmarked.
+SECRET_FIELDS = (
+    "SecretAccessKey",
+    "AWSSecretKey",
+    "aws_secret_access_key",
+    "SessionToken",
+    "SecurityToken",
+    "X-Amz-Security-Token",
+    "Password",
+    "NewPassword",
+    "OldPassword",
+    "ServicePassword",
+    "ServiceCredentialSecret",
+    "PrivateKey",
+    "AddPrivateKey",
+    "AuthenticationCode1",
+    "AuthenticationCode2",
+    "TokenCode",
+    "Base32StringSeed",
+    "QRCodePNG",
+    "SAMLAssertion",
+    "WebIdentityToken",
+    "TradeInToken",
+    "Issuer",
+    "Subject",
+    "SubjectType",
+)
+# Sensitive structures: everything between their tags is masked.
+SECRET_CONTAINERS = ("TrustedIdentityPropagationContext",)
+# Members the models do not mark sensitive that still carry secrets (MFA codes, session tokens).
+UNMARKED_SECRETS = frozenset(
+    {"SessionToken", "AuthenticationCode1", "AuthenticationCode2", "TokenCode"}
+)
+
+_names = "(?i:" + "|".join(re.escape(name) for name in SECRET_FIELDS) + ")"
+_sep = r"(?: |\+|%20)"
+_PEM = rf"-----{{}}[A-Z0-9 +%]*?PRIVATE{_sep}KEY-----"
+_containers = "|".join(re.escape(name) for name in SECRET_CONTAINERS)
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    """The masks, compiled on first use: a call that prints nothing never pays for them."""
+    return [
+        # <TrustedIdentityPropagationContext>...</TrustedIdentityPropagationContext>, or to the end
+        (
+            re.compile(rf"(<((?:[\w.-]+:)?(?:{_containers}))(?:\s[^>]*)?>)[\s\S]*?(</\2>|\Z)"),
+            rf"\g<1>{MASK}\g<3>",
+        ),
+        # <SecretAccessKey>...</SecretAccessKey>, or up to the end of a body cut off mid-value
+        (
+            re.compile(
+                rf"(<(?:[\w.-]+:)?{_names}(?:\s[^>]*)?>)(?:<!\[CDATA\[[\s\S]*?(?:\]\]>|\Z)|[^<])*"
+            ),
+            rf"\g<1>{MASK}",
+        ),
+        # 'Password': 'x', "Password": "x", 'X-Amz-Security-Token': b'x', or an unclosed string
+        (
+            re.compile(
+                rf"""(['"]{_names}['"]\s*:\s*b?)(['"])(?:\\[\s\S]|(?!\2)[^\\])*(?:\2|\\?\Z)"""
+            ),
+            rf"\g<1>'{MASK}'",
+        ),
+        # Password=x& in form bodies and query strings (also URL-encoded '='); AWSSecretKey=x
+        (re.compile(rf"((?<![A-Za-z]){_names}(?:=|%3[dD]))[^&'\"\s]*"), rf"\g<1>{MASK}"),
+        # x-amz-security-token:x in SigV4's canonical request
+        (re.compile(rf"(?m)^({_names}:)[^\n]*"), rf"\g<1>{MASK}"),
+        (re.compile(r"(Signature=)[0-9a-fA-F]+"), rf"\g<1>{MASK}"),
+        (
+            re.compile(rf"({_PEM.format('BEGIN')})[\s\S]*?({_PEM.format('END')}|\Z)"),
+            rf"\g<1>{MASK}\g<2>",
+        ),
+    ]
+
+
+# scheme://user:password@ -- the userinfo is dropped, wherever a URL is printed
+_USERINFO = r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#'\"<>\\]*@"
+
+_known: set[str] = set()
+_short: set[str] = set()
+_Literals = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+_compiled: list[_Literals] = []  # the literal patterns for _known and _short, once built
+
+
+def strip_userinfo(text: str) -> str:
+    """``text`` with the ``user:password@`` part of every URL in it removed."""
+    return re.sub(_USERINFO, r"\1", text)
+
+
+def _xml_forms(text: str) -> set[str]:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    forms = {escaped}
+    for apos in ("&apos;", "&#39;", "&#x27;"):
+        forms.add(escaped.replace('"', "&quot;").replace("'", apos))
+    return forms
+
+
+def forms(secret: str) -> set[str]:
+    """Every way a log line or message may spell ``secret``: plain, URL-encoded, XML-escaped,
+    with its whitespace collapsed, each also as the inside of a Python or JSON string literal
+    (and of a bytes literal, as botocore logs bodies)."""
+    import json
+    from urllib.parse import quote, quote_plus
+
+    base = {secret, quote(secret, safe=""), quote_plus(secret), " ".join(secret.split())}
+    base |= _xml_forms(secret)
+    result: set[str] = set()
+    for one in base:
+        result |= {
+            one,
+            repr(one)[1:-1],
+            repr(one.encode("utf-8", "surrogatepass"))[2:-1],
+            json.dumps(one)[1:-1],
+            json.dumps(one, ensure_ascii=False)[1:-1],
+        }
+    result.discard("")
+    return result
+
+
+def remember(*secrets: str | bytes | None) -> None:
+    """Register values that must never be printed unasked, in all their forms."""
+    for secret in secrets:
+        if isinstance(secret, bytes):  # a blob (an MFA seed): as the XML carries it, and as text
+            import base64
+
+            remember(base64.b64encode(secret).decode("ascii"))
+            try:
+                secret = secret.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        if not secret:
+            continue
+        for form in forms(secret):
+            target = _known if len(form) >= MIN_ANYWHERE else _short
+            if form not in target:
+                target.add(form)
+                _compiled.clear()
+
+
+def _literals() -> _Literals:
+    if not _compiled:
+        anywhere = "|".join(re.escape(s) for s in sorted(_known, key=len, reverse=True))
+        alone = "|".join(re.escape(s) for s in sorted(_short, key=len, reverse=True))
+        _compiled.append(
+            (
+                re.compile(anywhere) if anywhere else None,
+                re.compile(rf"(?<![A-Za-z0-9])(?:{alone})(?![A-Za-z0-9])") if alone else None,
+            )
+        )
+    return _compiled[0]
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every secret this module knows or recognises masked."""
+    text = strip_userinfo(text)
+    for pattern, replacement in _patterns():
+        text = pattern.sub(replacement, text)
+    anywhere, alone = _literals()
+    for literal in (anywhere, alone):
+        for _ in range(3):  # a mask may join text into a new occurrence; rare, so bounded
+            if literal is None or not literal.search(text):
+                break
+            text = literal.sub(MASK, text)
+    return text
+
+
+def is_secret(name: str, shape: Any) -> bool:
+    """Whether member ``name`` of that botocore ``shape`` holds a secret."""
+    return bool(shape.metadata.get("sensitive")) or name in UNMARKED_SECRETS
+
+
+def _leaves(value: Any) -> Iterator[str | bytes]:
+    if isinstance(value, (str, bytes)):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+
+
+def secrets_in(shape: Any, value: Any, depth: int = 0) -> Iterator[str | bytes]:
+    """Every text under a secret member of ``value``, walking botocore's ``shape`` of it
+    (whatever the type of a secret member's value, all its strings are secret)."""
+    if shape is None or depth > 20:
+        return
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name not in value:
+                continue
+            if is_secret(name, member):
+                yield from _leaves(value[name])
+            else:
+                yield from secrets_in(member, value[name], depth + 1)
+    elif kind == "list" and isinstance(value, list):
+        for item in value:
+            yield from secrets_in(shape.member, item, depth + 1)
+    elif kind == "map" and isinstance(value, dict):
+        for item in value.values():
+            yield from secrets_in(shape.value, item, depth + 1)
+
+
+class RedactingFilter:
+    """A logging filter (any object with ``filter`` will do) that renders each record once and
+    masks the secrets in it, then shows what could drive a terminal escaped (the log quotes
+    what the endpoint said: euare.core.terminal). Not logging.Filter's subclass: logging loads only
+    with --debug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from euare.core.terminal import visible
+
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken log call must not break the command
+            message = str(record.msg)
+        record.msg = visible(redact(message))
+        record.args = None
+        if record.exc_info:
+            import traceback
+
+            trace = "".join(traceback.format_exception(*record.exc_info))
+            record.msg += "\n" + visible(redact(trace))
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def enable_debug_logging(stream: IO[str]) -> logging.StreamHandler[IO[str]]:
+    """Send euare's and botocore's debug log to ``stream`` through the redacting filter."""
+    import logging
+
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s [%(levelname)s] %(message)s"))
+    handler.addFilter(RedactingFilter())
+    for name in ("euare", "botocore", "boto3", "urllib3"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+        logger.propagate = False
+    return handler

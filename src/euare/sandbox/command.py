@@ -1,0 +1,262 @@
+"""``euare-sandbox``: a local IAM-compatible endpoint for trying euare and testing scripts.
+
+It runs moto's server on 127.0.0.1, creates an administrator with an access key, writes an
+``iamrc`` and a ``eucarc`` into the directory you name, and runs until interrupted, or, given a
+command after ``--``, runs that command with the eucarc's settings and stops when it ends.
+With ``--load SNAPSHOT`` it starts with a snapshot's IAM state (euare.sandbox.load).
+Nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+
+from euare import __version__
+from euare.cli.infile import InputFile
+from euare.cli.verb import CONTEXT
+from euare.core.errors import EuareError, report
+from euare.core.files import write_private
+
+ADMIN = "sandbox-admin"
+ADMIN_POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+)
+
+
+class _Server:
+    """moto's IAM/STS application on 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, port: int) -> None:
+        try:
+            from moto.moto_server.werkzeug_app import (
+                DomainDispatcherApplication,
+                create_backend_app,
+            )
+            from werkzeug.serving import make_server
+        except ImportError:
+            raise EuareError(
+                "the sandbox needs moto's server: pip install 'euare[sandbox]'"
+            ) from None
+        logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+        app = DomainDispatcherApplication(_with_clear_errors(create_backend_app))
+        # werkzeug prints its own message and exits when the port is taken: ask first.
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as exc:
+                raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        try:
+            self.server = make_server("127.0.0.1", port, app, threaded=True)
+        except (OSError, SystemExit):
+            raise EuareError(f"cannot listen on 127.0.0.1:{port}") from None
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+def _with_clear_errors(create_app: Any) -> Any:
+    """An API moto lacks answers as AWS would (an XML error, status 501), not as an HTML 500
+    page, so clients report it in one line instead of retrying it."""
+
+    def not_implemented(exc: Exception) -> tuple[str, int, dict[str, str]]:
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
+            f"<Message>{html.escape(str(exc))} in the euare sandbox</Message></Error>"
+            "<RequestId>sandbox</RequestId></ErrorResponse>"
+        )
+        return body, 501, {"Content-Type": "text/xml"}
+
+    def create(service: Any) -> Any:
+        app = create_app(service)
+        app.register_error_handler(NotImplementedError, not_implemented)
+        return app
+
+    return create
+
+
+def local_client(url: str) -> Any:
+    """A boto3 IAM client of the sandbox, for setting it up before it checks credentials."""
+    import boto3
+
+    return boto3.client(
+        "iam",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIASANDBOXBOOTSTRAP",
+        aws_secret_access_key="bootstrap",
+    )
+
+
+def bootstrap(url: str, name: str = ADMIN, path: str = "/") -> tuple[str, str]:
+    """Create the sandbox's administrator and return its access key id and secret."""
+    iam = local_client(url)
+    iam.create_user(UserName=name, Path=path)
+    iam.put_user_policy(UserName=name, PolicyName="administrator", PolicyDocument=ADMIN_POLICY)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def enforce_auth(url: str) -> None:
+    """From now on the server checks signatures and IAM policies on every request."""
+    request = urllib.request.Request(
+        url.rstrip("/") + "/moto-api/reset-auth",
+        data=b"0",
+        headers={"Content-Type": "text/plain"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+
+
+def write_config(directory: Path, url: str, key: str, secret: str) -> dict[str, str]:
+    """Write DIR/iamrc and DIR/eucarc (both 0600); return the eucarc's variables.
+
+    The eucarc is shell code that users source, so every value in it is quoted for POSIX sh
+    (DIR may be called ``d $(touch X)``, or hold a space or a quote), and the comment naming the
+    file stays one line whatever DIR holds. The iamrc is euca2ools' KEY=value data."""
+    directory.mkdir(parents=True, exist_ok=True)
+    iamrc = directory.resolve() / "iamrc"
+    write_private(iamrc, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
+    variables = {
+        "EUARE_URL": url,
+        "TOKEN_URL": url,
+        "AWS_CREDENTIAL_FILE": str(iamrc),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    lines = [
+        "# euare sandbox: a local IAM endpoint (moto). Use with: source "
+        + source_word(directory / "eucarc")
+    ]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in variables.items()]
+    write_private(directory / "eucarc", "\n".join(lines) + "\n")
+    return variables
+
+
+def source_word(path: Path) -> str:
+    """``path`` (made absolute) as one shell word, on one line: for the ``source`` line the
+    sandbox prints and the eucarc's comment."""
+    from euare.verbs.sts import comment_word
+
+    return comment_word(str(path.resolve()))
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command("euare-sandbox", context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="port on 127.0.0.1 to listen on (0: any free port)",
+)
+@click.option(
+    "--enforce-auth",
+    is_flag=True,
+    help="check signatures and IAM policies after the administrator is created",
+)
+@click.option(
+    "--load",
+    metavar="SNAPSHOT",
+    type=InputFile("snapshot"),
+    help="start with the IAM state in SNAPSHOT (from euare-accountsnapshot; - reads standard "
+    "input) recreated in its account; what cannot be is listed on stderr (docs/snapshot.md)",
+)
+@click.version_option(__version__, "--version", message="euare %(version)s")
+def sandbox(
+    directory: Path, command: tuple[str, ...], port: int, enforce_auth: bool, load: str | None
+) -> int:
+    """Run a local IAM endpoint and write DIRECTORY/iamrc and DIRECTORY/eucarc for it.
+
+    With a COMMAND (after --), run it with the eucarc's settings in its environment, then stop
+    and exit with its status. Without one, run until interrupted.
+
+    With --load, the account holds the snapshot's entities and no administrator user: the
+    credentials handed out are not checked. With --load and --enforce-auth they must be, so an
+    administrator user is made under the path /euare-sandbox/, and stderr says so.
+    """
+    if str(directory) == "-":  # as every output option refuses - (docs/output.md)
+        raise click.BadParameter("- is standard output, not a directory", param_hint="DIRECTORY")
+    environment = dict(os.environ)  # COMMAND's: without what moto is told about a snapshot
+    plan = None
+    if load is not None:
+        from euare.sandbox.moto import prepare, serving
+
+        plan = prepare(load, sys.stdin)
+    with serving(plan) if plan else contextlib.nullcontext():
+        return _serve(directory, command, port, enforce_auth, plan, environment)
+
+
+def _serve(
+    directory: Path,
+    command: tuple[str, ...],
+    port: int,
+    auth: bool,
+    plan: Any,
+    environment: dict[str, str],
+) -> int:
+    server = _Server(port)
+    url = server.url
+    try:
+        if plan is None:
+            key, secret = bootstrap(url)
+        else:
+            from euare.sandbox.load import run
+
+            key, secret = run(
+                plan, url, auth, lambda line: click.echo(f"euare-sandbox: {line}", err=True)
+            )
+        if auth:
+            enforce_auth(url)
+        variables = write_config(directory, url, key, secret)
+        if command:
+            try:
+                return subprocess.call(list(command), env={**environment, **variables})
+            except OSError as exc:
+                raise EuareError(f"cannot run {command[0]}: {exc.strerror}") from None
+        click.echo(f"source {source_word(directory / 'eucarc')}")
+        click.echo(f"# IAM endpoint {url} is running; press Ctrl-C to stop it", err=True)
+        signal.signal(signal.SIGTERM, _stop)
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+        return 0
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    try:
+        result = sandbox.main(sys.argv[1:], prog_name="euare-sandbox", standalone_mode=False)
+        return int(result or 0)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        return report("euare-sandbox", exc, sys.stderr)

@@ -1,0 +1,75 @@
+"""``euare worker start|stop|status``: the warm worker (worker.py) of this process's security
+context and installation, the one its calls would find."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from euare.core.dirs import runtime_dir, safe_dir
+from euare.worker import front
+from euare.worker.server import CANNOT
+
+
+def control(args: list[str]) -> int:
+    """``euare worker start|stop|status``."""
+    env = os.environ
+    usage = "usage: euare worker start|stop|status\n"
+    if len(args) != 1 or args[0] not in ("start", "stop", "status"):
+        sys.stderr.write(usage + "euare worker: error: say start, stop or status\n")
+        return 2
+    action = args[0]
+    found = front.identity()
+    if found is None and action == "start":
+        sys.stderr.write(f"euare worker: error: {CANNOT}\n")
+        return 1
+    if found is None:  # no worker can serve this process: none runs for it
+        sys.stdout.write("not running\n")
+        return 0 if action == "stop" else 1
+    if action == "start" and front.ask(env, "status") is None:
+        started = front.start_in_background(env)
+        directory = runtime_dir(env)
+        if started is None and not safe_dir(directory, private=True):
+            sys.stderr.write(
+                f"euare worker: error: {directory} is not a directory of yours alone (mode 0700)\n"
+            )
+            return 1
+        if started is None and front.running(directory, but=found[0]) >= front.MAX_WORKERS:
+            sys.stderr.write(
+                f"euare worker: error: {front.MAX_WORKERS} workers of yours are running (for "
+                "other security contexts or installations); no more are started\n"
+            )
+            return 1
+        deadline = time.monotonic() + 30
+        while front.ask(env, "status") is None and time.monotonic() < deadline:
+            if started is not None and started.poll() is not None:
+                sys.stderr.write(
+                    "euare worker: error: the worker did not start; run "
+                    f"'{sys.executable} -m euare.worker.server' to see why\n"
+                )
+                return 1
+            time.sleep(0.05)
+    if action == "stop":
+        answer = front.ask(env, "stop")
+        if answer is None:
+            sys.stdout.write("not running\n")
+            return 0
+        deadline = time.monotonic() + 10
+        while front.ask(env, "status") is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        sys.stdout.write(f"stopped (pid {answer.get('stopped')})\n")
+        return 0
+    return _show(front.ask(env, "status"), front.socket_path(env))
+
+
+def _show(status: dict[str, object] | None, path: str | None) -> int:
+    if status is None:
+        sys.stdout.write(f"not running (socket {path})\n")
+        return 1
+    started = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(float(str(status["started"]))))
+    sys.stdout.write(
+        f"running: pid {status['pid']}, socket {status['socket']}, started {started}, "
+        f"calls served {status['served']}, idle timeout {status['idle_timeout']:g} s\n"
+    )
+    return 0

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from euare.cli.table import service_linked
+from euare.verbs import service_linked
 from tests.conftest import Home, one_error_line
 from tests.support.documents import TRUST
 from tests.support.proxy import Fault

@@ -266,7 +266,7 @@ def test_declaring_the_verbs_loads_neither_botocore_nor_the_completion() -> None
     """Completion costs a normal call nothing: the callbacks import only when they run."""
     probe = (
         "import sys\n"
-        "from euare.cli.table import VERBS, command\n"
+        "from euare.cli.table import VERBS\nfrom euare.cli.verb import command\n"
         "for verb in VERBS: command(verb)\n"
         "print(sorted(m for m in ('botocore', 'euare.cli.completion') if m in sys.modules))\n"
     )

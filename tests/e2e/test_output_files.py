@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 
 from euare.cli.outputs import OutputFile
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 from tests.conftest import BIN, OUTPUTS, Home, MotoServer, Result, one_error_line
 from tests.support.rotation import Rotating
 

@@ -20,7 +20,8 @@ import click
 import pytest
 
 from euare.cli.infile import file_reader
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 from euare.core.inputs import MAX_SNAPSHOT_BYTES
 from euare.sandbox.command import sandbox
 from tests.conftest import BIN, OUTPUTS, Home, Result, one_error_line

@@ -128,7 +128,7 @@ def test_help_is_what_click_prints_for_the_terminal(
 ) -> None:
     """click prints --help on the process's own stdout; click's own width (shutil's) gives
     the same text."""
-    from euare.cli.table import command
+    from euare.cli.verb import command
 
     monkeypatch.setenv("COLUMNS", columns)
     assert run("usercreate", ["--help"], call_with({"COLUMNS": columns})) == 0

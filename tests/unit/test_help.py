@@ -9,7 +9,8 @@ import pytest
 
 from euare.cli.helpdoc import GlobalOption, examples
 from euare.cli.spec import SPECS
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 
 
 def _help(verb: str) -> str:

@@ -10,7 +10,8 @@ import click
 import pytest
 
 from euare.cli.helpdoc import a, takes_an
-from euare.cli.table import FAMILIES, TITLES, VERBS, command, title
+from euare.cli.table import FAMILIES, TITLES, VERBS, title
+from euare.cli.verb import command
 
 ARTICLE = re.compile(r"(?<![\w`-])([Aa]n?) ([\"'(`]?\w[\w.'-]*)")
 

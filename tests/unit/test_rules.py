@@ -19,7 +19,8 @@ from euare.cli.outputs import OutputFile
 from euare.cli.paramtypes import Late, Secret, Tag
 from euare.cli.rules import RULES, member_shape, problem
 from euare.cli.spec import SPECS
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "euare"
 MODELS = {service: botocore_session().get_service_model(service) for service in ("iam", "sts")}

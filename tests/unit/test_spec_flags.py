@@ -17,7 +17,8 @@ from typing import Any
 import click
 import pytest
 
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 
 SPEC = Path(__file__).resolve().parents[1] / "data" / "euare-verbs-flags.json"
 EUCA_ONLY_FLAGS = {

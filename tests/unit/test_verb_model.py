@@ -10,7 +10,8 @@ import pytest
 
 from euare.cli.params import ApiArgument, ApiOption
 from euare.cli.spec import SPECS, VerbSpec
-from euare.cli.table import VERBS, command
+from euare.cli.table import VERBS
+from euare.cli.verb import command
 
 SESSION = botocore.session.get_session()
 MODELS = {service: SESSION.get_service_model(service) for service in ("iam", "sts")}

@@ -17,7 +17,8 @@ else:  # Python 3.10, the oldest pyproject allows: the same parser, from PyPI
     import tomli as tomllib
 
 from euare.cli.params import ApiArgument, ApiOption
-from euare.cli.table import VERBS, command, scripts
+from euare.cli.table import VERBS, scripts
+from euare.cli.verb import command
 
 ROOT = Path(__file__).resolve().parents[2]
 IAM = botocore.session.get_session().get_service_model("iam")

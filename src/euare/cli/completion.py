@@ -238,7 +238,8 @@ def _format(
 
 def _verbs() -> click.Group:
     """``euare VERB``: a group of every verb, each command made only when it is asked for."""
-    from euare.cli.table import VERBS, command
+    from euare.cli.table import VERBS
+    from euare.cli.verb import command
 
     class Verbs(click.Group):
         def list_commands(self, ctx: click.Context) -> list[str]:

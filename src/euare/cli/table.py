@@ -7,12 +7,8 @@ that they agree.
 
 from __future__ import annotations
 
-import importlib
-
 TYPE_CHECKING = False  # typing itself costs the worker's front milliseconds to import
 
-if TYPE_CHECKING:
-    import click
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "users": (
@@ -229,15 +225,6 @@ def title(family: str) -> str:
 
 
 TOOLS: dict[str, str] = {"sandbox": "euare.sandbox.command:main"}
-
-
-def command(name: str) -> click.Command:
-    """The click command of verb ``name``, importing only its own family module."""
-    from euare.cli.verb import declared, made
-
-    if not declared(name):
-        importlib.import_module(f"euare.verbs.{VERBS[name]}")
-    return made(name)
 
 
 def scripts() -> dict[str, str]:

@@ -8,6 +8,7 @@ formats, pagination and error handling come from here, never from the verb.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -196,6 +197,15 @@ def command_of(spec: VerbSpec, fn: Callable[..., Any]) -> Callable[..., Any]:
 def declared(name: str) -> bool:
     """Whether verb ``name``'s family module has declared it."""
     return name in _MAKERS
+
+
+def command(name: str) -> click.Command:
+    """The click command of verb ``name``, importing only its own family module."""
+    if not declared(name):
+        from euare.cli.table import VERBS
+
+        importlib.import_module(f"euare.verbs.{VERBS[name]}")
+    return made(name)
 
 
 def made(name: str) -> click.Command:
@@ -410,8 +420,6 @@ def _main(name: str, prog: str, args: list[str], call: Call) -> int:
     turn a reader that went away into a bare ``sys.exit(1)`` and swap the process's streams.
     Shell completion (``_EUARE_VERB_COMPLETE=bash_source euare-VERB``) is click's own.
     """
-    from euare.cli.table import command
-
     cmd = command(name)
     instruction = call.env.get(complete_var(prog))
     if instruction:

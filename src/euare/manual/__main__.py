@@ -11,7 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from euare.cli.table import FAMILIES, command, scripts, title
+from euare.cli.table import FAMILIES, scripts, title
+from euare.cli.verb import command
 
 ROOT = Path(__file__).resolve().parents[3]
 MAN = ROOT / "man" / "man1"

@@ -18,7 +18,8 @@ import click
 from euare.cli.helpdoc import examples, global_params, own_params
 from euare.cli.params import ApiArgument
 from euare.cli.spec import SPECS
-from euare.cli.table import FAMILIES, VERBS, command, title
+from euare.cli.table import FAMILIES, VERBS, title
+from euare.cli.verb import command
 from euare.core import settings
 from euare.core.errors import (
     EXIT_FAILURE,

@@ -13,8 +13,8 @@ import sys
 import click
 
 from euare import __version__
-from euare.cli.table import FAMILIES, VERBS, command, title
-from euare.cli.verb import CONTEXT, help_width
+from euare.cli.table import FAMILIES, VERBS, title
+from euare.cli.verb import CONTEXT, command, help_width
 
 SUMMARY_WIDTH = 60
 

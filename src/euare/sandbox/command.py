@@ -10,16 +10,11 @@ Nothing here talks to AWS.
 from __future__ import annotations
 
 import contextlib
-import html
-import logging
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
-import threading
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -30,101 +25,7 @@ from euare.cli.infile import InputFile
 from euare.cli.verb import CONTEXT
 from euare.core.errors import EuareError, report
 from euare.core.files import write_private
-
-ADMIN = "sandbox-admin"
-ADMIN_POLICY = (
-    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
-)
-
-
-class _Server:
-    """moto's IAM/STS application on 127.0.0.1, in a thread of this process."""
-
-    def __init__(self, port: int) -> None:
-        try:
-            from moto.moto_server.werkzeug_app import (
-                DomainDispatcherApplication,
-                create_backend_app,
-            )
-            from werkzeug.serving import make_server
-        except ImportError:
-            raise EuareError(
-                "the sandbox needs moto's server: pip install 'euare[sandbox]'"
-            ) from None
-        logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-        app = DomainDispatcherApplication(_with_clear_errors(create_backend_app))
-        # werkzeug prints its own message and exits when the port is taken: ask first.
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError as exc:
-                raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-        try:
-            self.server = make_server("127.0.0.1", port, app, threaded=True)
-        except (OSError, SystemExit):
-            raise EuareError(f"cannot listen on 127.0.0.1:{port}") from None
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=10)
-
-
-def _with_clear_errors(create_app: Any) -> Any:
-    """An API moto lacks answers as AWS would (an XML error, status 501), not as an HTML 500
-    page, so clients report it in one line instead of retrying it."""
-
-    def not_implemented(exc: Exception) -> tuple[str, int, dict[str, str]]:
-        body = (
-            "<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
-            f"<Message>{html.escape(str(exc))} in the euare sandbox</Message></Error>"
-            "<RequestId>sandbox</RequestId></ErrorResponse>"
-        )
-        return body, 501, {"Content-Type": "text/xml"}
-
-    def create(service: Any) -> Any:
-        app = create_app(service)
-        app.register_error_handler(NotImplementedError, not_implemented)
-        return app
-
-    return create
-
-
-def local_client(url: str) -> Any:
-    """A boto3 IAM client of the sandbox, for setting it up before it checks credentials."""
-    import boto3
-
-    return boto3.client(
-        "iam",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="AKIASANDBOXBOOTSTRAP",
-        aws_secret_access_key="bootstrap",
-    )
-
-
-def bootstrap(url: str, name: str = ADMIN, path: str = "/") -> tuple[str, str]:
-    """Create the sandbox's administrator and return its access key id and secret."""
-    iam = local_client(url)
-    iam.create_user(UserName=name, Path=path)
-    iam.put_user_policy(UserName=name, PolicyName="administrator", PolicyDocument=ADMIN_POLICY)
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return key["AccessKeyId"], key["SecretAccessKey"]
-
-
-def enforce_auth(url: str) -> None:
-    """From now on the server checks signatures and IAM policies on every request."""
-    request = urllib.request.Request(
-        url.rstrip("/") + "/moto-api/reset-auth",
-        data=b"0",
-        headers={"Content-Type": "text/plain"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        response.read()
+from euare.sandbox.server import Server, bootstrap, enforce_auth
 
 
 def write_config(directory: Path, url: str, key: str, secret: str) -> dict[str, str]:
@@ -218,7 +119,7 @@ def _serve(
     plan: Any,
     environment: dict[str, str],
 ) -> int:
-    server = _Server(port)
+    server = Server(port)
     url = server.url
     try:
         if plan is None:

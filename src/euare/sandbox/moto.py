@@ -93,7 +93,7 @@ def administrator(
     """
     if not enforce_auth:
         return random_key()
-    from euare.sandbox.command import ADMIN, bootstrap
+    from euare.sandbox.server import ADMIN, bootstrap
 
     taken = {str(user.get("UserName")) for user in plan.snapshot.get("Users") or []}
     name, number = ADMIN, 1

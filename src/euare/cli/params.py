@@ -35,7 +35,7 @@ def names(kind: str) -> Completer:
     asked of the endpoint, until a shell's completion calls it (see euare.cli.completion)."""
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-        from euare.cli.completion import names
+        from euare.cli.names import names
 
         return names(ctx, kind, incomplete)
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from euare.core.errors import UsageError
-from euare.policy.documents import PolicyText
+from euare.core.render import PolicyText
 from euare.state.snapshot import FORMAT, dumps, loads, read
 from euare.state.take import Taker
 

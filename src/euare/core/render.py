@@ -56,11 +56,14 @@ class Result:
         return (self.text or value_lines)(self.records)
 
 
+class PolicyText(str):
+    """A policy document exactly as IAM stores it (URL-decoded): text prints it byte for byte,
+    JSON output gives it parsed (see :func:`jsonable`)."""
+
+
 def jsonable(value: Any) -> Any:
     """``value`` as JSON shows it: IAM's fields as they came, minus ResponseMetadata, dates in
     ISO 8601 UTC, policy documents parsed (their stored text when that is not JSON)."""
-    from euare.policy.documents import PolicyText
-
     if isinstance(value, PolicyText):
         try:
             import json

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from euare.core.errors import EuareError, UsageError
+from euare.core.render import PolicyText
 
 IDENTITY = "identity"
 TRUST = "trust"
@@ -93,11 +94,6 @@ def check(text: str, origin: str, kind: str = IDENTITY) -> str:
         raise UsageError(f"{origin} is empty")
     validate(parse(text, origin), origin, kind)
     return text
-
-
-class PolicyText(str):
-    """A policy document exactly as IAM stores it (URL-decoded): text prints it byte for byte,
-    JSON output gives it parsed (see render)."""
 
 
 def keep_documents(parsed: dict[str, Any], model: Any, **_: Any) -> None:

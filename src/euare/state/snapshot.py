@@ -77,7 +77,7 @@ ASSIGNED = frozenset(
 def plain(value: Any) -> Any:
     """``value`` as the document holds it: dates as IAM prints them (UTC, to the second, Z),
     policy documents parsed, nothing else changed."""
-    from euare.policy.documents import PolicyText
+    from euare.core.render import PolicyText
 
     if isinstance(value, PolicyText):
         return document(value)

@@ -20,7 +20,7 @@ from euare.cli.helpdoc import a
 from euare.cli.params import Decorator, option
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, nothing, verb
-from euare.core.render import Record, Result
+from euare.core.render import PolicyText, Record, Result
 from euare.policy import documents as policy
 
 PRETTY = option("--pretty-print", is_flag=True, help="indent the policy document")
@@ -101,7 +101,7 @@ def inline_policy_verbs(
         sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
         call.request(f"Put{title}Policy", **sent)
         # What Get{Kind}Policy would answer now; text shows the document only with -o.
-        record = {**sent, "PolicyDocument": policy.PolicyText(document)}
+        record = {**sent, "PolicyDocument": PolicyText(document)}
         shown = (lambda rs: [str(r["PolicyDocument"]) for r in rs]) if output else nothing
         return Result([record], shown, one=True)
 

@@ -12,7 +12,7 @@ from euare.cli.params import Decorator, option
 from euare.cli.paramtypes import ModelRange
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
-from euare.core.render import Record, Result
+from euare.core.render import PolicyText, Record, Result
 from euare.ops.deletion import Blocker, delete_recursively
 from euare.ops.finds import existing
 from euare.policy import documents as policy
@@ -193,7 +193,7 @@ def roleupdateassumepolicy(
     answers nothing; with -o the record is what was sent, under IAM's parameter names."""
     sent = {
         "RoleName": role,
-        "PolicyDocument": policy.PolicyText(
+        "PolicyDocument": PolicyText(
             trust_document(
                 call, trust_policy, service, "-f", ("UpdateAssumeRolePolicy", "PolicyDocument")
             )

@@ -24,6 +24,7 @@ from euare.cli.paramtypes import Tag as Tag
 from euare.cli.paramtypes import late_values as late_values
 from euare.cli.paramtypes import lint_asked as lint_asked
 from euare.cli.paramtypes import tag_set as tag_set
+from euare.policy import LINT_LEVELS
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 Completer = Callable[[click.Context, click.Parameter, str], list[str]]
@@ -209,7 +210,6 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
 
 
 # The levels of a lint finding, lowest first (see euare.policy.lint), and the one --fail-on defaults to.
-LINT_LEVELS = ("info", "warning", "error")
 DEFAULT_FAIL_ON = "warning"
 
 

@@ -2,7 +2,7 @@
 (euare.policy.catalogue): what euare-policylint reports, and what ``--lint`` checks before a document
 is sent (:func:`gate`).
 
-Each finding has a level (params.LINT_LEVELS, lowest first), a code, the JSONPath of the
+Each finding has a level (euare.policy.LINT_LEVELS, lowest first), a code, the JSONPath of the
 element at fault and a one-line message. ``error``: IAM would refuse the document (the checks of
 euare.policy.documents, which refuse it before sending with or without --lint). ``warning``: part of the
 document can never take effect (an action or service that does not exist, a wildcard that
@@ -22,9 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from euare.cli.params import LINT_LEVELS
 from euare.core.errors import EuareError, stderr_line
-from euare.policy import catalogue
+from euare.policy import LINT_LEVELS, catalogue
 from euare.policy.documents import IDENTITY, Steps, json_path, located_problems, statements
 from euare.policy.names import ADMIN_ACTIONS, Covered, Suggestions, judge, pattern
 

@@ -215,16 +215,6 @@ def check_answer(client: Any, operation: str, answer: dict[str, Any]) -> None:
         raise NotAnAnswer(operation, "it carries no request ID")
 
 
-# Throttling: failures after which a request surely did not take effect, so sending it again is
-# safe (call_once), and after which no new request should follow at once (euare.call.fanout's gate).
-THROTTLING_CODES = {
-    "Throttling",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-}
-
-
 def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict[str, Any]:
     """Call a non-idempotent operation (CreateAccessKey, ...) without blind retries.
 
@@ -241,6 +231,7 @@ def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict
     from botocore.parsers import ResponseParserError
 
     from euare.core.errors import LostResponse, describe
+    from euare.core.outcome import Outcome, outcome
 
     for attempt in range(1, attempts + 1):
         try:
@@ -254,8 +245,7 @@ def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict
             raise LostResponse(operation, describe(exc)) from exc
         except bx.ClientError as exc:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-            code = exc.response.get("Error", {}).get("Code")
-            if code in THROTTLING_CODES and attempt < attempts:
+            if outcome(exc) is Outcome.THROTTLED and attempt < attempts:
                 pass
             elif status >= 500:
                 raise LostResponse(operation, describe(exc)) from exc

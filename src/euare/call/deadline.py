@@ -25,12 +25,11 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from euare.core.errors import EuareError
+from euare.core.errors import GAVE_UP, EuareError
 
 MIN_READ = 1.0  # seconds of reading an attempt needs to be worth making
 NOTICE = 5.0  # seconds without an answer after which a terminal is told (at most)
 KEY = "euare_clock"  # the call's Clock, in botocore's request context
-NOTE = "euare_gave_up"  # the "gave up" words, on the exception or the answer's ResponseMetadata
 
 _voice: tuple[str, IO[str]] | None = None  # who speaks (euare-VERB) and where: see speak_to
 _noticed = threading.Event()  # the "no answer yet" line is written once per process
@@ -146,9 +145,9 @@ class Budget:
         words = f"gave up after {_attempts(attempts)} in {_seconds(now - clock.started)} s"
         words += f" (EUARE_CALL_TIMEOUT is {_seconds(self.total)} s)"
         if _transient(caught_exception):
-            setattr(caught_exception, NOTE, words)
+            setattr(caught_exception, GAVE_UP, words)
         elif caught_exception is None and _failed_answer(response):
-            response[1].setdefault("ResponseMetadata", {})[NOTE] = words
+            response[1].setdefault("ResponseMetadata", {})[GAVE_UP] = words
         clock.finish()
         return False
 
@@ -169,7 +168,7 @@ def _transient(exc: BaseException | None) -> bool:
 
 def _failed_answer(response: Any) -> bool:
     """A 5xx, 429 or throttling answer (what botocore retries) with its parsed form."""
-    from euare.call.client import THROTTLING_CODES
+    from euare.core.outcome import Outcome, of_code
 
     try:
         status = int(response[0].status_code)
@@ -179,16 +178,7 @@ def _failed_answer(response: Any) -> bool:
     if not isinstance(parsed, dict):
         return False
     code = (parsed.get("Error") or {}).get("Code")
-    return status >= 500 or status == 429 or code in THROTTLING_CODES
-
-
-def note(exc: BaseException) -> str | None:
-    """The "gave up after N attempts" words the budget put on ``exc``, if any."""
-    found = getattr(exc, NOTE, None)
-    if found is None:
-        meta = (getattr(exc, "response", None) or {}).get("ResponseMetadata") or {}
-        found = meta.get(NOTE) if isinstance(meta, dict) else None
-    return found if isinstance(found, str) else None
+    return status >= 500 or status == 429 or of_code(code) is Outcome.THROTTLED
 
 
 @dataclass

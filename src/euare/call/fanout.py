@@ -99,11 +99,11 @@ class Gate:
         (None), botocore's own retry handler does."""
         if response is None:  # no answer at all (a connection failure): says nothing of the rate
             return
-        from euare.call.client import THROTTLING_CODES
+        from euare.core.outcome import Outcome, of_code
 
         parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
         code = ((parsed or {}).get("Error") or {}).get("Code")
-        if code in THROTTLING_CODES:
+        if of_code(code) is Outcome.THROTTLED:
             self.throttled()
         else:
             self.answered()

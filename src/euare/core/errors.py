@@ -60,6 +60,20 @@ class PartialFailure(EuareError):
         self.not_done = not_done
 
 
+# The words a call's time budget (euare.call.deadline) puts on the exception, or on the answer's
+# ResponseMetadata, when it gave up before botocore's attempts were used up.
+GAVE_UP = "euare_gave_up"
+
+
+def note(exc: BaseException) -> str | None:
+    """The "gave up after N attempts" words the budget put on ``exc``, if any."""
+    found = getattr(exc, GAVE_UP, None)
+    if found is None:
+        meta = (getattr(exc, "response", None) or {}).get("ResponseMetadata") or {}
+        found = meta.get(GAVE_UP) if isinstance(meta, dict) else None
+    return found if isinstance(found, str) else None
+
+
 def interrupted(err: EuareError) -> bool:
     """Whether ``err`` ends a command stopped by Ctrl-C, SIGTERM or SIGHUP."""
     from euare.core.interrupts import STATUSES
@@ -104,7 +118,6 @@ def describe(exc: BaseException) -> EuareError:
     """
     if isinstance(exc, EuareError):
         return exc
-    from euare.call.deadline import note
     from euare.core.redact import redact
 
     err = _describe(exc)

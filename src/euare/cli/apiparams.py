@@ -40,16 +40,13 @@ class _Sent:
         """Refuse ``value`` if IAM would (a usage error naming ``origin``, else the flag)."""
         if self.api is None or self.sent_in is None or value is None:
             return
-        from euare.cli.paramtypes import Secret
         from euare.cli.rules import refuse
 
-        secret = isinstance(getattr(self, "type", None), Secret)
+        secret = bool(getattr(getattr(self, "type", None), "secret", False))
         refuse(origin or self.subject(), value, self.sent_in, self.api, self.service, secret)
 
     def _judged(self, ctx: click.Context, value: Any) -> Any:
-        from euare.cli.paramtypes import Late
-
-        late = isinstance(getattr(self, "type", None), Late)
+        late = bool(getattr(getattr(self, "type", None), "late", False))  # paramtypes.Late
         if not (ctx.resilient_parsing or late) and isinstance(value, (str, tuple, list, dict)):
             self.judge(value)
         return value

@@ -18,6 +18,7 @@ class Secret(click.ParamType[str, Any]):
     (:func:`euare.core.redact.remember`) as soon as the command line is read."""
 
     name = "secret"
+    secret = True  # what apiparams asks of a parameter's type (never shown in a refusal)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from euare.core.redact import remember
@@ -46,6 +47,8 @@ class Late(_ParamType):
     sent. What ``resolve`` makes is judged against the model of the member ``param`` is sent
     as (:func:`euare.cli.apiparams.judge`), as a value given on the command line is while it is
     read."""
+
+    late = True  # what apiparams asks of a parameter's type (judged once resolved)
 
     remote = False
 

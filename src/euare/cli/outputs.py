@@ -11,7 +11,6 @@ standard output instead (leaving the option out, or ``--show-seed``, ``-w``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,37 +20,7 @@ from euare.cli.paramtypes import Late, Param
 from euare.core.errors import UsageError
 
 if TYPE_CHECKING:  # euare.core.files is imported when a file is written, not when verbs are declared
-    from euare.core import files
-
-
-@dataclass
-class Output:
-    """An output option's FILE, checked and decided (:func:`euare.core.files.target`)."""
-
-    flag: str
-    given: str
-    target: files.Target
-    mode: int
-    replace: bool
-
-    def __str__(self) -> str:
-        return self.given
-
-    def write(self, text: str | bytes) -> None:
-        """Write it now (raises OSError, :class:`euare.core.files.Refused` among them)."""
-        from euare.core import files
-
-        files.write_output(self.target, text, replace=self.replace, mode=self.mode)
-
-    def stage(self, text: str | bytes) -> files.Staged:
-        """Prepare it now, to :meth:`~euare.core.files.Staged.place` later."""
-        from euare.core import files
-
-        return files.Staged(self.target, text, self.mode)
-
-    def same_file(self, other: Output) -> bool:
-        """Whether both name one regular file (which the second write would replace)."""
-        return self.target.file is not None and self.target.file == other.target.file
+    from euare.core.files import Output
 
 
 class OutputFile(Late):

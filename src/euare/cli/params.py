@@ -12,6 +12,7 @@ from euare.cli.apiparams import ApiArgument as ApiArgument
 from euare.cli.apiparams import ApiOption as ApiOption
 from euare.cli.apiparams import IamChoice as IamChoice
 from euare.cli.apiparams import api_params as api_params
+from euare.cli.outputs import OutputFile
 from euare.cli.paramtypes import FILE as FILE
 from euare.cli.paramtypes import TEXT as TEXT
 from euare.cli.paramtypes import Certificate as Certificate
@@ -407,3 +408,17 @@ def recursive_delete(
 def apply_all(decorators: list[Decorator]) -> Decorator:
     """Apply a list of option decorators as one."""
     return lambda f: apply(f, decorators)
+
+
+def iamrc_out() -> Decorator:
+    """``--iamrc-out FILE``: the new key written to FILE as a ready .iamrc, not printed."""
+    return option(
+        "--iamrc-out",
+        type=OutputFile(secret=True, instead="give -w to print the key as a ready .iamrc"),
+        metavar="FILE",
+        help="write the new key to FILE as a ready .iamrc (0600, atomically; not over an "
+        "existing file unless --force) and print only its ID",
+    )
+
+
+FORCE_IAMRC = option("--force", is_flag=True, help="replace an existing --iamrc-out file")

@@ -346,3 +346,30 @@ def lock_path(path: Path) -> Path:
     """The lock file that guards ``path``: FILE.lock beside the file its links lead to."""
     real = target_of(path)
     return real.with_name(real.name + ".lock")
+
+
+@dataclass
+class Output:
+    """An output option's FILE (euare.cli.outputs), checked and decided (:func:`target`)."""
+
+    flag: str
+    given: str
+    target: Target
+    mode: int
+    replace: bool
+
+    def __str__(self) -> str:
+        return self.given
+
+    def write(self, text: str | bytes) -> None:
+        """Write it now (raises OSError, :class:`euare.core.files.Refused` among them)."""
+        write_output(self.target, text, replace=self.replace, mode=self.mode)
+
+    def stage(self, text: str | bytes) -> Staged:
+        """Prepare it now, to :meth:`~euare.core.Staged.place` later."""
+
+        return Staged(self.target, text, self.mode)
+
+    def same_file(self, other: Output) -> bool:
+        """Whether both name one regular file (which the second write would replace)."""
+        return self.target.file is not None and self.target.file == other.target.file

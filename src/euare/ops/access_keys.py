@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from euare.call.context import Call
 from euare.call.once import Found, Lookup
-from euare.cli.outputs import Output, OutputFile
-from euare.cli.params import Decorator, option
 from euare.core.errors import EuareError, describe
 from euare.core.redact import remember
 from euare.ops.deletion import Item
 from euare.ops.finds import new_items
+
+if TYPE_CHECKING:
+    from euare.core.files import Output
 
 
 def age_in_days(created: Any) -> int:
@@ -108,20 +109,6 @@ def save_iamrc(out: Output, key: dict[str, Any], user: str | None) -> dict[str, 
 def key_id_lines(key: dict[str, Any]) -> list[str]:
     """A new key whose secret went to a file: its ID alone."""
     return [str(key["AccessKeyId"])]
-
-
-def iamrc_out() -> Decorator:
-    """``--iamrc-out FILE``: the new key written to FILE as a ready .iamrc, not printed."""
-    return option(
-        "--iamrc-out",
-        type=OutputFile(secret=True, instead="give -w to print the key as a ready .iamrc"),
-        metavar="FILE",
-        help="write the new key to FILE as a ready .iamrc (0600, atomically; not over an "
-        "existing file unless --force) and print only its ID",
-    )
-
-
-FORCE_IAMRC = option("--force", is_flag=True, help="replace an existing --iamrc-out file")
 
 
 def secret_lines(key: dict[str, Any], as_iamrc: bool) -> list[str]:

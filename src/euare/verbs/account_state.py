@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.infile import InputFile
-from euare.cli.outputs import Output, OutputFile
+from euare.cli.outputs import OutputFile
 from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import stderr_line
 from euare.core.render import Result
+
+if TYPE_CHECKING:
+    from euare.core.files import Output
 
 
 def take(call: Call, jobs: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import click
 from euare.call.context import Call
 from euare.call.once import Interrupted, Lookup
 from euare.cli import params as o
-from euare.cli.outputs import Output, OutputFile
+from euare.cli.outputs import OutputFile
 from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core import interrupts
@@ -24,7 +24,7 @@ from euare.core.redact import remember
 from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
-    from euare.core.files import Staged
+    from euare.core.files import Output, Staged
 
 
 def cert_id() -> Decorator:

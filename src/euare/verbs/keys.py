@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from euare.call.context import Call
 from euare.cli import params as o
-from euare.cli.outputs import Output
 from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, verb
 from euare.core.errors import describe
 from euare.core.render import Record, Result, as_text
 from euare.ops.access_keys import (
-    FORCE_IAMRC,
     age_in_days,
     create_access_key,
-    iamrc_out,
     key_id_lines,
     save_iamrc,
     secret_lines,
 )
+
+if TYPE_CHECKING:
+    from euare.core.files import Output
 
 
 def key_id() -> Decorator:
@@ -39,8 +39,8 @@ def key_id() -> Decorator:
 )
 @o.user(required=False)
 @option("-w", "--write-config", is_flag=True, help="print the key as a ready .iamrc file")
-@iamrc_out()
-@FORCE_IAMRC
+@o.iamrc_out()
+@o.FORCE_IAMRC
 @option("-d", "--domain", metavar="DOMAIN", help="accepted for euca2ools compatibility; unused")
 @option(
     "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli import params as o
-from euare.cli.outputs import Output, OutputFile
+from euare.cli.outputs import OutputFile
 from euare.cli.params import Decorator, IamChoice, Secret, option, positional
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, UsageError
 from euare.core.redact import remember
 from euare.core.render import Record, Result
+
+if TYPE_CHECKING:
+    from euare.core.files import Output
 
 SERIAL = option(
     "-s",

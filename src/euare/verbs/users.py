@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from euare.call.arns import arn_of
 from euare.call.context import Call
 from euare.cli import params as o
-from euare.cli.outputs import Output
 from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, describe, stderr_line
 from euare.core.render import Record, Result
 from euare.ops.access_keys import (
-    FORCE_IAMRC,
     create_access_key,
-    iamrc_out,
     key_ages,
     key_id_lines,
     save_iamrc,
@@ -25,6 +22,9 @@ from euare.ops.deletion import Blocker, delete_recursively, fetch_single
 from euare.ops.finds import existing
 from euare.verbs.boundaries import boundary_lines
 from euare.verbs.inline import inline_policy_verbs
+
+if TYPE_CHECKING:
+    from euare.core.files import Output
 
 
 @verb(
@@ -63,8 +63,8 @@ from euare.verbs.inline import inline_policy_verbs
     is_flag=True,
     help="also create an access key and print it as a ready .iamrc file",
 )
-@iamrc_out()
-@FORCE_IAMRC
+@o.iamrc_out()
+@o.FORCE_IAMRC
 @option(
     "--another-key",
     is_flag=True,

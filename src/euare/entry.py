@@ -86,6 +86,8 @@ def _door(args: list[str]) -> int:
         status = front.hand_over(None, args)
         if status is not None:
             return status
+    from euare.worker.door import front_door
+
     return front_door(args)
 
 
@@ -94,43 +96,3 @@ def _listing_on_a_terminal(args: list[str]) -> bool:
     pager that reads the keyboard from /dev/tty, which a worker's child cannot open; so it is
     shown by this process."""
     return all(arg in ("-h", "--help", "help") for arg in args) and os.isatty(0) and os.isatty(1)
-
-
-def front_door(args: list[str]) -> int:
-    """``euare ARGS...`` in this process (SIGTERM and SIGHUP stop it as Ctrl-C does: see
-    euare.core.interrupts)."""
-    from euare.core import interrupts, streams
-
-    streams.prepare()
-    interrupts.install()
-    try:
-        return _front_door(args)
-    except OSError as exc:
-        if not streams.broken_pipe(exc):
-            raise
-        streams.silence(sys.stdout, sys.stderr)
-        return streams.EXIT_BROKEN_PIPE
-    finally:
-        interrupts.release()
-
-
-def _front_door(args: list[str]) -> int:
-    from euare.cli.table import VERBS
-    from euare.cli.verb import complete_var, run
-
-    instruction = os.environ.get(complete_var("euare"))
-    if instruction:
-        return _complete(instruction)
-    if args and args[0] in VERBS:  # exactly euare-VERB: the same code path
-        return run(args[0], args[1:])
-    from euare.worker.door import main
-
-    return main(args)
-
-
-def _complete(instruction: str) -> int:
-    """Shell completion for ``euare VERB ...`` and ``euare-VERB ...``: see euare.cli.completion."""
-    from euare.cli.completion import respond
-    from euare.worker.door import door
-
-    return respond(instruction, door)  # verbs, and help, worker and completion

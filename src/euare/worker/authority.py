@@ -40,6 +40,12 @@ FLAGS = ("isolated", "ignore_environment", "no_user_site", "no_site", "safe_path
 DIGEST_MODULUS = 2**64 - 59  # a prime: the name of a worker's socket, not a secret
 
 
+CANNOT = (
+    "no worker can compare a caller's security context and installation with its own here "
+    "(that takes Linux's /proc and pidfds, and no seccomp filter): calls run in-process"
+)
+
+
 def context(pid: str = "self", peer: bool = False) -> list[str] | None:
     """The security context of process ``pid`` ("self": this one), one comparable item a
     line; None when any of it cannot be read or compared. A ``peer`` must be of one thread."""

@@ -9,7 +9,7 @@ import time
 
 from euare.core.dirs import runtime_dir, safe_dir
 from euare.worker import front
-from euare.worker.server import CANNOT
+from euare.worker.authority import CANNOT
 
 
 def control(args: list[str]) -> int:

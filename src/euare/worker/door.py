@@ -280,3 +280,39 @@ def main(args: list[str]) -> int:
 
         return report("euare", KeyboardInterrupt(), sys.stderr)
     return status if isinstance(status, int) else 0
+
+
+def front_door(args: list[str]) -> int:
+    """``euare ARGS...`` in this process (SIGTERM and SIGHUP stop it as Ctrl-C does: see
+    euare.core.interrupts)."""
+    from euare.core import interrupts, streams
+
+    streams.prepare()
+    interrupts.install()
+    try:
+        return _front_door(args)
+    except OSError as exc:
+        if not streams.broken_pipe(exc):
+            raise
+        streams.silence(sys.stdout, sys.stderr)
+        return streams.EXIT_BROKEN_PIPE
+    finally:
+        interrupts.release()
+
+
+def _front_door(args: list[str]) -> int:
+    from euare.cli.table import VERBS
+    from euare.cli.verb import complete_var, run
+
+    instruction = os.environ.get(complete_var("euare"))
+    if instruction:
+        return _complete(instruction)
+    if args and args[0] in VERBS:  # exactly euare-VERB: the same code path
+        return run(args[0], args[1:])
+    return main(args)
+
+
+def _complete(instruction: str) -> int:
+    """Shell completion for ``euare VERB ...`` and ``euare-VERB ...``: see euare.cli.completion."""
+    from euare.cli.completion import respond
+    return respond(instruction, door)  # verbs, and help, worker and completion

@@ -47,10 +47,6 @@ from euare.worker.warmup import warm_up
 
 DEFAULT_IDLE = 600.0
 NAME = re.compile(r"worker-[0-9a-f]{16}")
-CANNOT = (
-    "no worker can compare a caller's security context and installation with its own here "
-    "(that takes Linux's /proc and pidfds, and no seccomp filter): calls run in-process"
-)
 
 
 class Worker:
@@ -75,7 +71,7 @@ class Worker:
     def bind(self) -> str | None:
         """Take the lock and the socket; why not, if not."""
         if self.installation is None or authority.context() is None:
-            return CANNOT
+            return authority.CANNOT
         if not make_private_dir(self.directory):
             return f"{self.directory} is not a directory of this user's alone (mode 0700)"
         self.lock = take_lock(self.lock_path)
@@ -321,12 +317,12 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> int:
 
 
 def _run(verb: str | None, args: list[str]) -> int:
-    from euare import entry
     from euare.cli.verb import run
+    from euare.worker.door import front_door
 
     process.IN_WORKER = True
     try:
-        return run(verb, args) if verb else entry.front_door(args)
+        return run(verb, args) if verb else front_door(args)
     finally:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):
@@ -358,7 +354,7 @@ def main(args: list[str] | None = None) -> int:
     found = front.identity()
     name = args[0] if args else found[0] if found else None
     if name is None:
-        sys.stderr.write(f"euare worker: error: {CANNOT}\n")
+        sys.stderr.write(f"euare worker: error: {authority.CANNOT}\n")
         return 1
     worker = Worker(dict(os.environ), name)
     try:

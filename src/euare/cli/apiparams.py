@@ -12,7 +12,7 @@ document read from a file, a name made an ARN) is judged once converted (:func:`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -161,3 +161,62 @@ class IamChoice(_Choice):
 
         typed = incomplete.casefold()
         return [CompletionItem(c) for c in self.choices if c.casefold().startswith(typed)]
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+Completer = Callable[[click.Context, click.Parameter, str], list[str]]
+
+
+def option(
+    *decls: str, api: str | None = None, sent_in: str | None = None, **kwargs: Any
+) -> Decorator:
+    """A click option that may name the IAM parameter it is sent as (``api``), and the
+    operation it is sent in if not its verb's (``sent_in``): see :mod:`euare.cli.apiparams`."""
+    if kwargs.get("multiple") and "default" not in kwargs:
+        kwargs["default"] = ()
+    return click.option(*decls, cls=ApiOption, api=api, sent_in=sent_in, **kwargs)
+
+
+def positional(
+    metavar: str,
+    api: str | None,
+    doc: str,
+    *dummy: str,
+    required: bool = True,
+    type: click.ParamType[Any, Any] | None = None,
+    complete: Completer | None = None,
+    sent_in: str | None = None,
+) -> Decorator:
+    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op);
+    ``complete`` gives a shell its candidates (e.g. :data:`USERS`); ``api`` and ``sent_in``
+    as for :func:`option`."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
+        f = click.argument(
+            metavar.lower().replace("-", "_"),
+            metavar=metavar,
+            required=required,
+            cls=ApiArgument,
+            api=api,
+            sent_in=sent_in,
+            doc=doc + also,
+            type=type,
+            shell_complete=complete,
+        )(f)
+        if dummy:
+            f = click.option(*dummy, is_flag=True, hidden=True, expose_value=False)(f)
+        return f
+
+    return decorate
+
+
+def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[..., Any]:
+    for decorate in reversed(list(decorators)):
+        fn = decorate(fn)
+    return fn
+
+
+def apply_all(decorators: list[Decorator]) -> Decorator:
+    """Apply a list of option decorators as one."""
+    return lambda f: apply(f, decorators)

@@ -3,15 +3,20 @@ options and positionals that several verbs share, declared once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
 
 from euare.cli.apiparams import ApiArgument as ApiArgument
 from euare.cli.apiparams import ApiOption as ApiOption
+from euare.cli.apiparams import Completer as Completer
+from euare.cli.apiparams import Decorator as Decorator
 from euare.cli.apiparams import IamChoice as IamChoice
 from euare.cli.apiparams import api_params as api_params
+from euare.cli.apiparams import apply as apply
+from euare.cli.apiparams import apply_all as apply_all
+from euare.cli.apiparams import option as option
+from euare.cli.apiparams import positional as positional
 from euare.cli.outputs import OutputFile
 from euare.cli.paramtypes import FILE as FILE
 from euare.cli.paramtypes import TEXT as TEXT
@@ -26,9 +31,6 @@ from euare.cli.paramtypes import late_values as late_values
 from euare.cli.paramtypes import lint_asked as lint_asked
 from euare.cli.paramtypes import tag_set as tag_set
 from euare.policy import LINT_LEVELS
-
-Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-Completer = Callable[[click.Context, click.Parameter, str], list[str]]
 
 
 def names(kind: str) -> Completer:
@@ -46,56 +48,6 @@ def names(kind: str) -> Completer:
 
 USERS, GROUPS, ROLES = names("user"), names("group"), names("role")
 INSTANCE_PROFILES, POLICIES = names("instance profile"), names("policy")
-
-
-def option(
-    *decls: str, api: str | None = None, sent_in: str | None = None, **kwargs: Any
-) -> Decorator:
-    """A click option that may name the IAM parameter it is sent as (``api``), and the
-    operation it is sent in if not its verb's (``sent_in``): see :mod:`euare.cli.apiparams`."""
-    if kwargs.get("multiple") and "default" not in kwargs:
-        kwargs["default"] = ()
-    return click.option(*decls, cls=ApiOption, api=api, sent_in=sent_in, **kwargs)
-
-
-def positional(
-    metavar: str,
-    api: str | None,
-    doc: str,
-    *dummy: str,
-    required: bool = True,
-    type: Late | None = None,
-    complete: Completer | None = None,
-    sent_in: str | None = None,
-) -> Decorator:
-    """The euca2ools positional: ``X alice`` and ``X -u alice`` both work (``-u`` is a no-op);
-    ``complete`` gives a shell its candidates (e.g. :data:`USERS`); ``api`` and ``sent_in``
-    as for :func:`option`."""
-
-    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
-        also = f" (also accepted after {'/'.join(dummy)})" if dummy else ""
-        f = click.argument(
-            metavar.lower().replace("-", "_"),
-            metavar=metavar,
-            required=required,
-            cls=ApiArgument,
-            api=api,
-            sent_in=sent_in,
-            doc=doc + also,
-            type=type,
-            shell_complete=complete,
-        )(f)
-        if dummy:
-            f = click.option(*dummy, is_flag=True, hidden=True, expose_value=False)(f)
-        return f
-
-    return decorate
-
-
-def apply(fn: Callable[..., Any], decorators: Iterable[Decorator]) -> Callable[..., Any]:
-    for decorate in reversed(list(decorators)):
-        fn = decorate(fn)
-    return fn
 
 
 def user(required: bool = True, api: str | None = "UserName", new: bool = False) -> Decorator:
@@ -403,11 +355,6 @@ def recursive_delete(
             ),
         ]
     )
-
-
-def apply_all(decorators: list[Decorator]) -> Decorator:
-    """Apply a list of option decorators as one."""
-    return lambda f: apply(f, decorators)
 
 
 def iamrc_out() -> Decorator:

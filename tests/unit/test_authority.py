@@ -360,7 +360,11 @@ def test_the_digest_is_the_same_in_every_process() -> None:
     items = ["a", "caf\u00e9", "x" * 5000]
     here = authority.digest(items)
     there = subprocess.run(
-        [sys.executable, "-c", f"from euare.worker import authority; print(authority.digest({items!r}))"],
+        [
+            sys.executable,
+            "-c",
+            f"from euare.worker import authority; print(authority.digest({items!r}))",
+        ],
         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "7"},
     ).stdout.strip()  # fmt: skip
     assert here == there and len(here) == 16

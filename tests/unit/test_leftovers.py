@@ -16,7 +16,8 @@ IGNORE = ".venv/\n__pycache__/\n*.egg-info/\n/demo/\n"
 
 def tree(root: Path) -> None:
     (root / ".gitignore").write_text(IGNORE)
-    for name in ("src/euare/core/files.py", "README.md", ".venv/bin/python", "src/__pycache__/x.pyc"):
+    for name in ("src/euare/core/files.py", "README.md", ".venv/bin/python",
+    "src/__pycache__/x.pyc"):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text("x")
     (root / "demo").mkdir()

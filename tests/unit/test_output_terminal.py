@@ -1,4 +1,5 @@
-"""One escaping rule (euare.core.terminal) for everything euare prints, in process: text, table, JSON,
+"""One escaping rule (euare.core.terminal) for everything euare prints, in process: text, table,
+JSON,
 JSON lines, what --query selects in each, error and warning lines (issue 19.5)."""
 
 from __future__ import annotations

@@ -175,7 +175,8 @@ class Step:
 
 class Plan:
     """A composite verb's API calls, run in order (or, with ``jobs`` above 1, lanes at the
-    same time: see euare.call.fanout); a failure says what was and was not done, in the plan's order.
+    same time: see euare.call.fanout); a failure says what was and was not done, in the plan's
+    order.
     """
 
     def __init__(self, call: Call, jobs: int = 1) -> None:

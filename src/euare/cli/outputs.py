@@ -19,7 +19,8 @@ import click
 from euare.cli.paramtypes import Late, Param
 from euare.core.errors import UsageError
 
-if TYPE_CHECKING:  # euare.core.files is imported when a file is written, not when verbs are declared
+# euare.core.files is imported when a file is written, not when verbs are declared
+if TYPE_CHECKING:
     from euare.core.files import Output
 
 

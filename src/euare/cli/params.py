@@ -20,6 +20,7 @@ from euare.cli.apiparams import positional as positional
 from euare.cli.outputs import OutputFile
 from euare.cli.paramtypes import FILE as FILE
 from euare.cli.paramtypes import TEXT as TEXT
+from euare.cli.paramtypes import AccountArn
 from euare.cli.paramtypes import Certificate as Certificate
 from euare.cli.paramtypes import Document as Document
 from euare.cli.paramtypes import Given as Given
@@ -104,6 +105,62 @@ def policy_arn(
     )
 
 
+def profile(new: bool = False) -> Decorator:
+    """IPROFILE (``new``: the name of a profile to create, which a shell does not complete)."""
+    return positional(
+        "IPROFILE",
+        "InstanceProfileName",
+        "name of the instance profile",
+        "-s",
+        "--instance-profile-name",
+        complete=None if new else INSTANCE_PROFILES,
+    )
+
+
+def the_policy(as_arn: Late | None = None) -> Decorator:
+    """POLICY, sent as PolicyArn: by default made an ARN (params.PolicyArn) when the verb runs;
+    ``the_policy(None)`` leaves it as given, for a verb that names it as given in messages."""
+    kind = PolicyArn() if as_arn is None else as_arn
+    return positional(
+        "POLICY",
+        "PolicyArn",
+        POLICY_GIVEN,
+        "--policy-name",
+        "--policy-arn",
+        type=kind,
+        complete=POLICIES,
+    )
+
+
+def the_given_policy() -> Decorator:
+    return positional(
+        "POLICY", None, POLICY_GIVEN, "--policy-name", "--policy-arn", complete=POLICIES
+    )
+
+
+def oidc_provider() -> Decorator:
+    return positional("OIDC", "OpenIDConnectProviderArn", "ARN of the OIDC provider")
+
+
+def saml_provider() -> Decorator:
+    return positional(
+        "SAML",
+        "SAMLProviderArn",
+        "ARN of the SAML provider, or its name (in the caller's account)",
+        type=AccountArn("saml-provider"),
+    )
+
+
+def server_cert() -> Decorator:
+    return positional(
+        "CERT",
+        "ServerCertificateName",
+        "name of the server certificate",
+        "-s",
+        "--server-certificate-name",
+    )
+
+
 def path(help: str = "path for the new entity (default: /)") -> Decorator:
     return option("-p", "--path", api="Path", metavar="PATH", help=help)
 
@@ -162,7 +219,7 @@ def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> li
     ]
 
 
-# The levels of a lint finding, lowest first (see euare.policy.lint), and the one --fail-on defaults to.
+# The level --fail-on defaults to (the levels, lowest first: euare.policy.LINT_LEVELS).
 DEFAULT_FAIL_ON = "warning"
 
 
@@ -186,7 +243,8 @@ def _lint_setting(ctx: click.Context, param: click.Parameter, value: Any) -> Any
 
 def lint_options() -> list[Decorator]:
     """--lint and --fail-on LEVEL, on every verb that sends a policy document: the document is
-    linted (euare.policy.lint) before it is sent. They reach no verb's signature: paramtypes.Document
+    linted (euare.policy.lint) before it is sent. They reach no verb's signature:
+    paramtypes.Document
     (and :func:`paramtypes.lint_asked`, for a document a verb builds) read them."""
     return [
         option(

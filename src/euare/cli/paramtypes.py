@@ -149,7 +149,8 @@ class Given(Late):
 class Document(Given):
     """A policy document (``kind`` IDENTITY or TRUST), checked before it is sent: a document
     that is empty, not JSON or not an IAM policy is a usage error (exit 2), see
-    :func:`euare.policy.documents.check`; with --lint it is then linted (:func:`lint_asked`). The text is
+    :func:`euare.policy.documents.check`; with --lint it is then linted (:func:`lint_asked`). The
+    text is
     sent exactly as given."""
 
     name = "document"

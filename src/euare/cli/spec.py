@@ -73,7 +73,9 @@ def register(spec: VerbSpec) -> VerbSpec:
     from euare.cli.table import VERBS
 
     if spec.name not in VERBS:
-        raise TypeError(f"euare-{spec.name} is declared but not in the verb table (euare.cli.table)")
+        raise TypeError(
+            f"euare-{spec.name} is declared but not in the verb table (euare.cli.table)"
+        )
     if spec.name in SPECS:
         raise TypeError(f"euare-{spec.name} is declared twice")
     SPECS[spec.name] = spec

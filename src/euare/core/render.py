@@ -257,3 +257,10 @@ def render_query(result: Result, expression: str, fmt: str, out: IO[str]) -> Non
             else:
                 out.write(_json(value) + "\n")
     out.flush()
+
+
+def boundary_lines(record: Record) -> list[str]:
+    """The -v line naming a user's or role's boundary (none when it has none)."""
+    boundary = record.get("PermissionsBoundary") or {}
+    arn = boundary.get("PermissionsBoundaryArn")
+    return [f"Permissions boundary: {arn}"] if arn else []

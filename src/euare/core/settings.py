@@ -2,7 +2,8 @@
 
 This module owns the loader: command-line flags, then the environment, then the credential file
 (``AWS_CREDENTIAL_FILE`` or ``~/.iamrc``), then ``~/.eucarc``. It reads files (through
-:mod:`euare.core.inputs` and :mod:`euare.core.eucarc`) but never executes them, never touches the network
+:mod:`euare.core.inputs` and :mod:`euare.core.eucarc`) but never executes them, never touches the
+network
 and never imports boto3, so ``--help`` stays cheap and every rule here can be tested with plain
 dictionaries. boto3's own chain (profiles, instance roles) is the
 last resort and lives in :mod:`euare.call.client`.
@@ -83,7 +84,7 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     call_timeout: float = 60.0  # one call, all its attempts together (euare.call.deadline)
-    profile: str | None = None  # the AWS profile: --profile, else AWS_PROFILE (see euare.call.client)
+    profile: str | None = None  # the AWS profile: --profile, else AWS_PROFILE (euare.call.client)
     aws_config: Path | None = None  # AWS_CONFIG_FILE, else ~/.aws/config: the profiles' settings
 
     @property

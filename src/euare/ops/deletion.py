@@ -1,6 +1,7 @@
 """Recursive deletes: what keeps an entity from being deleted (a Blocker per kind), listing it
 (``-p``), removing it step by step (``-r``), each step settled after a lost answer. The kinds are
-listed, and the items removed, ``--jobs`` at a time (see euare.call.fanout): each item's own steps in
+listed, and the items removed, ``--jobs`` at a time (see euare.call.fanout): each item's own steps
+in
 order, the owner's Delete* last."""
 
 from __future__ import annotations

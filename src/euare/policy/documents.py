@@ -12,6 +12,8 @@ from typing import Any
 from euare.core.errors import EuareError, UsageError
 from euare.core.render import PolicyText
 
+MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
+
 IDENTITY = "identity"
 TRUST = "trust"
 POLICY_VERSION = "2012-10-17"

@@ -1,10 +1,12 @@
 """Linting policy documents against AWS's catalogue of actions, resources and condition keys
-(euare.policy.catalogue): what euare-policylint reports, and what ``--lint`` checks before a document
+(euare.policy.catalogue): what euare-policylint reports, and what ``--lint`` checks before a
+document
 is sent (:func:`gate`).
 
 Each finding has a level (euare.policy.LINT_LEVELS, lowest first), a code, the JSONPath of the
 element at fault and a one-line message. ``error``: IAM would refuse the document (the checks of
-euare.policy.documents, which refuse it before sending with or without --lint). ``warning``: part of the
+euare.policy.documents, which refuse it before sending with or without --lint). ``warning``: part
+of the
 document can never take effect (an action or service that does not exist, a wildcard that
 matches no action, a Resource that is not an ARN or that no action of the statement acts on),
 or it grants a risky power (everything on everything, iam:PassRole on every role). ``info``:

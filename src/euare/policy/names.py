@@ -1,4 +1,5 @@
-"""The names a policy uses, judged against the catalogue (euare.policy.catalogue) for euare.policy.lint:
+"""The names a policy uses, judged against the catalogue (euare.policy.catalogue) for
+euare.policy.lint:
 actions and action patterns (what is wrong with one, and which actions it covers), and the
 closest real name to suggest for a misspelt action, service prefix or condition key.
 

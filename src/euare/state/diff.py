@@ -1,7 +1,8 @@
 """What differs between two account snapshots: ``euare-accountdiff`` (docs/snapshot.md,
 "Comparing two snapshots").
 
-Pure functions over two documents as :mod:`euare.state.snapshot` writes them, no IAM. The entities of
+Pure functions over two documents as :mod:`euare.state.snapshot` writes them, no IAM. The entities
+of
 each kind are matched by the field that names them; an entity on one side only is added or
 removed, and one on both sides is changed when a compared field differs. Lists inside a record
 (groups, tags, access keys, inline policies, attachments...) are compared item by item, each item

@@ -1,4 +1,5 @@
-"""The account's IAM state as a whole: a snapshot of it (see euare.state.snapshot, docs/snapshot.md)."""
+"""The account's IAM state as a whole: a snapshot of it (see euare.state.snapshot,
+docs/snapshot.md)."""
 
 from __future__ import annotations
 

@@ -12,16 +12,8 @@ from euare.cli import params as o
 from euare.cli.helpdoc import a
 from euare.cli.params import Decorator
 from euare.cli.verb import api_verb
-from euare.core.render import Record
 
 BOUNDARY_HELP = "the boundary: " + o.POLICY_GIVEN
-
-
-def boundary_lines(record: Record) -> list[str]:
-    """The -v line naming a user's or role's boundary (none when it has none)."""
-    boundary = record.get("PermissionsBoundary") or {}
-    arn = boundary.get("PermissionsBoundaryArn")
-    return [f"Permissions boundary: {arn}"] if arn else []
 
 
 def boundary_verbs(kind: str, entity: Decorator, example: str) -> None:

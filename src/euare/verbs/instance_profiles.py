@@ -9,7 +9,7 @@ from euare.call.arns import arn_of
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli import params as o
-from euare.cli.params import Decorator, option, positional
+from euare.cli.params import Decorator, option
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.render import Record, Result
@@ -19,18 +19,6 @@ from euare.policy import documents as policy
 
 EC2 = "ec2.amazonaws.com"
 ROLE_NAME = ("CreateRole", "RoleName")  # --create-role sends the profile's name as this too
-
-
-def profile(new: bool = False) -> Decorator:
-    """IPROFILE (``new``: the name of a profile to create, which a shell does not complete)."""
-    return positional(
-        "IPROFILE",
-        "InstanceProfileName",
-        "name of the instance profile",
-        "-s",
-        "--instance-profile-name",
-        complete=None if new else o.INSTANCE_PROFILES,
-    )
 
 
 def role_option(help: str) -> Decorator:
@@ -52,7 +40,7 @@ def role_option(help: str) -> Decorator:
     examples=("web-server -r web-server", "batch-worker --create-role -v"),
     sends="CreateInstanceProfile",
 )
-@profile(new=True)
+@o.profile(new=True)
 @o.path()
 @o.tags(help="tag the new instance profile with KEY=VALUE (repeatable; the value may be empty)")
 @option(
@@ -174,7 +162,7 @@ PROFILE_BLOCKERS = (
     examples=("web-server -r",),
     sends="DeleteInstanceProfile",
 )
-@profile()
+@o.profile()
 @o.recursive_delete(
     "instance profile",
     removes="first remove the profile's roles from it (the roles are not deleted)",
@@ -200,7 +188,7 @@ api_verb(
     "instanceprofilegetattributes",
     "GetInstanceProfile",
     "Show an instance profile's ARN and ID (-r: and its roles' ARNs).",
-    profile(),
+    o.profile(),
     # -r is this verb's --verbose: only the text differs (JSON always has the roles)
     option("-r", "verbose", is_flag=True, help="also list the ARNs of the profile's roles"),
     result="InstanceProfile",
@@ -228,7 +216,7 @@ api_verb(
     "instanceprofileaddrole",
     "AddRoleToInstanceProfile",
     "Add a role to an instance profile.",
-    profile(),
+    o.profile(),
     role_option("the role to add"),
     find=role_in_profile,
     examples=("web-server -r web-server",),
@@ -238,6 +226,6 @@ api_verb(
     "instanceprofileremoverole",
     "RemoveRoleFromInstanceProfile",
     "Remove a role from an instance profile.",
-    profile(),
+    o.profile(),
     role_option("the role to remove"),
 )

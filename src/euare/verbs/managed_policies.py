@@ -19,43 +19,16 @@ from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli import params as o
 from euare.cli.helpdoc import a
-from euare.cli.params import Decorator, Late, PolicyArn, option, positional
+from euare.cli.params import Decorator, option, positional
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.errors import UsageError
 from euare.core.render import Record, Result, as_text
 from euare.ops.deletion import Blocker, Item, Removal, delete_recursively
 
-MAX_VERSIONS = 5  # IAM keeps at most this many versions of a managed policy
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
-GIVEN = o.POLICY_GIVEN
 
 # --- naming a policy -----------------------------------------------------------------------------
-
-
-def the_policy(as_arn: Late | None = None) -> Decorator:
-    """POLICY, sent as PolicyArn: by default made an ARN (params.PolicyArn) when the verb runs;
-    ``the_policy(None)`` leaves it as given, for a verb that names it as given in messages."""
-    kind = PolicyArn() if as_arn is None else as_arn
-    return positional(
-        "POLICY",
-        "PolicyArn",
-        GIVEN,
-        "--policy-name",
-        "--policy-arn",
-        type=kind,
-        complete=o.POLICIES,
-    )
-
-
-def the_given_policy() -> Decorator:
-    return positional("POLICY", None, GIVEN, "--policy-name", "--policy-arn", complete=o.POLICIES)
-
-
-def document_options() -> list[Decorator]:
-    """-f FILE / -o JSON, exactly one (o.DOCUMENT_CHOICE): the policy document (params.Document
-    reads and checks it), sent as PolicyDocument, and --lint/--fail-on."""
-    return o.document_options("PolicyDocument", file_first=True)
 
 
 # --- the policy itself ---------------------------------------------------------------------------
@@ -75,7 +48,7 @@ def document_options() -> list[Decorator]:
 @positional(
     "POLICY", None, "name of the new policy (/PATH/NAME also sets its path)", "--policy-name"
 )
-@o.apply_all(document_options())
+@o.apply_all(o.document_options("PolicyDocument", file_first=True))
 @o.path("path for the new policy (default: /, or the path in POLICY)")
 @option(
     "--description",
@@ -200,7 +173,7 @@ POLICY_BLOCKERS = (
     examples=("s3-backups -p", "s3-backups -r"),
     sends="DeletePolicy",
 )
-@the_policy()
+@o.the_policy()
 @o.recursive_delete("policy")
 def policydel(call: Call, policy: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
@@ -223,7 +196,7 @@ api_verb(
     "policygetattributes",
     "GetPolicy",
     "Show a managed policy's ARN, ID, default version and attachment count, one a line.",
-    the_policy(),
+    o.the_policy(),
     result="Policy",
     text=lambda rs: [as_text(r.get(k)) for r in rs for k in ATTRIBUTES],
 )
@@ -262,7 +235,7 @@ list_verb(
     examples=("s3-backups", "arn:aws:iam::aws:policy/ReadOnlyAccess --entity-filter User"),
     sends="ListEntitiesForPolicy",
 )
-@the_policy()
+@o.the_policy()
 @option(
     "--entity-filter",
     api="EntityFilter",

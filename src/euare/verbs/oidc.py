@@ -14,17 +14,13 @@ import click
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli import params as o
-from euare.cli.params import ApiArgument, Decorator, option, positional
+from euare.cli.params import ApiArgument, Decorator, option
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, UsageError
 from euare.core.render import Record, Result
 from euare.ops.finds import listed_arn
 
 PROBE_TIMEOUT = 10
-
-
-def provider() -> Decorator:
-    return positional("OIDC", "OpenIDConnectProviderArn", "ARN of the OIDC provider")
 
 
 def thumbprints() -> Decorator:
@@ -147,7 +143,7 @@ api_verb(
     "oidcproviderdel",
     "DeleteOpenIDConnectProvider",
     "Delete an OpenID Connect provider.",
-    provider(),
+    o.oidc_provider(),
 )
 
 
@@ -162,7 +158,7 @@ api_verb(
     "oidcprovidergetattributes",
     "GetOpenIDConnectProvider",
     "Show an OpenID Connect provider's URL, thumbprints and client IDs.",
-    provider(),
+    o.oidc_provider(),
     result="*",
     text=_attribute_lines,
 )
@@ -183,7 +179,7 @@ api_verb(
     "oidcprovideraddclientid",
     "AddClientIDToOpenIDConnectProvider",
     "Allow one more client ID for an OpenID Connect provider.",
-    provider(),
+    o.oidc_provider(),
     _client_id("the client ID to add"),
 )
 
@@ -191,7 +187,7 @@ api_verb(
     "oidcproviderdelclientid",
     "RemoveClientIDFromOpenIDConnectProvider",
     "Stop allowing a client ID for an OpenID Connect provider.",
-    provider(),
+    o.oidc_provider(),
     _client_id("the client ID to remove"),
 )
 
@@ -202,7 +198,7 @@ api_verb(
     "default with the one its server presents now).",
     sends="UpdateOpenIDConnectProviderThumbprint",
 )
-@provider()
+@o.oidc_provider()
 @thumbprints()
 def oidcproviderchangethumbprint(call: Call, oidc: str, thumbprints: tuple[str, ...]) -> None:
     prints = list(thumbprints)

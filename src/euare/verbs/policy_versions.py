@@ -18,12 +18,6 @@ from euare.core.render import Record, Result, as_text
 from euare.ops.deletion import Item
 from euare.ops.finds import new_items
 from euare.policy import documents
-from euare.verbs.managed_policies import (
-    MAX_VERSIONS,
-    document_options,
-    the_given_policy,
-    the_policy,
-)
 
 # --- versions ------------------------------------------------------------------------------------
 
@@ -37,7 +31,7 @@ def _version_id(help: str, required: bool) -> Decorator:
     "Print a version of a managed policy's document (default: the version in force).",
     sends="GetPolicyVersion",
 )
-@the_given_policy()
+@o.the_given_policy()
 @_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
 @option("--pretty-print", is_flag=True, help="indent the policy document")
 def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
@@ -68,7 +62,7 @@ list_verb(
     "ListPolicyVersions",
     "List a managed policy's versions, one a line: the version ID, whether it is the default "
     "(true or false) and when it was created, separated by tabs.",
-    the_policy(),
+    o.the_policy(),
     text=_version_lines,
     examples=("s3-backups",),
 )
@@ -96,20 +90,22 @@ def _create_version(call: Call, arn: str, document: str, default: bool, before: 
 @verb(
     "policycreateversion",
     f"Give a managed policy a new version of its document and print the new version's ID. A "
-    f"policy has at most {MAX_VERSIONS} versions: with --prune the oldest non-default version "
+    f"policy has at most {documents.MAX_VERSIONS} versions: with --prune the oldest non-default "
+    "version "
     f"is deleted first when it has that many.",
     exclusive=[o.DOCUMENT_CHOICE],
     text=lambda rs: [r["VersionId"] for r in rs],
     examples=("s3-backups -f s3-backups-v2.json --set-as-default --prune",),
     sends="CreatePolicyVersion",
 )
-@the_given_policy()
-@o.apply_all(document_options())
+@o.the_given_policy()
+@o.apply_all(o.document_options("PolicyDocument", file_first=True))
 @option("--set-as-default", is_flag=True, help="make the new version the one in force")
 @option(
     "--prune",
     is_flag=True,
-    help=f"if the policy already has {MAX_VERSIONS} versions, delete the oldest non-default one",
+    help=f"if the policy already has {documents.MAX_VERSIONS} versions, delete the oldest "
+    "non-default one",
 )
 def policycreateversion(
     call: Call,
@@ -125,7 +121,7 @@ def policycreateversion(
     versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
     before = {str(v["VersionId"]) for v in versions}
     plan = call.plan()
-    if len(versions) >= MAX_VERSIONS:
+    if len(versions) >= documents.MAX_VERSIONS:
         old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
         if not old:
             raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
@@ -156,7 +152,7 @@ api_verb(
     "policysetdefaultversion",
     "SetDefaultPolicyVersion",
     "Make a version of a managed policy the one in force.",
-    the_policy(),
+    o.the_policy(),
     _version_id("the version, e.g. v2", required=True),
     examples=("s3-backups --version-id v1",),
 )
@@ -164,6 +160,6 @@ api_verb(
     "policydelversion",
     "DeletePolicyVersion",
     "Delete a version of a managed policy (not its default one).",
-    the_policy(),
+    o.the_policy(),
     _version_id("the version, e.g. v2", required=True),
 )

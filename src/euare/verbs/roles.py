@@ -12,11 +12,10 @@ from euare.cli.params import Decorator, option
 from euare.cli.paramtypes import ModelRange
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
-from euare.core.render import PolicyText, Record, Result
+from euare.core.render import PolicyText, Record, Result, boundary_lines
 from euare.ops.deletion import Blocker, delete_recursively
 from euare.ops.finds import existing
 from euare.policy import documents as policy
-from euare.verbs.boundaries import boundary_lines
 from euare.verbs.inline import inline_policy_verbs
 
 

@@ -15,7 +15,7 @@ from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli import params as o
 from euare.cli.params import FILE, Decorator, Given, option, positional
-from euare.cli.paramtypes import AccountArn, refuse_private_key
+from euare.cli.paramtypes import refuse_private_key
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import UsageError
 from euare.core.render import Record, Result, as_text
@@ -42,15 +42,6 @@ class Metadata(Given):
         if not text.lstrip("\ufeff \t\r\n").startswith("<"):
             raise UsageError(f"{origin} is not XML (SAML metadata begins with '<')")
         return text
-
-
-def provider() -> Decorator:
-    return positional(
-        "SAML",
-        "SAMLProviderArn",
-        "ARN of the SAML provider, or its name (in the caller's account)",
-        type=AccountArn("saml-provider"),
-    )
 
 
 def metadata() -> Decorator:
@@ -96,7 +87,7 @@ api_verb(
     "samlproviderdel",
     "DeleteSAMLProvider",
     "Delete a SAML provider.",
-    provider(),
+    o.saml_provider(),
     examples=("okta",),
 )
 
@@ -125,7 +116,7 @@ def _attribute_lines(records: list[Record]) -> Iterator[str]:
     examples=("okta", "arn:aws:iam::123456789012:saml-provider/okta -v"),
     sends="GetSAMLProvider",
 )
-@provider()
+@o.saml_provider()
 @option("-v", "--verbose", is_flag=True, help="also print the metadata document, as stored")
 def samlprovidergetattributes(call: Call, saml: str, verbose: bool) -> Result:
     answer = call.request("GetSAMLProvider", SAMLProviderArn=saml)
@@ -136,7 +127,7 @@ api_verb(
     "samlprovidermod",
     "UpdateSAMLProvider",
     "Replace a SAML provider's metadata document.",
-    provider(),
+    o.saml_provider(),
     metadata(),
     examples=("okta -f okta-metadata.xml",),
 )

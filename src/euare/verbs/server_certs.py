@@ -7,20 +7,10 @@ from typing import Any
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli import params as o
-from euare.cli.params import Decorator, option, positional
+from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, nothing
 from euare.core.errors import EuareError, describe
 from euare.core.inputs import MAX_LARGE_BYTES
-
-
-def cert_name() -> Decorator:
-    return positional(
-        "CERT",
-        "ServerCertificateName",
-        "name of the server certificate",
-        "-s",
-        "--server-certificate-name",
-    )
 
 
 def _pem(what: str, limit: int | None = None) -> o.Given:
@@ -32,7 +22,7 @@ api_verb(
     "servercertupload",
     "UploadServerCertificate",
     "Upload a server certificate with its private key (and chain).",
-    cert_name(),
+    o.server_cert(),
     option(
         "-c",
         "--certificate-body",
@@ -105,13 +95,15 @@ def _uploaded(call: Call, name: str, body: str) -> Lookup:
     return Lookup(f"server certificate {name}", look)
 
 
-api_verb("servercertdel", "DeleteServerCertificate", "Delete a server certificate.", cert_name())
+api_verb(
+    "servercertdel", "DeleteServerCertificate", "Delete a server certificate.", o.server_cert()
+)
 
 api_verb(
     "servercertgetattributes",
     "GetServerCertificate",
     "Show a server certificate's ARN and ID.",
-    cert_name(),
+    o.server_cert(),
     result="ServerCertificate",
     text=lambda rs: [
         line
@@ -134,7 +126,7 @@ api_verb(
     "servercertmod",
     "UpdateServerCertificate",
     "Rename a server certificate or change its path.",
-    cert_name(),
+    o.server_cert(),
     option(
         "-n",
         "--new-server-certificate-name",

@@ -19,11 +19,6 @@ from euare.cli.helpdoc import a
 from euare.cli.params import Decorator, positional
 from euare.cli.verb import api_verb, list_verb
 from euare.core.render import Record
-from euare.verbs.instance_profiles import profile
-from euare.verbs.managed_policies import the_policy
-from euare.verbs.oidc import provider
-from euare.verbs.saml import provider as saml_provider
-from euare.verbs.server_certs import cert_name
 
 ACCOUNT = "123456789012"  # the account the examples name
 
@@ -80,23 +75,25 @@ def mfa_device() -> Decorator:
 
 tag_verbs("user", "User", "user", o.user(), "alice")
 tag_verbs("role", "Role", "role", o.role(), "web-server")
-tag_verbs("policy", "Policy", "managed policy", the_policy(), "/team/s3-backups")
-tag_verbs("instanceprofile", "InstanceProfile", "instance profile", profile(), "web-server")
+tag_verbs("policy", "Policy", "managed policy", o.the_policy(), "/team/s3-backups")
+tag_verbs("instanceprofile", "InstanceProfile", "instance profile", o.profile(), "web-server")
 tag_verbs(
     "oidcprovider",
     "OpenIDConnectProvider",
     "OpenID Connect provider",
-    provider(),
+    o.oidc_provider(),
     f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com",
 )
 tag_verbs(
     "samlprovider",
     "SAMLProvider",
     "SAML provider",
-    saml_provider(),
+    o.saml_provider(),
     "corp-idp",
 )
-tag_verbs("servercert", "ServerCertificate", "server certificate", cert_name(), "www-example-com")
+tag_verbs(
+    "servercert", "ServerCertificate", "server certificate", o.server_cert(), "www-example-com"
+)
 tag_verbs(
     "mfa", "MFADevice", "virtual MFA device", mfa_device(), f"arn:aws:iam::{ACCOUNT}:mfa/alice"
 )

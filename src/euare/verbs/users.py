@@ -10,7 +10,7 @@ from euare.cli import params as o
 from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, describe, stderr_line
-from euare.core.render import Record, Result
+from euare.core.render import Record, Result, boundary_lines
 from euare.ops.access_keys import (
     create_access_key,
     key_ages,
@@ -20,7 +20,6 @@ from euare.ops.access_keys import (
 )
 from euare.ops.deletion import Blocker, delete_recursively, fetch_single
 from euare.ops.finds import existing
-from euare.verbs.boundaries import boundary_lines
 from euare.verbs.inline import inline_policy_verbs
 
 if TYPE_CHECKING:

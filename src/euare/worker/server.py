@@ -20,7 +20,8 @@ after ``EUARE_WORKER_IDLE`` seconds without a call (default 600), when its socke
 replaced, and when its own code, click's or botocore's changes on disk (a call that finds it so
 is refused, and runs in-process).
 
-``python -m euare.worker.server [NAME]`` runs it in the foreground; ``euare worker start|stop|status``.
+``python -m euare.worker.server [NAME]`` runs it in the foreground; ``euare worker
+start|stop|status``.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def _status(name: str) -> int:
         status = front.hand_over(name, sys.argv[1:])
         if status is not None:
             return status
-    from euare.cli.verb import run
+    from euare.cli.run import run
 
     return run(name)
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from euare.call.context import Call
+from euare.cli.run import complete_var, run
 from euare.cli.table import VERBS
-from euare.cli.verb import complete_var, run
 from tests.conftest import BIN, Home
 
 LONG_PATH = "/" + "p" * 198 + "/"  # 400 ARNs with it are ~100 KB, more than a pipe holds

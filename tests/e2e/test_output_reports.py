@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from euare.call.context import Call
-from euare.cli.verb import run
+from euare.cli.run import run
 from tests.conftest import Home, Result, one_error_line
 from tests.support.shapes import assert_shape
 from tests.support.stub import Stubbed, run_stubbed

@@ -99,7 +99,7 @@ def lock_of(path: Path) -> Path:
 def run_in_process(home: Home, *args: str) -> Result:
     """euare-userrotatekey ARGS in this process, for tests that patch what it calls."""
     from euare.call.context import Call
-    from euare.cli.verb import run
+    from euare.cli.run import run
 
     out, err = io.StringIO(), io.StringIO()
     call = Call("euare-userrotatekey", dict(home.env), io.StringIO(), out, err)

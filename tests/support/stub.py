@@ -14,7 +14,7 @@ from botocore import xform_name
 from botocore.stub import Stubber
 
 from euare.call.context import Call
-from euare.cli.verb import run
+from euare.cli.run import run
 
 
 @dataclass

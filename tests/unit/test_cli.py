@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from euare.call.context import Call
-from euare.cli.verb import run
+from euare.cli.run import run
 from euare.core.errors import EuareError, PartialFailure, describe, error_line
 from euare.core.render import Result, render
 
@@ -116,7 +116,7 @@ def test_the_help_width_is_the_one_click_would_take(
     width, from COLUMNS or the terminal, as click's own formatter takes with our maximum."""
     from click.formatting import HelpFormatter
 
-    from euare.cli.verb import MAX_HELP_WIDTH, help_width
+    from euare.cli.options import MAX_HELP_WIDTH, help_width
 
     monkeypatch.setenv("COLUMNS", columns)
     assert help_width({"COLUMNS": columns}) == HelpFormatter(max_width=MAX_HELP_WIDTH).width

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from euare.call.context import Call
-from euare.cli.verb import run
+from euare.cli.run import run
 from euare.core.render import FORMATS, Result, render, render_query, table_columns
 from tests.conftest import MODEL_CACHE, free_port
 

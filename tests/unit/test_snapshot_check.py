@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from euare.call.context import Call
-from euare.cli.verb import run
+from euare.cli.run import run
 from euare.core.errors import UsageError
 from euare.sandbox import command as sandbox
 from euare.state.check import ANY, DOCUMENT, MAX_DEPTH, ListOf, Record, Spec

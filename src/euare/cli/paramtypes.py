@@ -78,7 +78,7 @@ def late_values(ctx: click.Context, values: dict[str, Any]) -> dict[str, Any]:
 
 def _call(ctx: click.Context) -> Call:
     call = ctx.find_object(Call)
-    assert call is not None, "verbs run through euare.cli.verb.run"
+    assert call is not None, "verbs run through euare.cli.run.run"
     return call
 
 

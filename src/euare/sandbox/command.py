@@ -22,7 +22,7 @@ import click
 
 from euare import __version__
 from euare.cli.infile import InputFile
-from euare.cli.verb import CONTEXT
+from euare.cli.options import CONTEXT
 from euare.core.errors import EuareError, report
 from euare.core.files import write_private
 from euare.sandbox.server import Server, bootstrap, enforce_auth

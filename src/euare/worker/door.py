@@ -13,8 +13,9 @@ import sys
 import click
 
 from euare import __version__
+from euare.cli.options import CONTEXT, help_width
 from euare.cli.table import FAMILIES, VERBS, title
-from euare.cli.verb import CONTEXT, command, help_width
+from euare.cli.verb import command
 
 SUMMARY_WIDTH = 60
 
@@ -228,7 +229,7 @@ def help_(ctx: click.Context, verb: str | None, no_pager: bool) -> int:
         return 0
     if verb not in VERBS:
         raise click.UsageError(unknown(verb), ctx)
-    from euare.cli.verb import run
+    from euare.cli.run import run
 
     return run(verb, ["--help"])
 
@@ -261,7 +262,7 @@ def main(args: list[str]) -> int:
     help``, ``euare --help --no-pager``); before a verb it is dropped and the verb runs."""
     head, rest = _global(args)
     if NO_PAGER in head and rest and rest[0] in VERBS:
-        from euare.cli.verb import run
+        from euare.cli.run import run
 
         return run(rest[0], rest[1:])
     try:
@@ -301,8 +302,8 @@ def front_door(args: list[str]) -> int:
 
 
 def _front_door(args: list[str]) -> int:
+    from euare.cli.run import complete_var, run
     from euare.cli.table import VERBS
-    from euare.cli.verb import complete_var, run
 
     instruction = os.environ.get(complete_var("euare"))
     if instruction:

@@ -318,7 +318,7 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> int:
 
 
 def _run(verb: str | None, args: list[str]) -> int:
-    from euare.cli.verb import run
+    from euare.cli.run import run
     from euare.worker.door import front_door
 
     process.IN_WORKER = True

@@ -70,7 +70,7 @@ class OutputFile(Late):
             raise UsageError(f"{flag} {value} {exc}") from None
         except OSError as exc:
             raise UsageError(f"{flag} {value}: {exc.strerror or exc}") from None
-        return Output(flag, value, where, self.mode, replace)
+        return files.Output(flag, value, where, self.mode, replace)
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str

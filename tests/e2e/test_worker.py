@@ -440,7 +440,7 @@ def test_a_worker_whose_code_changed_refuses_calls_and_leaves(home: Home) -> Non
     w = Worked(home)
     assert w.control("start").returncode == 0
     old = pid_of(w)
-    source = copy / "euare" / "render.py"
+    source = copy / "euare" / "core" / "render.py"
     stamp = source.stat()
     os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
     try:

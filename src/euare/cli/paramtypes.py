@@ -176,7 +176,7 @@ def lint_asked(ctx: click.Context, text: str, origin: str, kind: str) -> None:
     """With --lint (params.lint_options): lint a document about to be sent (``origin`` says
     where it came from) and refuse it, exit 1, on a finding at or above --fail-on
     (:func:`euare.policy.lint.gate`). The catalogue is loaded only then."""
-    if not ctx.meta.get("euare.policy.lint"):
+    if not ctx.meta.get("euare.lint"):
         return
     from euare.policy.lint import gate
 

@@ -35,7 +35,7 @@ REQUIRED = frozenset(
 # Compared as read, or as the error reading them gives (no LSM, no audit: the same for all).
 OPTIONAL = ("oom_score_adj", "loginuid", "sessionid", "attr/current")
 SO_PEERPIDFD = 77  # Linux 6.5: a pidfd of the peer, taken at connect()
-PACKAGE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # euare/
 FLAGS = ("isolated", "ignore_environment", "no_user_site", "no_site", "safe_path", "optimize")
 DIGEST_MODULUS = 2**64 - 59  # a prime: the name of a worker's socket, not a secret
 

@@ -302,7 +302,8 @@ def test_the_installation_names_interpreter_import_path_and_code() -> None:
     assert installed[:4] == [sys.executable, sys.prefix, sys.version, authority.PACKAGE]
     assert f"path={sys.path[1]}" in installed
     assert any(
-        item.startswith(os.path.join(authority.PACKAGE, "authority.py=")) for item in installed
+        item.startswith(os.path.join(authority.PACKAGE, "worker", "authority.py="))
+        for item in installed
     )
 
 

@@ -305,6 +305,10 @@ def test_the_installation_names_interpreter_import_path_and_code() -> None:
         item.startswith(os.path.join(authority.PACKAGE, "worker", "authority.py="))
         for item in installed
     )
+    # the whole package, every layer: a worker must see any of euare's code change
+    assert any(
+        item.startswith(os.path.join(authority.PACKAGE, "core", "render.py=")) for item in installed
+    )
 
 
 def test_a_relative_import_path_is_no_installation(monkeypatch: pytest.MonkeyPatch) -> None:

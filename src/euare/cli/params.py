@@ -17,6 +17,15 @@ from euare.cli.apiparams import apply as apply
 from euare.cli.apiparams import apply_all as apply_all
 from euare.cli.apiparams import option as option
 from euare.cli.apiparams import positional as positional
+from euare.cli.documents import DEFAULT_FAIL_ON as DEFAULT_FAIL_ON
+from euare.cli.documents import DOCUMENT_CHOICE as DOCUMENT_CHOICE
+from euare.cli.documents import actions as actions
+from euare.cli.documents import document_options as document_options
+from euare.cli.documents import fail_on as fail_on
+from euare.cli.documents import lint_options as lint_options
+from euare.cli.documents import policy_builder as policy_builder
+from euare.cli.documents import policy_document as policy_document
+from euare.cli.documents import policy_name as policy_name
 from euare.cli.outputs import OutputFile
 from euare.cli.paramtypes import FILE as FILE
 from euare.cli.paramtypes import TEXT as TEXT
@@ -31,7 +40,6 @@ from euare.cli.paramtypes import Tag as Tag
 from euare.cli.paramtypes import late_values as late_values
 from euare.cli.paramtypes import lint_asked as lint_asked
 from euare.cli.paramtypes import tag_set as tag_set
-from euare.policy import LINT_LEVELS
 
 
 def names(kind: str) -> Completer:
@@ -179,123 +187,6 @@ def verbose(help: str = "print the new entity's ARN and ID") -> Decorator:
     return option("-v", "--verbose", is_flag=True, help=help)
 
 
-def policy_name(
-    required: bool = True, help: str = "name of the policy", sent_in: str | None = None
-) -> Decorator:
-    return option(
-        "-p",
-        "--policy-name",
-        api="PolicyName",
-        sent_in=sent_in,
-        metavar="POLICY",
-        required=required,
-        help=help,
-    )
-
-
-def policy_builder(resource_flags: tuple[str, ...] = ("-r", "--resource")) -> list[Decorator]:
-    """-e/-a/-r(-c)/-o: build a one-line policy from an effect, actions and resources (and
-    :func:`lint_options`: the verb lints what it built with :func:`paramtypes.lint_asked`)."""
-    return [
-        policy_name(),
-        option(
-            "-e",
-            "--effect",
-            required=True,
-            type=IamChoice(["Allow", "Deny"]),
-            help="whether the policy allows or denies",
-        ),
-        actions("action to allow or deny (repeatable)"),
-        option(
-            *resource_flags,
-            "resources",
-            multiple=True,
-            required=True,
-            metavar="RESOURCE",
-            help="ARN of a resource the policy applies to (repeatable)",
-        ),
-        option("-o", "--output", is_flag=True, help="also print the policy that is sent"),
-        *lint_options(),
-    ]
-
-
-# The level --fail-on defaults to (the levels, lowest first: euare.policy.LINT_LEVELS).
-DEFAULT_FAIL_ON = "warning"
-
-
-def fail_on(help: str, **kwargs: Any) -> Decorator:
-    """``--fail-on LEVEL``: one of LINT_LEVELS, by default DEFAULT_FAIL_ON."""
-    return option(
-        "--fail-on",
-        type=click.Choice(LINT_LEVELS),
-        default=DEFAULT_FAIL_ON,
-        show_default=True,
-        metavar="LEVEL",
-        help=help,
-        **kwargs,
-    )
-
-
-def _lint_setting(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    ctx.meta[f"euare.{param.name}"] = value  # read by paramtypes.lint_asked, not by the verb
-    return value
-
-
-def lint_options() -> list[Decorator]:
-    """--lint and --fail-on LEVEL, on every verb that sends a policy document: the document is
-    linted (euare.policy.lint) before it is sent. They reach no verb's signature:
-    paramtypes.Document
-    (and :func:`paramtypes.lint_asked`, for a document a verb builds) read them."""
-    return [
-        option(
-            "--lint",
-            is_flag=True,
-            expose_value=False,
-            callback=_lint_setting,
-            help="first check the policy document against AWS's catalogue of actions, resources "
-            "and condition keys, as euare-policylint does: findings go to stderr, and one at or "
-            "above --fail-on keeps the document from being sent (exit 1)",
-        ),
-        fail_on(
-            "with --lint, the lowest level of finding (info, warning or error) that keeps the "
-            "document from being sent",
-            expose_value=False,
-            callback=_lint_setting,
-        ),
-    ]
-
-
-def document_options(api: str | None = None, file_first: bool = False) -> list[Decorator]:
-    """-o JSON / -f FILE (- is standard input; ``file_first``: listed in that order), and
-    :func:`lint_options`: a policy document, read and checked by :class:`Document` when the
-    verb runs, and sent as ``api`` (if given); DOCUMENT_CHOICE makes one of -o/-f required."""
-    given = [
-        option(
-            "-o",
-            "--policy-content",
-            api=api,
-            metavar="JSON",
-            type=Document(TEXT),
-            help="the policy document itself",
-        ),
-        option(
-            "-f",
-            "--policy-document",
-            api=api,
-            metavar="FILE",
-            type=Document(FILE),
-            help="file holding the policy document (- reads standard input)",
-        ),
-    ]
-    return [*(given[::-1] if file_first else given), *lint_options()]
-
-
-def policy_document() -> list[Decorator]:
-    """-p POLICY with -o JSON / -f FILE: an inline policy's name and document, sent as
-    PolicyName and PolicyDocument."""
-    return [policy_name(), *document_options("PolicyDocument")]
-
-
 def tags(*flags: str, required: bool = False, help: str = "") -> Decorator:
     """``--tag KEY=VALUE`` (repeatable; ``flags`` instead: e.g. -t/--tag), sent as Tags and
     checked against IAM's limits before anything is sent (params.Tag, params.tag_set)."""
@@ -341,24 +232,6 @@ def status(thing: str) -> Decorator:
         type=STATUS,
         help=f"the {thing}'s new status",
     )
-
-
-def actions(help: str, api: str | None = None) -> Decorator:
-    """``-a/--action ACTION`` (repeatable, required): IAM actions such as s3:GetObject (sent as
-    ``api``, or built into a document)."""
-    return option(
-        "-a",
-        "--action",
-        "actions",
-        api=api,
-        multiple=True,
-        required=True,
-        metavar="ACTION",
-        help=help,
-    )
-
-
-DOCUMENT_CHOICE = (("policy_content", "policy_document"), True)
 
 
 # --jobs (euare.call.fanout runs the pool): a small one, since IAM throttles an account's calls long

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from euare.core.errors import UsageError
-from euare.state.diff import Diff, compare, lines
+from euare.state.diff import Diff, compare
+from euare.state.difftext import lines
 from euare.state.snapshot import ASSIGNED, FORMAT, KINDS, dumps, loads
 
 ACCOUNT = "123456789012"

@@ -149,7 +149,8 @@ def accountdiff(
     verbose: bool,
 ) -> Result:
     from euare.core.errors import UsageError
-    from euare.state.diff import compare, lines
+    from euare.state.diff import compare
+    from euare.state.difftext import lines
     from euare.state.snapshot import read
 
     if live and new is not None:

@@ -14,6 +14,7 @@ import pytest
 from botocore.config import Config
 
 from euare.core.errors import EuareError
+from euare.sandbox import labels
 from euare.sandbox import load as sandbox_load
 from euare.sandbox.moto import Plan
 from tests.support.documents import DOC
@@ -121,8 +122,8 @@ def test_a_malformed_record_is_left_out_and_the_load_goes_on(iam: Any) -> None:
 def test_lines_count_name_the_first_five_and_agree_in_number() -> None:
     loader = sandbox_load.Loader(None, "123456789012")
     for n in range(7):
-        loader.miss(sandbox_load.ROLE, "NoSuchEntity: gone", f"r{n}", "NoSuchEntity")
-    loader.miss(sandbox_load._of(sandbox_load.USER, sandbox_load.INLINE), "too big", "u/p")
+        loader.miss(labels.ROLE, "NoSuchEntity: gone", f"r{n}", "NoSuchEntity")
+    loader.miss(labels.of(labels.USER, labels.INLINE), "too big", "u/p")
     assert loader.lines() == [
         "7 roles (NoSuchEntity: gone): r0, r1, r2, r3, r4 and 2 more",
         "1 user's inline policy (too big): u/p",

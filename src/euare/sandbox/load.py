@@ -23,6 +23,21 @@ from typing import Any
 from botocore import xform_name
 
 from euare.core.errors import EuareError, describe
+from euare.sandbox.labels import (
+    ALIAS,
+    ATTACHED,
+    FIELDS,
+    INLINE,
+    KEY,
+    LABELS,
+    LOGIN,
+    MEMBERSHIP,
+    MFA,
+    PROFILE,
+    VIRTUAL_MFA,
+    Label,
+    of,
+)
 from euare.sandbox.moto import Plan, keep_key_id
 from euare.state.snapshot import KINDS, plain, tags
 
@@ -30,52 +45,6 @@ from euare.state.snapshot import KINDS, plain, tags
 NAMED = 5
 MFA_CODES = {"AuthenticationCode1": "123456", "AuthenticationCode2": "654321"}
 
-# What may be left out, as (one, many): "1 user", "2 users' inline policies".
-Label = tuple[str, str]
-POLICY = ("managed policy", "managed policies")
-GROUP = ("group", "groups")
-USER = ("user", "users")
-MEMBERSHIP = ("group membership", "group memberships")
-LOGIN = ("login profile", "login profiles")
-KEY = ("access key", "access keys")
-MFA = ("MFA device", "MFA devices")
-VIRTUAL_MFA = ("virtual MFA device", "virtual MFA devices")
-ROLE = ("role", "roles")
-PROFILE = ("instance profile", "instance profiles")
-OIDC = ("OpenID Connect provider", "OpenID Connect providers")
-SAML = ("SAML provider", "SAML providers")
-CERT = ("server certificate", "server certificates")
-ALIAS = ("account alias", "account aliases")
-PASSWORD_POLICY = ("password policy", "password policies")
-INLINE = ("inline policy", "inline policies")
-ATTACHED = ("policy attachment", "policy attachments")
-# Fields read back, to tell when the sandbox did not keep them as the snapshot has them.
-FIELDS: dict[str, Label] = {
-    "Tags": ("tags", "tags"),
-    "PermissionsBoundary": ("permissions boundary", "permissions boundaries"),
-    "ValidUntil": ("ValidUntil", "ValidUntil"),
-    "Expiration": ("Expiration", "Expiration"),
-}
-
-
-def _of(owner: Label, part: Label) -> Label:
-    """What part of an entity: ("user's inline policy", "users' inline policies")."""
-    return f"{owner[0]}'s {part[0]}", f"{owner[1]}' {part[1]}"
-
-
-# The snapshot's kinds, in the order they are made: whatever an entity names exists before it.
-LABELS: dict[str, Label] = {
-    "Policies": POLICY,
-    "Groups": GROUP,
-    "Users": USER,
-    "VirtualMFADevices": VIRTUAL_MFA,
-    "Roles": ROLE,
-    "InstanceProfiles": PROFILE,
-    "OpenIDConnectProviders": OIDC,
-    "SAMLProviders": SAML,
-    "ServerCertificates": CERT,
-    "PasswordPolicy": PASSWORD_POLICY,
-}
 NAMES = {kind.key: kind.name for kind in KINDS}
 
 
@@ -203,7 +172,7 @@ class Loader:
         for policy in record.get(f"{title}PolicyList") or []:
             document = _text(policy["PolicyDocument"])
             self.attempt(
-                _of(label, INLINE),
+                of(label, INLINE),
                 f"{name}/{policy['PolicyName']}",
                 getattr(self.iam, f"put_{owner}_policy"),
                 **owned,
@@ -213,7 +182,7 @@ class Loader:
         for attached in record.get("AttachedManagedPolicies") or []:
             arn = attached["PolicyArn"]
             self.attempt(
-                _of(label, ATTACHED),
+                of(label, ATTACHED),
                 f"{name} {arn}",
                 getattr(self.iam, f"attach_{owner}_policy"),
                 **owned,
@@ -267,7 +236,7 @@ class Loader:
             keep_key_id(self.account, made, wanted, record.get("CreateDate"))
         except Exception as exc:  # moto changed: the key stays, under moto's own ID
             why = f"the sandbox cannot set them ({exc!r}); those keys have new IDs"
-            self.miss(_of(KEY, ("ID", "IDs")), why, f"{user} {wanted}", "internals")
+            self.miss(of(KEY, ("ID", "IDs")), why, f"{user} {wanted}", "internals")
 
     def new_key(self, user: str, inactive: bool) -> str:
         # only the new key's ID is kept: the answer's secret is dropped here
@@ -316,7 +285,7 @@ class Loader:
         made = self.create("InstanceProfiles", "CreateInstanceProfile", record)
         for role in record.get("Roles") or [] if made is not None else ():
             self.attempt(
-                _of(PROFILE, ("role", "roles")),
+                of(PROFILE, ("role", "roles")),
                 f"{name} {role}",
                 self.iam.add_role_to_instance_profile,
                 InstanceProfileName=name,
@@ -370,7 +339,7 @@ class Loader:
             found = _comparable(name, kept.get(name))
             if found != _comparable(name, record.get(name)):
                 why = "the sandbox sets its own" if found else "the sandbox does not keep them"
-                self.miss(_of(LABELS[kind], FIELDS[name]), why, item)
+                self.miss(of(LABELS[kind], FIELDS[name]), why, item)
 
 
 def _flat(answer: Mapping[str, Any]) -> dict[str, Any]:

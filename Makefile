@@ -28,9 +28,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
 	EUARE_WORKER=1 $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal tests/e2e
 
+# ruff, mypy, and the import-linter contracts of pyproject.toml (the layers of src/euare, no
+# circles, independent verb families), which see imports inside functions too.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Regenerate pyproject's console scripts, the README verb list, docs/cli-reference.md and the
 # man pages (man/man1/).

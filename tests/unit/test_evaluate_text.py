@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +80,16 @@ def test_iam_s_own_example_is_placed_as_iam_places_it() -> None:
         Match("PolicyInputList.1", "IAM Policy", Position(1, 38), Position(1, 167)),
     )
     assert decision.missing_context == ()
+
+
+def test_the_documented_example_is_iam_s_and_placed_as_the_page_says() -> None:
+    """docs/simulation.md shows IAM's example and the columns IAM answers: the same document,
+    and the evaluator's answer."""
+    page = (Path(__file__).parents[2] / "docs" / "simulation.md").read_text()
+    assert f"    {CLI_EXAMPLE}\n" in page
+    assert "`StartPosition` line 1 column 38 and `EndPosition` line 1 column 167" in page
+    decision = judge(CLI_EXAMPLE, "dynamodb:CreateBackup", **{"aws:CurrentTime": "2019-05-01"})
+    assert positions(decision) == [(1, 38, 1, 167)]
 
 
 def test_statements_of_a_pretty_printed_document_are_placed_by_line_and_column() -> None:

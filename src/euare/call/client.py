@@ -173,6 +173,7 @@ class NotAnAnswer(EuareError):
 
     def __init__(self, operation: str, detail: str) -> None:
         super().__init__(f"the endpoint's answer to {operation} is not an IAM response ({detail})")
+        self.foreign = True
 
 
 def _from_parser(exc: BaseException) -> bool:

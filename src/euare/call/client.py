@@ -173,6 +173,7 @@ class NotAnAnswer(EuareError):
 
     def __init__(self, operation: str, detail: str) -> None:
         super().__init__(f"the endpoint's answer to {operation} is not an IAM response ({detail})")
+        self.foreign = True
 
 
 def _from_parser(exc: BaseException) -> bool:
@@ -215,44 +216,33 @@ def check_answer(client: Any, operation: str, answer: dict[str, Any]) -> None:
         raise NotAnAnswer(operation, "it carries no request ID")
 
 
-def call_once(client: Any, operation: str, attempts: int, **params: Any) -> dict[str, Any]:
+def call_once(
+    client: Any, operation: str, attempts: int, budget: float | None = None, **params: Any
+) -> dict[str, Any]:
     """Call a non-idempotent operation (CreateAccessKey, ...) without blind retries.
 
-    ``client`` must make one attempt per call. Throttling and failures to connect are retried
-    with backoff, since the server did nothing. A lost answer (a timeout or a dropped
-    connection after sending, a 5xx error, or a 200 answer that is not the IAM response asked
-    for) raises LostResponse, so the caller can look at what exists now instead of creating a
-    second one.
+    ``client`` must make one attempt per call. A request that surely did not take effect
+    (throttled, or no connection made) is tried again with backoff, up to ``attempts`` tries
+    and, given a ``budget`` (the call's time, EUARE_CALL_TIMEOUT), none begun after it. A lost
+    answer (a timeout or a dropped connection after sending, a 5xx error, or a 200 answer that
+    is not the IAM response asked for) raises LostResponse, so the caller can look at what
+    exists now instead of creating a second one.
     """
-    import random
-    import time
-
-    from botocore import exceptions as bx
-    from botocore.parsers import ResponseParserError
-
     from euare.core.errors import LostResponse, describe
-    from euare.core.outcome import Outcome, outcome
+    from euare.core.outcome import lost, not_sent
+    from euare.core.retry import retry
 
-    for attempt in range(1, attempts + 1):
-        try:
-            answer = call(client, operation, **params)
-            check_answer(client, operation, answer)
-            return answer
-        except (bx.ConnectTimeoutError, bx.EndpointConnectionError):
-            if attempt == attempts:
-                raise
-        except (bx.HTTPClientError, ResponseParserError, NotAnAnswer) as exc:
+    def once() -> dict[str, Any]:
+        answer = call(client, operation, **params)
+        check_answer(client, operation, answer)
+        return answer
+
+    try:
+        return retry(once, retry_on=not_sent, attempts=attempts, budget=budget, most=20.0)
+    except Exception as exc:
+        if lost(exc):
             raise LostResponse(operation, describe(exc)) from exc
-        except bx.ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-            if outcome(exc) is Outcome.THROTTLED and attempt < attempts:
-                pass
-            elif status >= 500:
-                raise LostResponse(operation, describe(exc)) from exc
-            else:
-                raise
-        time.sleep(min(20.0, random.uniform(0, 2**attempt) / 4))
-    raise AssertionError("unreachable")
+        raise
 
 
 def responses(client: Any, operation: str, **params: Any) -> Iterator[dict[str, Any]]:

@@ -13,6 +13,7 @@ import click
 
 from euare.call.once import Interrupted, Lookup, once_only, settle, settle_interrupt
 from euare.core.errors import EuareError, PartialFailure, describe, stderr_line
+from euare.core.outcome import gone
 
 if TYPE_CHECKING:  # settings (files, URLs, paths) load only when a call needs them
     from euare.core.settings import Flags, Settings
@@ -120,9 +121,11 @@ class Call:
         from euare.call.client import DEFAULT_MAX_ATTEMPTS, call_once
         from euare.core.errors import LostResponse
 
-        attempts = self.settings(service).max_attempts or DEFAULT_MAX_ATTEMPTS
+        settings = self.settings(service)
+        attempts = settings.max_attempts or DEFAULT_MAX_ATTEMPTS
+        client = self.client(service, attempts=1)
         try:
-            return call_once(self.client(service, attempts=1), operation, attempts, **params)
+            return call_once(client, operation, attempts, settings.call_timeout, **params)
         except LostResponse as lost:
             found = settle(find, lost.message, lost.code)
             warning = f"warning: {lost.message}, but {find.what} exists now"
@@ -210,7 +213,7 @@ class Plan:
             try:
                 return self.call.request(operation, **params)
             except Exception as exc:
-                if done_if_gone and describe(exc).code == "NoSuchEntity":
+                if done_if_gone and gone(exc):
                     return {}
                 if settle is not None and _settled(settle):
                     return {}

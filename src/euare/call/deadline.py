@@ -20,6 +20,7 @@ and which attempt it is. In a pipe, a file or cron only the final error line is 
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -85,8 +86,9 @@ class Budget:
         """The longest pause botocore takes after attempt number ``attempts`` before the next:
         a random fraction of 2^(attempts-1) seconds, at most 20 in standard and adaptive mode
         (botocore.retries.standard's backoff; legacy mode has no cap)."""
-        longest = 2.0 ** min(attempts - 1, 32)
-        return longest if self.mode == "legacy" else min(20.0, longest)
+        from euare.core.retry import backoff
+
+        return backoff(attempts, 1.0, math.inf if self.mode == "legacy" else 20.0)
 
     @property
     def min_read(self) -> float:
@@ -161,14 +163,14 @@ def _transient(exc: BaseException | None) -> bool:
     """A failure to connect or to get an answer: what botocore retries."""
     if exc is None:
         return False
-    from botocore import exceptions as bx
+    from euare.core.outcome import Outcome, outcome
 
-    return isinstance(exc, (bx.ConnectionError, bx.HTTPClientError))
+    return outcome(exc) is Outcome.TRANSIENT
 
 
 def _failed_answer(response: Any) -> bool:
     """A 5xx, 429 or throttling answer (what botocore retries) with its parsed form."""
-    from euare.core.outcome import Outcome, of_code
+    from euare.core.outcome import retryable_answer
 
     try:
         status = int(response[0].status_code)
@@ -177,8 +179,7 @@ def _failed_answer(response: Any) -> bool:
         return False
     if not isinstance(parsed, dict):
         return False
-    code = (parsed.get("Error") or {}).get("Code")
-    return status >= 500 or status == 429 or of_code(code) is Outcome.THROTTLED
+    return retryable_answer(status, parsed)
 
 
 @dataclass

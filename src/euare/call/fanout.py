@@ -42,6 +42,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from euare.core.retry import backoff, wait_out
+
 T = TypeVar("T")
 
 PAUSE = 0.5  # seconds no request is sent after a Throttling answer
@@ -69,12 +71,11 @@ class Gate:
 
     def wait(self) -> None:
         """Return once the gate is open."""
-        while True:
-            with self._lock:
-                left = self.closed_until - self.clock()
-            if left <= 0:
-                return
-            self.sleep(left)
+        wait_out(self._left, self.sleep)
+
+    def _left(self) -> float:
+        with self._lock:
+            return self.closed_until - self.clock()
 
     def throttled(self) -> None:
         """An attempt was answered Throttling: close the gate (for longer if it was open)."""
@@ -82,7 +83,7 @@ class Gate:
             now = self.clock()
             if now >= self.closed_until:  # not one more answer to the burst that closed it
                 self.streak += 1
-            pause = min(self.pause * 2 ** (self.streak - 1), self.most)
+            pause = backoff(self.streak, self.pause, self.most)
             self.closed_until = max(self.closed_until, now + pause)
 
     def answered(self) -> None:
@@ -99,11 +100,11 @@ class Gate:
         (None), botocore's own retry handler does."""
         if response is None:  # no answer at all (a connection failure): says nothing of the rate
             return
-        from euare.core.outcome import Outcome, of_code
+        from euare.core.outcome import Outcome, of_answer
 
         parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
-        code = ((parsed or {}).get("Error") or {}).get("Code")
-        if of_code(code) is Outcome.THROTTLED:
+        status = getattr(response[0], "status_code", None) if isinstance(response, tuple) else None
+        if of_answer(status if isinstance(status, int) else None, parsed) is Outcome.THROTTLED:
             self.throttled()
         else:
             self.answered()

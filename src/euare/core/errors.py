@@ -99,8 +99,14 @@ def _client_error(exc: Any) -> EuareError:
     code = error.get("Code") or (str(status) if status else None)
     message = error.get("Message") or str(exc)
     err = EuareError(_one_line(message), code=code)
-    err.foreign = error.get("Type") == _FOREIGN
+    err.foreign = is_foreign(error)
     return err
+
+
+def is_foreign(error: Any) -> bool:
+    """Whether an answer's ``Error`` is one :func:`non_iam_answer` made of a page that is not
+    IAM's."""
+    return isinstance(error, dict) and error.get("Type") == _FOREIGN
 
 
 def _parser_error(exc: Any) -> EuareError:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from euare.core.retry import poll
 
 
 class Busy(Exception):
@@ -31,27 +32,32 @@ def locked(
     waiter that got the lock on a file removed meanwhile tries again on the new one.
     ``on_wait(holder)`` is called once, if the lock is busy at first.
     """
-    deadline = time.monotonic() + wait
-    while True:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    told = on_wait is None
+
+    def take() -> int | None:
+        """The lock's file descriptor, locked; None when another process holds it."""
+        nonlocal told
+        while True:  # a file removed once we had it locked: at once, on the new one
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                if not told and on_wait is not None:
+                    on_wait(_holder(lock))
+                    told = True
+                return None
+            except BaseException:
+                os.close(fd)
+                raise
+            if _same_file(fd, lock):
+                return fd
             os.close(fd)
-            if on_wait is not None:
-                on_wait(_holder(lock))
-                on_wait = None
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise Busy(lock, _holder(lock)) from None
-            time.sleep(min(0.1, left))
-            continue
-        except BaseException:
-            os.close(fd)
-            raise
-        if _same_file(fd, lock):
-            break
-        os.close(fd)
+
+    taken = poll(take, done=lambda fd: fd is not None, budget=wait, first=0.1, most=0.1)
+    if taken is None:
+        raise Busy(lock, _holder(lock))
+    fd = taken
     try:
         os.ftruncate(fd, 0)
         os.write(fd, holder.encode("utf-8", "replace") + b"\n")

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from euare.call.context import Call
 from euare.call.once import Found, Lookup
-from euare.core.errors import EuareError, describe
+from euare.core.errors import EuareError
+from euare.core.outcome import at_limit
 from euare.core.redact import remember
 from euare.ops.deletion import Item
 from euare.ops.finds import new_items
@@ -70,8 +71,7 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
     try:
         answer = call.send_once("CreateAccessKey", {"UserName": user}, lookup)
     except Exception as exc:
-        err = describe(exc)
-        if err.code != "LimitExceeded":
+        if not at_limit(exc):
             raise
         keys = key_ages(call, user)
         listed = ", ".join(

@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from euare.call.context import Call
-from euare.call.once import Found
 from euare.core.errors import EuareError, describe
+from euare.core.outcome import in_use, or_none, unsupported
 from euare.core.render import Record, Result
 
 Item = dict[str, Any]
 Removal = tuple[str, str, dict[str, Any]]  # (description, operation, parameters)
-
-# Answers that mean "this endpoint has no such API", not "you may not": an IAM-compatible cloud
-# without (say) service-specific credentials cannot hold any, so there is nothing to remove.
-UNSUPPORTED_CODES = {"InvalidAction", "NotImplemented", "UnsupportedOperation", "501", "404"}
 
 
 @dataclass(frozen=True)
@@ -59,38 +55,18 @@ class Blocker:
         try:
             return list(call.pages(self.list_op, self.key, **{owner_param: owner}))
         except Exception as exc:
+            # no such API there (an IAM-compatible cloud without, say, service-specific
+            # credentials cannot hold any): nothing to remove
             if self.optional and unsupported(exc):
                 return []
             raise
-
-
-def unsupported(exc: BaseException) -> bool:
-    """Whether ``exc`` says the endpoint has no such API: an IAM-compatible cloud's 501 or
-    InvalidAction, or a page that is not IAM's at all (moto's HTML 500 for an action it lacks,
-    which errors.non_iam_answer marks ``foreign``)."""
-    from botocore.parsers import ResponseParserError
-
-    if isinstance(exc, ResponseParserError):
-        return True
-    err = describe(exc)
-    return err.foreign or err.code in UNSUPPORTED_CODES
-
-
-def _or_none(fetch: Callable[[], Found]) -> Found | None:
-    """``fetch()``, or None when it answers NoSuchEntity."""
-    try:
-        return fetch()
-    except Exception as exc:
-        if describe(exc).code == "NoSuchEntity":
-            return None
-        raise
 
 
 def fetch_single(operation: str, key: str) -> Callable[[Call, str, str], list[Item]]:
     """An ``items`` function for a single thing fetched with a Get call (absent: NoSuchEntity)."""
 
     def items(call: Call, owner_param: str, owner: str) -> list[Item]:
-        found = _or_none(lambda: call.request(operation, **{owner_param: owner}))
+        found = or_none(lambda: call.request(operation, **{owner_param: owner}))
         return [found[key]] if found is not None else []
 
     return items
@@ -122,9 +98,9 @@ def delete_recursively(
         try:
             call.request(delete_op, **{owner_param: owner})
         except Exception as exc:
-            err = describe(exc)
-            if err.code != "DeleteConflict":
+            if not in_use(exc):
                 raise
+            err = describe(exc)
             hint = f"{err.message} (-p lists what is in the way; {flag} removes it)"
             raise EuareError(hint, code=err.code) from exc
         return None
@@ -156,7 +132,7 @@ def delete_recursively(
     get = "Get" + delete_op.removeprefix("Delete")  # DeleteUser: GetUser, and so on
 
     def owner_gone() -> bool:
-        return _or_none(lambda: call.request(get, **{owner_param: owner})) is None
+        return or_none(lambda: call.request(get, **{owner_param: owner})) is None
 
     plan.add(
         f"delete {what} {owner}",

@@ -8,13 +8,14 @@ from typing import Any
 
 from euare.call.context import Call
 from euare.call.once import Lookup
-from euare.ops.deletion import Item, _or_none
+from euare.core.outcome import or_none
+from euare.ops.deletion import Item
 
 
 def existing(call: Call, what: str, operation: str, **params: Any) -> Lookup:
     """The Lookup of a create whose Get call answers in the create's own shape (GetUser for
     CreateUser): found, the Get answer; absent (NoSuchEntity), None."""
-    return Lookup(what, lambda: _or_none(lambda: call.request(operation, **params)))
+    return Lookup(what, lambda: or_none(lambda: call.request(operation, **params)))
 
 
 def by_name(get: str, param: str, noun: str) -> Callable[[Call, dict[str, Any]], Lookup]:

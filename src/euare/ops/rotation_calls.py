@@ -21,25 +21,10 @@ from typing import Any, TypeVar
 from euare.call.context import Call
 from euare.core import interrupts
 from euare.core.errors import EuareError, describe
+from euare.core.outcome import denied, gone, transient
+from euare.core.retry import retry as retrying
 
 T = TypeVar("T")
-
-# Answers that only a validly signed request can get: the key is good, it just may not do that.
-PROOF_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
-
-# Answers after which the same request may well succeed a moment later.
-TRANSIENT_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "TooManyRequestsException",
-        "ServiceUnavailable",
-        "InternalFailure",
-        "InternalError",
-        "RequestTimeout",
-    }
-)
 
 
 def client_as(
@@ -76,8 +61,7 @@ def _no_proof(client: Any, use_sts: bool, user: str) -> EuareError | None:
         else:
             arn = (api_call(client, "GetUser", UserName=user).get("User") or {}).get("Arn")
     except Exception as exc:
-        err = describe(exc)
-        return None if err.code in PROOF_CODES else err
+        return None if denied(exc) else describe(exc)  # refused by policy: validly signed
     if isinstance(arn, str) and arn.rsplit("/", 1)[-1] == user:
         return None
     return EuareError(f"the answer did not name {user}")
@@ -89,56 +73,56 @@ def verify(call: Call, key_id: str, secret: str, user: str, wait: int) -> None:
     use_sts = bool(call.settings("sts").endpoint) or call.settings("iam").endpoint is None
     service = "sts" if use_sts else "iam"
     deadline = time.monotonic() + wait
-    delay = 0.5
-    while True:
+
+    def prove() -> None:
         left = math.ceil(max(1.0, deadline - time.monotonic()))
         client = client_as(call, service, key_id, secret, attempts=1, timeout=left)
         why = _no_proof(client, use_sts, user)
-        if why is None:
-            return
-        if time.monotonic() + delay > deadline:
-            raise EuareError(
-                f"the new key was not proven to work within {wait} s: {why.message}",
-                code=why.code,
-            )
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
+        if why is not None:
+            raise _NotProven(why)
+
+    def unproven(exc: BaseException) -> bool:
+        return isinstance(exc, _NotProven)
+
+    try:
+        retrying(prove, retry_on=unproven, budget=wait, first=0.5, most=5.0, jitter=False)
+    except _NotProven as last:
+        why = last.why
+        raise EuareError(
+            f"the new key was not proven to work within {wait} s: {why.message}", code=why.code
+        ) from None
 
 
-def transient(exc: BaseException) -> bool:
-    """Whether ``exc`` is a failure worth trying again: throttling, 5xx, network, garbled."""
-    from botocore import exceptions as bx
-    from botocore.parsers import ResponseParserError
+class _NotProven(Exception):
+    """One try at proving a key did not prove it; ``why``."""
 
-    if isinstance(exc, bx.ClientError):
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-        return status >= 500 or exc.response.get("Error", {}).get("Code") in TRANSIENT_CODES
-    return isinstance(exc, (bx.HTTPClientError, bx.ConnectionError, ResponseParserError))
+    def __init__(self, why: EuareError) -> None:
+        super().__init__(why.message)
+        self.why = why
 
 
 def persist(
     run: Callable[[], T],
     budget: float,
-    done: tuple[str, ...] = ("NoSuchEntity",),
-    retry: tuple[str, ...] = (),
+    done: Callable[[BaseException], bool] = gone,
+    retry: Callable[[BaseException], bool] | None = None,
 ) -> T | None:
-    """``run()``, tried again after transient failures (and answers coded in ``retry``) for up
-    to ``budget`` seconds. For calls that are safe to repeat; an answer coded in ``done`` (the
-    key is gone already) counts as success, and returns None."""
-    deadline = time.monotonic() + budget
-    delay = 0.5
-    while True:
+    """``run()``, tried again after transient failures (and those ``retry`` approves) for up to
+    ``budget`` seconds. For calls that are safe to repeat; a failure ``done`` approves (by
+    default: the key is gone already) counts as success, and returns None."""
+
+    def once() -> T | None:
         try:
             return run()
         except Exception as exc:
-            code = describe(exc).code
-            if code in done:
+            if done(exc):
                 return None
-            again = transient(exc) or code in retry
-            if not again or time.monotonic() + delay > deadline:
-                raise
-        time.sleep(delay)
-        delay = min(delay * 2, 4.0)
+            raise
+
+    def worth_it(exc: BaseException) -> bool:
+        return transient(exc) or (retry is not None and retry(exc))
+
+    return retrying(once, retry_on=worth_it, budget=budget, first=0.5, most=4.0, jitter=False)
 
 
 class Interrupts:

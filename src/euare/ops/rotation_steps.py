@@ -13,6 +13,7 @@ from euare.call.context import Call
 from euare.core import interrupts
 from euare.core.errors import EuareError, describe, interrupted
 from euare.core.files import owner_of, rewrite, write_private
+from euare.core.outcome import unknown_key
 from euare.core.settings import parse_iamrc, read_text
 from euare.ops.access_keys import create_access_key, key_ages
 from euare.ops.rotation_calls import Interrupts, client_as, persist, verify
@@ -106,7 +107,7 @@ class Rotation:
             operation, extra = "UpdateAccessKey", {"Status": "Inactive"}
         send = _retirer(self.call, old, self.new_id, self.new_secret)
         # Signed with the new key, IAM may not know it yet even though STS has accepted it.
-        young = ("InvalidClientTokenId",) if self.call.settings().access_key_id == old else ()
+        young = unknown_key if self.call.settings().access_key_id == old else None
         try:
             persist(
                 lambda: send(operation, UserName=user, AccessKeyId=old, **extra),

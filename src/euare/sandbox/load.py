@@ -23,6 +23,7 @@ from typing import Any
 from botocore import xform_name
 
 from euare.core.errors import EuareError, describe
+from euare.core.outcome import gone
 from euare.sandbox.labels import (
     ALIAS,
     ATTACHED,
@@ -91,7 +92,7 @@ class Loader:
         except (ClientError, ParamValidationError) as exc:
             err = describe(exc)
             why = f"{err.code}: {err.message}" if err.code else err.message
-            if err.code == "NoSuchEntity" and ":iam::aws:policy/" in item:
+            if gone(exc) and ":iam::aws:policy/" in item:
                 self.miss(what, "the sandbox does not know this AWS managed policy", item)
             else:
                 self.miss(what, why, item, err.code or why)

@@ -22,12 +22,6 @@ from euare.core.render import Record, as_text
 
 FORMAT = "euare-snapshot/1"
 
-# Answers that mean "this endpoint does not have that API" (an IAM-compatible cloud, an older
-# Eucalyptus, the euare sandbox): the kind is left out, with a warning, rather than failing.
-UNSUPPORTED = frozenset(
-    {"NotImplemented", "InvalidAction", "UnknownOperation", "UnknownOperationException", "501"}
-)
-
 
 @dataclass(frozen=True)
 class Kind:

@@ -7,11 +7,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from euare.core.errors import describe
+from euare.core.outcome import Outcome, outcome
 from euare.core.render import Record, as_text
 from euare.state.snapshot import (
     FORMAT,
-    UNSUPPORTED,
     account_of,
     attached,
     by,
@@ -95,10 +94,13 @@ class Taker:
         try:
             return fn()
         except Exception as exc:
-            code = describe(exc).code
-            if code == "NoSuchEntity":
+            meaning = outcome(exc)
+            if meaning is Outcome.GONE:
                 return absent
-            if code in UNSUPPORTED:
+            # The endpoint says it has no such API (an IAM-compatible cloud, an older
+            # Eucalyptus): the kind is left out, with a warning, rather than failing. A page
+            # that is not IAM's (a proxy's) is not taken for that: it fails.
+            if meaning is Outcome.UNSUPPORTED:
                 if what not in self.left_out:
                     self.left_out.append(what)
                     self.warn(f"this endpoint does not answer for {what}; they are left out")

@@ -18,7 +18,8 @@ from euare.call.context import Call
 from euare.cli.params import Decorator, api_params, apply_all, option
 from euare.cli.paramtypes import ModelRange
 from euare.cli.verb import api_verb, verb
-from euare.core.errors import EuareError, describe
+from euare.core.errors import EuareError
+from euare.core.outcome import or_none
 from euare.core.render import Record, Result
 
 UPDATE = "UpdateAccountPasswordPolicy"
@@ -88,12 +89,8 @@ OPTIONS = [
 
 def current_policy(call: Call) -> dict[str, Any] | None:
     """The account's password policy, or None when it has none (NoSuchEntity)."""
-    try:
-        return dict(call.request("GetAccountPasswordPolicy")["PasswordPolicy"])
-    except Exception as exc:
-        if describe(exc).code == "NoSuchEntity":
-            return None
-        raise
+    found = or_none(lambda: call.request("GetAccountPasswordPolicy"))
+    return None if found is None else dict(found["PasswordPolicy"])
 
 
 def merged(current: dict[str, Any] | None, given: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, verb
-from euare.core.errors import describe
+from euare.core.outcome import or_none
 from euare.core.render import Record, Result, as_text
 from euare.ops.access_keys import (
     age_in_days,
@@ -187,12 +187,9 @@ def accountauditkeys(
     users = list(call.pages("ListUsers", "Users", PathPrefix=path_prefix))
 
     def audit(user: Record) -> list[Record]:
-        try:
-            keys = keys_of(call, user["UserName"], max_age, verbose, unused_for)
-        except Exception as exc:
-            if describe(exc).code == "NoSuchEntity":  # deleted since the listing
-                return []
-            raise
+        keys = or_none(lambda: keys_of(call, user["UserName"], max_age, verbose, unused_for))
+        if keys is None:  # the user was deleted since the listing
+            return []
         return [{"UserName": user["UserName"], **key} for key in keys]
 
     asks = [functools.partial(audit, user) for user in users]

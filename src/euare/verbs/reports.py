@@ -19,6 +19,7 @@ from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import EuareError
 from euare.core.render import Record, Result
+from euare.core.retry import poll
 
 DEFAULT_WAIT = 120  # seconds; IAM takes seconds for a small account, minutes for a large one
 FIRST_PAUSE, LONGEST_PAUSE = 0.5, 4.0  # between two asks, doubling from the first to the longest
@@ -45,26 +46,35 @@ def wait_until_generated(
     """Ask IAM to generate the report until it says COMPLETE; an error once ``wait`` seconds
     have gone by. A progress line shows on stderr while waiting, only when it is a terminal."""
     start = clock()
-    pause = FIRST_PAUSE
     shown = ""
+
+    def ask() -> str:
+        return str(call.request("GenerateCredentialReport").get("State") or "")
+
+    def progress(state: str, pause: float) -> None:
+        nonlocal shown
+        if call.stderr.isatty():
+            line = f"{call.prog}: generating the credential report ({int(clock() - start)}s)"
+            call.stderr.write("\r" + line.ljust(len(shown)))
+            call.stderr.flush()
+            shown = line
+
     try:
-        while True:
-            state = str(call.request("GenerateCredentialReport").get("State") or "")
-            if state == "COMPLETE":
-                return
-            waited = clock() - start
-            if waited >= wait:
-                raise EuareError(
-                    f"the credential report is still being generated ({state or 'no state'}) "
-                    f"after {wait:g} seconds; run the command again later, or give a longer --wait"
-                )
-            if call.stderr.isatty():
-                line = f"{call.prog}: generating the credential report ({int(waited)}s)"
-                call.stderr.write("\r" + line.ljust(len(shown)))
-                call.stderr.flush()
-                shown = line
-            sleep(min(pause, wait - waited))
-            pause = min(pause * 2, LONGEST_PAUSE)
+        state = poll(
+            ask,
+            done=lambda state: state == "COMPLETE",
+            budget=wait,
+            first=FIRST_PAUSE,
+            most=LONGEST_PAUSE,
+            on_wait=progress,
+            sleep=sleep,
+            clock=clock,
+        )
+        if state != "COMPLETE":
+            raise EuareError(
+                f"the credential report is still being generated ({state or 'no state'}) "
+                f"after {wait:g} seconds; run the command again later, or give a longer --wait"
+            )
     finally:
         if shown:  # the next line (the report, or an error) starts on a clean line
             call.stderr.write("\r" + " " * len(shown) + "\r")

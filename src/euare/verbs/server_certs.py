@@ -9,8 +9,9 @@ from euare.call.once import Lookup
 from euare.cli import params as o
 from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, nothing
-from euare.core.errors import EuareError, describe
+from euare.core.errors import EuareError
 from euare.core.inputs import MAX_LARGE_BYTES
+from euare.core.outcome import or_none
 
 
 def _pem(what: str, limit: int | None = None) -> o.Given:
@@ -81,12 +82,9 @@ def _uploaded(call: Call, name: str, body: str) -> Lookup:
     """The server certificate ``name``, if it holds ``body``: ours (another body is not)."""
 
     def look() -> dict[str, Any] | None:
-        try:
-            found = call.request("GetServerCertificate", ServerCertificateName=name)
-        except Exception as exc:
-            if describe(exc).code == "NoSuchEntity":
-                return None
-            raise
+        found = or_none(lambda: call.request("GetServerCertificate", ServerCertificateName=name))
+        if found is None:
+            return None
         held = found["ServerCertificate"]
         if "".join(str(held.get("CertificateBody")).split()) != "".join(body.split()):
             raise EuareError(f"a server certificate named {name} holds another certificate")

@@ -9,7 +9,6 @@ delete is a task IAM runs on its own (it refuses while the service still uses th
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import click
@@ -20,6 +19,7 @@ from euare.cli.params import option, positional, role
 from euare.cli.verb import verb
 from euare.core.errors import EuareError, stderr_line
 from euare.core.render import Record, Result
+from euare.core.retry import poll
 from euare.ops.finds import new_items
 
 POLL_SECONDS = 2.0  # between two looks at a deletion task (tests make it 0)
@@ -98,24 +98,33 @@ def roledelservicelinked(call: Call, role: str, wait: int) -> Result:
     """JSON prints the task's ID and its last status (GetServiceLinkedRoleDeletionStatus's
     answer); text prints nothing. A progress line goes to stderr only when it is a terminal."""
     task = str(call.request("DeleteServiceLinkedRole", RoleName=role)["DeletionTaskId"])
-    deadline = time.monotonic() + wait
     terminal, shown = call.stderr.isatty(), False
+
+    def look() -> dict[str, Any]:
+        return call.request("GetServiceLinkedRoleDeletionStatus", DeletionTaskId=task)
+
+    def progress(status: dict[str, Any], pause: float) -> None:
+        nonlocal shown
+        if terminal:
+            line = stderr_line(call.prog, f"deleting role {role}: {status['Status']}...")
+            call.stderr.write(f"\r{line}")
+            call.stderr.flush()
+            shown = True
+
     try:
-        while True:
-            status = call.request("GetServiceLinkedRoleDeletionStatus", DeletionTaskId=task)
-            state = str(status["Status"])
-            if state in DONE or time.monotonic() >= deadline:
-                break
-            if terminal:
-                line = stderr_line(call.prog, f"deleting role {role}: {state}...")
-                call.stderr.write(f"\r{line}")
-                call.stderr.flush()
-                shown = True
-            time.sleep(max(0.0, min(POLL_SECONDS, deadline - time.monotonic())))
+        status = poll(
+            look,
+            done=lambda status: str(status["Status"]) in DONE,
+            budget=wait,
+            first=POLL_SECONDS,
+            most=POLL_SECONDS,
+            on_wait=progress,
+        )
     finally:
         if shown:
             call.stderr.write("\r\033[K")  # the progress line is erased, whatever happens
             call.stderr.flush()
+    state = str(status["Status"])
     if state == "FAILED":
         raise EuareError(_failure(role, status))
     if state != "SUCCEEDED":

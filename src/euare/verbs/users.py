@@ -9,7 +9,8 @@ from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, verb
-from euare.core.errors import EuareError, describe, stderr_line
+from euare.core.errors import EuareError, stderr_line
+from euare.core.outcome import already_exists
 from euare.core.render import Record, Result, boundary_lines
 from euare.ops.access_keys import (
     create_access_key,
@@ -113,7 +114,7 @@ def usercreate(
             }
             return call.send_once("CreateUser", params, lookup)
         except Exception as exc:
-            if not more or describe(exc).code != "EntityAlreadyExists":
+            if not more or not already_exists(exc):
                 raise
         if want_key and not another_key:
             keys = [k["AccessKeyId"] for k in key_ages(call, user)]

@@ -8,6 +8,7 @@ import sys
 import time
 
 from euare.core.dirs import runtime_dir, safe_dir
+from euare.core.retry import poll
 from euare.worker import front
 from euare.worker.authority import CANNOT
 
@@ -20,6 +21,10 @@ def control(args: list[str]) -> int:
         sys.stderr.write(usage + "euare worker: error: say start, stop or status\n")
         return 2
     action = args[0]
+
+    def status() -> dict[str, object] | None:
+        return front.ask(env, "status")
+
     found = front.identity()
     if found is None and action == "start":
         sys.stderr.write(f"euare worker: error: {CANNOT}\n")
@@ -41,23 +46,25 @@ def control(args: list[str]) -> int:
                 "other security contexts or installations); no more are started\n"
             )
             return 1
-        deadline = time.monotonic() + 30
-        while front.ask(env, "status") is None and time.monotonic() < deadline:
-            if started is not None and started.poll() is not None:
-                sys.stderr.write(
-                    "euare worker: error: the worker did not start; run "
-                    f"'{sys.executable} -m euare.worker.server' to see why\n"
-                )
-                return 1
-            time.sleep(0.05)
+
+        def died() -> bool:
+            return started is not None and started.poll() is not None
+
+        def up(answer: object) -> bool:
+            return answer is not None or died()
+
+        if poll(status, done=up, budget=30, first=0.05, most=0.05) is None and died():
+            sys.stderr.write(
+                "euare worker: error: the worker did not start; run "
+                f"'{sys.executable} -m euare.worker.server' to see why\n"
+            )
+            return 1
     if action == "stop":
         answer = front.ask(env, "stop")
         if answer is None:
             sys.stdout.write("not running\n")
             return 0
-        deadline = time.monotonic() + 10
-        while front.ask(env, "status") is not None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        poll(status, done=lambda now: now is None, budget=10, first=0.05, most=0.05)
         sys.stdout.write(f"stopped (pid {answer.get('stopped')})\n")
         return 0
     return _show(front.ask(env, "status"), front.socket_path(env))

@@ -299,16 +299,22 @@ def test_every_secret_member_of_an_operation_euare_uses_is_registered_and_nothin
     assert not hidden, f"{operation}: members registered that are no secret: {hidden}"
 
 
+def made(service: str, operation: str) -> list[Leaf]:
+    """The texts of values made for ``operation``'s parameters and answer (no call made)."""
+    model = MODELS[service].operation_model(operation)
+    maker = Maker()
+    for shape in (model.input_shape, model.output_shape):
+        if shape is not None:
+            maker.make(shape)
+    return maker.leaves
+
+
 def test_some_operations_euare_uses_have_secrets_in_their_parameters_and_answers() -> None:
     """The test above is not vacuous: the models' secrets are among what it checks."""
     secret_paths = set()
     for service, operation in USED:
-        model = MODELS[service].operation_model(operation)
-        for shape in (model.input_shape, model.output_shape):
-            if shape is not None:
-                maker = Maker()
-                maker.make(shape)
-                secret_paths |= {(operation, leaf.path) for leaf in maker.leaves if leaf.secret}
+        leaves = made(service, operation)
+        secret_paths |= {(operation, leaf.path) for leaf in leaves if leaf.secret}
     assert {
         ("CreateAccessKey", ("AccessKey", "SecretAccessKey")),
         ("CreateLoginProfile", ("Password",)),
@@ -337,6 +343,8 @@ def test_a_member_of_the_table_is_unmarked_and_registered_by_the_hooks(
     assert member in redact.SECRET_FIELDS
     seen = 0
     for service, operation in USED:
+        if not any(member in leaf.path for leaf in made(service, operation)):
+            continue
         for leaf in called(clients, service, operation):
             if member in leaf.path:
                 seen += 1

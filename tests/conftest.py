@@ -134,6 +134,18 @@ def secrets_stay_secret() -> Iterator[None]:
             assert secret not in out + err, f"a secret leaked in the output of {args}"
 
 
+@pytest.fixture(autouse=True)
+def own_secret_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test registers secrets in a registry of its own (a copy of the one it found), as each
+    euare command does in a process of its own: a secret a test's settings or prompt registered
+    (say "secret", or "s") must not mask that word in a later test's messages."""
+    from euare.core import redact
+
+    monkeypatch.setattr(redact, "_known", set(redact._known))
+    monkeypatch.setattr(redact, "_short", set(redact._short))
+    monkeypatch.setattr(redact, "_compiled", [])
+
+
 def boto_client(
     url: str, key: str = ADMIN_KEY, secret: str = ADMIN_SECRET, service: str = "iam"
 ) -> Any:

@@ -15,6 +15,7 @@ from botocore.stub import Stubber
 
 from euare.call.context import Call
 from euare.cli.run import run
+from euare.core.redact import watch
 
 
 @dataclass
@@ -47,6 +48,7 @@ def run_stubbed(
         aws_access_key_id="AKIASTUBBED000000000",
         aws_secret_access_key="stubbed-secret",
     )
+    watch(client.meta.events, service)  # as on every client euare makes (call.client)
     stubber = Stubber(client)
     for index, (operation, response, params) in enumerate(expected):
         if isinstance(response, int):

@@ -74,7 +74,8 @@ def _check(*named: tuple[str, str | None]) -> None:
 
 
 def chain_credentials(session: Any, profile: str | None) -> Any:
-    """boto3's own chain's credentials (None: none found), its files checked first."""
+    """boto3's own chain's credentials (None: none found), its files checked first; their
+    secret key and token are registered as secrets (euare.core.sensitive: "chain")."""
     from botocore.exceptions import ProfileNotFound
 
     _check(  # what only the chain reads
@@ -82,8 +83,14 @@ def chain_credentials(session: Any, profile: str | None) -> Any:
         ("boto config file (BOTO_CONFIG)", os.environ.get("BOTO_CONFIG")),
     )
     try:
-        return session.get_credentials()
+        found = session.get_credentials()
     except ProfileNotFound:
         raise EuareError(
             f"no AWS profile named {profile} (in ~/.aws/config or ~/.aws/credentials)"
         ) from None
+    if found is not None:
+        from euare.core.redact import register_secret
+
+        frozen = found.get_frozen_credentials()
+        register_secret("chain", frozen.secret_key, frozen.token)
+    return found

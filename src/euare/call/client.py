@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from euare import __version__
 from euare.call.awsfiles import chain_credentials, profile_settings
 from euare.core.errors import EuareError
-from euare.core.redact import remember, secrets_in
+from euare.core.redact import remember_params as remember_params  # the hook tests look for
 from euare.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -67,7 +67,6 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
 
         warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 
-    remember(settings.secret_key, settings.token, _url_password(settings.endpoint))
     keys: dict[str, str | None] = {}
     if settings.has_credentials:
         session = botocore_session()  # one per process: models are loaded once
@@ -86,8 +85,6 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
                 [*settings.looked_at, "boto3's default chain (profiles, instance role)"]
             )
             raise EuareError(f"no credentials found; looked at: {places}")
-        frozen = found.get_frozen_credentials()
-        remember(frozen.secret_key, frozen.token)
     from euare.call.deadline import Budget
 
     tries = attempts or settings.max_attempts or profile.max_attempts or DEFAULT_MAX_ATTEMPTS
@@ -125,39 +122,20 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
     return client
 
 
-def _url_password(url: str | None) -> str | None:
-    from urllib.parse import unquote, urlsplit
-
-    try:
-        password = urlsplit(url or "").password
-    except ValueError:
-        return None
-    return unquote(password) if password else None
-
-
-def remember_params(params: dict[str, Any], model: Any, **_: Any) -> None:
-    """botocore hook: every value the model marks secret, before anything may print it."""
-    remember(*secrets_in(model.input_shape, params))
-
-
-def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
-    """botocore hook: every secret in an answer (a new key's secret, a session token)."""
-    remember(*secrets_in(model.output_shape, parsed))
-
-
 def register_hooks(events: Any, service: str, budget: Budget | None = None) -> None:
-    """The hooks every call goes through: secrets are remembered before the parameters are
-    sent and as soon as an answer is parsed, so no verb has to remember them; the call's attempts
-    together end within ``budget`` (EUARE_CALL_TIMEOUT: euare.call.deadline). Parameters are not
-    judged here: what the user gave was judged while the command line was read
-    (euare.cli.apiparams), and what the server answered is never judged again."""
+    """The hooks every call goes through: secrets are registered before the parameters are
+    sent and as soon as an answer is parsed (euare.core.redact.watch), so no verb registers
+    any; the call's attempts together end within ``budget`` (EUARE_CALL_TIMEOUT:
+    euare.call.deadline). Parameters are not judged here: what the user gave was judged while
+    the command line was read (euare.cli.apiparams), and what the server answered is never
+    judged again."""
     from euare.call.deadline import Budget
     from euare.core.errors import non_iam_answer
+    from euare.core.redact import watch
 
     (budget or Budget()).register(events, service)
-    events.register(f"provide-client-params.{service}.*", remember_params)
+    watch(events, service)
     events.register(f"before-parse.{service}.*", non_iam_answer)
-    events.register(f"after-call.{service}.*", remember_answer)
     if service == "iam":  # documents as stored, not parsed and serialised again
         from botocore.handlers import json_decode_policies
 

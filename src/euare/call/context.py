@@ -153,15 +153,20 @@ class Call:
 
     def read_secret(self, prompt: str, confirm: bool = True, missing: str | None = None) -> str:
         """A password from the terminal (asked twice, no echo) or one line of standard input;
-        ``missing`` is the error when that line is empty or absent."""
+        ``missing`` is the error when that line is empty or absent. It is registered as a
+        secret as soon as it is read (euare.core.sensitive: "typed")."""
+        from euare.core.redact import register_secret
+
         if self.stdin.isatty():
             value: str = click.prompt(
                 prompt, hide_input=True, confirmation_prompt=confirm, err=True
             )
+            register_secret("typed", value)
             return value
         from euare.core.settings import MAX_FILE_BYTES
 
         line = self.stdin.readline(MAX_FILE_BYTES).rstrip("\r\n")  # bounded: `cat /dev/zero |`
+        register_secret("typed", line)
         if not line:
             raise EuareError(
                 missing or "no password given: use -p, or write it on one line of standard input"

@@ -1,4 +1,4 @@
-"""Parameter types: values euare reads or converts for a verb (a secret to remember, a document
+"""Parameter types: values euare reads or converts for a verb (a secret never shown, a document
 or certificate given inline, in a file or on stdin, a policy named by name), most of them when
 the verb runs rather than while the command line is parsed (see :class:`Late`)."""
 
@@ -14,16 +14,15 @@ from euare.cli.apiparams import judge
 
 
 class Secret(click.ParamType[str, Any]):
-    """A value that must never be printed unasked (an MFA code, say): remembered for masking
-    (:func:`euare.core.redact.remember`) as soon as the command line is read."""
+    """A value that must never be printed unasked (an MFA code, say), whatever the model says of
+    its member: never shown in a refusal, and registered as a secret as it is judged, while the
+    command line is read (:func:`euare.cli.rules.refuse`; a secret member's value needs no such
+    type). An option of this type names the member it is sent as (``api``), so it is judged."""
 
     name = "secret"
     secret = True  # what apiparams asks of a parameter's type (never shown in a refusal)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from euare.core.redact import remember
-
-        remember(str(value))
         return str(value)
 
 
@@ -209,13 +208,14 @@ class Certificate(Given):
 
 
 def refuse_private_key(text: str, origin: str, alone: str) -> None:
-    """A usage error if ``text`` holds a private key (remembered as a secret first, so that it
-    is never shown): ``alone`` names what to give instead ("the certificate")."""
+    """A usage error if ``text`` holds a private key (registered as a secret first, so that it
+    is never shown: euare.core.sensitive, "misplaced key"): ``alone`` names what to give
+    instead ("the certificate")."""
     from euare.core.errors import UsageError
-    from euare.core.redact import remember
+    from euare.core.redact import register_secret
 
     if "PRIVATE KEY-----" in text:
-        remember(*_PRIVATE_KEY.findall(text))
+        register_secret("misplaced key", *_PRIVATE_KEY.findall(text))
         raise UsageError(
             f"{origin} holds a private key; give {alone} alone (the key stays with you)"
         )

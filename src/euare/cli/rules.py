@@ -168,10 +168,14 @@ def refuse(
 ) -> None:
     """A usage error (exit 2, nothing sent) if IAM would refuse ``value`` as ``member`` of
     ``operation``, naming ``subject``: what the user gave it as (``-p/--path-prefix``, USER,
-    ``the password read from standard input``). Secrets by the model are never shown."""
-    from euare.core.redact import is_secret
+    ``the password read from standard input``). Secrets by the model are never shown, and are
+    registered as secrets here, before anything may quote them (euare.core.sensitive: "given")."""
+    from euare.core.redact import is_secret, register_secret
 
     shape = member_shape(service, operation, member)
-    found = problem(subject, value, shape, secret or is_secret(member, shape))
+    secret = secret or is_secret(member, shape)
+    if secret:
+        register_secret("given", value)
+    found = problem(subject, value, shape, secret)
     if found:
         raise UsageError(found)

@@ -52,6 +52,17 @@ def check_url(url: str, origin: str) -> None:
         )
 
 
+def url_password(url: str | None) -> str | None:
+    """The password in ``url``'s ``user:password@`` part (percent-decoded), if it has one."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url or "").password
+    except ValueError:
+        return None
+    return unquote(password) if password else None
+
+
 AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
 
 

@@ -1,5 +1,18 @@
 """``~/.eucarc``: read as data with python-dotenv, its variables expanded as a shell would,
-within bounds; never executed."""
+within bounds; never executed.
+
+The file is split into assignments by python-dotenv's parser, ``dotenv.parser.parse_stream``,
+which the package does not document as public. Its public API, ``dotenv_values(stream=...,
+interpolate=...)``, cannot give what a eucarc needs: it answers a dict, so an assignment made
+twice is seen once, with its last value, and ``A=1; B=$A; A=2`` could not give B the 1 a shell
+gives it; it drops the quotes, so ``'$HOME'`` (literal in a shell) and ``$HOME`` cannot be told
+apart; and its own expansion knows ``${VAR}`` but not ``$VAR`` or ``~``, expands inside single
+quotes, and has no bound on how far a value may grow. The parser gives each assignment in
+order with its original text, which is all this module takes from it (``key``, ``value``,
+``error``, ``original.string``); the expansion is euare's own. pyproject.toml pins
+python-dotenv to the releases whose parser the tests (tests/unit/test_settings.py) were run
+against: 1.0.0 to 1.2.4.
+"""
 
 from __future__ import annotations
 

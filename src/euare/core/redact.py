@@ -1,11 +1,16 @@
 """Keeping secrets out of everything euare writes that the user did not ask for.
 
-Three nets: the literal values this process knows to be secret (the secret key, session token,
-and every value botocore's model marks ``sensitive`` that went to or came from the service,
-registered by one hook in :mod:`euare.call.client`), in every form a log or message may show them
-(URL-encoded, XML-escaped, Python and JSON string escapes); patterns for the fields that carry
-secrets in IAM's requests and responses, in the shapes botocore's debug log prints them, also
-when the text is cut off before the value ends; and ``user:password@`` in URLs.
+Three nets: the literal values this process knows to be secret, in every form a log or message
+may show them (URL-encoded, XML-escaped, Python and JSON string escapes); patterns for the fields
+that carry secrets in IAM's requests and responses, in the shapes botocore's debug log prints
+them, also when the text is cut off before the value ends; and ``user:password@`` in URLs.
+
+What is a secret is decided in :mod:`euare.core.sensitive` (the members IAM's and STS's models
+mark ``sensitive``, and one table of the secrets they do not mark). This module registers them
+through two entries only: :func:`watch`, the botocore hooks every client euare makes goes
+through (a secret member's value, before it is sent or as soon as an answer is parsed), and
+:func:`register_secret`, called by the one place that makes or reads a secret no hook sees (the
+table names each). :func:`remember`, the registry itself, is called from nowhere else.
 
 A known secret of six characters or more is masked wherever it occurs. A shorter one (a short
 password) is masked only where it stands alone, between characters that are not letters or
@@ -17,8 +22,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
+
+from euare.core.sensitive import UNMARKED, leaves, secrets_in
+from euare.core.sensitive import is_secret as is_secret
 
 if TYPE_CHECKING:
     import logging
@@ -26,8 +33,9 @@ if TYPE_CHECKING:
 MASK = "<redacted>"
 MIN_ANYWHERE = 6
 
-# Every member name that botocore's IAM and STS models mark sensitive (a unit test holds this
-# list to the models), plus the secrets the models leave unmarked.
+# The names of the fields that carry secrets where a log prints them: every member that
+# botocore's IAM and STS models mark sensitive and every member of euare.core.sensitive's table
+# (unit tests hold this list to both), and the names credentials go by in files and headers.
 SECRET_FIELDS = (
     "SecretAccessKey",
     "AWSSecretKey",
@@ -56,10 +64,6 @@ SECRET_FIELDS = (
 )
 # Sensitive structures: everything between their tags is masked.
 SECRET_CONTAINERS = ("TrustedIdentityPropagationContext",)
-# Members the models do not mark sensitive that still carry secrets (MFA codes, session tokens).
-UNMARKED_SECRETS = frozenset(
-    {"SessionToken", "AuthenticationCode1", "AuthenticationCode2", "TokenCode"}
-)
 
 _names = "(?i:" + "|".join(re.escape(name) for name in SECRET_FIELDS) + ")"
 _sep = r"(?: |\+|%20)"
@@ -193,42 +197,31 @@ def redact(text: str) -> str:
     return text
 
 
-def is_secret(name: str, shape: Any) -> bool:
-    """Whether member ``name`` of that botocore ``shape`` holds a secret."""
-    return bool(shape.metadata.get("sensitive")) or name in UNMARKED_SECRETS
+def register_secret(kind: str, *secrets: Any) -> None:
+    """Register secrets that no hook sees (or not yet when they must be masked): every text in
+    ``secrets``. ``kind`` names their entry in euare.core.sensitive's table, which says why they
+    are secret and which one place registers them (a KeyError if it has none)."""
+    if UNMARKED[kind].where is None:
+        raise KeyError(f"{kind} is a member, which the hooks find: it is not registered by hand")
+    remember(*leaves(secrets))
 
 
-def _leaves(value: Any) -> Iterator[str | bytes]:
-    if isinstance(value, (str, bytes)):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _leaves(item)
+def remember_params(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore hook: every value the model marks secret, before anything may print it."""
+    remember(*secrets_in(model.service_model.service_name, model.input_shape, params))
 
 
-def secrets_in(shape: Any, value: Any, depth: int = 0) -> Iterator[str | bytes]:
-    """Every text under a secret member of ``value``, walking botocore's ``shape`` of it
-    (whatever the type of a secret member's value, all its strings are secret)."""
-    if shape is None or depth > 20:
-        return
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        for name, member in shape.members.items():
-            if name not in value:
-                continue
-            if is_secret(name, member):
-                yield from _leaves(value[name])
-            else:
-                yield from secrets_in(member, value[name], depth + 1)
-    elif kind == "list" and isinstance(value, list):
-        for item in value:
-            yield from secrets_in(shape.member, item, depth + 1)
-    elif kind == "map" and isinstance(value, dict):
-        for item in value.values():
-            yield from secrets_in(shape.value, item, depth + 1)
+def remember_answer(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore hook: every secret in an answer (a new key's secret, a session token)."""
+    remember(*secrets_in(model.service_model.service_name, model.output_shape, parsed))
+
+
+def watch(events: Any, service: str) -> None:
+    """Register the secrets of every call made through a botocore client's ``events``: those
+    of its parameters before they are sent, those of its answer as soon as it is parsed. Once
+    per client: euare.call.client.register_hooks calls it for every client euare makes."""
+    events.register(f"provide-client-params.{service}.*", remember_params)
+    events.register(f"after-call.{service}.*", remember_answer)
 
 
 class RedactingFilter:

@@ -33,6 +33,7 @@ from euare.core.endpoint import (
     seconds,
     split_region,
     split_url,
+    url_password,
 )
 from euare.core.endpoint import nonempty as _nonempty
 from euare.core.errors import EuareError
@@ -87,6 +88,13 @@ class Settings:
     profile: str | None = None  # the AWS profile: --profile, else AWS_PROFILE (euare.call.client)
     aws_config: Path | None = None  # AWS_CONFIG_FILE, else ~/.aws/config: the profiles' settings
 
+    def __post_init__(self) -> None:
+        """Whoever makes a Settings (the loader, a reload, dataclasses.replace with a new key),
+        its secrets are registered (euare.core.sensitive: "credentials")."""
+        from euare.core.redact import register_secret
+
+        register_secret("credentials", self.secret_key, self.token, url_password(self.endpoint))
+
     @property
     def has_credentials(self) -> bool:
         return bool(self.access_key_id and self.secret_key)
@@ -123,7 +131,8 @@ def _permission_warning(path: Path) -> str | None:
 
 
 def parse_iamrc(text: str) -> dict[str, str]:
-    """Parse ``AWSAccessKeyId=`` / ``AWSSecretKey=`` lines; the first occurrence of a key wins."""
+    """Parse ``AWSAccessKeyId=`` / ``AWSSecretKey=`` lines; the first occurrence of a key wins.
+    The secret key is registered as a secret (euare.core.sensitive: "iamrc")."""
     values: dict[str, str] = {}
     for raw in text.splitlines():
         line = raw.strip()
@@ -139,6 +148,10 @@ def parse_iamrc(text: str) -> dict[str, str]:
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         values.setdefault(key, value)
+    if values.get("AWSSecretKey"):
+        from euare.core.redact import register_secret
+
+        register_secret("iamrc", values["AWSSecretKey"])
     return values
 
 

@@ -6,6 +6,19 @@ A verb's page is read from what ``--help`` is read from (the command's help, its
 :func:`~euare.cli.helpdoc.examples`), so it cannot say something ``--help`` does not. The sections
 every page shares (EXIT STATUS, ENVIRONMENT, FILES) are written once, in :func:`shared`.
 ``python -m euare.manual`` writes the pages to ``man/man1/``; ``--check`` reports stale ones.
+
+Why not click-man (0.6.0, weighed for the base of each page: NAME, SYNOPSIS, DESCRIPTION,
+OPTIONS, with EXIT STATUS and the rest added here): what it writes for a verb would have to be
+undone line by line. Its NAME line is the help cut to 45 characters with "..." ("give a user a
+password for signing in to..."); DESCRIPTION and the options' help are the help text
+unescaped (click's ``\\b`` marker passed on as a backspace, hyphens that roff may set as
+typographic ones, so that a ``sign-in`` or an option copied from the page breaks, quotes made
+curly, a line starting with ``.`` read as a request); it lists the verb's options and the
+global ones as one list, leaves out ``-h, --help`` and the arguments, bolds only the first of
+an option's names, and turns off neither hyphenation nor justification. Its ``ManPage`` class
+cannot be given roff escaped already (it escapes hyphens again), and it needs Python 3.11 where
+euare runs on 3.10. What would be left of it is the section headings, which
+:mod:`euare.manual.roff` writes in a few lines.
 """
 
 from __future__ import annotations

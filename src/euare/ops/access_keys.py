@@ -8,7 +8,6 @@ from euare.call.context import Call
 from euare.call.once import Found, Lookup
 from euare.core.errors import EuareError
 from euare.core.outcome import at_limit
-from euare.core.redact import remember
 from euare.ops.deletion import Item
 from euare.ops.finds import new_items
 
@@ -84,7 +83,6 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
             code="LimitExceeded",
         ) from exc
     key: dict[str, Any] = answer["AccessKey"]
-    remember(key.get("SecretAccessKey"))
     return key
 
 

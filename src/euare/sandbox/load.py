@@ -54,15 +54,12 @@ class Refused(Exception):
 
 
 def _password() -> str:
-    """A password any password policy accepts; used once, never kept."""
-    from euare.core.redact import remember
-
+    """A password any password policy accepts; used once, never kept (the sandbox's client
+    registers it as a secret as it is sent: euare.sandbox.server.local_client)."""
     pools = (string.ascii_uppercase, string.ascii_lowercase, string.digits, "!@#$%^&*()-_=+")
     chosen = [secrets.choice(pool) for pool in pools for _ in range(8)]
     secrets.SystemRandom().shuffle(chosen)
-    password = "".join(chosen)
-    remember(password)  # no message can show it
-    return password
+    return "".join(chosen)
 
 
 def _text(document: Any) -> str:

@@ -75,16 +75,22 @@ def _with_clear_errors(create_app: Any) -> Any:
 
 
 def local_client(url: str) -> Any:
-    """A boto3 IAM client of the sandbox, for setting it up before it checks credentials."""
+    """A boto3 IAM client of the sandbox, for setting it up before it checks credentials. Like
+    every client euare makes, it registers the secrets it sends and receives (a login
+    profile's password, a new key's secret), so that no message can show them."""
     import boto3
 
-    return boto3.client(
+    from euare.core.redact import watch
+
+    client = boto3.client(
         "iam",
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id="AKIASANDBOXBOOTSTRAP",
         aws_secret_access_key="bootstrap",
     )
+    watch(client.meta.events, "iam")
+    return client
 
 
 def bootstrap(url: str, name: str = ADMIN, path: str = "/") -> tuple[str, str]:

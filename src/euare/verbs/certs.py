@@ -20,7 +20,6 @@ from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core import interrupts
 from euare.core.errors import EuareError, UsageError, describe
-from euare.core.redact import remember
 from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
@@ -88,7 +87,8 @@ api_verb(
 
 
 def make_certificate(common_name: str, days: int) -> tuple[str, str]:
-    """A new 2048-bit RSA key and a self-signed certificate for it: (certificate PEM, key PEM)."""
+    """A new 2048-bit RSA key and a self-signed certificate for it: (certificate PEM, key PEM).
+    The key is registered as a secret as it is made (euare.core.sensitive: "made key")."""
     import datetime
 
     from cryptography import x509
@@ -112,6 +112,9 @@ def make_certificate(common_name: str, days: int) -> tuple[str, str]:
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
+    from euare.core.redact import register_secret
+
+    register_secret("made key", key_pem)
     return cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem
 
 
@@ -213,7 +216,6 @@ def usercreatecert(
     if out is not None and keyout is not None and out.same_file(keyout):
         raise UsageError("--out and --keyout name the same file")
     cert_pem, key_pem = make_certificate(user or _caller_name(call), days)
-    remember(key_pem)
     staged: list[tuple[Output, Staged]] = []
     cid: str | None = None
     cert: dict[str, Any] = {}

@@ -15,7 +15,6 @@ from euare.cli.params import option
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, nothing, verb
 from euare.core.errors import EuareError
-from euare.core.redact import remember
 from euare.core.render import Record, Result, as_text
 from euare.ops.finds import existing
 
@@ -38,7 +37,6 @@ def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ..
     def body(
         call: Call, user: str, password: str | None, reset_required: bool | None
     ) -> Result | None:
-        remember(password)
         creating = operation == "CreateLoginProfile"
         lookup = existing(call, f"{user}'s login profile", "GetLoginProfile", UserName=user)
         # A profile that exists already is refused before the password is asked for, and so
@@ -52,7 +50,6 @@ def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ..
             )
         if password is None:
             password = call.read_secret("New password")
-            remember(password)
             refuse(call.said("the password"), password, operation, "Password")
         params: dict[str, Any] = {
             "UserName": user,
@@ -121,17 +118,15 @@ api_verb("userdelloginprofile", "DeleteLoginProfile", "Delete a user's login pro
     examples=("",),
 )
 def changepassword(call: Call) -> None:
-    """Passwords are never options (``ps`` would show them); both are remembered as secrets
-    as soon as read, so no error or --debug line shows them."""
+    """Passwords are never options (``ps`` would show them); both are registered as secrets
+    as soon as read (Call.read_secret), so no error or --debug line shows them."""
     old = call.read_secret(
         "Old password", confirm=False, missing="no old password given on standard input"
     )
-    remember(old)
     new = call.read_secret(
         "New password",
         missing="no new password given: write it on the second line of standard input",
     )
-    remember(new)
     refuse(call.said("the old password"), old, "ChangePassword", "OldPassword")
     refuse(call.said("the new password"), new, "ChangePassword", "NewPassword")
     call.request("ChangePassword", OldPassword=old, NewPassword=new)

@@ -14,7 +14,6 @@ from euare.cli.outputs import OutputFile
 from euare.cli.params import Decorator, IamChoice, Secret, option, positional
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, UsageError
-from euare.core.redact import remember
 from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
@@ -229,7 +228,6 @@ def mfacreate(
     answer = call.send_once("CreateVirtualMFADevice", params, _virtual_created(call, name))
     device: dict[str, Any] = answer["VirtualMFADevice"]
     seed, png = device.get("Base32StringSeed") or b"", device.get("QRCodePNG") or b""
-    remember(seed, png)
     seed_bytes = seed if isinstance(seed, bytes) else seed.encode("ascii")
     outs = [(seed_out, seed_bytes + b"\n"), (qr_out, png)]
     _save(device, [(out, data) for out, data in outs if out is not None])

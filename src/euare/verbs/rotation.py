@@ -34,7 +34,6 @@ from euare.core.files import (
     locked,
     target_of,
 )
-from euare.core.redact import remember
 from euare.core.render import Record, Result
 from euare.core.settings import parse_iamrc, read_text
 from euare.ops.access_keys import age_in_days, key_ages
@@ -165,7 +164,6 @@ def userrotatekey(
         old_id, old_secret = values.get("AWSAccessKeyId"), values.get("AWSSecretKey")
         if not old_id or not old_secret:
             raise EuareError(f"{path} has no AWSAccessKeyId and AWSSecretKey lines to rotate")
-        remember(old_secret)
         user = asked_user or str(call.request("GetUser")["User"]["UserName"])
         keys = key_ages(call, user)
         mine = next((k for k in keys if k["AccessKeyId"] == old_id), None)

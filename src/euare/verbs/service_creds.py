@@ -3,8 +3,9 @@ CodeCommit's HTTPS Git or Amazon Keyspaces): create, list, reset, activate or de
 delete.
 
 The password is in the answers to CreateServiceSpecificCredential and
-ResetServiceSpecificCredential only: it is printed once, on stdout, and remembered as a secret,
-so that no error line or --debug log shows it. A create whose answer is lost made a credential
+ResetServiceSpecificCredential only: it is printed once, on stdout, and registered as a secret
+by the hook every call goes through (euare.core.redact.watch), so that no error line or --debug
+log shows it. A create whose answer is lost made a credential
 whose password nobody has: the error names it, with the commands that delete or reset it.
 """
 
@@ -18,7 +19,6 @@ from euare.call.once import Found, Lookup
 from euare.cli import params as o
 from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, list_verb, verb
-from euare.core.redact import remember
 from euare.core.render import Record, Result, as_text
 from euare.ops.finds import new_items
 
@@ -44,7 +44,6 @@ def _secret_lines(records: list[Record]) -> Iterator[str]:
 
 def _with_secret(answer: dict[str, Any]) -> Result:
     cred: dict[str, Any] = answer["ServiceSpecificCredential"]
-    remember(cred.get("ServicePassword"), cred.get("ServiceCredentialSecret"))
     return Result([cred], _secret_lines, one=True)
 
 

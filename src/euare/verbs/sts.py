@@ -25,7 +25,6 @@ from euare.cli.params import Decorator, apply_all, option, positional
 from euare.cli.paramtypes import RoleArn
 from euare.cli.verb import verb
 from euare.core.errors import EuareError
-from euare.core.redact import remember
 from euare.core.render import Record, Result, as_text
 
 # The variables assumerole sets and releaserole unsets, in euca2ools' order.
@@ -239,7 +238,6 @@ def assumerole(
     limit = policy_content or policy_document  # read and checked: params.Document
     arn = role  # made an ARN and checked: params.RoleArn
     name = session_name or datetime.now(timezone.utc).strftime("euare-%Y-%m-%dT%H-%M-%SZ")
-    remember(mfa_code)
     found = call.request(
         "AssumeRole",
         service="sts",
@@ -251,8 +249,6 @@ def assumerole(
         SerialNumber=mfa_serial,
         TokenCode=mfa_code,
     )
-    creds = found["Credentials"]
-    remember(creds["SecretAccessKey"], creds["SessionToken"])
     arn_fields = arn.split(":")
     account = arn_fields[4] if len(arn_fields) > 4 else ""
     shell = use_csh(call.env, csh, sh)

@@ -13,7 +13,7 @@ from euare.cli.params import Decorator, option
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.render import Record, Result
-from euare.ops.deletion import Blocker, Item, delete_recursively
+from euare.ops.deletion import Blocker, Item, Kind, delete_recursively
 from euare.ops.finds import existing
 from euare.policy import documents as policy
 
@@ -153,6 +153,12 @@ PROFILE_BLOCKERS = (
         items=_roles,
     ),
 )
+PROFILE = Kind(
+    noun="instance profile",
+    param="InstanceProfileName",
+    delete="DeleteInstanceProfile",
+    blockers=PROFILE_BLOCKERS,
+)
 
 
 @verb(
@@ -169,18 +175,10 @@ PROFILE_BLOCKERS = (
     lists="list the roles -r would remove, and change nothing",
 )
 def instanceprofiledel(
-    call: Call, iprofile: str, recursive: bool, pretend: bool, jobs: int
+    call: Call, *, iprofile: str, recursive: bool, pretend: bool, jobs: int
 ) -> Result | None:
     return delete_recursively(
-        call,
-        "instance profile",
-        "InstanceProfileName",
-        iprofile,
-        PROFILE_BLOCKERS,
-        "DeleteInstanceProfile",
-        recursive,
-        pretend,
-        jobs,
+        call, kind=PROFILE, name=iprofile, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

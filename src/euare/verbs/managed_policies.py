@@ -24,7 +24,7 @@ from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.errors import UsageError
 from euare.core.render import Record, Result, as_text
-from euare.ops.deletion import Blocker, Item, Removal, delete_recursively
+from euare.ops.deletion import Blocker, Item, Kind, Removal, delete_recursively
 
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
 
@@ -163,6 +163,7 @@ POLICY_BLOCKERS = (
         items=_other_versions,
     ),
 )
+POLICY = Kind(noun="policy", param="PolicyArn", delete="DeletePolicy", blockers=POLICY_BLOCKERS)
 
 
 @verb(
@@ -175,17 +176,11 @@ POLICY_BLOCKERS = (
 )
 @o.the_policy()
 @o.recursive_delete("policy")
-def policydel(call: Call, policy: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def policydel(
+    call: Call, *, policy: str, recursive: bool, pretend: bool, jobs: int
+) -> Result | None:
     return delete_recursively(
-        call,
-        "policy",
-        "PolicyArn",
-        policy,
-        POLICY_BLOCKERS,
-        "DeletePolicy",
-        recursive,
-        pretend,
-        jobs,
+        call, kind=POLICY, name=policy, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

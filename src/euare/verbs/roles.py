@@ -13,7 +13,7 @@ from euare.cli.paramtypes import ModelRange
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.render import PolicyText, Record, Result, boundary_lines
-from euare.ops.deletion import Blocker, delete_recursively
+from euare.ops.deletion import Blocker, Kind, delete_recursively
 from euare.ops.finds import existing
 from euare.policy import documents as policy
 from euare.verbs.inline import inline_policy_verbs
@@ -239,6 +239,7 @@ ROLE_BLOCKERS = (
         ],
     ),
 )
+ROLE = Kind(noun="role", param="RoleName", delete="DeleteRole", blockers=ROLE_BLOCKERS, flag="-c")
 
 
 @verb(
@@ -250,9 +251,9 @@ ROLE_BLOCKERS = (
 )
 @o.role()
 @o.recursive_delete("role", flag="-c")
-def roledel(call: Call, role: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def roledel(call: Call, *, role: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend, jobs, "-c"
+        call, kind=ROLE, name=role, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

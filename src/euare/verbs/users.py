@@ -18,7 +18,7 @@ from euare.ops.access_keys import (
     save_iamrc,
     secret_lines,
 )
-from euare.ops.deletion import Blocker, delete_recursively, fetch_single
+from euare.ops.deletion import Blocker, Kind, delete_recursively, fetch_single
 from euare.ops.finds import existing
 from euare.verbs.inline import inline_policy_verbs
 
@@ -303,6 +303,7 @@ USER_BLOCKERS = (
         items=fetch_single("GetLoginProfile", "LoginProfile"),
     ),
 )
+USER = Kind(noun="user", param="UserName", delete="DeleteUser", blockers=USER_BLOCKERS)
 
 
 @verb(
@@ -315,9 +316,9 @@ USER_BLOCKERS = (
 )
 @o.user()
 @o.recursive_delete("user")
-def userdel(call: Call, user: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def userdel(call: Call, *, user: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "user", "UserName", user, USER_BLOCKERS, "DeleteUser", recursive, pretend, jobs
+        call, kind=USER, name=user, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

@@ -13,19 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
 from euare.call.context import Call, Request, SendOnce
 from euare.call.once import Lookup
 from euare.core.errors import EuareError, PartialFailure
-
-ENV = {
-    "HOME": "/nonexistent",
-    "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",
-    "AWS_SECRET_ACCESS_KEY": "stubbed-secret",
-}
+from tests.support.stub import stubbed_call
 
 BOB = {
     "UserName": "bob",
@@ -38,30 +32,13 @@ BOB = {
 
 @pytest.fixture
 def stubbed() -> Iterator[tuple[Call, Stubber]]:
-    """A Call whose client is stubbed; every answer queued must have been asked for."""
-    client = boto3.client(
-        "iam",
-        region_name="us-east-1",
-        aws_access_key_id="AKIASTUBBED000000000",
-        aws_secret_access_key="stubbed-secret",
-    )
-    stubber = Stubber(client)
-    call = Call(
-        "euare-test",
-        ENV,
-        io.StringIO(),
-        io.StringIO(),
-        io.StringIO(),
-        client_factory=lambda settings, attempts: client,
-    )
-    with stubber:
-        yield call, stubber
-    stubber.assert_no_pending_responses()
+    with stubbed_call() as found:
+        yield found
 
 
 def plain_call() -> Call:
     """A Call for steps that make no request."""
-    return Call("euare-test", ENV, io.StringIO(), io.StringIO(), io.StringIO())
+    return Call("euare-test", {"HOME": "/nonexistent"}, io.StringIO(), io.StringIO(), io.StringIO())
 
 
 def test_a_request_step_sends_its_operation_with_its_parameters(

@@ -267,8 +267,9 @@ api_verb(
 )
 
 
-def _listed(records: Iterable[Record]) -> Iterator[str]:
-    verbose = click.get_current_context().params.get("verbose")
+def listed_lines(records: Iterable[Record], *, verbose: bool = False) -> Iterator[str]:
+    """userlistcerts' text: each certificate's ID, its body with ``verbose`` (-v), its status
+    and its owner."""
     for record in records:
         yield record["CertificateId"]
         if verbose:
@@ -283,5 +284,6 @@ list_verb(
     "List a user's signing certificates: ID, status and owner of each (every page).",
     o.user(required=False),
     o.verbose("also print each certificate's body"),
-    text=_listed,
+    text=listed_lines,
+    text_options=("verbose",),
 )

@@ -9,7 +9,8 @@ Their records are IAM's own: Get{Kind}Policy's answer (the owner's name, ``Polic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -26,35 +27,40 @@ from euare.policy import documents as policy
 PRETTY = option("--pretty-print", is_flag=True, help="indent the policy document")
 
 
-def _shown(record: Record) -> str:
-    """A record's document as stored (``--pretty-print``: re-indented)."""
+def _shown(record: Record, pretty_print: bool) -> str:
+    """A record's document as stored (``pretty_print``, --pretty-print: re-indented)."""
     document = policy.decode(record["PolicyDocument"])
-    if click.get_current_context().params.get("pretty_print"):
+    if pretty_print:
         return policy.pretty(document, str(record["PolicyName"]))
     return document
 
 
-def _documents(records: list[Record]) -> list[str]:
-    return [_shown(r) for r in records]
+def document_lines(records: list[Record], *, pretty_print: bool = False) -> list[str]:
+    """getpolicy's text: each policy's document as stored (``pretty_print``: re-indented)."""
+    return [_shown(r, pretty_print) for r in records]
 
 
-def _listing(trailer: bool, names: bool) -> Callable[[list[Any]], list[str]]:
-    """euca2ools' listpolicies text: each name, and with -v its document (``names`` False: the
-    document alone); ``trailer`` adds its final ``IsTruncated: false`` line. Built in full
-    before anything is printed, so a document that cannot be pretty-printed prints nothing."""
+def listing_lines(
+    records: list[Any], *, trailer: bool = False, names: bool = True, pretty_print: bool = False
+) -> list[str]:
+    """euca2ools' listpolicies text: each name (a record that is a bare name), or each name
+    and its document (``names`` False: the document alone; ``pretty_print``: re-indented);
+    ``trailer`` adds its final ``IsTruncated: false`` line. Built in full before anything is
+    printed, so a document that cannot be pretty-printed prints nothing."""
+    out: list[str] = []
+    for record in records:
+        if isinstance(record, str):
+            out.append(record)
+            continue
+        if names:
+            out.append(str(record["PolicyName"]))
+        out.append(_shown(record, pretty_print))
+    return [*out, "IsTruncated: false"] if trailer else out
 
-    def lines(records: list[Any]) -> list[str]:
-        out: list[str] = []
-        for record in records:
-            if isinstance(record, str):
-                out.append(record)
-                continue
-            if names:
-                out.append(str(record["PolicyName"]))
-            out.append(_shown(record))
-        return [*out, "IsTruncated: false"] if trailer else out
 
-    return lines
+def added_lines(records: list[Record]) -> list[str]:
+    """addpolicy's text with -o: the document built, as sent."""
+    return [str(r["PolicyDocument"]) for r in records]
 
 
 def inline_policy_verbs(
@@ -87,6 +93,7 @@ def inline_policy_verbs(
     @o.apply_all(o.policy_builder(resource_flags))
     def add(
         call: Call,
+        *,
         policy_name: str,
         effect: str,
         actions: tuple[str, ...],
@@ -102,8 +109,7 @@ def inline_policy_verbs(
         call.request(f"Put{title}Policy", **sent)
         # What Get{Kind}Policy would answer now; text shows the document only with -o.
         record = {**sent, "PolicyDocument": PolicyText(document)}
-        shown = (lambda rs: [str(r["PolicyDocument"]) for r in rs]) if output else nothing
-        return Result([record], shown, one=True)
+        return Result([record], added_lines if output else nothing, one=True)
 
     api_verb(
         f"{kind}uploadpolicy",
@@ -123,7 +129,8 @@ def inline_policy_verbs(
         o.policy_name(),
         PRETTY,
         result="*",
-        text=_documents,
+        text=document_lines,
+        text_options=("pretty_print",),
         examples=shown.get("getpolicy", ()),
     )
 
@@ -146,7 +153,7 @@ def inline_policy_verbs(
     @o.verbose("also print each policy's document (with -p: only the document)")
     @PRETTY
     def listing(
-        call: Call, policy_name: str | None, verbose: bool, pretty_print: bool, **values: Any
+        call: Call, *, policy_name: str | None, verbose: bool, pretty_print: bool, **values: Any
     ) -> Result:
         owner = {param: name_of(values)}
         names = [
@@ -154,7 +161,12 @@ def inline_policy_verbs(
             for n in call.pages(f"List{title}Policies", "PolicyNames", **owner)
             if policy_name is None or n == policy_name
         ]
-        text = _listing(listing_trailer, names=not (verbose and policy_name))
+        text = functools.partial(
+            listing_lines,
+            trailer=listing_trailer,
+            names=not (verbose and policy_name),
+            pretty_print=pretty_print,
+        )
         if not verbose:
             return Result(list[Any](names), text)
         return Result(

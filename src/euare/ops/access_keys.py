@@ -106,6 +106,17 @@ def save_iamrc(out: Output, key: dict[str, Any], user: str | None) -> dict[str, 
     return {k: v for k, v in key.items() if k != "SecretAccessKey"}
 
 
+def new_key_lines(
+    records: list[dict[str, Any]], *, as_iamrc: bool = False, to_file: bool = False
+) -> list[str]:
+    """New access keys as euca2ools printed them: each one's ID and secret (``as_iamrc``, -w:
+    as a ready .iamrc); a key whose secret went ``to_file`` (--iamrc-out), its ID alone."""
+    lines: list[str] = []
+    for key in records:
+        lines += key_id_lines(key) if to_file else secret_lines(key, as_iamrc=as_iamrc)
+    return lines
+
+
 def key_id_lines(key: dict[str, Any]) -> list[str]:
     """A new key whose secret went to a file: its ID alone."""
     return [str(key["AccessKeyId"])]

@@ -12,13 +12,7 @@ from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, describe, stderr_line
 from euare.core.render import Record, Result, boundary_lines
-from euare.ops.access_keys import (
-    create_access_key,
-    key_ages,
-    key_id_lines,
-    save_iamrc,
-    secret_lines,
-)
+from euare.ops.access_keys import create_access_key, key_ages, new_key_lines, save_iamrc
 from euare.ops.deletion import delete_recursively
 from euare.ops.finds import existing
 from euare.ops.user_removal import USER
@@ -191,10 +185,8 @@ def new_user_lines(
     for r in records:
         if verbose:
             shown += [r["User"]["Arn"], r["User"]["UserId"]]
-        if "AccessKey" in r and to_file:
-            shown += key_id_lines(r["AccessKey"])
-        elif "AccessKey" in r:
-            shown += secret_lines(r["AccessKey"], as_iamrc=as_iamrc)
+        if "AccessKey" in r:
+            shown += new_key_lines([r["AccessKey"]], as_iamrc=as_iamrc, to_file=to_file)
     return shown
 
 

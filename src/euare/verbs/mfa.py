@@ -233,17 +233,17 @@ def mfacreate(
     seed_bytes = seed if isinstance(seed, bytes) else seed.encode("ascii")
     outs = [(seed_out, seed_bytes + b"\n"), (qr_out, png)]
     _save(device, [(out, data) for out, data in outs if out is not None])
-    shown = _shown(device, show_seed)
-
-    def lines(records: list[Record]) -> list[str]:
-        return [line for r in records for line in _device_lines(r)]
-
-    return Result([shown], lines, one=True)
+    return Result([_shown(device, show_seed)], created_lines, one=True)
 
 
-def _device_lines(record: Record) -> list[str]:
-    seed = record.get("Base32StringSeed")
-    return [str(record["SerialNumber"]), *([str(seed)] if seed else [])]
+def created_lines(records: list[Record]) -> list[str]:
+    """mfacreate's text: each device's serial number, then its seed if the record holds it
+    (--show-seed)."""
+    lines: list[str] = []
+    for record in records:
+        seed = record.get("Base32StringSeed")
+        lines += [str(record["SerialNumber"]), *([str(seed)] if seed else [])]
+    return lines
 
 
 def _assignments(devices: Iterable[Record]) -> Iterator[str]:

@@ -4,6 +4,7 @@ managed-policy verbs take it (see :mod:`euare.verbs.managed_policies`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from euare.call.arns import policy_arn
@@ -34,7 +35,9 @@ def _version_id(help: str, required: bool) -> Decorator:
 @o.the_given_policy()
 @_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
 @option("--pretty-print", is_flag=True, help="indent the policy document")
-def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
+def policygetversion(
+    call: Call, *, policy: str, version_id: str | None, pretty_print: bool
+) -> Result:
     """Its record is IAM's PolicyVersion, whole; the text is its document as IAM stores it."""
     arn = policy_arn(call, policy)
     refuse("POLICY", arn, "GetPolicyVersion", "PolicyArn")
@@ -42,13 +45,18 @@ def policygetversion(call: Call, policy: str, version_id: str | None, pretty_pri
         version_id or call.request("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
     )
     found = call.request("GetPolicyVersion", PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
+    text = functools.partial(version_lines, policy=policy, pretty_print=pretty_print)
+    return Result([found], text, one=True)
 
-    def lines(records: list[Record]) -> Iterable[str]:
-        for r in records:
-            document = documents.decode(r["Document"])
-            yield documents.pretty(document, policy) if pretty_print else document
 
-    return Result([found], lines, one=True)
+def version_lines(
+    records: list[Record], *, policy: str = "", pretty_print: bool = False
+) -> Iterable[str]:
+    """policygetversion's text: each version's document as IAM stores it (``pretty_print``:
+    re-indented, ``policy`` naming it in an error)."""
+    for r in records:
+        document = documents.decode(r["Document"])
+        yield documents.pretty(document, policy) if pretty_print else document
 
 
 def _version_lines(records: list[Record]) -> Iterable[str]:

@@ -17,7 +17,7 @@ import click
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli.params import option, positional, role
-from euare.cli.verb import verb
+from euare.cli.verb import nothing, verb
 from euare.core.errors import EuareError, stderr_line
 from euare.core.render import Record, Result
 from euare.ops.finds import new_items
@@ -124,4 +124,4 @@ def roledelservicelinked(call: Call, role: str, wait: int) -> Result:
             f"with it (deletion task {task})"
         )
     record = {"DeletionTaskId": task, **status}
-    return Result([record], lambda rs: [], one=True)
+    return Result([record], nothing, one=True)

@@ -208,7 +208,13 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
 )
 @option("--force", is_flag=True, help="overwrite --out and --keyout files that exist")
 def usercreatecert(
-    call: Call, user: str | None, out: Output | None, keyout: Output | None, days: int, force: bool
+    call: Call,
+    *,
+    user: str | None,
+    out: Output | None,
+    keyout: Output | None,
+    days: int,
+    force: bool,
 ) -> Result:
     if out is not None and keyout is not None and out.same_file(keyout):
         raise UsageError("--out and --keyout name the same file")

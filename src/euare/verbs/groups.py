@@ -53,7 +53,7 @@ def _members(records: list[Record]) -> list[str]:
     sends="GetGroup",
 )
 @o.group()
-def grouplistusers(call: Call, group: str) -> Result:
+def grouplistusers(call: Call, *, group: str) -> Result:
     """GetGroup's answer, every page's users in one list: {"Group": {...}, "Users": [...]}."""
     record: Record = {}
     for page in call.responses("GetGroup", GroupName=group):
@@ -98,7 +98,7 @@ api_verb(
     help="a user to remove (repeatable)",
     shell_complete=o.USERS,
 )
-def groupremoveuser(call: Call, group: str, users: tuple[str, ...]) -> None:
+def groupremoveuser(call: Call, *, group: str, users: tuple[str, ...]) -> None:
     plan = call.plan()
     for user in users:
         plan.add(

@@ -60,6 +60,7 @@ def role_option(help: str) -> Decorator:
 @o.verbose("print the new instance profile's ARN and ID")
 def instanceprofilecreate(
     call: Call,
+    *,
     iprofile: str,
     path: str | None,
     tags: tuple[dict[str, str], ...],

@@ -36,7 +36,7 @@ def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ..
         help="whether the user must choose a new password at next sign-in",
     )
     def body(
-        call: Call, user: str, password: str | None, reset_required: bool | None
+        call: Call, *, user: str, password: str | None, reset_required: bool | None
     ) -> Result | None:
         remember(password)
         creating = operation == "CreateLoginProfile"

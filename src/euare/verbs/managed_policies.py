@@ -61,6 +61,7 @@ KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
 @o.verbose("print the new policy's ARN and ID")
 def policycreate(
     call: Call,
+    *,
     policy: str,
     policy_document: str | None,
     policy_content: str | None,

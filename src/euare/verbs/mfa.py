@@ -207,6 +207,7 @@ def _shown(device: dict[str, Any], show_seed: bool) -> dict[str, Any]:
 @o.tags()
 def mfacreate(
     call: Call,
+    *,
     name: str,
     path: str | None,
     seed_out: Output | None,
@@ -268,7 +269,7 @@ def _assignments(devices: Iterable[Record]) -> Iterator[str]:
     show_default=True,
     help="list only the devices assigned to a user, or only those that are not",
 )
-def mfalist(call: Call, assignment_status: str) -> Result:
+def mfalist(call: Call, *, assignment_status: str) -> Result:
     listed = call.pages(
         "ListVirtualMFADevices", "VirtualMFADevices", AssignmentStatus=assignment_status
     )

@@ -105,6 +105,7 @@ def url_thumbprint(url: str) -> str:
 @o.tags()
 def oidcprovidercreate(
     call: Call,
+    *,
     provider_url: str,
     client_ids: tuple[str, ...],
     thumbprints: tuple[str, ...],
@@ -200,7 +201,7 @@ api_verb(
 )
 @o.oidc_provider()
 @thumbprints()
-def oidcproviderchangethumbprint(call: Call, oidc: str, thumbprints: tuple[str, ...]) -> None:
+def oidcproviderchangethumbprint(call: Call, *, oidc: str, thumbprints: tuple[str, ...]) -> None:
     prints = list(thumbprints)
     if not prints:
         url = call.request("GetOpenIDConnectProvider", OpenIDConnectProviderArn=oidc).get("Url")

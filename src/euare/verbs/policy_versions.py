@@ -117,6 +117,7 @@ def _create_version(call: Call, arn: str, document: str, default: bool, before: 
 )
 def policycreateversion(
     call: Call,
+    *,
     policy: str,
     policy_document: str | None,
     policy_content: str | None,

@@ -92,6 +92,7 @@ def role_lines(roles: list[Record]) -> list[str]:
 )
 def rolecreate(
     call: Call,
+    *,
     role: str,
     path: str | None,
     tags: tuple[dict[str, str], ...],
@@ -154,7 +155,7 @@ api_verb(
     help="how long a session of the role may last at most, 3600 (an hour) to 43200 (12 hours)",
 )
 def rolemod(
-    call: Call, role: str, description: str | None, max_session_duration: int | None
+    call: Call, *, role: str, description: str | None, max_session_duration: int | None
 ) -> None:
     if description is None and max_session_duration is None:
         raise click.UsageError(
@@ -186,7 +187,7 @@ list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefi
 @o.apply_all(trust_options("PolicyDocument", "-f"))
 @option("-o", "output", is_flag=True, help="also print the policy that is sent")
 def roleupdateassumepolicy(
-    call: Call, role: str, trust_policy: str | None, service: str | None, output: bool
+    call: Call, *, role: str, trust_policy: str | None, service: str | None, output: bool
 ) -> Result | None:
     """-o stays local: euca2ools also sent it to IAM as a stray ``verbose`` parameter. IAM
     answers nothing; with -o the record is what was sent, under IAM's parameter names."""

@@ -57,7 +57,7 @@ def _new_role(call: Call, service: str, suffix: str | None, before: set[str]) ->
     help="added to the role's name (ROLE_SUFFIX), for a service that allows several roles",
 )
 def rolecreateservicelinked(
-    call: Call, service: str, description: str | None, custom_suffix: str | None
+    call: Call, *, service: str, description: str | None, custom_suffix: str | None
 ) -> Result:
     prefix = f"/aws-service-role/{service}/"
     before = {str(r["Arn"]) for r in call.pages("ListRoles", "Roles", PathPrefix=prefix)}
@@ -94,7 +94,7 @@ def _failure(role_name: str, status: Record) -> str:
     help="how long to wait for the deletion to finish (0: look once); still running then, "
     "exit 1 with the task's ID (IAM goes on with it)",
 )
-def roledelservicelinked(call: Call, role: str, wait: int) -> Result:
+def roledelservicelinked(call: Call, *, role: str, wait: int) -> Result:
     """JSON prints the task's ID and its last status (GetServiceLinkedRoleDeletionStatus's
     answer); text prints nothing. A progress line goes to stderr only when it is a terminal."""
     task = str(call.request("DeleteServiceLinkedRole", RoleName=role)["DeletionTaskId"])

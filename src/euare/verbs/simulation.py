@@ -215,6 +215,7 @@ class Tally:
 )
 def policysimulate(
     call: Call,
+    *,
     user: str | None,
     group: str | None,
     role: str | None,

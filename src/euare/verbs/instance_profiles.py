@@ -68,46 +68,38 @@ def instanceprofilecreate(
     create_role: bool,
     verbose: bool,
 ) -> Result:
-    plan = call.plan().add_call(
+    plan = call.plan().add_once(
         f"create instance profile {iprofile}",
-        lambda: call.send_once(
-            "CreateInstanceProfile",
-            {"InstanceProfileName": iprofile, "Path": path, "Tags": list(tags) or None},
-            existing(
-                call,
-                f"instance profile {iprofile}",
-                "GetInstanceProfile",
-                InstanceProfileName=iprofile,
-            ),
+        "CreateInstanceProfile",
+        {"InstanceProfileName": iprofile, "Path": path, "Tags": list(tags) or None},
+        existing(
+            call, f"instance profile {iprofile}", "GetInstanceProfile", InstanceProfileName=iprofile
         ),
     )
     if create_role:
         refuse("IPROFILE (with --create-role, the role's name too)", iprofile, *ROLE_NAME)
-        params = {
-            "RoleName": iprofile,
-            "Path": path,
-            "AssumeRolePolicyDocument": policy.dumps(policy.trust_policy(EC2)),
-        }
-        plan.add_call(
+        plan.add_once(
             f"create role {iprofile}",
-            lambda: call.send_once(
-                "CreateRole",
-                params,
-                existing(call, f"role {iprofile}", "GetRole", RoleName=iprofile),
-            ),
+            "CreateRole",
+            {"RoleName": iprofile, "Path": path, "AssumeRolePolicyDocument": ec2_trust()},
+            existing(call, f"role {iprofile}", "GetRole", RoleName=iprofile),
         )
     role = iprofile if create_role else add_role
     if role:
-        plan.add_call(
+        held = {"InstanceProfileName": iprofile, "RoleName": role}
+        plan.add_once(
             f"add role {role} to {iprofile}",
-            lambda: call.send_once(
-                "AddRoleToInstanceProfile",
-                {"InstanceProfileName": iprofile, "RoleName": role},
-                role_in_profile(call, {"InstanceProfileName": iprofile, "RoleName": role}),
-            ),
+            "AddRoleToInstanceProfile",
+            held,
+            role_in_profile(call, held),
         )
     created = plan.execute()[0]["InstanceProfile"]
     return Result([created], profile_lines if verbose else nothing, one=True)
+
+
+def ec2_trust() -> str:
+    """The trust policy of a role --create-role makes: EC2 may assume it."""
+    return policy.dumps(policy.trust_policy(EC2))
 
 
 def profile_lines(profiles: list[Record]) -> list[str]:

@@ -216,12 +216,26 @@ def mfacreate(
     force: bool,
     tags: tuple[dict[str, str], ...],
 ) -> Result:
+    _check_outputs(seed_out, qr_out, show_seed)
+    device = _create_device(call, name=name, path=path, tags=tags)
+    _save(device, _seed_files(device, seed_out, qr_out))
+    return Result([_shown(device, show_seed)], created_lines, one=True)
+
+
+def _check_outputs(seed_out: Output | None, qr_out: Output | None, show_seed: bool) -> None:
+    """Refused before anything is sent: a seed that would go nowhere, or twice to one file."""
     if seed_out is None and qr_out is None and not show_seed:
         raise UsageError(
             "give --seed-out FILE, --qr-out FILE or --show-seed: else the seed is lost"
         )
     if seed_out is not None and qr_out is not None and seed_out.same_file(qr_out):
         raise UsageError("--seed-out and --qr-out name the same file")
+
+
+def _create_device(
+    call: Call, *, name: str, path: str | None, tags: tuple[dict[str, str], ...]
+) -> dict[str, Any]:
+    """CreateVirtualMFADevice, sent once: the device, its seed and QR code included."""
     params: dict[str, Any] = {"VirtualMFADeviceName": name, "Tags": list(tags)}
     if path is not None:
         params["Path"] = path
@@ -231,10 +245,17 @@ def mfacreate(
     device: dict[str, Any] = answer["VirtualMFADevice"]
     seed, png = device.get("Base32StringSeed") or b"", device.get("QRCodePNG") or b""
     remember(seed, png)
+    return device
+
+
+def _seed_files(
+    device: dict[str, Any], seed_out: Output | None, qr_out: Output | None
+) -> list[tuple[Output, bytes]]:
+    """What goes to each file given: the seed (Base32, a line) and the QR code (PNG)."""
+    seed, png = device.get("Base32StringSeed") or b"", device.get("QRCodePNG") or b""
     seed_bytes = seed if isinstance(seed, bytes) else seed.encode("ascii")
     outs = [(seed_out, seed_bytes + b"\n"), (qr_out, png)]
-    _save(device, [(out, data) for out, data in outs if out is not None])
-    return Result([_shown(device, show_seed)], created_lines, one=True)
+    return [(out, data) for out, data in outs if out is not None]
 
 
 def created_lines(records: list[Record]) -> list[str]:

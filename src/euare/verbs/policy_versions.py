@@ -82,6 +82,25 @@ def _age(version: Item) -> tuple[str, int]:
     return as_text(version.get("CreateDate")), int(number) if number.isdigit() else 0
 
 
+def _to_prune(policy: str, versions: list[Item], prune: bool) -> str | None:
+    """The version to delete first (the oldest non-default one) when the policy has as many
+    as IAM allows, or None; without --prune, refused, naming it."""
+    if len(versions) < documents.MAX_VERSIONS:
+        return None
+    old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
+    if not old:
+        raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
+    oldest = str(old[0]["VersionId"])
+    if not prune:
+        raise EuareError(
+            f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
+            f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
+            f"{oldest} and then create the new version",
+            code="LimitExceeded",
+        )
+    return oldest
+
+
 def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:
     """CreatePolicyVersion, sent once: a lost answer is settled by listing the versions."""
 
@@ -130,18 +149,8 @@ def policycreateversion(
     versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
     before = {str(v["VersionId"]) for v in versions}
     plan = call.plan()
-    if len(versions) >= documents.MAX_VERSIONS:
-        old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
-        if not old:
-            raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
-        oldest = old[0]["VersionId"]
-        if not prune:
-            raise EuareError(
-                f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
-                f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
-                f"{oldest} and then create the new version",
-                code="LimitExceeded",
-            )
+    oldest = _to_prune(policy, versions, prune)
+    if oldest is not None:
         plan.add(
             f"delete version {oldest}",
             "DeletePolicyVersion",
@@ -149,10 +158,8 @@ def policycreateversion(
             PolicyArn=arn,
             VersionId=oldest,
         )
-    plan.add_call(
-        "create the new version",
-        lambda: _create_version(call, arn, document, set_as_default, before),
-    )
+    create = functools.partial(_create_version, call, arn, document, set_as_default, before)
+    plan.add_call("create the new version", create)
     created = plan.execute()[-1]["PolicyVersion"]
     return Result([created], one=True)
 

@@ -132,10 +132,10 @@ def _registered(call: Call, url: str) -> Lookup:
     return listed_arn(
         call,
         f"an OpenID Connect provider for {url}",
-        "ListOpenIDConnectProviders",
-        "OpenIDConnectProviderList",
-        "OpenIDConnectProviderArn",
-        suffix,
+        operation="ListOpenIDConnectProviders",
+        key="OpenIDConnectProviderList",
+        answer_key="OpenIDConnectProviderArn",
+        suffix=suffix,
         ignore_case=True,
     )
 

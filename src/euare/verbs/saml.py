@@ -62,10 +62,10 @@ def _created(call: Call, params: dict[str, Any]) -> Lookup:
     return listed_arn(
         call,
         f"SAML provider {name}",
-        "ListSAMLProviders",
-        "SAMLProviderList",
-        "SAMLProviderArn",
-        f":saml-provider/{name}",
+        operation="ListSAMLProviders",
+        key="SAMLProviderList",
+        answer_key="SAMLProviderArn",
+        suffix=f":saml-provider/{name}",
     )
 
 

@@ -78,16 +78,54 @@ def inline_policy_verbs(
     """
     title = kind.capitalize()
     shown = examples or {}
-    param = f"{title}Name"
+    _add_verb(kind, entity, resource_flags, shown.get("addpolicy", ()))
+    api_verb(
+        f"{kind}uploadpolicy",
+        f"Put{title}Policy",
+        f"Give {a(kind)} an inline policy from a JSON document.",
+        entity,
+        *o.policy_document(),
+        exclusive=[o.DOCUMENT_CHOICE],
+        examples=shown.get("uploadpolicy", ()),
+    )
+    api_verb(
+        f"{kind}getpolicy",
+        f"Get{title}Policy",
+        f"Print one of {a(kind)}'s inline policies.",
+        entity,
+        o.policy_name(),
+        PRETTY,
+        result="*",
+        text=document_lines,
+        text_options=("pretty_print",),
+        examples=shown.get("getpolicy", ()),
+    )
+    api_verb(
+        f"{kind}delpolicy",
+        f"Delete{title}Policy",
+        f"Delete one of {a(kind)}'s inline policies.",
+        entity,
+        o.policy_name(),
+    )
+    _listing_verb(kind, entity, listing_trailer, shown.get("listpolicies", ()))
 
-    def name_of(values: dict[str, Any]) -> str:
-        return str(values[kind])
+
+def _owner(kind: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """The owner's name as the calls take it (``UserName``: alice), from the verb's values."""
+    return {f"{kind.capitalize()}Name": str(values[kind])}
+
+
+def _add_verb(
+    kind: str, entity: Decorator, resource_flags: tuple[str, ...], examples: tuple[str, ...]
+) -> None:
+    """``{kind}addpolicy``: a policy built from -e, -a and ``resource_flags``."""
+    operation = f"Put{kind.capitalize()}Policy"
 
     @verb(
         f"{kind}addpolicy",
         f"Give {a(kind)} an inline policy built from an effect, actions and resources.",
-        examples=shown.get("addpolicy", ()),
-        sends=f"Put{title}Policy",
+        examples=examples,
+        sends=operation,
     )
     @entity
     @o.apply_all(o.policy_builder(resource_flags))
@@ -103,49 +141,24 @@ def inline_policy_verbs(
     ) -> Result:
         document = policy.dumps(policy.build(effect, list(actions), list(resources)))
         built = f"the policy document built from -e/-a/{resource_flags[0]}"
-        refuse(built, document, f"Put{title}Policy", "PolicyDocument")
+        refuse(built, document, operation, "PolicyDocument")
         o.lint_asked(click.get_current_context(), document, built, policy.IDENTITY)
-        sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
-        call.request(f"Put{title}Policy", **sent)
+        sent = {**_owner(kind, values), "PolicyName": policy_name, "PolicyDocument": document}
+        call.request(operation, **sent)
         # What Get{Kind}Policy would answer now; text shows the document only with -o.
         record = {**sent, "PolicyDocument": PolicyText(document)}
         return Result([record], added_lines if output else nothing, one=True)
 
-    api_verb(
-        f"{kind}uploadpolicy",
-        f"Put{title}Policy",
-        f"Give {a(kind)} an inline policy from a JSON document.",
-        entity,
-        *o.policy_document(),
-        exclusive=[o.DOCUMENT_CHOICE],
-        examples=shown.get("uploadpolicy", ()),
-    )
 
-    api_verb(
-        f"{kind}getpolicy",
-        f"Get{title}Policy",
-        f"Print one of {a(kind)}'s inline policies.",
-        entity,
-        o.policy_name(),
-        PRETTY,
-        result="*",
-        text=document_lines,
-        text_options=("pretty_print",),
-        examples=shown.get("getpolicy", ()),
-    )
-
-    api_verb(
-        f"{kind}delpolicy",
-        f"Delete{title}Policy",
-        f"Delete one of {a(kind)}'s inline policies.",
-        entity,
-        o.policy_name(),
-    )
+def _listing_verb(kind: str, entity: Decorator, trailer: bool, examples: tuple[str, ...]) -> None:
+    """``{kind}listpolicies``: the names, or (-v) the policies, of an owner's inline policies;
+    ``trailer``: euca2ools' final ``IsTruncated: false`` line."""
+    title = kind.capitalize()
 
     @verb(
         f"{kind}listpolicies",
         f"List {a(kind)}'s inline policies (-v: with their documents).",
-        examples=shown.get("listpolicies", ()),
+        examples=examples,
         sends=f"List{title}Policies",
     )
     @entity
@@ -155,7 +168,7 @@ def inline_policy_verbs(
     def listing(
         call: Call, *, policy_name: str | None, verbose: bool, pretty_print: bool, **values: Any
     ) -> Result:
-        owner = {param: name_of(values)}
+        owner = _owner(kind, values)
         names = [
             str(n)
             for n in call.pages(f"List{title}Policies", "PolicyNames", **owner)
@@ -163,7 +176,7 @@ def inline_policy_verbs(
         ]
         text = functools.partial(
             listing_lines,
-            trailer=listing_trailer,
+            trailer=trailer,
             names=not (verbose and policy_name),
             pretty_print=pretty_print,
         )
@@ -172,5 +185,3 @@ def inline_policy_verbs(
         return Result(
             [call.request(f"Get{title}Policy", **owner, PolicyName=n) for n in names], text
         )
-
-    del add, listing

@@ -6,6 +6,8 @@ Use only where moto has no such API, and say so in the test's docstring.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,3 +85,32 @@ def run_stubbed(
     out, err = call.stdout, call.stderr
     assert isinstance(out, io.StringIO) and isinstance(err, io.StringIO)
     return Stubbed(code, out.getvalue(), err.getvalue())
+
+
+@contextmanager
+def stubbed_call(service: str = "iam") -> Iterator[tuple[Call, Stubber]]:
+    """A Call whose client answers what the test queues on the Stubber, for calling a step or
+    an operation in-process; every answer queued must have been asked for by the end."""
+    client = boto3.client(
+        service,
+        region_name="us-east-1",
+        aws_access_key_id="AKIASTUBBED000000000",
+        aws_secret_access_key="stubbed-secret",
+    )
+    stubber = Stubber(client)
+    env = {
+        "HOME": "/nonexistent",
+        "AWS_ACCESS_KEY_ID": "AKIASTUBBED000000000",
+        "AWS_SECRET_ACCESS_KEY": "stubbed-secret",
+    }
+    call = Call(
+        "euare-test",
+        env,
+        io.StringIO(),
+        io.StringIO(),
+        io.StringIO(),
+        client_factory=lambda settings, attempts: client,
+    )
+    with stubber:
+        yield call, stubber
+    stubber.assert_no_pending_responses()

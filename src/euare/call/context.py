@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -181,10 +181,68 @@ class Step:
     lane: Hashable | None = None
 
 
+class Action(Protocol):
+    """A named step of a composite verb: what it does, as a failure's "done: ... not done: ..."
+    names it, and doing it (its answer). A small frozen dataclass per kind of step is the usual
+    shape (:class:`Request`, :class:`SendOnce`, usercreate's NewUser...)."""
+
+    @property
+    def description(self) -> str: ...
+
+    def __call__(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Request:
+    """A step that is one idempotent API call (botocore retries it).
+
+    With ``done_if_gone``, a NoSuchEntity answer means done: a removal whose first sending took
+    effect and whose answer was lost, so that botocore sent it again (the caller knows the thing
+    existed when the plan was made). After any other failure, ``settle()`` looks at what exists
+    now: True (the call took effect after all) means done too.
+    """
+
+    call: Call
+    description: str
+    operation: str
+    params: Mapping[str, Any]
+    done_if_gone: bool = False
+    settle: Callable[[], bool] | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        try:
+            return self.call.request(self.operation, **self.params)
+        except Exception as exc:
+            if self.done_if_gone and gone(exc):
+                return {}
+            if self.settle is not None and _settled(self.settle):
+                return {}
+            raise
+
+
+@dataclass(frozen=True)
+class SendOnce:
+    """A step that is a create, sent once (see :meth:`Call.send_once`): a lost answer is settled
+    with ``find``."""
+
+    call: Call
+    description: str
+    operation: str
+    params: Mapping[str, Any]
+    find: Lookup
+
+    def __call__(self) -> dict[str, Any]:
+        return self.call.send_once(self.operation, self.params, self.find)
+
+
 class Plan:
     """A composite verb's API calls, run in order (or, with ``jobs`` above 1, lanes at the
     same time: see euare.call.fanout); a failure says what was and was not done, in the plan's
     order.
+
+    Steps given the same ``lane`` run in the order added, each once the one before it has
+    succeeded; steps in different lanes are independent and may run at the same time. A step
+    without a lane runs alone: after every step added before it, before any after it.
     """
 
     def __init__(self, call: Call, jobs: int = 1) -> None:
@@ -202,29 +260,25 @@ class Plan:
         settle: Callable[[], bool] | None = None,
         **params: Any,
     ) -> Plan:
-        """A step that is one idempotent API call.
+        """A step that is one idempotent API call (a :class:`Request`)."""
+        step = Request(self.call, description, operation, params, done_if_gone, settle)
+        return self.add_step(step, lane=lane)
 
-        Steps given the same ``lane`` run in the order added, each once the one before it has
-        succeeded; steps in different lanes are independent and may run at the same time. A
-        step without a lane runs alone: after every step added before it, before any after it.
+    def add_once(
+        self,
+        description: str,
+        operation: str,
+        params: Mapping[str, Any],
+        find: Lookup,
+        *,
+        lane: Hashable | None = None,
+    ) -> Plan:
+        """A step that is a create sent once (a :class:`SendOnce`)."""
+        return self.add_step(SendOnce(self.call, description, operation, params, find), lane=lane)
 
-        With ``done_if_gone``, a NoSuchEntity answer means done: a removal whose first sending
-        took effect and whose answer was lost, so that botocore sent it again (the caller knows
-        the thing existed when the plan was made). After any other failure, ``settle()`` looks
-        at what exists now: True (the call took effect after all) means done too.
-        """
-
-        def run() -> dict[str, Any]:
-            try:
-                return self.call.request(operation, **params)
-            except Exception as exc:
-                if done_if_gone and gone(exc):
-                    return {}
-                if settle is not None and _settled(settle):
-                    return {}
-                raise
-
-        return self.add_call(description, run, lane=lane)
+    def add_step(self, step: Action, *, lane: Hashable | None = None) -> Plan:
+        """A named step (see :class:`Action`)."""
+        return self.add_call(step.description, step, lane=lane)
 
     def add_call(
         self, description: str, run: Callable[[], dict[str, Any]], lane: Hashable | None = None

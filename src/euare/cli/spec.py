@@ -20,10 +20,12 @@ class VerbSpec:
     member holding the items, by default the one botocore's paginator model names. A composite
     verb names the function that ``runs`` it, and ``operation`` is None. ``text`` turns the
     records into euca2ools' lines, ``verbose_text`` when ``-v/--verbose`` is given (JSON always
-    carries the records whole). ``find`` settles a create's lost answer. ``examples`` are
-    command lines (the arguments after ``euare-NAME``) shown at the end of ``--help``.
-    ``failure`` is the exit status of a failure other than a usage error or an interrupt: 1,
-    except for a verb whose 1 means something else (accountdiff: "they differ", as diff's).
+    carries the records whole); ``text_options`` names the options they take as keyword
+    arguments (a renderer never reads click's context). ``find`` settles a create's lost
+    answer. ``examples`` are command lines (the arguments after ``euare-NAME``) shown at the
+    end of ``--help``. ``failure`` is the exit status of a failure other than a usage error
+    or an interrupt: 1, except for a verb whose 1 means something else (accountdiff: "they
+    differ", as diff's).
     ``exits`` says what the verb's own exit statuses mean, where they differ from every verb's
     (its manual page's EXIT STATUS gives them in place of the usual lines). ``sends`` names the
     operation a composite verb's parameters are sent in (each is judged against its member's
@@ -38,6 +40,7 @@ class VerbSpec:
     many: bool = False
     text: Callable[[list[Any]], Iterable[str]] | None = None
     verbose_text: Callable[[list[Any]], Iterable[str]] | None = None
+    text_options: tuple[str, ...] = ()
     exclusive: tuple[Exclusive, ...] = ()
     find: Callable[..., Any] | None = None
     examples: tuple[str, ...] = ()

@@ -186,10 +186,13 @@ def api_verb(
     exclusive: Iterable[Exclusive] = (),
     find: Callable[[Call, dict[str, Any]], Lookup] | None = None,
     examples: Iterable[str] = (),
+    text_options: tuple[str, ...] = (),
 ) -> Callable[..., Any]:
     """A verb that is one API call. ``result`` names the member of the answer that is the
     verb's one record (``"*"``: the whole answer); ``text`` prints it as euca2ools did, or
     ``verbose`` when ``-v/--verbose`` is given (:func:`nothing` prints no text).
+    ``text_options`` names the options the text takes as keyword arguments (see
+    :func:`bound_text`).
 
     A create (see :func:`euare.call.once.once_only`) names its ``find``: given the call and the IAM
     parameters, the Lookup that settles a lost answer (Call.send_once).
@@ -202,6 +205,7 @@ def api_verb(
         result_key=result,
         text=text,
         verbose_text=verbose,
+        text_options=text_options,
         exclusive=tuple(exclusive),
         find=find,
         examples=tuple(examples),
@@ -217,10 +221,23 @@ def api_verb(
             return None
         record = answer if result == "*" else answer[result]
         lines = verbose if verbose is not None and values.get("verbose") else text
-        return Result([record], lines, one=True)
+        return Result([record], bound_text(lines, text_options, values), one=True)
 
     body.__name__ = name
     return command_of(spec, apply(body, params))
+
+
+Text = Callable[[list[Record]], Iterable[str]]
+
+
+def bound_text(
+    text: Text | None, options: tuple[str, ...], values: Mapping[str, Any]
+) -> Text | None:
+    """``text`` given the values of the verb's ``options`` as keyword arguments (a renderer
+    never reads click's context: it takes what changes its text, and can be called anywhere)."""
+    if text is None or not options:
+        return text
+    return functools.partial(text, **{name: values.get(name) for name in options})
 
 
 def nothing(records: list[Record]) -> Iterable[str]:
@@ -242,9 +259,11 @@ def list_verb(
     text: Callable[[list[Record]], Iterable[str]] = arns,
     service: str = "iam",
     examples: Iterable[str] = (),
+    text_options: tuple[str, ...] = (),
 ) -> Callable[..., Any]:
     """A verb that lists every item of a paginated call: its records are the items, whole;
-    ``key`` (by default the paginator's result key) names the member that holds them."""
+    ``key`` (by default the paginator's result key) names the member that holds them;
+    ``text_options`` the options ``text`` takes as keyword arguments (see :func:`bound_text`)."""
     spec = VerbSpec(
         name,
         help,
@@ -253,6 +272,7 @@ def list_verb(
         result_key=key,
         many=True,
         text=text,
+        text_options=text_options,
         examples=tuple(examples),
     )
 
@@ -260,7 +280,8 @@ def list_verb(
         items_key = spec.items_key()
         assert items_key, f"{operation} has no paginator; name its key"
         items = call.pages(operation, items_key, service=service, **api_params(values))
-        return Result(items, text, stream=True)  # type: ignore[arg-type]  # an iterator
+        lines = bound_text(text, text_options, values)
+        return Result(items, lines, stream=True)  # type: ignore[arg-type]  # an iterator
 
     body.__name__ = name
     return command_of(spec, apply(body, params))

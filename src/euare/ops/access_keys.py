@@ -50,11 +50,26 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
     command that frees a slot.
     """
     before = {str(k["AccessKeyId"]) for k in key_ages(call, user)}
-    who = f"-u {user} " if user else ""
+    try:
+        answer = call.send_once("CreateAccessKey", {"UserName": user}, _new_key(call, user, before))
+    except Exception as exc:
+        if not at_limit(exc):
+            raise
+        raise _no_slot(call, user) from exc
+    key: dict[str, Any] = answer["AccessKey"]
+    return key
+
+
+def _who(user: str | None) -> str:
+    return f"-u {user} " if user else ""
+
+
+def _new_key(call: Call, user: str | None, before: set[str]) -> Lookup:
+    """After a lost answer: a key that was not among ``before`` was made, its secret lost."""
 
     def leftover(found: Found) -> str:
         ids = [str(k["AccessKeyId"]) for k in found["AccessKeyMetadata"]]
-        fixes = "; ".join(f"euare-userdelkey {who}{i}" for i in ids)
+        fixes = "; ".join(f"euare-userdelkey {_who(user)}{i}" for i in ids)
         return (
             f"access key {', '.join(ids)} was created but its secret never reached euare: "
             f"delete it with: {fixes}"
@@ -66,24 +81,22 @@ def create_access_key(call: Call, user: str | None) -> dict[str, Any]:
         )
         return {"AccessKeyMetadata": new} if new else None
 
-    lookup = Lookup(f"a new access key for {user or 'the caller'}", look, leftover)
-    try:
-        answer = call.send_once("CreateAccessKey", {"UserName": user}, lookup)
-    except Exception as exc:
-        if not at_limit(exc):
-            raise
-        keys = key_ages(call, user)
-        listed = ", ".join(
-            f"{k['AccessKeyId']} ({k['Status']}, {_age(k.get('CreateDate'))})" for k in keys
-        )
-        oldest = keys[0]["AccessKeyId"] if keys else "KEY_ID"
-        raise EuareError(
-            f"{user or 'the caller'} already has {len(keys)} access keys: {listed}; "
-            f"free a slot with: euare-userdelkey {who}{oldest}",
-            code="LimitExceeded",
-        ) from exc
-    key: dict[str, Any] = answer["AccessKey"]
-    return key
+    return Lookup(f"a new access key for {user or 'the caller'}", look, leftover)
+
+
+def _no_slot(call: Call, user: str | None) -> EuareError:
+    """The user has the most keys IAM allows: each with its age and status, and the command
+    that frees a slot."""
+    keys = key_ages(call, user)
+    listed = ", ".join(
+        f"{k['AccessKeyId']} ({k['Status']}, {_age(k.get('CreateDate'))})" for k in keys
+    )
+    oldest = keys[0]["AccessKeyId"] if keys else "KEY_ID"
+    return EuareError(
+        f"{user or 'the caller'} already has {len(keys)} access keys: {listed}; "
+        f"free a slot with: euare-userdelkey {_who(user)}{oldest}",
+        code="LimitExceeded",
+    )
 
 
 def save_iamrc(out: Output, key: dict[str, Any], user: str | None) -> dict[str, Any]:
@@ -102,6 +115,17 @@ def save_iamrc(out: Output, key: dict[str, Any], user: str | None) -> dict[str, 
             f"euare-userdelkey {who}{key['AccessKeyId']}"
         ) from None
     return {k: v for k, v in key.items() if k != "SecretAccessKey"}
+
+
+def new_key_lines(
+    records: list[dict[str, Any]], *, as_iamrc: bool = False, to_file: bool = False
+) -> list[str]:
+    """New access keys as euca2ools printed them: each one's ID and secret (``as_iamrc``, -w:
+    as a ready .iamrc); a key whose secret went ``to_file`` (--iamrc-out), its ID alone."""
+    lines: list[str] = []
+    for key in records:
+        lines += key_id_lines(key) if to_file else secret_lines(key, as_iamrc=as_iamrc)
+    return lines
 
 
 def key_id_lines(key: dict[str, Any]) -> list[str]:

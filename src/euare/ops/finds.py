@@ -35,6 +35,7 @@ def new_items(
 def listed_arn(
     call: Call,
     what: str,
+    *,
     operation: str,
     key: str,
     answer_key: str,

@@ -46,7 +46,7 @@ def holds(text: str, key_id: str, secret: str | None = None) -> bool:
     return secret is None or values.get("AWSSecretKey") == secret
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Rotation:
     """One rotation's state once the old key is known: what to undo if a step fails."""
 

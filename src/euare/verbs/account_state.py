@@ -3,7 +3,8 @@ docs/snapshot.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,10 +16,11 @@ from euare.cli.outputs import OutputFile
 from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import stderr_line
-from euare.core.render import Result
+from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
     from euare.core.files import Output
+    from euare.state.diff import Diff
 
 
 def take(call: Call, jobs: int) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
     "docs/output.md, Files euare writes)",
 )
 @o.jobs("how many calls to make at once", default=o.READ_JOBS)
-def accountsnapshot(call: Call, output: Output | None, jobs: int) -> Result | None:
+def accountsnapshot(call: Call, *, output: Output | None, jobs: int) -> Result | None:
     from euare.state.snapshot import dumps
 
     snapshot = take(call, jobs)
@@ -71,7 +73,14 @@ def accountsnapshot(call: Call, output: Output | None, jobs: int) -> Result | No
         from euare.state.snapshot import summary
 
         return Result(summary(snapshot), columns=("Kind", "Count", "Names"))
-    return Result([snapshot], lambda records: [dumps(records[0]).rstrip("\n")], one=True)
+    return Result([snapshot], snapshot_lines, one=True)
+
+
+def snapshot_lines(records: list[Record]) -> list[str]:
+    """accountsnapshot's text: the snapshot as JSON, exactly as -o writes it."""
+    from euare.state.snapshot import dumps
+
+    return [dumps(records[0]).rstrip("\n")]
 
 
 def _table(call: Call) -> bool:
@@ -140,6 +149,7 @@ def _table(call: Call) -> bool:
 @o.verbose("also list what an added or removed entity holds (its documents as diffs)")
 def accountdiff(
     call: Call,
+    *,
     old: str,
     new: str | None,
     live: bool,
@@ -150,7 +160,6 @@ def accountdiff(
 ) -> Result:
     from euare.core.errors import UsageError
     from euare.state.diff import compare
-    from euare.state.difftext import lines
     from euare.state.snapshot import read
 
     if live and new is not None:
@@ -165,10 +174,21 @@ def accountdiff(
     for warning in diff.warnings:
         call.stderr.write(stderr_line(call.prog, f"warning: {warning}") + "\n")
 
-    def verdict() -> None:
-        if not diff.equal:
-            raise click.exceptions.Exit(1)  # as diff: 1 says they differ; no error line
-
+    verdict = functools.partial(_verdict, diff)
     if _table(call):
         return Result(diff.rows(), columns=("Change", "Kind", "Name", "Fields"), verdict=verdict)
-    return Result([diff.as_json()], lambda _: lines(diff, verbose), one=True, verdict=verdict)
+    text = functools.partial(diff_lines, diff=diff, verbose=verbose)
+    return Result([diff.as_json()], text, one=True, verdict=verdict)
+
+
+def _verdict(diff: Diff) -> None:
+    if not diff.equal:
+        raise click.exceptions.Exit(1)  # as diff: 1 says they differ; no error line
+
+
+def diff_lines(records: list[Record], *, diff: Diff, verbose: bool = False) -> Iterator[str]:
+    """accountdiff's text: ``diff`` (whose JSON is the record) as euare.state.difftext writes
+    it; ``verbose`` (-v): an added or removed entity's fields too."""
+    from euare.state.difftext import lines
+
+    return lines(diff, verbose)

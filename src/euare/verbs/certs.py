@@ -8,6 +8,7 @@ certificate. The private key never leaves this machine except through ``--keyout
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -211,35 +212,19 @@ def _created_lines(records: list[Record]) -> Iterable[str]:
 )
 @option("--force", is_flag=True, help="overwrite --out and --keyout files that exist")
 def usercreatecert(
-    call: Call, user: str | None, out: Output | None, keyout: Output | None, days: int, force: bool
+    call: Call,
+    *,
+    user: str | None,
+    out: Output | None,
+    keyout: Output | None,
+    days: int,
+    force: bool,
 ) -> Result:
     if out is not None and keyout is not None and out.same_file(keyout):
         raise UsageError("--out and --keyout name the same file")
     cert_pem, key_pem = make_certificate(user or _caller_name(call), days)
-    staged: list[tuple[Output, Staged]] = []
-    cid: str | None = None
-    cert: dict[str, Any] = {}
-    try:
-        for given, text in ((keyout, key_pem), (out, cert_pem)):
-            if given is not None:
-                try:
-                    staged.append((given, given.stage(text)))
-                except OSError as exc:
-                    raise EuareError(f"cannot write {given}: {exc.strerror or exc}") from None
-        cert = _upload(call, user, cert_pem)
-        cid = str(cert["CertificateId"])
-        _place_all(call, staged, user, cid)
-    except (Interrupted, KeyboardInterrupt) as exc:
-        for _, one in staged:  # no key file is left behind, staged or placed
-            one.undo()
-        if cid is None and isinstance(exc, Interrupted):
-            cid = ((exc.found or {}).get("Certificate") or {}).get("CertificateId")
-            if cid is None:
-                raise
-        raise _interrupted(user, cid) from None
-    finally:
-        for _, one in staged:
-            one.discard()
+    files = ((keyout, key_pem), (out, cert_pem))
+    cert = CertificateUpload(call=call, user=user, body=cert_pem, files=files).run()
     # IAM's item whole; beside it, what was not written to a file, as made here.
     record: Record = {"Certificate": cert}
     if out is None:
@@ -247,6 +232,51 @@ def usercreatecert(
     if keyout is None:
         record["PrivateKey"] = key_pem
     return Result([record], one=True)
+
+
+@dataclass(kw_only=True)
+class CertificateUpload:
+    """usercreatecert's steps: stage the files given (``files``: --keyout's, then --out's),
+    upload the certificate ``body`` (sent once), then put the files in place. Interrupted (Ctrl-C,
+    SIGTERM, SIGHUP), no key file is left behind, staged or placed, and the error names the
+    certificate uploaded, if one was."""
+
+    call: Call
+    user: str | None
+    body: str
+    files: tuple[tuple[Output | None, str], ...]
+    staged: list[tuple[Output, Staged]] = field(default_factory=list)
+    cid: str | None = None
+
+    def run(self) -> dict[str, Any]:
+        """The certificate, as IAM answered."""
+        try:
+            self.stage()
+            cert = _upload(self.call, self.user, self.body)
+            self.cid = str(cert["CertificateId"])
+            _place_all(self.call, self.staged, self.user, self.cid)
+        except (Interrupted, KeyboardInterrupt) as exc:
+            for _, one in self.staged:  # no key file is left behind, staged or placed
+                one.undo()
+            cid = self.cid
+            if cid is None and isinstance(exc, Interrupted):
+                cid = ((exc.found or {}).get("Certificate") or {}).get("CertificateId")
+                if cid is None:
+                    raise
+            raise _interrupted(self.user, cid) from None
+        finally:
+            for _, one in self.staged:
+                one.discard()
+        return cert
+
+    def stage(self) -> None:
+        """Each file written beside its place, not yet in it."""
+        for given, text in self.files:
+            if given is not None:
+                try:
+                    self.staged.append((given, given.stage(text)))
+                except OSError as exc:
+                    raise EuareError(f"cannot write {given}: {exc.strerror or exc}") from None
 
 
 # --- delete, modify, list ------------------------------------------------------------------------
@@ -269,8 +299,9 @@ api_verb(
 )
 
 
-def _listed(records: Iterable[Record]) -> Iterator[str]:
-    verbose = click.get_current_context().params.get("verbose")
+def listed_lines(records: Iterable[Record], *, verbose: bool = False) -> Iterator[str]:
+    """userlistcerts' text: each certificate's ID, its body with ``verbose`` (-v), its status
+    and its owner."""
     for record in records:
         yield record["CertificateId"]
         if verbose:
@@ -285,5 +316,6 @@ list_verb(
     "List a user's signing certificates: ID, status and owner of each (every page).",
     o.user(required=False),
     o.verbose("also print each certificate's body"),
-    text=_listed,
+    text=listed_lines,
+    text_options=("verbose",),
 )

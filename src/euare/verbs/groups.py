@@ -10,7 +10,7 @@ from euare.cli import params as o
 from euare.cli.params import option
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.render import Record, Result
-from euare.ops.deletion import Blocker, delete_recursively
+from euare.ops.deletion import Blocker, Kind, delete_recursively
 from euare.ops.finds import by_name
 from euare.verbs.inline import inline_policy_verbs
 
@@ -53,7 +53,7 @@ def _members(records: list[Record]) -> list[str]:
     sends="GetGroup",
 )
 @o.group()
-def grouplistusers(call: Call, group: str) -> Result:
+def grouplistusers(call: Call, *, group: str) -> Result:
     """GetGroup's answer, every page's users in one list: {"Group": {...}, "Users": [...]}."""
     record: Record = {}
     for page in call.responses("GetGroup", GroupName=group):
@@ -98,7 +98,7 @@ api_verb(
     help="a user to remove (repeatable)",
     shell_complete=o.USERS,
 )
-def groupremoveuser(call: Call, group: str, users: tuple[str, ...]) -> None:
+def groupremoveuser(call: Call, *, group: str, users: tuple[str, ...]) -> None:
     plan = call.plan()
     for user in users:
         plan.add(
@@ -144,6 +144,7 @@ GROUP_BLOCKERS = (
         ],
     ),
 )
+GROUP = Kind(noun="group", param="GroupName", delete="DeleteGroup", blockers=GROUP_BLOCKERS)
 
 
 @verb(
@@ -154,9 +155,9 @@ GROUP_BLOCKERS = (
 )
 @o.group()
 @o.recursive_delete("group")
-def groupdel(call: Call, group: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def groupdel(call: Call, *, group: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "group", "GroupName", group, GROUP_BLOCKERS, "DeleteGroup", recursive, pretend, jobs
+        call, kind=GROUP, name=group, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

@@ -9,7 +9,8 @@ Their records are IAM's own: Get{Kind}Policy's answer (the owner's name, ``Polic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -26,35 +27,40 @@ from euare.policy import documents as policy
 PRETTY = option("--pretty-print", is_flag=True, help="indent the policy document")
 
 
-def _shown(record: Record) -> str:
-    """A record's document as stored (``--pretty-print``: re-indented)."""
+def _shown(record: Record, pretty_print: bool) -> str:
+    """A record's document as stored (``pretty_print``, --pretty-print: re-indented)."""
     document = policy.decode(record["PolicyDocument"])
-    if click.get_current_context().params.get("pretty_print"):
+    if pretty_print:
         return policy.pretty(document, str(record["PolicyName"]))
     return document
 
 
-def _documents(records: list[Record]) -> list[str]:
-    return [_shown(r) for r in records]
+def document_lines(records: list[Record], *, pretty_print: bool = False) -> list[str]:
+    """getpolicy's text: each policy's document as stored (``pretty_print``: re-indented)."""
+    return [_shown(r, pretty_print) for r in records]
 
 
-def _listing(trailer: bool, names: bool) -> Callable[[list[Any]], list[str]]:
-    """euca2ools' listpolicies text: each name, and with -v its document (``names`` False: the
-    document alone); ``trailer`` adds its final ``IsTruncated: false`` line. Built in full
-    before anything is printed, so a document that cannot be pretty-printed prints nothing."""
+def listing_lines(
+    records: list[Any], *, trailer: bool = False, names: bool = True, pretty_print: bool = False
+) -> list[str]:
+    """euca2ools' listpolicies text: each name (a record that is a bare name), or each name
+    and its document (``names`` False: the document alone; ``pretty_print``: re-indented);
+    ``trailer`` adds its final ``IsTruncated: false`` line. Built in full before anything is
+    printed, so a document that cannot be pretty-printed prints nothing."""
+    out: list[str] = []
+    for record in records:
+        if isinstance(record, str):
+            out.append(record)
+            continue
+        if names:
+            out.append(str(record["PolicyName"]))
+        out.append(_shown(record, pretty_print))
+    return [*out, "IsTruncated: false"] if trailer else out
 
-    def lines(records: list[Any]) -> list[str]:
-        out: list[str] = []
-        for record in records:
-            if isinstance(record, str):
-                out.append(record)
-                continue
-            if names:
-                out.append(str(record["PolicyName"]))
-            out.append(_shown(record))
-        return [*out, "IsTruncated: false"] if trailer else out
 
-    return lines
+def added_lines(records: list[Record]) -> list[str]:
+    """addpolicy's text with -o: the document built, as sent."""
+    return [str(r["PolicyDocument"]) for r in records]
 
 
 def inline_policy_verbs(
@@ -72,39 +78,7 @@ def inline_policy_verbs(
     """
     title = kind.capitalize()
     shown = examples or {}
-    param = f"{title}Name"
-
-    def name_of(values: dict[str, Any]) -> str:
-        return str(values[kind])
-
-    @verb(
-        f"{kind}addpolicy",
-        f"Give {a(kind)} an inline policy built from an effect, actions and resources.",
-        examples=shown.get("addpolicy", ()),
-        sends=f"Put{title}Policy",
-    )
-    @entity
-    @o.apply_all(o.policy_builder(resource_flags))
-    def add(
-        call: Call,
-        policy_name: str,
-        effect: str,
-        actions: tuple[str, ...],
-        resources: tuple[str, ...],
-        output: bool,
-        **values: Any,
-    ) -> Result:
-        document = policy.dumps(policy.build(effect, list(actions), list(resources)))
-        built = f"the policy document built from -e/-a/{resource_flags[0]}"
-        refuse(built, document, f"Put{title}Policy", "PolicyDocument")
-        o.lint_asked(click.get_current_context(), document, built, policy.IDENTITY)
-        sent = {param: name_of(values), "PolicyName": policy_name, "PolicyDocument": document}
-        call.request(f"Put{title}Policy", **sent)
-        # What Get{Kind}Policy would answer now; text shows the document only with -o.
-        record = {**sent, "PolicyDocument": PolicyText(document)}
-        shown = (lambda rs: [str(r["PolicyDocument"]) for r in rs]) if output else nothing
-        return Result([record], shown, one=True)
-
+    _add_verb(kind, entity, resource_flags, shown.get("addpolicy", ()))
     api_verb(
         f"{kind}uploadpolicy",
         f"Put{title}Policy",
@@ -114,7 +88,6 @@ def inline_policy_verbs(
         exclusive=[o.DOCUMENT_CHOICE],
         examples=shown.get("uploadpolicy", ()),
     )
-
     api_verb(
         f"{kind}getpolicy",
         f"Get{title}Policy",
@@ -123,10 +96,10 @@ def inline_policy_verbs(
         o.policy_name(),
         PRETTY,
         result="*",
-        text=_documents,
+        text=document_lines,
+        text_options=("pretty_print",),
         examples=shown.get("getpolicy", ()),
     )
-
     api_verb(
         f"{kind}delpolicy",
         f"Delete{title}Policy",
@@ -134,11 +107,58 @@ def inline_policy_verbs(
         entity,
         o.policy_name(),
     )
+    _listing_verb(kind, entity, listing_trailer, shown.get("listpolicies", ()))
+
+
+def _owner(kind: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """The owner's name as the calls take it (``UserName``: alice), from the verb's values."""
+    return {f"{kind.capitalize()}Name": str(values[kind])}
+
+
+def _add_verb(
+    kind: str, entity: Decorator, resource_flags: tuple[str, ...], examples: tuple[str, ...]
+) -> None:
+    """``{kind}addpolicy``: a policy built from -e, -a and ``resource_flags``."""
+    operation = f"Put{kind.capitalize()}Policy"
+
+    @verb(
+        f"{kind}addpolicy",
+        f"Give {a(kind)} an inline policy built from an effect, actions and resources.",
+        examples=examples,
+        sends=operation,
+    )
+    @entity
+    @o.apply_all(o.policy_builder(resource_flags))
+    def add(
+        call: Call,
+        *,
+        policy_name: str,
+        effect: str,
+        actions: tuple[str, ...],
+        resources: tuple[str, ...],
+        output: bool,
+        **values: Any,
+    ) -> Result:
+        document = policy.dumps(policy.build(effect, list(actions), list(resources)))
+        built = f"the policy document built from -e/-a/{resource_flags[0]}"
+        refuse(built, document, operation, "PolicyDocument")
+        o.lint_asked(click.get_current_context(), document, built, policy.IDENTITY)
+        sent = {**_owner(kind, values), "PolicyName": policy_name, "PolicyDocument": document}
+        call.request(operation, **sent)
+        # What Get{Kind}Policy would answer now; text shows the document only with -o.
+        record = {**sent, "PolicyDocument": PolicyText(document)}
+        return Result([record], added_lines if output else nothing, one=True)
+
+
+def _listing_verb(kind: str, entity: Decorator, trailer: bool, examples: tuple[str, ...]) -> None:
+    """``{kind}listpolicies``: the names, or (-v) the policies, of an owner's inline policies;
+    ``trailer``: euca2ools' final ``IsTruncated: false`` line."""
+    title = kind.capitalize()
 
     @verb(
         f"{kind}listpolicies",
         f"List {a(kind)}'s inline policies (-v: with their documents).",
-        examples=shown.get("listpolicies", ()),
+        examples=examples,
         sends=f"List{title}Policies",
     )
     @entity
@@ -146,19 +166,22 @@ def inline_policy_verbs(
     @o.verbose("also print each policy's document (with -p: only the document)")
     @PRETTY
     def listing(
-        call: Call, policy_name: str | None, verbose: bool, pretty_print: bool, **values: Any
+        call: Call, *, policy_name: str | None, verbose: bool, pretty_print: bool, **values: Any
     ) -> Result:
-        owner = {param: name_of(values)}
+        owner = _owner(kind, values)
         names = [
             str(n)
             for n in call.pages(f"List{title}Policies", "PolicyNames", **owner)
             if policy_name is None or n == policy_name
         ]
-        text = _listing(listing_trailer, names=not (verbose and policy_name))
+        text = functools.partial(
+            listing_lines,
+            trailer=trailer,
+            names=not (verbose and policy_name),
+            pretty_print=pretty_print,
+        )
         if not verbose:
             return Result(list[Any](names), text)
         return Result(
             [call.request(f"Get{title}Policy", **owner, PolicyName=n) for n in names], text
         )
-
-    del add, listing

@@ -13,7 +13,7 @@ from euare.cli.params import Decorator, option
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.render import Record, Result
-from euare.ops.deletion import Blocker, Item, delete_recursively
+from euare.ops.deletion import Blocker, Item, Kind, delete_recursively
 from euare.ops.finds import existing
 from euare.policy import documents as policy
 
@@ -60,6 +60,7 @@ def role_option(help: str) -> Decorator:
 @o.verbose("print the new instance profile's ARN and ID")
 def instanceprofilecreate(
     call: Call,
+    *,
     iprofile: str,
     path: str | None,
     tags: tuple[dict[str, str], ...],
@@ -67,46 +68,38 @@ def instanceprofilecreate(
     create_role: bool,
     verbose: bool,
 ) -> Result:
-    plan = call.plan().add_call(
+    plan = call.plan().add_once(
         f"create instance profile {iprofile}",
-        lambda: call.send_once(
-            "CreateInstanceProfile",
-            {"InstanceProfileName": iprofile, "Path": path, "Tags": list(tags) or None},
-            existing(
-                call,
-                f"instance profile {iprofile}",
-                "GetInstanceProfile",
-                InstanceProfileName=iprofile,
-            ),
+        "CreateInstanceProfile",
+        {"InstanceProfileName": iprofile, "Path": path, "Tags": list(tags) or None},
+        existing(
+            call, f"instance profile {iprofile}", "GetInstanceProfile", InstanceProfileName=iprofile
         ),
     )
     if create_role:
         refuse("IPROFILE (with --create-role, the role's name too)", iprofile, *ROLE_NAME)
-        params = {
-            "RoleName": iprofile,
-            "Path": path,
-            "AssumeRolePolicyDocument": policy.dumps(policy.trust_policy(EC2)),
-        }
-        plan.add_call(
+        plan.add_once(
             f"create role {iprofile}",
-            lambda: call.send_once(
-                "CreateRole",
-                params,
-                existing(call, f"role {iprofile}", "GetRole", RoleName=iprofile),
-            ),
+            "CreateRole",
+            {"RoleName": iprofile, "Path": path, "AssumeRolePolicyDocument": ec2_trust()},
+            existing(call, f"role {iprofile}", "GetRole", RoleName=iprofile),
         )
     role = iprofile if create_role else add_role
     if role:
-        plan.add_call(
+        held = {"InstanceProfileName": iprofile, "RoleName": role}
+        plan.add_once(
             f"add role {role} to {iprofile}",
-            lambda: call.send_once(
-                "AddRoleToInstanceProfile",
-                {"InstanceProfileName": iprofile, "RoleName": role},
-                role_in_profile(call, {"InstanceProfileName": iprofile, "RoleName": role}),
-            ),
+            "AddRoleToInstanceProfile",
+            held,
+            role_in_profile(call, held),
         )
     created = plan.execute()[0]["InstanceProfile"]
     return Result([created], profile_lines if verbose else nothing, one=True)
+
+
+def ec2_trust() -> str:
+    """The trust policy of a role --create-role makes: EC2 may assume it."""
+    return policy.dumps(policy.trust_policy(EC2))
 
 
 def profile_lines(profiles: list[Record]) -> list[str]:
@@ -153,6 +146,12 @@ PROFILE_BLOCKERS = (
         items=_roles,
     ),
 )
+PROFILE = Kind(
+    noun="instance profile",
+    param="InstanceProfileName",
+    delete="DeleteInstanceProfile",
+    blockers=PROFILE_BLOCKERS,
+)
 
 
 @verb(
@@ -169,18 +168,10 @@ PROFILE_BLOCKERS = (
     lists="list the roles -r would remove, and change nothing",
 )
 def instanceprofiledel(
-    call: Call, iprofile: str, recursive: bool, pretend: bool, jobs: int
+    call: Call, *, iprofile: str, recursive: bool, pretend: bool, jobs: int
 ) -> Result | None:
     return delete_recursively(
-        call,
-        "instance profile",
-        "InstanceProfileName",
-        iprofile,
-        PROFILE_BLOCKERS,
-        "DeleteInstanceProfile",
-        recursive,
-        pretend,
-        jobs,
+        call, kind=PROFILE, name=iprofile, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,15 +13,9 @@ from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, verb
-from euare.core.outcome import or_none
+from euare.core.outcome import gone
 from euare.core.render import Record, Result, as_text
-from euare.ops.access_keys import (
-    age_in_days,
-    create_access_key,
-    key_id_lines,
-    save_iamrc,
-    secret_lines,
-)
+from euare.ops.access_keys import age_in_days, create_access_key, new_key_lines, save_iamrc
 
 if TYPE_CHECKING:
     from euare.core.files import Output
@@ -46,12 +41,13 @@ def key_id() -> Decorator:
     "-l", "--set-default-user", is_flag=True, help="accepted for euca2ools compatibility; unused"
 )
 def useraddkey(
-    call: Call, user: str | None, write_config: bool, iamrc_out: Output | None, **_: Any
+    call: Call, *, user: str | None, write_config: bool, iamrc_out: Output | None, **_: Any
 ) -> Result:
     key = create_access_key(call, user)
     if iamrc_out is not None:
-        return Result([save_iamrc(iamrc_out, key, user)], lambda rs: key_id_lines(rs[0]), one=True)
-    return Result([key], lambda rs: secret_lines(rs[0], as_iamrc=write_config), one=True)
+        saved = save_iamrc(iamrc_out, key, user)
+        return Result([saved], functools.partial(new_key_lines, to_file=True), one=True)
+    return Result([key], functools.partial(new_key_lines, as_iamrc=write_config), one=True)
 
 
 api_verb(
@@ -118,7 +114,7 @@ def idle_days(key: Record) -> int:
 
 
 def keys_of(
-    call: Call, user: str | None, max_age: int | None, last_used: bool, unused_for: int | None
+    call: Call, user: str | None, *, max_age: int | None, last_used: bool, unused_for: int | None
 ) -> list[Record]:
     """The user's access keys, only those older than ``max_age`` days if given; with
     ``last_used`` (or ``unused_for``), each gets GetAccessKeyLastUsed's answer under IAM's own
@@ -142,16 +138,15 @@ def keys_of(
 @MAX_AGE
 @UNUSED_FOR
 def userlistkeys(
-    call: Call, user: str | None, verbose: bool, max_age: int | None, unused_for: int | None
+    call: Call, *, user: str | None, verbose: bool, max_age: int | None, unused_for: int | None
 ) -> Result:
-    keys = keys_of(call, user, max_age, verbose, unused_for)
+    keys = keys_of(call, user, max_age=max_age, last_used=verbose, unused_for=unused_for)
     return Result(keys, _key_details if verbose else _key_ids)
 
 
-def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
-    """A line a key, tab-separated: user, key, status, creation date, and (with -v) when and
-    by which service it was last used."""
-    verbose = click.get_current_context().params.get("verbose")
+def audit_lines(records: Iterable[Record], *, verbose: bool = False) -> Iterator[str]:
+    """accountauditkeys' text, a line a key, tab-separated: user, key, status, creation date,
+    and with ``verbose`` (-v) when and by which service it was last used."""
     for r in records:
         fields = [r["UserName"], r["AccessKeyId"], r["Status"], as_text(r.get("CreateDate"))]
         if verbose:
@@ -176,6 +171,7 @@ def _audit_lines(records: Iterable[Record]) -> Iterator[str]:
 @o.jobs("how many users to ask about at once", default=o.READ_JOBS)
 def accountauditkeys(
     call: Call,
+    *,
     verbose: bool,
     max_age: int | None,
     unused_for: int | None,
@@ -185,13 +181,35 @@ def accountauditkeys(
     from euare.call.fanout import concurrently
 
     users = list(call.pages("ListUsers", "Users", PathPrefix=path_prefix))
-
-    def audit(user: Record) -> list[Record]:
-        keys = or_none(lambda: keys_of(call, user["UserName"], max_age, verbose, unused_for))
-        if keys is None:  # the user was deleted since the listing
-            return []
-        return [{"UserName": user["UserName"], **key} for key in keys]
-
+    audit = KeyAudit(call=call, max_age=max_age, last_used=verbose, unused_for=unused_for)
     asks = [functools.partial(audit, user) for user in users]
     found = concurrently(asks, jobs, call.client())  # in the users' order, whatever ends first
-    return Result([key for keys in found for key in keys], _audit_lines)
+    text = functools.partial(audit_lines, verbose=verbose)
+    return Result([key for keys in found for key in keys], text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyAudit:
+    """accountauditkeys' step for one user: its keys as :func:`keys_of` finds them (the same
+    ``max_age``, ``last_used`` and ``unused_for``), each with the user's name."""
+
+    call: Call
+    max_age: int | None
+    last_used: bool
+    unused_for: int | None
+
+    def __call__(self, user: Record) -> list[Record]:
+        name = user["UserName"]
+        try:
+            keys = keys_of(
+                self.call,
+                name,
+                max_age=self.max_age,
+                last_used=self.last_used,
+                unused_for=self.unused_for,
+            )
+        except Exception as exc:
+            if gone(exc):  # deleted since the listing
+                return []
+            raise
+        return [{"UserName": name, **key} for key in keys]

@@ -7,6 +7,7 @@ line of standard input when that is not a terminal, so a cron job can keep it ou
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from euare.call.context import Call
@@ -35,32 +36,54 @@ def _password_verb(name: str, operation: str, help: str, examples: tuple[str, ..
         help="whether the user must choose a new password at next sign-in",
     )
     def body(
-        call: Call, user: str, password: str | None, reset_required: bool | None
+        call: Call, *, user: str, password: str | None, reset_required: bool | None
     ) -> Result | None:
-        creating = operation == "CreateLoginProfile"
+        step = PasswordChange(call=call, operation=operation, user=user)
+        return step.run(password, reset_required)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordChange:
+    """Giving ``user`` a login profile (``operation`` CreateLoginProfile, sent once) or a new
+    password (UpdateLoginProfile): refuse a profile that exists already before the password is
+    asked for, ask for it if not given, then send."""
+
+    call: Call
+    operation: str
+    user: str
+
+    @property
+    def creating(self) -> bool:
+        return self.operation == "CreateLoginProfile"
+
+    def run(self, password: str | None, reset_required: bool | None) -> Result | None:
+        call, user = self.call, self.user
         lookup = existing(call, f"{user}'s login profile", "GetLoginProfile", UserName=user)
         # A profile that exists already is refused before the password is asked for, and so
         # after a lost answer a profile found is surely this call's own: the password given is
         # set, and never silently not.
-        if creating and lookup.look() is not None:
+        if self.creating and lookup.look() is not None:
             raise EuareError(
                 f"{user} already has a login profile; change its password with "
                 f"euare-usermodloginprofile {user}",
                 code="EntityAlreadyExists",
             )
-        if password is None:
-            password = call.read_secret("New password")
-            refuse(call.said("the password"), password, operation, "Password")
         params: dict[str, Any] = {
             "UserName": user,
-            "Password": password,
+            "Password": password if password is not None else self.asked(),
             "PasswordResetRequired": reset_required,
         }
-        if not creating:  # an update may safely be sent again; IAM answers nothing
-            call.request(operation, **params)
+        if not self.creating:  # an update may safely be sent again; IAM answers nothing
+            call.request(self.operation, **params)
             return None
-        answer = call.send_once(operation, params, lookup)
+        answer = call.send_once(self.operation, params, lookup)
         return Result([answer["LoginProfile"]], nothing, one=True)
+
+    def asked(self) -> str:
+        """The password, typed at the prompt or read from standard input, and checked."""
+        password = self.call.read_secret("New password")
+        refuse(self.call.said("the password"), password, self.operation, "Password")
+        return password
 
 
 _password_verb(

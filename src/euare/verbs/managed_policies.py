@@ -12,6 +12,7 @@ Like euca2ools' own create verbs, policycreate prints nothing unless asked with 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from euare.call.arns import split_name
@@ -24,7 +25,7 @@ from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.errors import UsageError
 from euare.core.render import Record, Result, as_text
-from euare.ops.deletion import Blocker, Item, Removal, delete_recursively
+from euare.ops.deletion import Blocker, Item, Kind, Removal, delete_recursively
 
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
 
@@ -60,6 +61,7 @@ KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
 @o.verbose("print the new policy's ARN and ID")
 def policycreate(
     call: Call,
+    *,
     policy: str,
     policy_document: str | None,
     policy_content: str | None,
@@ -163,6 +165,7 @@ POLICY_BLOCKERS = (
         items=_other_versions,
     ),
 )
+POLICY = Kind(noun="policy", param="PolicyArn", delete="DeletePolicy", blockers=POLICY_BLOCKERS)
 
 
 @verb(
@@ -175,17 +178,11 @@ POLICY_BLOCKERS = (
 )
 @o.the_policy()
 @o.recursive_delete("policy")
-def policydel(call: Call, policy: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def policydel(
+    call: Call, *, policy: str, recursive: bool, pretend: bool, jobs: int
+) -> Result | None:
     return delete_recursively(
-        call,
-        "policy",
-        "PolicyArn",
-        policy,
-        POLICY_BLOCKERS,
-        "DeletePolicy",
-        recursive,
-        pretend,
-        jobs,
+        call, kind=POLICY, name=policy, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 
@@ -242,20 +239,22 @@ list_verb(
     type=o.IamChoice(KINDS),
     help="list only this kind of entity (only its header is printed)",
 )
-def policylistentities(call: Call, policy: str, entity_filter: str | None) -> Result:
+def policylistentities(call: Call, *, policy: str, entity_filter: str | None) -> Result:
     """One object, as IAM's answer has it: PolicyGroups, PolicyUsers and PolicyRoles, each the
     whole items of every page (empty for a kind --entity-filter leaves out)."""
     kinds = [entity_filter] if entity_filter else list(KINDS)
     found = entities(call, policy, kinds)
     record = {f"Policy{k}s": found.get(k, []) for k in ("Group", "User", "Role")}
+    return Result([record], functools.partial(entity_lines, kinds=kinds), one=True)
 
-    def lines(records: list[Record]) -> Iterable[str]:
-        for r in records:
-            for kind in kinds:
-                yield f"{kind.lower()}s"
-                yield from (f"\t{e[f'{kind}Name']}" for e in r[f"Policy{kind}s"])
 
-    return Result([record], lines, one=True)
+def entity_lines(records: list[Record], *, kinds: Iterable[str] = KINDS) -> Iterable[str]:
+    """policylistentities' text: for each of ``kinds`` (User, Group, Role), its header (users,
+    groups, roles), then the name of each entity of that kind, after a tab."""
+    for r in records:
+        for kind in kinds:
+            yield f"{kind.lower()}s"
+            yield from (f"\t{e[f'{kind}Name']}" for e in r[f"Policy{kind}s"])
 
 
 def attached_policy_verbs(

@@ -206,6 +206,7 @@ def _shown(device: dict[str, Any], show_seed: bool) -> dict[str, Any]:
 @o.tags()
 def mfacreate(
     call: Call,
+    *,
     name: str,
     path: str | None,
     seed_out: Output | None,
@@ -214,12 +215,26 @@ def mfacreate(
     force: bool,
     tags: tuple[dict[str, str], ...],
 ) -> Result:
+    _check_outputs(seed_out, qr_out, show_seed)
+    device = _create_device(call, name=name, path=path, tags=tags)
+    _save(device, _seed_files(device, seed_out, qr_out))
+    return Result([_shown(device, show_seed)], created_lines, one=True)
+
+
+def _check_outputs(seed_out: Output | None, qr_out: Output | None, show_seed: bool) -> None:
+    """Refused before anything is sent: a seed that would go nowhere, or twice to one file."""
     if seed_out is None and qr_out is None and not show_seed:
         raise UsageError(
             "give --seed-out FILE, --qr-out FILE or --show-seed: else the seed is lost"
         )
     if seed_out is not None and qr_out is not None and seed_out.same_file(qr_out):
         raise UsageError("--seed-out and --qr-out name the same file")
+
+
+def _create_device(
+    call: Call, *, name: str, path: str | None, tags: tuple[dict[str, str], ...]
+) -> dict[str, Any]:
+    """CreateVirtualMFADevice, sent once: the device, its seed and QR code included."""
     params: dict[str, Any] = {"VirtualMFADeviceName": name, "Tags": list(tags)}
     if path is not None:
         params["Path"] = path
@@ -227,21 +242,27 @@ def mfacreate(
         del params["Tags"]
     answer = call.send_once("CreateVirtualMFADevice", params, _virtual_created(call, name))
     device: dict[str, Any] = answer["VirtualMFADevice"]
+    return device
+
+
+def _seed_files(
+    device: dict[str, Any], seed_out: Output | None, qr_out: Output | None
+) -> list[tuple[Output, bytes]]:
+    """What goes to each file given: the seed (Base32, a line) and the QR code (PNG)."""
     seed, png = device.get("Base32StringSeed") or b"", device.get("QRCodePNG") or b""
     seed_bytes = seed if isinstance(seed, bytes) else seed.encode("ascii")
     outs = [(seed_out, seed_bytes + b"\n"), (qr_out, png)]
-    _save(device, [(out, data) for out, data in outs if out is not None])
-    shown = _shown(device, show_seed)
-
-    def lines(records: list[Record]) -> list[str]:
-        return [line for r in records for line in _device_lines(r)]
-
-    return Result([shown], lines, one=True)
+    return [(out, data) for out, data in outs if out is not None]
 
 
-def _device_lines(record: Record) -> list[str]:
-    seed = record.get("Base32StringSeed")
-    return [str(record["SerialNumber"]), *([str(seed)] if seed else [])]
+def created_lines(records: list[Record]) -> list[str]:
+    """mfacreate's text: each device's serial number, then its seed if the record holds it
+    (--show-seed)."""
+    lines: list[str] = []
+    for record in records:
+        seed = record.get("Base32StringSeed")
+        lines += [str(record["SerialNumber"]), *([str(seed)] if seed else [])]
+    return lines
 
 
 def _assignments(devices: Iterable[Record]) -> Iterator[str]:
@@ -266,7 +287,7 @@ def _assignments(devices: Iterable[Record]) -> Iterator[str]:
     show_default=True,
     help="list only the devices assigned to a user, or only those that are not",
 )
-def mfalist(call: Call, assignment_status: str) -> Result:
+def mfalist(call: Call, *, assignment_status: str) -> Result:
     listed = call.pages(
         "ListVirtualMFADevices", "VirtualMFADevices", AssignmentStatus=assignment_status
     )

@@ -105,6 +105,7 @@ def url_thumbprint(url: str) -> str:
 @o.tags()
 def oidcprovidercreate(
     call: Call,
+    *,
     provider_url: str,
     client_ids: tuple[str, ...],
     thumbprints: tuple[str, ...],
@@ -131,10 +132,10 @@ def _registered(call: Call, url: str) -> Lookup:
     return listed_arn(
         call,
         f"an OpenID Connect provider for {url}",
-        "ListOpenIDConnectProviders",
-        "OpenIDConnectProviderList",
-        "OpenIDConnectProviderArn",
-        suffix,
+        operation="ListOpenIDConnectProviders",
+        key="OpenIDConnectProviderList",
+        answer_key="OpenIDConnectProviderArn",
+        suffix=suffix,
         ignore_case=True,
     )
 
@@ -200,7 +201,7 @@ api_verb(
 )
 @o.oidc_provider()
 @thumbprints()
-def oidcproviderchangethumbprint(call: Call, oidc: str, thumbprints: tuple[str, ...]) -> None:
+def oidcproviderchangethumbprint(call: Call, *, oidc: str, thumbprints: tuple[str, ...]) -> None:
     prints = list(thumbprints)
     if not prints:
         url = call.request("GetOpenIDConnectProvider", OpenIDConnectProviderArn=oidc).get("Url")

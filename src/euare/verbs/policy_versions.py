@@ -4,6 +4,7 @@ managed-policy verbs take it (see :mod:`euare.verbs.managed_policies`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from euare.call.arns import policy_arn
@@ -34,7 +35,9 @@ def _version_id(help: str, required: bool) -> Decorator:
 @o.the_given_policy()
 @_version_id("the version to print, e.g. v2 (default: the policy's default version)", False)
 @option("--pretty-print", is_flag=True, help="indent the policy document")
-def policygetversion(call: Call, policy: str, version_id: str | None, pretty_print: bool) -> Result:
+def policygetversion(
+    call: Call, *, policy: str, version_id: str | None, pretty_print: bool
+) -> Result:
     """Its record is IAM's PolicyVersion, whole; the text is its document as IAM stores it."""
     arn = policy_arn(call, policy)
     refuse("POLICY", arn, "GetPolicyVersion", "PolicyArn")
@@ -42,13 +45,18 @@ def policygetversion(call: Call, policy: str, version_id: str | None, pretty_pri
         version_id or call.request("GetPolicy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
     )
     found = call.request("GetPolicyVersion", PolicyArn=arn, VersionId=version_id)["PolicyVersion"]
+    text = functools.partial(version_lines, policy=policy, pretty_print=pretty_print)
+    return Result([found], text, one=True)
 
-    def lines(records: list[Record]) -> Iterable[str]:
-        for r in records:
-            document = documents.decode(r["Document"])
-            yield documents.pretty(document, policy) if pretty_print else document
 
-    return Result([found], lines, one=True)
+def version_lines(
+    records: list[Record], *, policy: str = "", pretty_print: bool = False
+) -> Iterable[str]:
+    """policygetversion's text: each version's document as IAM stores it (``pretty_print``:
+    re-indented, ``policy`` naming it in an error)."""
+    for r in records:
+        document = documents.decode(r["Document"])
+        yield documents.pretty(document, policy) if pretty_print else document
 
 
 def _version_lines(records: list[Record]) -> Iterable[str]:
@@ -72,6 +80,25 @@ def _age(version: Item) -> tuple[str, int]:
     """Sort key, oldest first: creation time, then the number in ``vN`` (IAM counts up)."""
     number = str(version["VersionId"]).lstrip("v")
     return as_text(version.get("CreateDate")), int(number) if number.isdigit() else 0
+
+
+def _to_prune(policy: str, versions: list[Item], prune: bool) -> str | None:
+    """The version to delete first (the oldest non-default one) when the policy has as many
+    as IAM allows, or None; without --prune, refused, naming it."""
+    if len(versions) < documents.MAX_VERSIONS:
+        return None
+    old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
+    if not old:
+        raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
+    oldest = str(old[0]["VersionId"])
+    if not prune:
+        raise EuareError(
+            f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
+            f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
+            f"{oldest} and then create the new version",
+            code="LimitExceeded",
+        )
+    return oldest
 
 
 def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:
@@ -109,6 +136,7 @@ def _create_version(call: Call, arn: str, document: str, default: bool, before: 
 )
 def policycreateversion(
     call: Call,
+    *,
     policy: str,
     policy_document: str | None,
     policy_content: str | None,
@@ -121,18 +149,8 @@ def policycreateversion(
     versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
     before = {str(v["VersionId"]) for v in versions}
     plan = call.plan()
-    if len(versions) >= documents.MAX_VERSIONS:
-        old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
-        if not old:
-            raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
-        oldest = old[0]["VersionId"]
-        if not prune:
-            raise EuareError(
-                f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
-                f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
-                f"{oldest} and then create the new version",
-                code="LimitExceeded",
-            )
+    oldest = _to_prune(policy, versions, prune)
+    if oldest is not None:
         plan.add(
             f"delete version {oldest}",
             "DeletePolicyVersion",
@@ -140,10 +158,8 @@ def policycreateversion(
             PolicyArn=arn,
             VersionId=oldest,
         )
-    plan.add_call(
-        "create the new version",
-        lambda: _create_version(call, arn, document, set_as_default, before),
-    )
+    create = functools.partial(_create_version, call, arn, document, set_as_default, before)
+    plan.add_call("create the new version", create)
     created = plan.execute()[-1]["PolicyVersion"]
     return Result([created], one=True)
 

@@ -70,7 +70,7 @@ def _document(call: Call, name: str) -> object:
 )
 @o.option("--trust", is_flag=True, help="the documents are trust (assume-role) policies")
 @o.fail_on("exit 1 if a finding is at or above LEVEL: info, warning or error")
-def policylint(call: Call, files: tuple[str, ...], trust: bool, fail_on: str) -> Result:
+def policylint(call: Call, *, files: tuple[str, ...], trust: bool, fail_on: str) -> Result:
     from euare.policy.documents import IDENTITY, TRUST
     from euare.policy.lint import at_or_above, lint
 

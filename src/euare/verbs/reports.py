@@ -113,7 +113,7 @@ def _lines(records: list[Record]) -> Iterable[str]:
     help="how long to wait for IAM to generate the report",
 )
 @option("--raw", is_flag=True, help="print the CSV exactly as IAM sent it (whatever --format says)")
-def accountcredentialreport(call: Call, wait: int, raw: bool) -> Result | None:
+def accountcredentialreport(call: Call, *, wait: int, raw: bool) -> Result | None:
     wait_until_generated(call, wait)
     content = call.request("GetCredentialReport").get("Content") or b""
     text = content.decode("utf-8") if isinstance(content, bytes) else str(content)

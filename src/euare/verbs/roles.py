@@ -13,7 +13,7 @@ from euare.cli.paramtypes import ModelRange
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.render import PolicyText, Record, Result, boundary_lines
-from euare.ops.deletion import Blocker, delete_recursively
+from euare.ops.deletion import Blocker, Kind, delete_recursively
 from euare.ops.finds import existing
 from euare.policy import documents as policy
 from euare.verbs.inline import inline_policy_verbs
@@ -92,6 +92,7 @@ def role_lines(roles: list[Record]) -> list[str]:
 )
 def rolecreate(
     call: Call,
+    *,
     role: str,
     path: str | None,
     tags: tuple[dict[str, str], ...],
@@ -154,7 +155,7 @@ api_verb(
     help="how long a session of the role may last at most, 3600 (an hour) to 43200 (12 hours)",
 )
 def rolemod(
-    call: Call, role: str, description: str | None, max_session_duration: int | None
+    call: Call, *, role: str, description: str | None, max_session_duration: int | None
 ) -> None:
     if description is None and max_session_duration is None:
         raise click.UsageError(
@@ -186,7 +187,7 @@ list_verb("rolelistbypath", "ListRoles", "List the ARNs of roles.", o.path_prefi
 @o.apply_all(trust_options("PolicyDocument", "-f"))
 @option("-o", "output", is_flag=True, help="also print the policy that is sent")
 def roleupdateassumepolicy(
-    call: Call, role: str, trust_policy: str | None, service: str | None, output: bool
+    call: Call, *, role: str, trust_policy: str | None, service: str | None, output: bool
 ) -> Result | None:
     """-o stays local: euca2ools also sent it to IAM as a stray ``verbose`` parameter. IAM
     answers nothing; with -o the record is what was sent, under IAM's parameter names."""
@@ -239,6 +240,7 @@ ROLE_BLOCKERS = (
         ],
     ),
 )
+ROLE = Kind(noun="role", param="RoleName", delete="DeleteRole", blockers=ROLE_BLOCKERS, flag="-c")
 
 
 @verb(
@@ -250,9 +252,9 @@ ROLE_BLOCKERS = (
 )
 @o.role()
 @o.recursive_delete("role", flag="-c")
-def roledel(call: Call, role: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def roledel(call: Call, *, role: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "role", "RoleName", role, ROLE_BLOCKERS, "DeleteRole", recursive, pretend, jobs, "-c"
+        call, kind=ROLE, name=role, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

@@ -13,9 +13,11 @@ change, and is touched only while it still holds what this run left in it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,7 @@ def _check_slots(keys: list[Item], mine: Item, user: str, delete_inactive: bool)
 @option("-v", "--verbose", is_flag=True, help="say on stderr what is done, and why nothing is")
 def userrotatekey(
     call: Call,
+    *,
     asked_user: str | None,
     credential_file: Path | None,
     max_age: int | None,
@@ -144,54 +147,48 @@ def userrotatekey(
     show_secret: bool,
     verbose: bool,
 ) -> Result | None:
-    def say(message: str) -> None:
-        if verbose:
-            call.stderr.write(stderr_line(call.prog, message) + "\n")
-            call.stderr.flush()
-
+    say = functools.partial(_say, call, verbose)
     path = credential_file or call.settings().credential_file
     if path is None:
         raise EuareError("no credential file to rotate: name one with --credential-file")
     read_text(path, "credential file")  # a missing or unreadable file is reported as such
+    rotate = Rotate(
+        call=call,
+        path=path,
+        user=asked_user,
+        max_age=max_age,
+        wait=wait,
+        retire=None if keep else delete,
+        force=force,
+        delete_inactive=delete_inactive,
+        backup=not no_backup,
+        say=say,
+    )
+    new_key = _locked(call, path, lock_wait, say, rotate)
+    if new_key is None:
+        return None
+    # The new key as CreateAccessKey answered; its secret only with --show-secret.
+    record: Record = dict(new_key)
+    if not show_secret:
+        del record["SecretAccessKey"]
+    return Result([record], _new_key_lines, one=True)
 
-    def rotate() -> dict[str, Any] | None:
-        """The rotation, under the file's lock: the new key, or None if not due."""
-        assert path is not None  # (for mypy, inside this closure)
-        # The caller's own key may come from this file, which a run we waited for has rotated.
-        call.reload_settings()
-        old_text = read_text(path, "credential file")
-        values = parse_iamrc(old_text)
-        old_id, old_secret = values.get("AWSAccessKeyId"), values.get("AWSSecretKey")
-        if not old_id or not old_secret:
-            raise EuareError(f"{path} has no AWSAccessKeyId and AWSSecretKey lines to rotate")
-        user = asked_user or str(call.request("GetUser")["User"]["UserName"])
-        keys = key_ages(call, user)
-        mine = next((k for k in keys if k["AccessKeyId"] == old_id), None)
-        if mine is None:
-            raise EuareError(f"the key in {path} ({old_id}) is not one of {user}'s access keys")
-        days = age_in_days(mine.get("CreateDate"))
-        if max_age is not None and days <= max_age:
-            say(f"{old_id} is {days} days old, not more than {max_age}: nothing to do")
-            return None
-        stale = _check_slots(keys, mine, user, delete_inactive)
-        why = cannot_keep_owner(path)
-        if why:
-            raise EuareError(f"cannot replace {path} as it is: {why}; run this as its owner")
-        _check_links(call, path, old_id, None if keep else delete, force)
-        budget = max(wait, MIN_CLEANUP_SECONDS)
-        before = {str(k["AccessKeyId"]) for k in keys}
-        if stale is not None:
-            stale_id = str(stale["AccessKeyId"])
-            persist(
-                lambda: call.request("DeleteAccessKey", UserName=user, AccessKeyId=stale_id), budget
-            )
-            before.discard(stale_id)
-            say(f"deleted inactive key {stale_id}")
-        rotation = Rotation(call, path, user, old_id, old_secret, wait, budget, say, before)
-        target = target_of(path)
-        backup = None if no_backup else target.with_name(target.name + ".previous")
-        return rotation.run(backup, None if keep else delete)
 
+def _say(call: Call, verbose: bool, message: str) -> None:
+    """With -v, one line on stderr saying what is done (or why nothing is)."""
+    if verbose:
+        call.stderr.write(stderr_line(call.prog, message) + "\n")
+        call.stderr.flush()
+
+
+def _locked(
+    call: Call,
+    path: Path,
+    lock_wait: int,
+    say: Callable[[str], None],
+    rotate: Callable[[], dict[str, Any] | None],
+) -> dict[str, Any] | None:
+    """``rotate()`` under the file's lock: the new key, or None if none was due."""
     rotated: list[dict[str, Any] | None] = []
     try:
         with _lock(call, path, lock_wait, say):
@@ -202,13 +199,100 @@ def userrotatekey(
                 f"{interrupts.word()} before a new key was made; {path} was not changed",
                 exit_code=interrupts.status(),
             ) from None
-    if not rotated[0]:
-        return None
-    # The new key as CreateAccessKey answered; its secret only with --show-secret.
-    record: Record = dict(rotated[0])
-    if not show_secret:
-        del record["SecretAccessKey"]
-    return Result([record], _new_key_lines, one=True)
+    return rotated[0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rotate:
+    """userrotatekey's steps once the file is locked: read the key in use from the file, find
+    it among its user's keys, tell whether it is due (``max_age``), make room for a new key,
+    check the file can be replaced as it is, then rotate (euare.ops.rotation_steps.Rotation).
+    ``retire``: True deletes the old key, False deactivates it, None keeps it active."""
+
+    call: Call
+    path: Path
+    user: str | None  # -u; by default, the caller
+    max_age: int | None
+    wait: int
+    retire: bool | None
+    force: bool
+    delete_inactive: bool
+    backup: bool
+    say: Callable[[str], None]
+
+    def __call__(self) -> dict[str, Any] | None:
+        """The rotation: the new key, or None if the key in use is not due."""
+        # The caller's own key may come from this file, which a run we waited for has rotated.
+        self.call.reload_settings()
+        old_id, old_secret = self.key_in_file()
+        user = self.user or str(self.call.request("GetUser")["User"]["UserName"])
+        keys = key_ages(self.call, user)
+        mine = self.key_in_use(keys, old_id, user)
+        if not self.due(mine, old_id):
+            return None
+        stale = _check_slots(keys, mine, user, self.delete_inactive)
+        self.check_file(old_id)
+        budget = max(self.wait, MIN_CLEANUP_SECONDS)
+        before = self.make_room(stale, keys, user, budget)
+        rotation = Rotation(
+            call=self.call,
+            path=self.path,
+            user=user,
+            old_id=old_id,
+            old_secret=old_secret,
+            wait=self.wait,
+            budget=budget,
+            say=self.say,
+            before=before,
+        )
+        target = target_of(self.path)
+        backup = target.with_name(target.name + ".previous") if self.backup else None
+        return rotation.run(backup, self.retire)
+
+    def key_in_file(self) -> tuple[str, str]:
+        """The key ID and secret the file holds now."""
+        values = parse_iamrc(read_text(self.path, "credential file"))
+        old_id, old_secret = values.get("AWSAccessKeyId"), values.get("AWSSecretKey")
+        if not old_id or not old_secret:
+            raise EuareError(f"{self.path} has no AWSAccessKeyId and AWSSecretKey lines to rotate")
+        return old_id, old_secret
+
+    def key_in_use(self, keys: list[Item], old_id: str, user: str) -> Item:
+        mine = next((k for k in keys if k["AccessKeyId"] == old_id), None)
+        if mine is None:
+            raise EuareError(
+                f"the key in {self.path} ({old_id}) is not one of {user}'s access keys"
+            )
+        return mine
+
+    def due(self, mine: Item, old_id: str) -> bool:
+        """Whether the key in use is older than --max-age (always, without it)."""
+        days = age_in_days(mine.get("CreateDate"))
+        if self.max_age is not None and days <= self.max_age:
+            self.say(f"{old_id} is {days} days old, not more than {self.max_age}: nothing to do")
+            return False
+        return True
+
+    def check_file(self, old_id: str) -> None:
+        """Refuse a file this run could not replace with its owner kept; warn of hard links."""
+        why = cannot_keep_owner(self.path)
+        if why:
+            raise EuareError(f"cannot replace {self.path} as it is: {why}; run this as its owner")
+        _check_links(self.call, self.path, old_id, self.retire, self.force)
+
+    def make_room(self, stale: Item | None, keys: list[Item], user: str, budget: int) -> set[str]:
+        """Delete the inactive key ``stale`` (--delete-inactive), if any; the IDs of the user's
+        keys before the new one is made."""
+        before = {str(k["AccessKeyId"]) for k in keys}
+        if stale is not None:
+            stale_id = str(stale["AccessKeyId"])
+            persist(
+                lambda: self.call.request("DeleteAccessKey", UserName=user, AccessKeyId=stale_id),
+                budget,
+            )
+            before.discard(stale_id)
+            self.say(f"deleted inactive key {stale_id}")
+        return before
 
 
 def _check_links(call: Call, path: Path, old_id: str, delete: bool | None, force: bool) -> None:

@@ -6,10 +6,9 @@ A provider is given by ARN, or by name: the caller's account's provider of that 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
-
-import click
 
 from euare.call.context import Call
 from euare.call.once import Lookup
@@ -63,10 +62,10 @@ def _created(call: Call, params: dict[str, Any]) -> Lookup:
     return listed_arn(
         call,
         f"SAML provider {name}",
-        "ListSAMLProviders",
-        "SAMLProviderList",
-        "SAMLProviderArn",
-        f":saml-provider/{name}",
+        operation="ListSAMLProviders",
+        key="SAMLProviderList",
+        answer_key="SAMLProviderArn",
+        suffix=f":saml-provider/{name}",
     )
 
 
@@ -99,8 +98,9 @@ list_verb(
 )
 
 
-def _attribute_lines(records: list[Record]) -> Iterator[str]:
-    verbose = click.get_current_context().params.get("verbose")
+def attribute_lines(records: list[Record], *, verbose: bool = False) -> Iterator[str]:
+    """samlprovidergetattributes' text: the provider's ARN, creation date and the date its
+    metadata is valid until; with ``verbose`` (-v), the metadata document as stored."""
     for record in records:
         yield str(record["SAMLProviderArn"])
         yield as_text(record.get("CreateDate"))
@@ -118,9 +118,10 @@ def _attribute_lines(records: list[Record]) -> Iterator[str]:
 )
 @o.saml_provider()
 @option("-v", "--verbose", is_flag=True, help="also print the metadata document, as stored")
-def samlprovidergetattributes(call: Call, saml: str, verbose: bool) -> Result:
+def samlprovidergetattributes(call: Call, *, saml: str, verbose: bool) -> Result:
     answer = call.request("GetSAMLProvider", SAMLProviderArn=saml)
-    return Result([{"SAMLProviderArn": saml, **answer}], _attribute_lines, one=True)
+    text = functools.partial(attribute_lines, verbose=verbose)
+    return Result([{"SAMLProviderArn": saml, **answer}], text, one=True)
 
 
 api_verb(

@@ -64,7 +64,7 @@ def _with_secret(answer: dict[str, Any]) -> Result:
     required=True,
     help="the service the credential is for (codecommit.amazonaws.com, cassandra.amazonaws.com)",
 )
-def useraddservicecred(call: Call, user: str, service: str) -> Result:
+def useraddservicecred(call: Call, *, user: str, service: str) -> Result:
     """Sent once (Call.send_once): after a lost answer, the user's credentials for the service
     are listed and compared with those listed before; a new one is named, with the commands
     that delete it or give it a new password, since its password never reached euare."""
@@ -97,7 +97,7 @@ def useraddservicecred(call: Call, user: str, service: str) -> Result:
 )
 @o.user()
 @cred_id()
-def userresetservicecred(call: Call, user: str, cred_id: str) -> Result:
+def userresetservicecred(call: Call, *, user: str, cred_id: str) -> Result:
     # A resend after a lost answer only resets it again: the password printed is the last one.
     answer = call.request("ResetServiceSpecificCredential", UserName=user, **{ID: cred_id})
     return _with_secret(answer)

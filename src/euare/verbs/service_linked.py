@@ -16,7 +16,7 @@ import click
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.cli.params import option, positional, role
-from euare.cli.verb import verb
+from euare.cli.verb import nothing, verb
 from euare.core.errors import EuareError, stderr_line
 from euare.core.render import Record, Result
 from euare.core.retry import poll
@@ -57,7 +57,7 @@ def _new_role(call: Call, service: str, suffix: str | None, before: set[str]) ->
     help="added to the role's name (ROLE_SUFFIX), for a service that allows several roles",
 )
 def rolecreateservicelinked(
-    call: Call, service: str, description: str | None, custom_suffix: str | None
+    call: Call, *, service: str, description: str | None, custom_suffix: str | None
 ) -> Result:
     prefix = f"/aws-service-role/{service}/"
     before = {str(r["Arn"]) for r in call.pages("ListRoles", "Roles", PathPrefix=prefix)}
@@ -94,7 +94,7 @@ def _failure(role_name: str, status: Record) -> str:
     help="how long to wait for the deletion to finish (0: look once); still running then, "
     "exit 1 with the task's ID (IAM goes on with it)",
 )
-def roledelservicelinked(call: Call, role: str, wait: int) -> Result:
+def roledelservicelinked(call: Call, *, role: str, wait: int) -> Result:
     """JSON prints the task's ID and its last status (GetServiceLinkedRoleDeletionStatus's
     answer); text prints nothing. A progress line goes to stderr only when it is a terminal."""
     task = str(call.request("DeleteServiceLinkedRole", RoleName=role)["DeletionTaskId"])
@@ -133,4 +133,4 @@ def roledelservicelinked(call: Call, role: str, wait: int) -> Result:
             f"with it (deletion task {task})"
         )
     record = {"DeletionTaskId": task, **status}
-    return Result([record], lambda rs: [], one=True)
+    return Result([record], nothing, one=True)

@@ -145,6 +145,21 @@ class Tally:
             )
 
 
+def _simulated(
+    call: Call, params: dict[str, Any], given: tuple[tuple[str, str | None], ...]
+) -> str:
+    """The operation that simulates: SimulatePrincipalPolicy for the first principal named in
+    ``given`` (its ARN added to ``params``), else SimulateCustomPolicy for the documents."""
+    named = [(kind, name) for kind, name in given if name is not None]
+    if named:
+        kind, name = named[0]
+        params["PolicySourceArn"] = principal_arn(call, kind, name)
+        return "SimulatePrincipalPolicy"
+    if "PolicyInputList" in params:
+        return "SimulateCustomPolicy"
+    raise UsageError("one of --user, --group, --role or -f is required")
+
+
 @verb(
     "policysimulate",
     "Simulate IAM's decision on actions: for a user, group or role (its own policies, and a "
@@ -215,6 +230,7 @@ class Tally:
 )
 def policysimulate(
     call: Call,
+    *,
     user: str | None,
     group: str | None,
     role: str | None,
@@ -231,16 +247,7 @@ def policysimulate(
         params["ContextEntries"] = list(contexts)
     if documents:
         params["PolicyInputList"] = list(documents)
-    given = [(kind, name) for kind, name in (("user", user), ("group", group), ("role", role))]
-    named = [(kind, name) for kind, name in given if name is not None]
-    if named:
-        kind, name = named[0]
-        params["PolicySourceArn"] = principal_arn(call, kind, name)
-        operation = "SimulatePrincipalPolicy"
-    elif documents:
-        operation = "SimulateCustomPolicy"
-    else:
-        raise UsageError("one of --user, --group, --role or -f is required")
+    operation = _simulated(call, params, (("user", user), ("group", group), ("role", role)))
     tally = Tally()
     results = tally.watch(call.pages(operation, "EvaluationResults", **params))
     return Result(

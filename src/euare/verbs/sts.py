@@ -10,10 +10,11 @@ typed, eval only sets and unsets the variables listed here.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -140,9 +141,10 @@ def comment_word(arg: str) -> str:
     return "$'" + "".join(escaped) + "'"
 
 
-def footer(call: Call) -> list[str]:
-    """The empty line and the two comments euca2ools ended its shell code with."""
-    command = " ".join(comment_word(arg) for arg in call.argv)
+def footer(argv: Sequence[str]) -> list[str]:
+    """The empty line and the two comments euca2ools ended its shell code with, the command
+    line (``argv``) echoed in the second."""
+    command = " ".join(comment_word(arg) for arg in argv)
     return ["", "# If you can read this, rerun this program with eval:", f"#     eval `{command}`"]
 
 
@@ -224,6 +226,7 @@ SHELL_CHOICE = (("csh", "sh"), False)
 @apply_all(shell_options())
 def assumerole(
     call: Call,
+    *,
     role: str,
     duration: int,
     session_name: str | None,
@@ -235,7 +238,6 @@ def assumerole(
     csh: bool,
     sh: bool,
 ) -> Result:
-    limit = policy_content or policy_document  # read and checked: params.Document
     arn = role  # made an ARN and checked: params.RoleArn
     name = session_name or datetime.now(timezone.utc).strftime("euare-%Y-%m-%dT%H-%M-%SZ")
     found = call.request(
@@ -244,7 +246,7 @@ def assumerole(
         RoleArn=arn,
         RoleSessionName=name,
         DurationSeconds=duration,
-        Policy=limit,
+        Policy=policy_content or policy_document,  # read and checked: params.Document
         ExternalId=external_id,
         SerialNumber=mfa_serial,
         TokenCode=mfa_code,
@@ -253,9 +255,16 @@ def assumerole(
     account = arn_fields[4] if len(arn_fields) > 4 else ""
     shell = use_csh(call.env, csh, sh)
     answer = {k: v for k, v in found.items() if k != "ResponseMetadata"}
-    return Result(
-        [answer], text=lambda rs: [*session_lines(rs, account, shell), *footer(call)], one=True
-    )
+    text = functools.partial(assumed_lines, account=account, csh=shell, argv=tuple(call.argv))
+    return Result([answer], text, one=True)
+
+
+def assumed_lines(
+    answers: list[Record], *, account: str = "", csh: bool = False, argv: Sequence[str] = ()
+) -> list[str]:
+    """assumerole's text: the shell code (csh's, or sh's) that switches to the credentials,
+    then euca2ools' footer echoing the command line ``argv``."""
+    return [*session_lines(answers, account, csh), *footer(argv)]
 
 
 def session_lines(answers: list[Record], account: str, csh: bool) -> list[str]:
@@ -297,17 +306,16 @@ SOURCE_AGAIN = (
     examples=("-s",),
 )
 @apply_all(shell_options())
-def releaserole(call: Call, csh: bool, sh: bool) -> Result:
-    """Its records are the names of the variables it unsets (JSON: a list of strings). The
-    comments after the code (last, so that an unquoted eval ignores them) say how to get a
-    sourced eucarc's credentials back."""
+def releaserole(call: Call, *, csh: bool, sh: bool) -> Result:
+    """Its records are the names of the variables it unsets (JSON: a list of strings)."""
     shell = use_csh(call.env, csh, sh)
     names: list[Any] = [*SESSION_VARS, CREDENTIAL_FILE_VAR]  # records of plain strings
-    return Result(
-        names,
-        text=lambda ns: [
-            *(unset_line(str(n), shell) for n in ns),
-            *footer(call),
-            *SOURCE_AGAIN,
-        ],
-    )
+    text = functools.partial(released_lines, csh=shell, argv=tuple(call.argv))
+    return Result(names, text=text)
+
+
+def released_lines(names: list[Any], *, csh: bool = False, argv: Sequence[str] = ()) -> list[str]:
+    """releaserole's text: the shell code (csh's, or sh's) that unsets each variable named,
+    euca2ools' footer echoing the command line ``argv``, then the comments (last, so that an
+    unquoted eval ignores them) that say how to get a sourced eucarc's credentials back."""
+    return [*(unset_line(str(n), csh) for n in names), *footer(argv), *SOURCE_AGAIN]

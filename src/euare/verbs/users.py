@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from euare.call.arns import arn_of
 from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.params import option
@@ -12,15 +13,10 @@ from euare.cli.verb import api_verb, list_verb, verb
 from euare.core.errors import EuareError, stderr_line
 from euare.core.outcome import already_exists
 from euare.core.render import Record, Result, boundary_lines
-from euare.ops.access_keys import (
-    create_access_key,
-    key_ages,
-    key_id_lines,
-    save_iamrc,
-    secret_lines,
-)
-from euare.ops.deletion import Blocker, delete_recursively, fetch_single
+from euare.ops.access_keys import create_access_key, key_ages, new_key_lines, save_iamrc
+from euare.ops.deletion import delete_recursively
 from euare.ops.finds import existing
+from euare.ops.user_removal import USER
 from euare.verbs.inline import inline_policy_verbs
 
 if TYPE_CHECKING:
@@ -82,6 +78,7 @@ if TYPE_CHECKING:
 )
 def usercreate(
     call: Call,
+    *,
     user: str,
     path: str | None,
     tags: tuple[dict[str, str], ...],
@@ -98,212 +95,100 @@ def usercreate(
     if verify and group:
         call.request("GetGroup", GroupName=group, MaxItems=1)
     want_key = create_accesskey or write_config or iamrc_out is not None
-    more = bool(group or want_key)
-
-    def create() -> dict[str, Any]:
-        """With more steps to come, an existing user is taken as this command's own earlier,
-        interrupted run, so that running it again finishes the job; but a second key is made
-        only when asked for."""
-        lookup = existing(call, f"user {user}", "GetUser", UserName=user)
-        try:
-            params = {
-                "UserName": user,
-                "Path": path,
-                "Tags": list(tags) or None,
-                "PermissionsBoundary": boundary,
-            }
-            return call.send_once("CreateUser", params, lookup)
-        except Exception as exc:
-            if not more or not already_exists(exc):
-                raise
-        if want_key and not another_key:
-            keys = [k["AccessKeyId"] for k in key_ages(call, user)]
-            if keys:
-                raise EuareError(
-                    f"user {user} already exists and already has an access key "
-                    f"({', '.join(keys)}); add --another-key to create one more (if the key's "
-                    f"secret was lost, delete it with: euare-userdelkey -u {user} {keys[-1]})",
-                    code="EntityAlreadyExists",
-                )
-        call.stderr.write(
-            stderr_line(
-                call.prog, f"warning: user {user} already exists; going on with the remaining steps"
-            )
-            + "\n"
-        )
-        # what CreateUser would have set, set on the user found (both calls are idempotent)
-        if tags:
-            call.request("TagUser", UserName=user, Tags=list(tags))
-        if boundary:
-            call.request("PutUserPermissionsBoundary", UserName=user, PermissionsBoundary=boundary)
-        return call.request("GetUser", UserName=user)
-
-    plan = call.plan().add_call(f"create user {user}", create)
+    first = NewUser(
+        call=call,
+        user=user,
+        params={"Path": path, "Tags": list(tags) or None, "PermissionsBoundary": boundary},
+        more=bool(group or want_key),
+        one_key=want_key and not another_key,
+    )
+    plan = call.plan().add_step(first)
     if group:
         plan.add(f"add {user} to group {group}", "AddUserToGroup", UserName=user, GroupName=group)
     if want_key:
-        plan.add_call(f"create an access key for {user}", lambda: create_access_key(call, user))
+        make_key = functools.partial(create_access_key, call, user)
+        plan.add_call(f"create an access key for {user}", make_key)
     results = plan.execute()
     record: Record = {"User": results[0]["User"]}
     if want_key:
-        record["AccessKey"] = results[-1]
-        if iamrc_out is not None:
-            record["AccessKey"] = save_iamrc(iamrc_out, results[-1], user)
-
-    def lines(records: list[Record]) -> list[str]:
-        """euca2ools' text: -v the new user's ARN and ID; -k the key's ID and secret; -w a
-        ready .iamrc; --iamrc-out the key's ID alone."""
-        shown: list[str] = []
-        for r in records:
-            if verbose:
-                shown += [r["User"]["Arn"], r["User"]["UserId"]]
-            if "AccessKey" in r and iamrc_out is not None:
-                shown += key_id_lines(r["AccessKey"])
-            elif "AccessKey" in r:
-                shown += secret_lines(r["AccessKey"], as_iamrc=write_config)
-        return shown
-
-    return Result([record], lines, one=True)
+        key = results[-1]
+        record["AccessKey"] = key if iamrc_out is None else save_iamrc(iamrc_out, key, user)
+    text = functools.partial(
+        new_user_lines, verbose=verbose, as_iamrc=write_config, to_file=iamrc_out is not None
+    )
+    return Result([record], text, one=True)
 
 
-def _mfa_removal(user: str, device: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    serial = device["SerialNumber"]
-    steps = [
-        (
-            f"deactivate MFA device {serial}",
-            "DeactivateMFADevice",
-            {"UserName": user, "SerialNumber": serial},
-        )
-    ]
-    if serial.startswith("arn:") and ":mfa/" in serial:
-        steps.append(
-            (
-                f"delete virtual MFA device {serial}",
-                "DeleteVirtualMFADevice",
-                {"SerialNumber": serial},
+@dataclass(frozen=True, kw_only=True)
+class NewUser:
+    """usercreate's first step: CreateUser (``params``: its Path, Tags, PermissionsBoundary),
+    sent once.
+
+    With ``more`` steps to come, a user that exists already is taken as this command's own
+    earlier, interrupted run, so that running it again finishes the job: the user found is
+    given what CreateUser would have set. But with ``one_key`` (a key is asked for, without
+    --another-key), a user found with an access key already is refused: a second key is made
+    only when asked for.
+    """
+
+    call: Call
+    user: str
+    params: dict[str, Any]
+    more: bool
+    one_key: bool
+
+    @property
+    def description(self) -> str:
+        return f"create user {self.user}"
+
+    def __call__(self) -> dict[str, Any]:
+        lookup = existing(self.call, f"user {self.user}", "GetUser", UserName=self.user)
+        try:
+            return self.call.send_once("CreateUser", {"UserName": self.user, **self.params}, lookup)
+        except Exception as exc:
+            if not self.more or not already_exists(exc):
+                raise
+        return self.take_found()
+
+    def take_found(self) -> dict[str, Any]:
+        """The user found, given the tags and boundary asked for (both calls are idempotent)."""
+        call, user = self.call, self.user
+        self.refuse_second_key()
+        warning = f"warning: user {user} already exists; going on with the remaining steps"
+        call.stderr.write(stderr_line(call.prog, warning) + "\n")
+        if self.params["Tags"]:
+            call.request("TagUser", UserName=user, Tags=self.params["Tags"])
+        if self.params["PermissionsBoundary"]:
+            boundary = self.params["PermissionsBoundary"]
+            call.request("PutUserPermissionsBoundary", UserName=user, PermissionsBoundary=boundary)
+        return call.request("GetUser", UserName=user)
+
+    def refuse_second_key(self) -> None:
+        if not self.one_key:
+            return
+        keys = [k["AccessKeyId"] for k in key_ages(self.call, self.user)]
+        if keys:
+            raise EuareError(
+                f"user {self.user} already exists and already has an access key "
+                f"({', '.join(keys)}); add --another-key to create one more (if the key's "
+                f"secret was lost, delete it with: euare-userdelkey -u {self.user} {keys[-1]})",
+                code="EntityAlreadyExists",
             )
-        )
-    return steps
 
 
-def _mfa_removed(call: Call, user: str, device: dict[str, Any], operation: str) -> bool:
-    """Deactivated: no longer listed for the user (who then cannot find it again: so this is
-    known within the same run); deleted: no longer among the virtual devices."""
-    serial = device["SerialNumber"]
-    if operation == "DeleteVirtualMFADevice":
-        listed = call.pages("ListVirtualMFADevices", "VirtualMFADevices")
-    else:
-        listed = call.pages("ListMFADevices", "MFADevices", UserName=user)
-    return all(d["SerialNumber"] != serial for d in listed)
-
-
-USER_BLOCKERS = (
-    # euca2ools' four kinds first, in its order, so scripts reading `userdel -p` keep working
-    Blocker(
-        "accesskeys",
-        "ListAccessKeys",
-        "AccessKeyMetadata",
-        lambda i: i["AccessKeyId"],
-        lambda u, i: [
-            (
-                f"delete access key {i['AccessKeyId']}",
-                "DeleteAccessKey",
-                {"UserName": u, "AccessKeyId": i["AccessKeyId"]},
-            )
-        ],
-    ),
-    Blocker(
-        "policies",
-        "ListUserPolicies",
-        "PolicyNames",
-        str,
-        lambda u, name: [
-            (f"delete policy {name}", "DeleteUserPolicy", {"UserName": u, "PolicyName": name})
-        ],
-    ),
-    Blocker(
-        "certificates",
-        "ListSigningCertificates",
-        "Certificates",
-        lambda i: i["CertificateId"],
-        lambda u, i: [
-            (
-                f"delete signing certificate {i['CertificateId']}",
-                "DeleteSigningCertificate",
-                {"UserName": u, "CertificateId": i["CertificateId"]},
-            )
-        ],
-    ),
-    Blocker(
-        "groups",
-        "ListGroupsForUser",
-        "Groups",
-        arn_of,
-        lambda u, i: [
-            (
-                f"remove from group {i['GroupName']}",
-                "RemoveUserFromGroup",
-                {"UserName": u, "GroupName": i["GroupName"]},
-            )
-        ],
-    ),
-    Blocker(
-        "attachedpolicies",
-        "ListAttachedUserPolicies",
-        "AttachedPolicies",
-        lambda i: i["PolicyArn"],
-        lambda u, i: [
-            (
-                f"detach policy {i['PolicyArn']}",
-                "DetachUserPolicy",
-                {"UserName": u, "PolicyArn": i["PolicyArn"]},
-            )
-        ],
-    ),
-    Blocker(
-        "mfadevices",
-        "ListMFADevices",
-        "MFADevices",
-        lambda i: i["SerialNumber"],
-        _mfa_removal,
-        removed=_mfa_removed,
-    ),
-    Blocker(
-        "sshkeys",
-        "ListSSHPublicKeys",
-        "SSHPublicKeys",
-        lambda i: i["SSHPublicKeyId"],
-        lambda u, i: [
-            (
-                f"delete SSH public key {i['SSHPublicKeyId']}",
-                "DeleteSSHPublicKey",
-                {"UserName": u, "SSHPublicKeyId": i["SSHPublicKeyId"]},
-            )
-        ],
-    ),
-    Blocker(
-        "servicecredentials",
-        "ListServiceSpecificCredentials",
-        "ServiceSpecificCredentials",
-        lambda i: i["ServiceSpecificCredentialId"],
-        lambda u, i: [
-            (
-                f"delete service-specific credential {i['ServiceSpecificCredentialId']}",
-                "DeleteServiceSpecificCredential",
-                {"UserName": u, "ServiceSpecificCredentialId": i["ServiceSpecificCredentialId"]},
-            )
-        ],
-        optional=True,
-    ),
-    Blocker(
-        "loginprofile",
-        "GetLoginProfile",
-        "LoginProfile",
-        lambda i: i["UserName"],
-        lambda u, i: [("delete login profile", "DeleteLoginProfile", {"UserName": u})],
-        items=fetch_single("GetLoginProfile", "LoginProfile"),
-    ),
-)
+def new_user_lines(
+    records: list[Record], *, verbose: bool = False, as_iamrc: bool = False, to_file: bool = False
+) -> list[str]:
+    """usercreate's text, as euca2ools printed it: with ``verbose`` (-v) the new user's ARN and
+    ID; then its access key's ID and secret (-k), as a ready .iamrc with ``as_iamrc`` (-w), or
+    its ID alone when the key went ``to_file`` (--iamrc-out)."""
+    shown: list[str] = []
+    for r in records:
+        if verbose:
+            shown += [r["User"]["Arn"], r["User"]["UserId"]]
+        if "AccessKey" in r:
+            shown += new_key_lines([r["AccessKey"]], as_iamrc=as_iamrc, to_file=to_file)
+    return shown
 
 
 @verb(
@@ -316,9 +201,9 @@ USER_BLOCKERS = (
 )
 @o.user()
 @o.recursive_delete("user")
-def userdel(call: Call, user: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
+def userdel(call: Call, *, user: str, recursive: bool, pretend: bool, jobs: int) -> Result | None:
     return delete_recursively(
-        call, "user", "UserName", user, USER_BLOCKERS, "DeleteUser", recursive, pretend, jobs
+        call, kind=USER, name=user, recursive=recursive, pretend=pretend, jobs=jobs
     )
 
 

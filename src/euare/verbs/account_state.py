@@ -3,8 +3,7 @@ docs/snapshot.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,25 +15,10 @@ from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import stderr_line
 from euare.core.render import Result
+from euare.state.take import take
 
 if TYPE_CHECKING:
     from euare.core.files import Output
-
-
-def take(call: Call, jobs: int) -> dict[str, Any]:
-    """The account's snapshot, asking about its entities ``jobs`` at a time."""
-    from euare.call.fanout import concurrently
-    from euare.state.take import Taker
-
-    client = call.client()  # made before any thread starts
-
-    def fan(asks: Sequence[Callable[[], Any]]) -> list[Any]:
-        return concurrently(asks, jobs, client)
-
-    def warn(line: str) -> None:
-        call.stderr.write(stderr_line(call.prog, f"warning: {line}") + "\n")
-
-    return Taker(call.request, call.pages, call.responses, fan, warn).take()
 
 
 @verb(

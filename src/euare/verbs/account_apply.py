@@ -106,7 +106,7 @@ def accountapply(
     ignore_account: bool,
     jobs: int,
 ) -> Result | None:
-    from euare.state.snapshot import read
+    from euare.state.load import read
 
     wanted = read(desired, call.stdin)
     patterns = _patterns(ignore, desired)

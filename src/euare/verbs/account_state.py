@@ -27,8 +27,16 @@ if TYPE_CHECKING:
     "roles, instance profiles, managed and inline policies, attachments, boundaries, tags, "
     "access key IDs, MFA devices, identity providers, server certificates, aliases and the "
     "password policy. Never a secret. Lists and keys are sorted, so two snapshots compare "
-    "cleanly (euare-accountdiff).",
-    examples=("-o /var/lib/iam/today.json", "--format json --query 'Users[].UserName'"),
+    "cleanly (euare-accountdiff). --split DIR writes the same as a tree of small files, one per "
+    "entity and one per policy document, for code review; --from converts a snapshot or a tree "
+    "already taken.",
+    exclusive=[(("output", "split"), False)],
+    examples=(
+        "-o /var/lib/iam/today.json",
+        "--format json --query 'Users[].UserName'",
+        "--split iam/",
+        "--from iam/ -o prod.json",
+    ),
 )
 @option(
     "-o",
@@ -38,24 +46,69 @@ if TYPE_CHECKING:
     help="write the snapshot to FILE (0600, atomically: a reader never sees half of it; see "
     "docs/output.md, Files euare writes)",
 )
+@option(
+    "--split",
+    metavar="DIR",
+    help="write the snapshot as a tree in DIR: one file per entity, each policy document its "
+    "own indented JSON file (files that did not change are left as they are; see "
+    "docs/snapshot.md)",
+)
+@option(
+    "--from",
+    "source",
+    metavar="SNAPSHOT",
+    type=InputFile("snapshot"),
+    help="take nothing from IAM: read SNAPSHOT (a file, a tree, or - for standard input) and "
+    "write it in the form asked for",
+)
 @o.jobs("how many calls to make at once", default=o.READ_JOBS)
-def accountsnapshot(call: Call, output: Output | None, jobs: int) -> Result | None:
+def accountsnapshot(
+    call: Call, output: Output | None, split: str | None, source: str | None, jobs: int
+) -> Result | None:
+    from euare.core.errors import EuareError
     from euare.state.snapshot import dumps
 
-    snapshot = take(call, jobs)
-    if output is not None:
-        try:
-            output.write(dumps(snapshot))
-        except OSError as exc:
-            from euare.core.errors import EuareError
+    if split is not None:
+        _check_split(split)
+    if source is not None:
+        from euare.state.load import read
 
-            raise EuareError(f"cannot write {output}: {exc.strerror or exc}") from None
+        snapshot = read(source, call.stdin)
+    else:
+        snapshot = take(call, jobs)
+    if output is not None or split is not None:
+        try:
+            if split is not None:
+                from pathlib import Path
+
+                from euare.state.tree import write
+
+                write(Path(split), snapshot)
+            elif output is not None:
+                output.write(dumps(snapshot))
+        except OSError as exc:
+            raise EuareError(f"cannot write {output or split}: {exc.strerror or exc}") from None
         return None
     if _table(call):
         from euare.state.snapshot import summary
 
         return Result(summary(snapshot), columns=("Kind", "Count", "Names"))
     return Result([snapshot], lambda records: [dumps(records[0]).rstrip("\n")], one=True)
+
+
+def _check_split(split: str) -> None:
+    """Refuse, before anything is asked, a --split DIR that cannot be one."""
+    import os
+
+    from euare.core.errors import UsageError
+
+    if split == "-":
+        raise UsageError("--split -: standard output is not a directory; use -o or leave both out")
+    if os.path.lexists(split) and (os.path.islink(split) or not os.path.isdir(split)):
+        raise UsageError(f"--split {split} is not a directory")
+    parent = os.path.dirname(os.path.abspath(split))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--split {split} cannot be made: no directory {parent}")
 
 
 def _table(call: Call) -> bool:
@@ -135,7 +188,7 @@ def accountdiff(
     from euare.core.errors import UsageError
     from euare.state.diff import compare
     from euare.state.difftext import lines
-    from euare.state.snapshot import read
+    from euare.state.load import read
 
     if live and new is not None:
         raise UsageError("--live compares OLD with the account now: give one snapshot, not two")

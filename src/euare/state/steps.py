@@ -147,8 +147,6 @@ class Steps:
                 f"{', '.join(credentials)}: credentials are not state; reported, not applied",
             )
         tags = [c for c in changes if c.field == "Tags"]
-        if tags and not made:
-            self.tags(entity, tags)
         for change in changes:
             if change.field == "Path" and key in ("Users", "Groups") and not made:
                 prefix, noun, named, shown = self.owner(entity)
@@ -161,6 +159,8 @@ class Steps:
                     {**named, "NewPath": path},
                     [f"{prefix}mod", shown, "-p", path],
                 )
+        if tags and not made:  # after a move: the tags are the entity's wherever it is
+            self.tags(entity, tags)
         if key == "Roles" and not made:
             if fields & {"Description", "MaxSessionDuration"}:
                 self.role_settings(entity)

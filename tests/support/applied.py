@@ -54,8 +54,9 @@ def load(moto: MotoServer, snapshot: dict[str, Any]) -> None:
     moto.reset()
     loader = Loader(boto_client(moto.url), ACCOUNT)
     loader.load(snapshot)
-    missed = [line for line in loader.lines() if "ValidUntil (the sandbox sets its own)" not in line]
-    assert not missed, missed  # a hand-written state has no ValidUntil: moto sets its own
+    # a state written by hand has no ValidUntil: moto sets its own
+    missed = [line for line in loader.lines() if "ValidUntil (the sandbox sets" not in line]
+    assert not missed, missed
 
 
 def taken(home: Home, path: Path) -> dict[str, Any]:

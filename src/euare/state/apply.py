@@ -22,7 +22,7 @@ from typing import Any
 from euare.call.context import Call
 from euare.call.once import Lookup
 from euare.core.errors import EuareError, PartialFailure
-from euare.core.outcome import gone
+from euare.core.outcome import Outcome, gone, outcome
 from euare.ops.finds import existing, listed_arn
 from euare.state.plan import (
     CREATE,
@@ -33,6 +33,7 @@ from euare.state.plan import (
     Plan,
     Step,
 )
+from euare.state.settle import default_is, removed
 
 Answer = dict[str, Any]
 
@@ -71,30 +72,68 @@ def _runner(
 
 
 def send(call: Call, step: Step) -> Answer:
-    """Make the calls of ``step`` (see the module)."""
+    """Make the calls of ``step`` (see the module). After a failure that says nothing of its
+    effect, a step whose target is in the wanted state counts as done (euare.state.settle); a
+    create or a new version found not made is sent again, at most :data:`SENDS` times."""
     params = dict(step.params)
     if step.how == CREATE:
-        return call.send_once(step.operation, params, lookup(call, step))
+        return _create(call, step, params)
     if step.how == VERSION:
-        from euare.ops.policy_versions import create_version
-
-        version = create_version(
-            call,
-            params["PolicyArn"],
-            params["PolicyDocument"],
-            default=True,
-            prune=True,
-            shown=step.name,
-        )
-        return {"PolicyVersion": version}
+        return _version(call, step, params)
     if step.how in (USERDEL, POLICYDEL):
         return _delete(call, step)
     try:
         return call.request(step.operation, **params)
     except Exception as exc:
-        if step.how == REMOVE and gone(exc):
-            return {}  # already gone: a removal sent twice, or done by hand since the snapshot
+        if step.how == REMOVE and (gone(exc) or removed(call, step.operation, params)):
+            return {}  # already gone: sent twice, or removed by hand since the snapshot
         raise
+
+
+SENDS = 3  # a create found not made after a failure is sent again, this many times in all
+UNKNOWN = (Outcome.TRANSIENT, Outcome.FOREIGN, Outcome.THROTTLED)  # done or not: look
+
+
+def _create(call: Call, step: Step, params: dict[str, Any]) -> Answer:
+    find = lookup(call, step)
+    for attempt in range(1, SENDS + 1):
+        try:
+            return call.send_once(step.operation, params, find)
+        except Exception as exc:
+            meaning = outcome(exc)
+            if meaning not in (*UNKNOWN, Outcome.CONFLICT):
+                raise
+            found = _look(find)
+            if found is not None:
+                return found  # made after all (by this run's earlier sending, or since)
+            if meaning is Outcome.CONFLICT or attempt == SENDS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _version(call: Call, step: Step, params: dict[str, Any]) -> Answer:
+    from euare.ops.policy_versions import create_version
+
+    arn, document = params["PolicyArn"], params["PolicyDocument"]
+    for attempt in range(1, SENDS + 1):
+        try:
+            made = create_version(call, arn, document, default=True, prune=True, shown=step.name)
+            return {"PolicyVersion": made}
+        except Exception as exc:
+            if outcome(exc) not in UNKNOWN:
+                raise
+            if default_is(call, arn, document):
+                return {}
+            if attempt == SENDS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _look(find: Lookup) -> Answer | None:
+    try:
+        return find.look()
+    except Exception:
+        return None
 
 
 def _delete(call: Call, step: Step) -> Answer:

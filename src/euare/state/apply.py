@@ -53,8 +53,7 @@ def apply(call: Call, plan: Plan, jobs: int, say: Callable[[str], None]) -> None
             later = [s.says for p in phases[number + 1 :] for s in p]
             if isinstance(exc, PartialFailure):
                 raise PartialFailure(exc.cause, done + exc.done, exc.not_done + later) from exc
-            if not done:
-                raise
+            # nothing of this phase was done: still say so, and what was before it
             raise PartialFailure(exc, done, [s.says for s in steps] + later) from exc
         done += [s.says for s in steps]
 

@@ -167,3 +167,16 @@ def test_a_link_inside_the_tree_is_not_followed_for_writing(tmp_path: Path) -> N
     with pytest.raises(OSError, match="symbolic link"):
         write(root, RICH)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_linked_file_inside_the_tree_is_not_written_through(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    write(root, RICH)
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    account = root / "account.json"
+    account.unlink()
+    account.symlink_to(victim)
+    with pytest.raises(OSError, match="symbolic link"):
+        write(root, RICH)
+    assert victim.read_text() == "mine\n"

@@ -169,6 +169,8 @@ def write(root: Path, snapshot: Mapping[str, Any]) -> None:
     for relative, text in sorted(wanted.items()):
         path = root / relative
         _directory(root, path.parent)
+        if path.is_symlink():
+            raise Refused(f"holds a symbolic link ({relative}): not followed")
         try:
             if path.read_text(encoding="utf-8") == text:
                 continue

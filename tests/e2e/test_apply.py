@@ -298,3 +298,29 @@ def test_on_a_terminal_it_shows_the_plan_and_asks(
         os.close(master)
         assert [u["UserName"] for u in iam.list_users()["Users"]] == made
         assert process.returncode == (0 if made else 2)
+
+
+def test_lint_refuses_the_plan_before_anything_is_sent(
+    proxied_home: Home, proxy: Any, moto_server: MotoServer, tmp_path: Path
+) -> None:
+    """--lint lints every document the plan would send; a finding at or above --fail-on
+    refuses the whole plan (exit 2), before any change."""
+    load(moto_server, spec())
+    desired = write(
+        tmp_path / "d.json",
+        spec(
+            Users=[
+                {
+                    "UserName": "u",
+                    "UserPolicyList": [
+                        {"PolicyName": "p", "PolicyDocument": document("s3:GetObjekt")}
+                    ],
+                }
+            ]
+        ),
+    )
+    done = apply(proxied_home, desired, "--yes", "--lint")
+    assert done.returncode == 2, done.stderr
+    assert "GetObjekt" in done.stderr and "was not sent" in done.stderr.splitlines()[-1]
+    assert all(a.startswith(("Get", "List")) for a in proxy.actions)
+    assert apply(proxied_home, desired, "--yes").returncode == 0  # without --lint: sent

@@ -430,3 +430,11 @@ def test_a_script_word_round_trips_through_sh(tmp_path: Any) -> None:
     piped = Step(1, "x", "user", "u", "say", "X", {}, ("cat",), stdin="\n".join(odd) + "\n")
     done = subprocess.run(["sh", "-c", line(piped)], capture_output=True, timeout=10)
     assert done.stdout.decode() == "\n".join(odd) + "\n"
+
+
+def test_a_field_no_step_makes_is_reported_not_dropped() -> None:
+    """A field the format does not name (a later version's, a hand-written one) is kept and
+    compared: the plan says it cannot apply it."""
+    plan = plan_of(snapshot(Users=[user("u")]), snapshot(Users=[user("u", Mystery="x")]))
+    assert plan.empty
+    assert [n.line() for n in plan.held] == ["user u: Mystery: not managed; reported, not applied"]

@@ -39,6 +39,13 @@ CREDENTIALS = frozenset({"AccessKeys", "MFADevices", "LoginProfile"})
 # Fields that follow from others (an ARN from the path and name; a SAML provider's ValidUntil
 # from its metadata) and are never sent.
 DERIVED = frozenset({"Arn", "ValidUntil", "IsAttachable"})
+# Fields some step makes as DESIRED has them (the others are reported, not applied).
+MANAGED = frozenset(
+    {"Path", "Tags", "PermissionsBoundary", "GroupList", "AttachedManagedPolicies"}
+    | {"UserPolicyList", "GroupPolicyList", "RolePolicyList", "Roles"}
+    | {"Description", "MaxSessionDuration", "AssumeRolePolicyDocument", "Document"}
+    | {"ClientIDList", "ThumbprintList", "SAMLMetadataDocument"}
+)
 # Fields IAM cannot change once the entity exists.
 FIXED = {"Roles": ("Path",), "InstanceProfiles": ("Path",), "Policies": ("Path", "Description")}
 # Per kind: the verb prefix of its commands, what IAM calls it in operations, the parameter that
@@ -145,6 +152,11 @@ class Steps:
                 self.plan.held,
                 entity,
                 f"{', '.join(credentials)}: credentials are not state; reported, not applied",
+            )
+        unknown = sorted(fields - MANAGED - CREDENTIALS)
+        if unknown and key != "ServerCertificates":
+            self.note(
+                self.plan.held, entity, f"{', '.join(unknown)}: not managed; reported, not applied"
             )
         tags = [c for c in changes if c.field == "Tags"]
         for change in changes:

@@ -94,7 +94,7 @@ if TYPE_CHECKING:
     is_flag=True,
     help="apply a snapshot of another account: its account ID is replaced by this one's",
 )
-@o.apply_all(lint_options())
+@o.apply_all(lint_options(refused=2))
 @o.jobs("how many independent steps to run at once (one entity's steps run in order)")
 def accountapply(
     call: Call,

@@ -47,9 +47,9 @@ if TYPE_CHECKING:
         ),
         (
             1,
-            "With --dry-run: there are changes (the plan is printed). Otherwise: a step failed; "
-            "the error line says which steps were done and which were not (run it again to "
-            "finish).",
+            "With --dry-run: there are changes (the plan is printed). Otherwise: a request "
+            "failed, the snapshot's (nothing was changed) or a step's (the error line says which "
+            "steps were done and which were not; run it again to finish).",
         ),
         (
             2,

@@ -41,9 +41,12 @@ def test_applied_the_account_matches_and_a_second_plan_is_empty(
     assert (again.returncode, again.stdout) == (0, ""), again.stdout
 
 
-def test_the_dry_run_script_run_by_sh_does_what_apply_does(
+def test_the_dry_run_script_run_by_sh_in_another_sandbox_loaded_with_a_gives_b(
     home: Home, moto_server: MotoServer, tmp_path: Path
 ) -> None:
+    """The plan made against A, printed as a script, then run by ``sh`` in a fresh sandbox
+    loaded with A's snapshot (euare-sandbox --load): the sandbox ends as B, as accountdiff
+    says."""
     a, b = rich_pair()
     load(moto_server, b)
     desired = tmp_path / "b.json"
@@ -56,11 +59,15 @@ def test_the_dry_run_script_run_by_sh_does_what_apply_does(
     assert taken(home, tmp_path / "still.json")["Users"] == before["Users"]  # nothing changed
     script = tmp_path / "plan.sh"
     script.write_text(planned.stdout)
+    after = tmp_path / "after.json"
+    env = {**home.env, "HOME": str(tmp_path)}
     ran = subprocess.run(
-        ["sh", str(script)], capture_output=True, text=True, env=home.env, timeout=300
-    )
+        [str(BIN / "euare-sandbox"), "--load", str(tmp_path / "a.json"), str(tmp_path / "sb"),
+         "--", "sh", "-c", f"sh {script} && euare-accountsnapshot -o {after}"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
     assert ran.returncode == 0, ran.stderr
-    same = equal(home, desired, tmp_path)
+    same = home.run("accountdiff", str(desired), str(after))
     assert (same.returncode, same.stdout) == (0, ""), same.stdout
 
 

@@ -438,3 +438,19 @@ def test_a_field_no_step_makes_is_reported_not_dropped() -> None:
     plan = plan_of(snapshot(Users=[user("u")]), snapshot(Users=[user("u", Mystery="x")]))
     assert plan.empty
     assert [n.line() for n in plan.held] == ["user u: Mystery: not managed; reported, not applied"]
+
+
+def test_prune_keeps_what_a_never_touched_entity_holds() -> None:
+    """CloudFormation's role attaches a policy, sits in a group-less world, is held by an
+    instance profile...: deleting what it holds would mean changing it. Kept, and said."""
+    cfn = [{"Key": "aws:cloudformation:stack-name", "Value": "s"}]
+    live = snapshot(
+        Users=[user("stack-user", Tags=cfn, GroupList=["team"])],
+        Groups=[group("team")],
+        Roles=[role("stack-role", Tags=cfn, AttachedManagedPolicies=[attached("used")])],
+        Policies=[policy("used"), policy("free")],
+    )
+    plan = plan_of(live, snapshot(), prune=True)
+    assert [s.says for s in plan.steps] == ["delete managed policy free"]
+    kept = {n.name: n.what for n in plan.kept}
+    assert set(kept) == {"team", "used"} and "never touched" in kept["used"]

@@ -103,7 +103,7 @@ def build(
     diff = compare(scope.live, scope.desired)
     plan = Plan(account)
     arns = _arns(scope.live, scope.desired, account, partition)
-    steps = Steps(plan, scope.live, prune, arns)
+    steps = Steps(plan, scope.live, prune, arns, scope.pinned(live))
     for entity in diff.entities:
         steps.entity(entity)
     _settings(steps, diff.settings, scope.live, scope.desired, prune)

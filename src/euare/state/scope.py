@@ -90,6 +90,25 @@ class Scope:
     left_out: list[tuple[Kind, str, str]]
     names: dict[str, set[str]]
 
+    def pinned(self, account: Mapping[str, Any]) -> dict[str, set[str]]:
+        """What the account's never-touched entities hold (``account``: its whole snapshot),
+        which therefore cannot be deleted: groups their users are in, roles their instance
+        profiles hold, managed policies (by ARN) they attach or are bounded by."""
+        found: dict[str, set[str]] = {"Groups": set(), "Roles": set(), "Policies": set()}
+        for kind in KINDS:
+            for record in account.get(kind.key) or []:
+                if str(record.get(kind.name)) not in self.names[kind.key]:
+                    continue
+                found["Groups"].update(str(g) for g in record.get("GroupList") or [])
+                found["Roles"].update(str(r) for r in record.get("Roles") or [])
+                found["Policies"].update(
+                    str(a.get("PolicyArn")) for a in record.get("AttachedManagedPolicies") or []
+                )
+                bound = (record.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+                if bound:
+                    found["Policies"].add(str(bound))
+        return found
+
 
 def narrow(
     live: Mapping[str, Any], desired: Mapping[str, Any], ignored: Iterable[Pattern] = ()

@@ -72,8 +72,10 @@ class Steps:
         live: Mapping[str, Any],
         prune: bool,
         arns: Mapping[tuple[str, str], str],
+        pinned: Mapping[str, set[str]] | None = None,
     ) -> None:
         self.plan, self.live, self.prune, self.arns = plan, live, prune, arns
+        self.pinned = pinned or {}
         self.seen: set[tuple[str, str]] = set()
 
     def add(
@@ -361,6 +363,11 @@ class Steps:
             return
         if not self.prune:
             self.note(self.plan.kept, entity, "not in DESIRED, kept (--prune deletes it)")
+            return
+        held = self.arns.get((key, entity.name), entity.name) if key == "Policies" else entity.name
+        if held in self.pinned.get(key, ()):
+            why = "what is never touched (AWS's, CloudFormation's, --ignore'd) holds it"
+            self.note(self.plan.kept, entity, f"not in DESIRED, kept: {why}")
             return
         from euare.state.relations import holders
 

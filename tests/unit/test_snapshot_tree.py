@@ -77,7 +77,7 @@ def test_a_name_stays_in_its_directory(tmp_path: Path, name: str) -> None:
     assert read(str(tmp_path / "t"), None)["Users"][0]["UserName"] == name  # type: ignore[arg-type]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(deadline=None)
 @given(st.text(min_size=1, max_size=20))
 def test_file_names_are_unique_and_safe(name: str) -> None:
     found = name_of(name)

@@ -101,7 +101,7 @@ class Table:
 
 def targets_table(targets: Sequence[Target]) -> Table:
     return Table(
-        "Targets (issues 10 and 19)",
+        "Targets (issues 10, 19 and 23)",
         ["target", "measured", "goal", "verdict"],
         [target.row() for target in targets],
         [],

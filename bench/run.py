@@ -2,7 +2,7 @@
 botocore script and (when EUCA2OOLS_EUARE names it) euca2ools 3.4, with issue 10's targets,
 and how long euare-policylint takes on a big policy, with issue 19's.
 
-Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint] [...]
+Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint,apply]
 It starts its own IAM endpoint (moto, on 127.0.0.1, see iam_model.py) with a scratch HOME,
 seeds it, measures, and prints markdown tables on stdout (progress on stderr); everything it
 started is stopped and its scratch directory removed on the way out, Ctrl-C included.
@@ -57,6 +57,16 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         metavar="N,N...",
         help="the wildcard resources of each document policylint reads (default %(default)s)",
     )
+    parser.add_argument(
+        "--apply-changes", type=int, default=1000, metavar="N", help="changes accountapply makes"
+    )
+    parser.add_argument(
+        "--apply-sample",
+        type=int,
+        default=100,
+        metavar="N",
+        help="commands of each script the apply is compared with that are timed (then scaled)",
+    )
     args = parser.parse_args(argv)
     try:
         lint_resources = tuple(int(n) for n in args.lint_resources.split(",") if n.strip())
@@ -74,8 +84,11 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         audit_users=args.audit_users,
         aws=args.aws,
         lint_resources=lint_resources,
+        apply_changes=args.apply_changes,
+        apply_sample=args.apply_sample,
     )
     counts = (options.rounds, options.repeats, options.users, options.audit_users)
+    counts += (options.apply_changes, options.apply_sample)
     if min(counts + lint_resources) < 1 or not lint_resources:
         parser.error("counts must be at least 1")
     return options, only

@@ -41,6 +41,8 @@ class Options:
     audit_users: int
     aws: str | None  # the AWS CLI to run, if not the one Lab finds
     lint_resources: tuple[int, ...] = (500, 4700)  # the wildcard policies linted (issue 19)
+    apply_changes: int = 1000  # changes accountapply makes (issue 23)
+    apply_sample: int = 100  # commands of each script timed, then scaled to all of them
 
 
 @dataclass
@@ -309,10 +311,18 @@ def lint(lab: Lab, opts: Options) -> Section:
     return lint_section(lab, opts)
 
 
+def apply(lab: Lab, opts: Options) -> Section:
+    """euare-accountapply against its own script and the AWS CLI (bench/applybench.py)."""
+    from bench.applybench import apply_section
+
+    return apply_section(lab, opts)
+
+
 SECTIONS: dict[str, Callable[[Lab, Options], Section]] = {
     "calls": calls,
     "listing": listing,
     "audit": audit,
     "deletes": deletes,
     "lint": lint,
+    "apply": apply,
 }

@@ -81,8 +81,18 @@ def attachments(call: Call, user: str) -> int:
     return sum(ATTACHMENTS.values())
 
 
+def apply_base(call: Call, groups: int = 4) -> int:
+    """What the apply figure's users are put in and given: ``groups`` groups and as many managed
+    policies (``team-N``, ``bench-apply-N``)."""
+    for i in range(groups):
+        call("CreateGroup", GroupName=f"team-{i}")
+        call("CreatePolicy", PolicyName=f"bench-apply-{i}", PolicyDocument=ALLOW_ALL)
+    return 2 * groups
+
+
 RECIPES: dict[str, Callable[..., int]] = {
     "users": users,
     "audit": audit,
     "attachments": attachments,
+    "apply": apply_base,
 }

@@ -120,3 +120,21 @@ def test_primer_teardown_leaves_nothing_behind(home: Home, iam: Any) -> None:
     assert home.run("groupdel", "-r", "ebs-backup").returncode == 0
     assert [u["UserName"] for u in iam.list_users()["Users"]] == []
     assert [g["GroupName"] for g in iam.list_groups()["Groups"]] == []
+
+
+def test_primer_account_is_put_back_from_its_first_snapshot(home: Home, iam: Any) -> None:
+    """The walkthrough's step 12: accountapply --prune --yes puts the account back to the
+    snapshot taken at its start, and accountdiff --live proves it."""
+    iam.create_user(UserName="admin")
+    before = home.path / "before.json"
+    assert home.run("accountsnapshot", "-o", str(before)).returncode == 0
+    home.run("groupcreate", "administrators")
+    home.run("groupaddpolicy", "administrators", "-p", "all", "-e", "Allow", "-a", "*", "-r", "*")
+    home.run("usercreate", "alice", "-g", "administrators", "-k")
+    home.run("accountaliascreate", "primer-corp")
+    assert home.run("accountdiff", "--live", str(before)).returncode == 1
+    done = home.run("accountapply", "--prune", "--yes", str(before))
+    assert done.returncode == 0, done.stderr
+    same = home.run("accountdiff", "--live", str(before))
+    assert (same.returncode, same.stdout) == (0, "")
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["admin"]

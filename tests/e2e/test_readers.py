@@ -58,6 +58,8 @@ READERS: list[tuple[str, str, list[str]]] = [
     ("policylint", "files", [GOOD.replace("good", "lintable"), BAD]),
     ("accountdiff", "old", [BAD, GOOD]),
     ("accountdiff", "new", [GOOD, BAD]),
+    ("accountapply", "desired", [BAD, "--dry-run"]),
+    ("accountsnapshot", "source", ["--from", BAD]),
     ("sandbox", "load", ["--load", BAD, DIR, "--", "true"]),
 ]
 # Options that name a file euare writes, not reads (files.py's concern); some may not exist in
@@ -74,7 +76,13 @@ WRITERS = {
 }
 # Where 1 means "they differ" or "findings", a file that cannot be read is 2 (as any usage
 # error); elsewhere it is 1, a file that cannot be used (README, "Exit status").
-STATUS = {"accountdiff": 2, "policylint": 2, "sandbox": 2}
+STATUS = {
+    "accountdiff": 2,
+    "policylint": 2,
+    "sandbox": 2,
+    "accountapply": 2,  # refused before anything is sent (its 1: a step failed)
+    "accountsnapshot": 2,  # --from: a snapshot that cannot be read, as accountdiff's
+}
 
 
 def programs() -> dict[str, click.Command]:

@@ -48,6 +48,10 @@ def test_walkthrough_runs_against_the_sandbox(
     changed, untouched = done.stdout.split("### 10. ")[1], done.stdout.split("### 13. ")[1]
     assert "+ user alice\n+ user backup-script\n+ group administrators" in changed
     assert untouched.splitlines()[1:] == ["", "All steps succeeded."]
+    # step 12 put it back with accountapply --prune, its plan printed first
+    back = done.stdout.split("### 12. ")[1].split("### 13. ")[0]
+    assert "\neuare-userdel -r alice\neuare-groupdel administrators\n" in back
+    assert "euare-accountapply: done: delete user alice" in done.stderr
     assert "Traceback" not in done.stderr
 
 

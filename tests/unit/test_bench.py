@@ -67,7 +67,7 @@ def test_options_quick_and_sections() -> None:
     assert only == ["calls", "deletes"]
     options, only = run.parse([])
     assert (options.rounds, options.repeats, options.users) == (15, 3, 10_000)
-    assert only == ["calls", "listing", "audit", "deletes", "lint"]
+    assert only == ["calls", "listing", "audit", "deletes", "lint", "apply"]
     with pytest.raises(SystemExit):
         run.parse(["--only", "nothing"])
 
@@ -214,3 +214,23 @@ def test_the_model_answers_the_lists_moto_lacks_empty_as_iam_does() -> None:
         {"body": answer, "headers": {}, "status_code": 200}, operation.output_shape
     )
     assert parsed["ServiceSpecificCredentials"] == []
+
+
+def test_an_apply_step_becomes_the_aws_cli_command_that_sends_the_same_call() -> None:
+    """bench/applybench.py compares accountapply with the AWS CLI sending its plan's calls."""
+    import shlex
+    from types import SimpleNamespace
+
+    from bench.applybench import aws_command
+
+    step = {
+        "Operation": "CreateUser",
+        "Parameters": {"UserName": "u 1", "Path": "/", "Tags": [{"Key": "k", "Value": "v"}]},
+    }
+    lab = SimpleNamespace(url="http://127.0.0.1:1/")
+    words = shlex.split(aws_command(lab, ["aws"], step))  # type: ignore[arg-type]
+    assert words == [
+        "aws", "iam", "create-user", "--user-name", "u 1", "--path", "/",
+        "--tags", '[{"Key": "k", "Value": "v"}]',
+        "--endpoint-url", "http://127.0.0.1:1/", "--output", "text",
+    ]  # fmt: skip

@@ -43,6 +43,8 @@ LOCAL_IN = {
     ("policysimulate", "user"): "a name or an ARN: judged as the one it is",
     ("policysimulate", "group"): "a name or an ARN: judged as the one it is",
     ("policysimulate", "role"): "a name or an ARN: judged as the one it is",
+    ("accountapply", "ignore"): "patterns matched against the snapshots, never sent",
+    ("accountsnapshot", "split"): "a directory written, never sent",
 }
 BUILT = {"effect", "actions", "resources"}  # an inline policy built from them is judged
 

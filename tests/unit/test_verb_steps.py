@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 import pytest
 
 from euare.core.errors import EuareError
+from euare.ops.policy_versions import to_prune
 from euare.verbs.keys import KeyAudit
 from euare.verbs.login import PasswordChange
-from euare.verbs.policy_versions import _to_prune
 from tests.support.stub import stubbed_call
 
 WHEN = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -47,16 +47,16 @@ def versions(count: int, default: str = "v1") -> list[dict[str, object]]:
 
 
 def test_a_policy_with_room_prunes_nothing() -> None:
-    assert _to_prune("p", versions(4), prune=True) is None
+    assert to_prune("p", versions(4), prune=True) is None
 
 
 def test_a_full_policy_prunes_its_oldest_non_default_version() -> None:
-    assert _to_prune("p", versions(5, default="v1"), prune=True) == "v2"
+    assert to_prune("p", versions(5, default="v1"), prune=True) == "v2"
 
 
 def test_a_full_policy_without_prune_is_refused_naming_the_version() -> None:
     with pytest.raises(EuareError, match="the oldest non-default one is v2") as refused:
-        _to_prune("p", versions(5), prune=False)
+        to_prune("p", versions(5), prune=False)
     assert refused.value.code == "LimitExceeded"
 
 

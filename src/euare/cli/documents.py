@@ -113,11 +113,12 @@ def _lint_setting(ctx: click.Context, param: click.Parameter, value: Any) -> Any
     return value
 
 
-def lint_options() -> list[Decorator]:
+def lint_options(refused: int = 1) -> list[Decorator]:
     """--lint and --fail-on LEVEL, on every verb that sends a policy document: the document is
     linted (euare.policy.lint) before it is sent. They reach no verb's signature:
     paramtypes.Document
-    (and :func:`paramtypes.lint_asked`, for a document a verb builds) read them."""
+    (and :func:`paramtypes.lint_asked`, for a document a verb builds) read them. ``refused``:
+    the exit status the help gives a finding that keeps the document from being sent."""
     return [
         option(
             "--lint",
@@ -126,7 +127,7 @@ def lint_options() -> list[Decorator]:
             callback=_lint_setting,
             help="first check the policy document against AWS's catalogue of actions, resources "
             "and condition keys, as euare-policylint does: findings go to stderr, and one at or "
-            "above --fail-on keeps the document from being sent (exit 1)",
+            f"above --fail-on keeps the document from being sent (exit {refused})",
         ),
         fail_on(
             "with --lint, the lowest level of finding (info, warning or error) that keeps the "

@@ -160,6 +160,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "reports": ("accountcredentialreport",),
     "account_state": ("accountsnapshot", "accountdiff"),
+    "account_apply": ("accountapply",),
     "simulation": ("policysimulate",),
     "policylint": ("policylint",),
     "saml": (
@@ -211,6 +212,7 @@ TITLES: dict[str, str] = {
     "tags": "Tags",
     "reports": "Reports",
     "account_state": "Account state",
+    "account_apply": "Applying an account state",
     "simulation": "Policy simulation",
     "policylint": "Policy lint",
     "saml": "SAML providers",

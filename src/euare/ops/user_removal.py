@@ -1,6 +1,6 @@
 """What keeps a user from being deleted, kind by kind, and how each item is removed: the
-USER kind that :func:`euare.ops.deletion.delete_recursively` deletes (euare-userdel -r and -p,
-and anything else that removes users whole)."""
+USER kind that :func:`euare.ops.deletion.delete_recursively` deletes: euare-userdel -r and -p,
+and euare-accountapply --prune, which removes a user exactly as ``userdel -r`` does."""
 
 from __future__ import annotations
 

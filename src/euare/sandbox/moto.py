@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from euare.core.errors import UsageError
-from euare.state.snapshot import read
+from euare.state.load import read
 
 MOTO_DEFAULT_ACCOUNT = "123456789012"
 # With --enforce-auth, moto needs a real user for the administrator's key: it lives here.

@@ -359,16 +359,18 @@ def _account(snapshot: Mapping[str, Any]) -> str | None:
     return str(account) if account else None
 
 
-def anonymous(snapshot: Mapping[str, Any], account: str | None) -> dict[str, Any]:
+def anonymous(
+    snapshot: Mapping[str, Any], account: str | None, to: str = PLACEHOLDER
+) -> dict[str, Any]:
     """``snapshot`` with ``account`` (a 12-digit ID, not part of a longer number) replaced by
-    PLACEHOLDER in every string, keys included."""
+    ``to`` (PLACEHOLDER) in every string, keys included."""
     if not account:
         return dict(snapshot)
     pattern = re.compile(rf"(?<!\d){re.escape(account)}(?!\d)")
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
-            return pattern.sub(PLACEHOLDER, value)
+            return pattern.sub(to, value)
         if isinstance(value, Mapping):
             return {walk(k): walk(v) for k, v in value.items()}
         if isinstance(value, list):

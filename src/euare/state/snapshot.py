@@ -174,6 +174,12 @@ def loads(text: str, origin: str) -> dict[str, Any]:
         raise UsageError(f"{origin} is not a snapshot: not JSON ({exc})") from None
     except RecursionError:
         raise UsageError(f"{origin} is not a snapshot: nested too deeply") from None
+    return checked(found, origin)
+
+
+def checked(found: Any, origin: str) -> dict[str, Any]:
+    """``found`` (parsed JSON, or a tree read back) once checked as a snapshot: a usage error
+    (exit 2) naming ``origin`` when it is not one."""
     if not isinstance(found, dict) or found.get("Format") != FORMAT:
         raise UsageError(
             f'{origin} is not a snapshot: no "Format": "{FORMAT}" (made by euare-accountsnapshot)'

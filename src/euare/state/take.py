@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+from euare.call.context import Call
 from euare.core.outcome import Outcome, outcome
 from euare.core.render import Record, as_text
 from euare.state.snapshot import (
@@ -69,6 +70,23 @@ _CERT_BODY = ("CertificateBody", "CertificateChain")
 
 
 # --- taking a snapshot ----------------------------------------------------------------------------
+
+
+def take(call: Call, jobs: int) -> dict[str, Any]:
+    """The account's snapshot through ``call``, asking about its entities ``jobs`` at a time
+    (warnings, such as an API the endpoint lacks, on its stderr)."""
+    from euare.call.fanout import concurrently
+    from euare.core.errors import stderr_line
+
+    client = call.client()  # made before any thread starts
+
+    def fan(asks: Sequence[Callable[[], Any]]) -> list[Any]:
+        return concurrently(asks, jobs, client)
+
+    def warn(line: str) -> None:
+        call.stderr.write(stderr_line(call.prog, f"warning: {line}") + "\n")
+
+    return Taker(call.request, call.pages, call.responses, fan, warn).take()
 
 
 class Taker:

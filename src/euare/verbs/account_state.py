@@ -4,8 +4,8 @@ docs/snapshot.md)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,26 +17,11 @@ from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import stderr_line
 from euare.core.render import Record, Result
+from euare.state.take import take
 
 if TYPE_CHECKING:
     from euare.core.files import Output
     from euare.state.diff import Diff
-
-
-def take(call: Call, jobs: int) -> dict[str, Any]:
-    """The account's snapshot, asking about its entities ``jobs`` at a time."""
-    from euare.call.fanout import concurrently
-    from euare.state.take import Taker
-
-    client = call.client()  # made before any thread starts
-
-    def fan(asks: Sequence[Callable[[], Any]]) -> list[Any]:
-        return concurrently(asks, jobs, client)
-
-    def warn(line: str) -> None:
-        call.stderr.write(stderr_line(call.prog, f"warning: {line}") + "\n")
-
-    return Taker(call.request, call.pages, call.responses, fan, warn).take()
 
 
 @verb(
@@ -45,8 +30,16 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
     "roles, instance profiles, managed and inline policies, attachments, boundaries, tags, "
     "access key IDs, MFA devices, identity providers, server certificates, aliases and the "
     "password policy. Never a secret. Lists and keys are sorted, so two snapshots compare "
-    "cleanly (euare-accountdiff).",
-    examples=("-o /var/lib/iam/today.json", "--format json --query 'Users[].UserName'"),
+    "cleanly (euare-accountdiff). --split DIR writes the same as a tree of small files, one per "
+    "entity and one per policy document, for code review; --from converts a snapshot or a tree "
+    "already taken.",
+    exclusive=[(("output", "split"), False)],
+    examples=(
+        "-o /var/lib/iam/today.json",
+        "--format json --query 'Users[].UserName'",
+        "--split iam/",
+        "--from iam/ -o prod.json",
+    ),
 )
 @option(
     "-o",
@@ -56,18 +49,48 @@ def take(call: Call, jobs: int) -> dict[str, Any]:
     help="write the snapshot to FILE (0600, atomically: a reader never sees half of it; see "
     "docs/output.md, Files euare writes)",
 )
+@option(
+    "--split",
+    metavar="DIR",
+    help="write the snapshot as a tree in DIR: one file per entity, each policy document its "
+    "own indented JSON file (files that did not change are left as they are; see "
+    "docs/snapshot.md)",
+)
+@option(
+    "--from",
+    "source",
+    metavar="SNAPSHOT",
+    type=InputFile("snapshot"),
+    help="take nothing from IAM: read SNAPSHOT (a file, a tree, or - for standard input) and "
+    "write it in the form asked for",
+)
 @o.jobs("how many calls to make at once", default=o.READ_JOBS)
-def accountsnapshot(call: Call, *, output: Output | None, jobs: int) -> Result | None:
+def accountsnapshot(
+    call: Call, *, output: Output | None, split: str | None, source: str | None, jobs: int
+) -> Result | None:
+    from euare.core.errors import EuareError
     from euare.state.snapshot import dumps
 
-    snapshot = take(call, jobs)
-    if output is not None:
-        try:
-            output.write(dumps(snapshot))
-        except OSError as exc:
-            from euare.core.errors import EuareError
+    if split is not None:
+        _check_split(split)
+    if source is not None:
+        from euare.state.load import read
 
-            raise EuareError(f"cannot write {output}: {exc.strerror or exc}") from None
+        snapshot = read(source, call.stdin)
+    else:
+        snapshot = take(call, jobs)
+    if output is not None or split is not None:
+        try:
+            if split is not None:
+                from pathlib import Path
+
+                from euare.state.tree import write
+
+                write(Path(split), snapshot)
+            elif output is not None:
+                output.write(dumps(snapshot))
+        except OSError as exc:
+            raise EuareError(f"cannot write {output or split}: {exc.strerror or exc}") from None
         return None
     if _table(call):
         from euare.state.snapshot import summary
@@ -81,6 +104,21 @@ def snapshot_lines(records: list[Record]) -> list[str]:
     from euare.state.snapshot import dumps
 
     return [dumps(records[0]).rstrip("\n")]
+
+
+def _check_split(split: str) -> None:
+    """Refuse, before anything is asked, a --split DIR that cannot be one."""
+    import os
+
+    from euare.core.errors import UsageError
+
+    if split == "-":
+        raise UsageError("--split -: standard output is not a directory; use -o or leave both out")
+    if os.path.lexists(split) and (os.path.islink(split) or not os.path.isdir(split)):
+        raise UsageError(f"--split {split} is not a directory")
+    parent = os.path.dirname(os.path.abspath(split))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--split {split} cannot be made: no directory {parent}")
 
 
 def _table(call: Call) -> bool:
@@ -160,7 +198,7 @@ def accountdiff(
 ) -> Result:
     from euare.core.errors import UsageError
     from euare.state.diff import compare
-    from euare.state.snapshot import read
+    from euare.state.load import read
 
     if live and new is not None:
         raise UsageError("--live compares OLD with the account now: give one snapshot, not two")

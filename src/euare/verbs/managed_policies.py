@@ -26,6 +26,7 @@ from euare.cli.verb import api_verb, list_verb, nothing, verb
 from euare.core.errors import UsageError
 from euare.core.render import Record, Result, as_text
 from euare.ops.deletion import Blocker, Item, Kind, Removal, delete_recursively
+from euare.ops.policy_versions import VERSIONS
 
 KINDS = ("User", "Group", "Role")  # what a managed policy can be attached to
 
@@ -143,27 +144,9 @@ def _entity_attachment(kind: str) -> Blocker:
     )
 
 
-def _other_versions(call: Call, owner_param: str, arn: str) -> list[Item]:
-    versions = call.pages("ListPolicyVersions", "Versions", PolicyArn=arn)
-    return [v for v in versions if not v["IsDefaultVersion"]]
-
-
 POLICY_BLOCKERS = (
     *(_entity_attachment(kind) for kind in KINDS),
-    Blocker(
-        "versions",
-        "ListPolicyVersions",
-        "Versions",
-        lambda v: str(v["VersionId"]),
-        lambda arn, v: [
-            (
-                f"delete version {v['VersionId']}",
-                "DeletePolicyVersion",
-                {"PolicyArn": arn, "VersionId": v["VersionId"]},
-            )
-        ],
-        items=_other_versions,
-    ),
+    VERSIONS,
 )
 POLICY = Kind(noun="policy", param="PolicyArn", delete="DeletePolicy", blockers=POLICY_BLOCKERS)
 

@@ -9,15 +9,12 @@ from collections.abc import Iterable
 
 from euare.call.arns import policy_arn
 from euare.call.context import Call
-from euare.call.once import Lookup
 from euare.cli import params as o
 from euare.cli.params import Decorator, option
 from euare.cli.rules import refuse
 from euare.cli.verb import api_verb, list_verb, verb
-from euare.core.errors import EuareError
 from euare.core.render import Record, Result, as_text
-from euare.ops.deletion import Item
-from euare.ops.finds import new_items
+from euare.ops.policy_versions import create_version
 from euare.policy import documents
 
 # --- versions ------------------------------------------------------------------------------------
@@ -76,44 +73,6 @@ list_verb(
 )
 
 
-def _age(version: Item) -> tuple[str, int]:
-    """Sort key, oldest first: creation time, then the number in ``vN`` (IAM counts up)."""
-    number = str(version["VersionId"]).lstrip("v")
-    return as_text(version.get("CreateDate")), int(number) if number.isdigit() else 0
-
-
-def _to_prune(policy: str, versions: list[Item], prune: bool) -> str | None:
-    """The version to delete first (the oldest non-default one) when the policy has as many
-    as IAM allows, or None; without --prune, refused, naming it."""
-    if len(versions) < documents.MAX_VERSIONS:
-        return None
-    old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=_age)
-    if not old:
-        raise EuareError(f"{policy} has {len(versions)} versions and none can be deleted")
-    oldest = str(old[0]["VersionId"])
-    if not prune:
-        raise EuareError(
-            f"{policy} already has {len(versions)} versions, the most IAM allows: delete "
-            f"one first (the oldest non-default one is {oldest}), or add --prune to delete "
-            f"{oldest} and then create the new version",
-            code="LimitExceeded",
-        )
-    return oldest
-
-
-def _create_version(call: Call, arn: str, document: str, default: bool, before: set[str]) -> Item:
-    """CreatePolicyVersion, sent once: a lost answer is settled by listing the versions."""
-
-    def look() -> Item | None:
-        new = new_items(call, "ListPolicyVersions", "Versions", "VersionId", before, PolicyArn=arn)
-        if len(new) > 1:
-            raise EuareError(f"versions {', '.join(v['VersionId'] for v in new)} are all new")
-        return {"PolicyVersion": new[0]} if new else None
-
-    params = {"PolicyArn": arn, "PolicyDocument": document, "SetAsDefault": default}
-    return call.send_once("CreatePolicyVersion", params, Lookup("a new version", look))
-
-
 @verb(
     "policycreateversion",
     f"Give a managed policy a new version of its document and print the new version's ID. A "
@@ -146,21 +105,7 @@ def policycreateversion(
     document = str(policy_content or policy_document)  # read and checked: params.Document
     arn = policy_arn(call, policy)
     refuse("POLICY", arn, "CreatePolicyVersion", "PolicyArn")
-    versions = list(call.pages("ListPolicyVersions", "Versions", PolicyArn=arn))
-    before = {str(v["VersionId"]) for v in versions}
-    plan = call.plan()
-    oldest = _to_prune(policy, versions, prune)
-    if oldest is not None:
-        plan.add(
-            f"delete version {oldest}",
-            "DeletePolicyVersion",
-            done_if_gone=True,
-            PolicyArn=arn,
-            VersionId=oldest,
-        )
-    create = functools.partial(_create_version, call, arn, document, set_as_default, before)
-    plan.add_call("create the new version", create)
-    created = plan.execute()[-1]["PolicyVersion"]
+    created = create_version(call, arn, document, default=set_as_default, prune=prune, shown=policy)
     return Result([created], one=True)
 
 

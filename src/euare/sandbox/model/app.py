@@ -18,6 +18,7 @@ from typing import Any
 from euare.sandbox.model import (
     auth,
     pages,
+    servicecreds,
     unsupported,
 )
 from euare.sandbox.model.context import Context, Rules
@@ -25,6 +26,7 @@ from euare.sandbox.model.upstream import Upstream
 from euare.sandbox.model.wire import Answer, Call, Refusal, read
 
 RULE_MODULES = (
+    servicecreds,
     auth,
     unsupported,
     pages,  # last: it pages what the others serve

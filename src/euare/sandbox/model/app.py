@@ -17,6 +17,7 @@ from typing import Any
 
 from euare.sandbox.model import (
     auth,
+    conflicts,
     pages,
     servicecreds,
     unsupported,
@@ -26,6 +27,7 @@ from euare.sandbox.model.upstream import Upstream
 from euare.sandbox.model.wire import Answer, Call, Refusal, read
 
 RULE_MODULES = (
+    conflicts,
     servicecreds,
     auth,
     unsupported,

@@ -104,6 +104,22 @@ def test_an_explicit_deny_wins_and_says_so(home: Home, iam: Any, moto_server: Mo
     assert "mallory" not in [u["UserName"] for u in listed]
 
 
+def test_a_users_boundary_limits_what_its_policies_allow(
+    home: Home, iam: Any, moto_server: MotoServer
+) -> None:
+    cap = iam.create_policy(PolicyName="cap", PolicyDocument=policy("iam:List*", "*"))
+    key = user_with_key(iam, "ops", "/", ALLOW_ALL)
+    iam.put_user_permissions_boundary(UserName="ops", PermissionsBoundary=cap["Policy"]["Arn"])
+    moto_server.enforce_auth()
+    assert as_(home, key).run("userlistbypath").returncode == 0
+    said = denied_alike(
+        home.run("usercreate", "mallory"),
+        "usercreate",
+        lambda: client_of(home, key).create_user(UserName="mallory"),
+    )
+    assert said.endswith("because no permissions boundary allows the iam:CreateUser action")
+
+
 def test_a_groups_policies_are_its_members(home: Home, iam: Any, moto_server: MotoServer) -> None:
     key = user_with_key(iam, "reader")
     iam.create_group(GroupName="readers")

@@ -17,6 +17,7 @@ from typing import Any
 
 from euare.sandbox.model import (
     auth,
+    boundaries,
     conflicts,
     pages,
     servicecreds,
@@ -28,6 +29,7 @@ from euare.sandbox.model.wire import Answer, Call, Refusal, read
 
 RULE_MODULES = (
     conflicts,
+    boundaries,
     servicecreds,
     auth,
     unsupported,

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import Home, one_error_line
+from tests.conftest import Home, boto_client, one_error_line
 from tests.support.documents import DOC, TRUST
 
 ACCOUNT = "123456789012"  # moto's account
@@ -210,6 +210,76 @@ def test_delpasswordpolicy(home: Home, iam: Any) -> None:
 # --- changepassword (the sandbox's model: moto has none) ------------------------------------------
 
 OLD, NEW = "Old-pass-0ld!x", "N3w-pass-n3w!y"
+
+
+@pytest.fixture
+def bob(home: Home, iam: Any) -> Home:
+    """A HOME whose .iamrc is bob's, an IAM user with a console password (OLD)."""
+    iam.create_user(UserName="bob")
+    iam.create_login_profile(UserName="bob", Password=OLD, PasswordResetRequired=True)
+    key = iam.create_access_key(UserName="bob")["AccessKey"]
+    home.write_iamrc(key["AccessKeyId"], key["SecretAccessKey"])
+    return home
+
+
+def test_changepassword_reads_old_then_new_from_stdin(bob: Home, iam: Any) -> None:
+    done = bob.run("changepassword", input=f"{OLD}\n{NEW}\n")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert iam.get_login_profile(UserName="bob")["LoginProfile"]["PasswordResetRequired"] is False
+    again = bob.run("changepassword", input=f"{NEW}\n{OLD}\n")  # NEW is bob's password now
+    assert again.returncode == 0, again.stderr
+
+
+def test_a_wrong_old_password_is_refused_alike(bob: Home, iam: Any) -> None:
+    line = one_error_line(bob.run("changepassword", input=f"{NEW}\n{NEW}\n"), "changepassword")
+    key, secret = (
+        dict(line.split("=", 1) for line in (bob.path / ".iamrc").read_text().splitlines())[k]
+        for k in ("AWSAccessKeyId", "AWSSecretKey")
+    )
+    with pytest.raises(ClientError) as caught:
+        boto_client(bob.url, key, secret).change_password(OldPassword=NEW, NewPassword=NEW)
+    error = caught.value.response["Error"]
+    assert line.startswith(f"euare-changepassword: error ({error['Code']}): {error['Message']}")
+
+
+def test_a_new_password_the_policy_refuses_is_password_policy_violation(
+    bob: Home, iam: Any
+) -> None:
+    iam.update_account_password_policy(MinimumPasswordLength=20, RequireSymbols=True)
+    line = one_error_line(bob.run("changepassword", input=f"{OLD}\nshort\n"), "changepassword")
+    violation = "Password does not conform to the account password policy."
+    assert line.startswith(f"euare-changepassword: error (PasswordPolicyViolation): {violation}")
+    debug = bob.run("changepassword", "--debug", input=f"{OLD}\nshort\n")
+    assert OLD not in debug.stderr + debug.stdout and "short" not in debug.stderr + debug.stdout
+    iam.create_user(UserName="carol")
+    with pytest.raises(ClientError) as caught:
+        iam.create_login_profile(UserName="carol", Password="short")
+    assert caught.value.response["Error"]["Message"] == violation
+
+
+def test_changepassword_never_shows_either_password(bob: Home) -> None:
+    done = bob.run("changepassword", "--debug", input=f"{OLD}\n{NEW}\n")
+    assert done.returncode == 0, done.stderr
+    assert OLD not in done.stderr + done.stdout
+    assert NEW not in done.stderr + done.stdout
+
+
+def test_changepassword_by_a_caller_who_is_no_user_is_invalid_user_type(home: Home) -> None:
+    line = one_error_line(home.run("changepassword", input=f"{OLD}\n{NEW}\n"), "changepassword")
+    assert line.startswith("euare-changepassword: error (InvalidUserType): ")
+
+
+def test_changepassword_without_a_new_password_sends_nothing(
+    proxied_home: Home, proxy: Any
+) -> None:
+    done = proxied_home.run("changepassword", input=f"{OLD}\n")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "euare-changepassword: error: no new password given: write it on the second line of "
+        "standard input\n"
+    )
+    assert OLD not in done.stderr
+    assert "ChangePassword" not in proxy.actions
 
 
 def test_usercreate_sends_its_tags_and_its_boundary_together(home: Home, iam: Any) -> None:

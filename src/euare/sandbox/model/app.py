@@ -20,6 +20,7 @@ from euare.sandbox.model import (
     boundaries,
     conflicts,
     pages,
+    passwords,
     servicecreds,
     unsupported,
 )
@@ -31,6 +32,7 @@ RULE_MODULES = (
     conflicts,
     boundaries,
     servicecreds,
+    passwords,
     auth,
     unsupported,
     pages,  # last: it pages what the others serve

@@ -22,6 +22,7 @@ from euare.sandbox.model import (
     pages,
     passwords,
     servicecreds,
+    tags,
     unsupported,
 )
 from euare.sandbox.model.context import Context, Rules
@@ -31,6 +32,7 @@ from euare.sandbox.model.wire import Answer, Call, Refusal, read
 RULE_MODULES = (
     conflicts,
     boundaries,
+    tags,
     servicecreds,
     passwords,
     auth,

@@ -19,6 +19,7 @@ from euare.sandbox.model import (
     auth,
     boundaries,
     conflicts,
+    extras,
     pages,
     passwords,
     servicecreds,
@@ -35,6 +36,7 @@ RULE_MODULES = (
     tags,
     servicecreds,
     passwords,
+    extras,
     auth,
     unsupported,
     pages,  # last: it pages what the others serve

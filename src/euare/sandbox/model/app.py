@@ -23,6 +23,7 @@ from euare.sandbox.model import (
     pages,
     passwords,
     servicecreds,
+    simulate,
     tags,
     unsupported,
 )
@@ -37,6 +38,7 @@ RULE_MODULES = (
     servicecreds,
     passwords,
     extras,
+    simulate,
     auth,
     unsupported,
     pages,  # last: it pages what the others serve

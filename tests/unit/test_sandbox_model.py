@@ -10,9 +10,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+import botocore.session
 import pytest
+from botocore import xform_name
 
-from euare.sandbox.model.app import Model
+from euare.sandbox.model.app import Model, rules
+from euare.sandbox.model.unsupported import NOT_MODELLED
 from euare.sandbox.model.upstream import Upstream
 
 NS = "https://iam.amazonaws.com/doc/2010-05-08/"
@@ -134,3 +137,37 @@ def test_an_operation_not_modelled_is_invalid_action_as_from_iam() -> None:
     assert error.findtext(f".//{{{NS}}}Message") == (
         "Could not find operation GetAccountProperties for version 2010-05-08"
     )
+
+
+def test_the_operations_not_modelled_are_those_neither_moto_nor_the_model_serves() -> None:
+    """A new moto or botocore that changes the list fails here: update
+    euare.sandbox.model.unsupported, docs/sandbox.md and --help with it."""
+    from moto.iam.responses import IamResponse
+    from moto.sts.responses import TokenResponse
+
+    registry = rules()
+    session = botocore.session.get_session()
+    not_served = {}
+    for service, moto in (("iam", IamResponse), ("sts", TokenResponse)):
+        operations = session.get_service_model(service).operation_names
+        unsupported = set(NOT_MODELLED[service])
+        served = [o for o in operations if o in registry.instead and o not in unsupported]
+        not_served[service] = sorted(
+            o for o in operations if not hasattr(moto, xform_name(o)) and o not in served
+        )
+    assert not_served == {service: sorted(ops) for service, ops in NOT_MODELLED.items()}
+
+
+def test_docs_and_help_name_what_is_not_modelled() -> None:
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from euare.sandbox.command import sandbox
+    from euare.sandbox.model.unsupported import FAMILIES
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sandbox.md").read_text()
+    missing = [o for ops in NOT_MODELLED.values() for o in ops if f"`{o}`" not in docs]
+    assert missing == []
+    shown = " ".join(CliRunner().invoke(sandbox, ["--help"]).output.split())
+    assert all(family in shown for family in FAMILIES), shown

@@ -20,6 +20,7 @@ own authorization, which loses paths and refuses AssumeRole to an administrator,
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import math
 import threading
@@ -236,23 +237,29 @@ def denied(caller: str, action: str, target: str, why: str) -> Refusal:
 
 
 def _assume(directory: Directory, request: Request, own: Decision, caller: str) -> None:
-    """sts:AssumeRole: the trust policy must allow the caller; the caller's own policies must
-    too unless the trust policy names the caller itself (not only its account)."""
+    """sts:AssumeRole: the trust policy must allow the caller, by naming it or its account (or
+    anyone); the caller's own policies must allow it too unless the trust policy names the
+    caller itself. The trust policy is asked as the caller, as its account's root (a
+    statement naming the account) and as a stranger of the account (to tell a statement
+    naming the caller from one naming anyone), whatever the evaluator makes of accounts."""
     role = next((r for r in directory.roles.values() if r.arn == request.resource), None)
     if role is None or not role.trust:
         return  # moto answers for a role that is not there
     trust = [Policy("AssumeRolePolicyDocument", "resource", role.trust)]
-    trusted = decide(request, [], [], trust)
-    account = request.resource.split(":")[4]
-    stranger = Request(
-        request.action, request.resource, request.context, f"arn:aws:iam::{account}:user/\0"
-    )
-    named = trusted.decision == "allowed" and decide(stranger, [], [], trust).decision != "allowed"
-    if "explicitDeny" in (trusted.decision, own.decision):
+    account = (request.principal or request.resource).split(":")[4]
+
+    def trusted(principal: str | None) -> str:
+        return decide(dataclasses.replace(request, principal=principal), [], [], trust).decision
+
+    as_caller = trusted(request.principal)
+    if "explicitDeny" in (as_caller, own.decision):
         raise denied(caller, request.action, request.resource, "with an explicit deny")
-    if trusted.decision != "allowed":
+    named = as_caller == "allowed" and trusted(f"arn:aws:iam::{account}:user/\0") != "allowed"
+    if named:
+        return
+    if "allowed" not in (as_caller, trusted(f"arn:aws:iam::{account}:root")):
         raise denied(caller, request.action, request.resource, "")
-    if not named and own.decision != "allowed":
+    if own.decision != "allowed":
         why = f"because no identity-based policy allows the {request.action} action"
         raise denied(caller, request.action, request.resource, why)
 

@@ -292,6 +292,27 @@ def test_servercertmod_sends_only_what_is_given(monkeypatch: pytest.MonkeyPatch)
     assert (done.code, done.stdout, done.stderr) == (0, "", "")
 
 
+def test_servercertmod_against_the_sandbox_is_invalid_action_as_from_iam(
+    home: Home, iam: Any, pem: dict[str, Path]
+) -> None:
+    """UpdateServerCertificate is not modelled: the sandbox answers as IAM answers an action it
+    does not have, the same to euare and to boto3, and changes nothing."""
+    from botocore.exceptions import ClientError
+
+    upload(iam, "old", pem)
+    line = one_error_line(home.run("servercertmod", "old", "-n", "new"), "servercertmod")
+    with pytest.raises(ClientError) as caught:
+        iam.update_server_certificate(ServerCertificateName="old", NewServerCertificateName="new")
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidAction",
+        "Could not find operation UpdateServerCertificate for version 2010-05-08",
+    )
+    assert line.startswith(f"euare-servercertmod: error (InvalidAction): {error['Message']}")
+    listed = iam.list_server_certificates()["ServerCertificateMetadataList"]
+    assert [c["ServerCertificateName"] for c in listed] == ["old"]
+
+
 # --- OpenID Connect providers --------------------------------------------------------------------
 
 

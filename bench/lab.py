@@ -1,7 +1,8 @@
-"""The benchmark's surroundings: a scratch HOME, the IAM model process (bench/iam_model.py) and
-its control channel, the environment every measured command gets, and which contenders this
-machine has (the AWS CLI, euca2ools, euare's worker, ``--jobs``). Everything it starts it stops
-in :meth:`Lab.close`, which run.py calls on every way out, Ctrl-C included."""
+"""The benchmark's surroundings: a scratch HOME, the IAM endpoint process (bench/endpoint.py,
+the sandbox's server) and its control channel, the environment every measured command gets,
+and which contenders this machine has (the AWS CLI, euca2ools, euare's worker, ``--jobs``).
+Everything it starts it stops in :meth:`Lab.close`, which run.py calls on every way out,
+Ctrl-C included."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class Lab:
             home = self.scratch / "home"
             home.mkdir(mode=0o700)
             self.model = subprocess.Popen(
-                [sys.executable, "-m", "bench.iam_model"],
+                [sys.executable, "-m", "bench.endpoint"],
                 cwd=ROOT,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -75,14 +76,14 @@ class Lab:
         assert self.model is not None and self.model.stdout is not None
         line = self.model.stdout.readline()
         if not line:
-            raise LabError("the IAM model process ended (see its messages above)")
+            raise LabError("the IAM endpoint process ended (see its messages above)")
         reply: dict[str, Any] = json.loads(line)
         if "error" in reply:
-            raise LabError(f"the IAM model: {reply['error']}")
+            raise LabError(f"the IAM endpoint: {reply['error']}")
         return reply
 
     def control(self, op: str, **args: Any) -> dict[str, Any]:
-        """Send one command to the IAM model (see bench/iam_model.py) and return its answer."""
+        """Send one command to the IAM endpoint (see bench/endpoint.py) and return its answer."""
         assert self.model is not None and self.model.stdin is not None
         self.model.stdin.write(json.dumps({"op": op, **args}) + "\n")
         self.model.stdin.flush()
@@ -177,7 +178,7 @@ class Lab:
         return flag in done.stdout.split()
 
     def close(self) -> None:
-        """Stop the worker and the IAM model, remove the scratch directory."""
+        """Stop the worker and the IAM endpoint, remove the scratch directory."""
         try:
             self.stop_worker()
         finally:

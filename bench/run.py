@@ -2,8 +2,9 @@
 botocore script and (when EUCA2OOLS_EUARE names it) euca2ools 3.4, with issue 10's targets,
 and how long euare-policylint takes on a big policy, with issue 19's.
 
-Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint,apply]
-It starts its own IAM endpoint (moto, on 127.0.0.1, see iam_model.py) with a scratch HOME,
+Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint,apply] [...]
+It starts its own IAM endpoint (the sandbox's server, on 127.0.0.1, see
+endpoint.py) with a scratch HOME,
 seeds it, measures, and prints markdown tables on stdout (progress on stderr); everything it
 started is stopped and its scratch directory removed on the way out, Ctrl-C included.
 docs/performance.md says what each figure means and holds a run.

@@ -1,7 +1,7 @@
 """What the benchmark puts into its IAM endpoint before each measurement, one recipe a section.
 
 A recipe gets ``call(Action, **params)`` (an IAM request straight into moto, see
-iam_model.Seeder) and returns how many things it made."""
+endpoint.Seeder) and returns how many things it made."""
 
 from __future__ import annotations
 

@@ -44,13 +44,14 @@ def post(url: str, data: bytes) -> None:
 
 
 class MotoServer:
-    """moto's server in a child process, bound to 127.0.0.1 on a free port."""
+    """euare's sandbox server (moto behind the sandbox's model of IAM, euare.sandbox.model) in
+    a child process, bound to 127.0.0.1 on a free port."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", "euare.sandbox.serve", "--port", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -61,10 +62,10 @@ class MotoServer:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError("moto server exited at start") from None
+                    raise RuntimeError("the sandbox server exited at start") from None
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("moto server did not start within 30 s")
+        raise RuntimeError("the sandbox server did not start within 30 s")
 
     def reset(self) -> None:
         post(self.url + "moto-api/reset-auth", b"inf")

@@ -1,9 +1,9 @@
 """Signing certificates and MFA devices: flags and positional forms, output, effect on IAM.
 
-moto differs from AWS here in two ways that matter: without UserName, UploadSigningCertificate,
-ListSigningCertificates and ListMFADevices fail (``user with name None``) where AWS acts on the
-caller, so the caller default is checked with botocore's Stubber; and moto's server has no
-ResyncMFADevice at all.
+moto differs from AWS here in two ways that matter, and the sandbox's model of IAM answers in
+its place: without UserName, moto fails UploadSigningCertificate, ListSigningCertificates and
+ListMFADevices (``user with name None``) where AWS (and the model) acts on the caller; and moto
+has no ResyncMFADevice at all.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.stub import ANY
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import Home, one_error_line
 from tests.support.certs import self_signed
 from tests.support.proxy import Fault, paginate
-from tests.support.stub import run_stubbed
 
 KEY_BLOCK = re.compile(r"-----BEGIN PRIVATE KEY-----\n.*?-----END PRIVATE KEY-----\n", re.S)
 
@@ -109,24 +107,22 @@ def test_useraddcert_never_sends_a_private_key(home: Home, iam: Any, bob: str) -
     assert cert_ids(iam) == []
 
 
-def test_useraddcert_without_user_uploads_for_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto refuses UploadSigningCertificate without UserName, so botocore's Stubber checks that
-    none is sent (AWS then acts on the caller)."""
+def as_bob(home: Home, iam: Any) -> None:
+    """Make ``home``'s credentials bob's own (an access key of his)."""
+    key = iam.create_access_key(UserName="bob")["AccessKey"]
+    home.write_iamrc(key["AccessKeyId"], key["SecretAccessKey"])
+
+
+def test_useraddcert_without_user_uploads_for_the_caller(home: Home, iam: Any, bob: str) -> None:
+    """IAM (and the sandbox's model, where moto refuses) act on the caller when no user is
+    named."""
+    as_bob(home, iam)
     body = self_signed()[0]
-    answer = {
-        "Certificate": {
-            "UserName": "caller",
-            "CertificateId": "CERTID0123456789ABCDEFGH",
-            "CertificateBody": body,
-            "Status": "Active",
-        }
-    }
-    result = run_stubbed(
-        "useraddcert",
-        ["-c", body],
-        [("UploadSigningCertificate", answer, {"CertificateBody": body})],
-    )
-    assert (result.code, result.stdout, result.stderr) == (0, "CERTID0123456789ABCDEFGH\n", "")
+    result = home.run("useraddcert", "-c", body)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.lines == cert_ids(iam)
+    listed = home.run("userlistcerts")
+    assert listed.lines[0::3] == cert_ids(iam), listed.stderr
 
 
 # --- userlistcerts, usermodcert, userdelcert -----------------------------------------------------
@@ -319,36 +315,15 @@ def test_usercreatecert_file_made_during_upload_is_kept_and_upload_undone(
     assert [p.name for p in where.iterdir()] == ["bob.key"]
 
 
-def test_usercreatecert_without_user_names_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto refuses UploadSigningCertificate without UserName, so botocore's Stubber checks that
-    none is sent and that the certificate is made out to the caller GetUser names."""
-    caller = {
-        "User": {
-            "Path": "/",
-            "UserName": "carol",
-            "UserId": "AIDACAROL0000000000000",
-            "Arn": "arn:aws:iam::123456789012:user/carol",
-            "CreateDate": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc),
-        }
-    }
-    uploaded = {
-        "Certificate": {
-            "UserName": "carol",
-            "CertificateId": "CERTID0123456789ABCDEFGH",
-            "CertificateBody": "unused",
-            "Status": "Active",
-        }
-    }
-    result = run_stubbed(
-        "usercreatecert",
-        [],
-        [("GetUser", caller, {}), ("UploadSigningCertificate", uploaded, {"CertificateBody": ANY})],
-    )
-    assert result.code == 0, result.stderr
+def test_usercreatecert_without_user_names_the_caller(home: Home, iam: Any, bob: str) -> None:
+    """The certificate is made out to the caller GetUser names, and uploaded for the caller."""
+    as_bob(home, iam)
+    result = home.run("usercreatecert")
+    assert result.returncode == 0, result.stderr
     lines = result.stdout.split("\n", 1)
-    assert lines[0] == "CERTID0123456789ABCDEFGH"
+    assert [lines[0]] == cert_ids(iam)
     cert = x509.load_pem_x509_certificate(lines[1].encode())
-    assert cert.subject.rfc4514_string() == "CN=carol"
+    assert cert.subject.rfc4514_string() == "CN=bob"
 
 
 # --- MFA -----------------------------------------------------------------------------------------
@@ -458,17 +433,14 @@ def test_userdeactivatemfadevice_deactivates(home: Home, iam: Any, enabled_mfa: 
     assert iam.list_mfa_devices(UserName="bob")["MFADevices"] == []
 
 
-def test_userresyncmfadevice_sends_both_codes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's server has no ResyncMFADevice, so this runs against botocore's Stubber."""
-    params = {
-        "UserName": "bob",
-        "SerialNumber": "GAHT12345678",
-        "AuthenticationCode1": "111111",
-        "AuthenticationCode2": "222222",
-    }
-    result = run_stubbed(
-        "userresyncmfadevice",
-        ["-u", "bob", "-s", "GAHT12345678", "-c1", "111111", "-c2", "222222"],
-        [("ResyncMFADevice", {}, params)],
-    )
-    assert (result.code, result.stdout, result.stderr) == (0, "", "")
+def test_userresyncmfadevice_resyncs_the_users_device(
+    home: Home, iam: Any, enabled_mfa: str
+) -> None:
+    """ResyncMFADevice is the sandbox's model's (moto has none): the device must be the
+    user's."""
+    codes = ("-c1", "111111", "-c2", "222222")
+    result = home.run("userresyncmfadevice", "-u", "bob", "-s", enabled_mfa, *codes)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    iam.create_user(UserName="eve")
+    other = home.run("userresyncmfadevice", "-u", "eve", "-s", enabled_mfa, *codes)
+    assert "(NoSuchEntity)" in one_error_line(other, "userresyncmfadevice")

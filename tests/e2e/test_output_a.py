@@ -15,7 +15,6 @@ from tests.support.certs import self_signed
 from tests.support.documents import TRUST
 from tests.support.rotation import Rotating
 from tests.support.shapes import assert_shape
-from tests.support.stub import run_stubbed
 
 JSON = ("--format", "json")
 
@@ -259,18 +258,20 @@ def test_mfa_verbs(home: Home, iam: Any) -> None:
     assert iam.list_mfa_devices(UserName="bob")["MFADevices"] == []
 
 
-def test_userresyncmfadevice_prints_nothing() -> None:
-    """moto has no ResyncMFADevice, so botocore's Stubber answers it (and checks what is sent)."""
-    sent = {
-        "UserName": "bob",
-        "SerialNumber": "arn:aws:iam::123456789012:mfa/bob",
-        "AuthenticationCode1": "123456",
-        "AuthenticationCode2": "234567",
-    }
-    args = ["bob", "-s", sent["SerialNumber"], "-c1", "123456", "-c2", "234567", *JSON]
-    stubbed = run_stubbed("userresyncmfadevice", args, [("ResyncMFADevice", {}, sent)])
-    resynced = Result(stubbed.code, stubbed.stdout, stubbed.stderr)
-    assert_shape(resynced, "userresyncmfadevice")
+def test_userresyncmfadevice_prints_nothing(home: Home, iam: Any) -> None:
+    """ResyncMFADevice is the sandbox's model's (moto has none)."""
+    iam.create_user(UserName="bob")
+    serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="bob")["VirtualMFADevice"][
+        "SerialNumber"
+    ]
+    iam.enable_mfa_device(
+        UserName="bob",
+        SerialNumber=serial,
+        AuthenticationCode1="123456",
+        AuthenticationCode2="654321",
+    )
+    args = ["bob", "-s", serial, "-c1", "123456", "-c2", "234567", *JSON]
+    assert_shape(home.run("userresyncmfadevice", *args), "userresyncmfadevice")
 
 
 def test_group_verbs(home: Home, iam: Any) -> None:

@@ -1,10 +1,9 @@
 """The JSON shape of every verb of the roles, instance_profiles, server_certs, oidc, account and
 sts families (docs/output.md), and a trust policy printed back exactly as it was uploaded.
 
-Each test builds one moto state with boto3 and runs the verbs with ``--format json``. moto's
-server has no UpdateServerCertificate, AddClientIDToOpenIDConnectProvider or
-RemoveClientIDFromOpenIDConnectProvider: those verbs run in-process against botocore's Stubber
-(tests/support/stub.py), and their output is checked the same way.
+Each test builds one state of the sandbox with boto3 and runs the verbs with ``--format json``.
+Neither moto nor the sandbox's model has UpdateServerCertificate: servercertmod runs in-process
+against botocore's Stubber (tests/support/stub.py), and its output is checked the same way.
 """
 
 from __future__ import annotations
@@ -155,13 +154,18 @@ def test_oidc_verbs(home: Home, iam: Any) -> None:
     assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
 
 
-def test_oidc_client_id_verbs_json() -> None:
-    """Stubbed: moto's server has neither OIDC client-ID API."""
+def test_oidc_client_id_verbs_json(home: Home, iam: Any) -> None:
+    """The OIDC client-ID calls are the sandbox's model's (moto has neither)."""
+    iam.create_open_id_connect_provider(Url="https://oidc.example.com", ThumbprintList=["a" * 40])
     args = [PROVIDER_ARN, "-c", "app"]
-    out = stubbed("oidcprovideraddclientid", args, "AddClientIDToOpenIDConnectProvider")
+    out = home.run("oidcprovideraddclientid", *args, *JSON)
     assert_shape(out, "oidcprovideraddclientid")
-    out = stubbed("oidcproviderdelclientid", args, "RemoveClientIDFromOpenIDConnectProvider")
+    got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=PROVIDER_ARN)
+    assert got["ClientIDList"] == ["app"]
+    out = home.run("oidcproviderdelclientid", *args, *JSON)
     assert_shape(out, "oidcproviderdelclientid")
+    got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=PROVIDER_ARN)
+    assert got.get("ClientIDList", []) == []
 
 
 def test_account_verbs(home: Home, iam: Any) -> None:

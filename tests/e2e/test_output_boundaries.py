@@ -1,26 +1,20 @@
 """The JSON shapes docs/output.md promises for the boundaries, account_password and
 service_linked families, rolemod and changepassword.
 
-moto's server has no user boundaries and no ChangePassword: those verbs run in-process against
-botocore's Stubber (tests/support/stub.py).
+User boundaries and ChangePassword are the sandbox's model's (moto has neither): every verb
+runs installed against it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Home, Result
+from tests.conftest import Home
 from tests.support.documents import TRUST
 from tests.support.shapes import assert_shape
-from tests.support.stub import run_stubbed
 
 JSON = ("--format", "json")
 AWS_POLICY = "arn:aws:iam::aws:policy/PowerUserAccess"
-
-
-def stubbed(verb: str, args: list[str], operation: str, stdin: str = "") -> Result:
-    done = run_stubbed(verb, [*args, *JSON], [(operation, {}, None)], stdin=stdin)
-    return Result(done.code, done.stdout, done.stderr)
 
 
 def test_boundary_verbs_json(home: Home, iam: Any) -> None:
@@ -31,11 +25,13 @@ def test_boundary_verbs_json(home: Home, iam: Any) -> None:
     assert_shape(home.run("roledelboundary", "web", *JSON), "roledelboundary")
 
 
-def test_user_boundary_verbs_json() -> None:
-    """Stubbed: moto's server has no Put/DeleteUserPermissionsBoundary."""
-    put = stubbed("usersetboundary", ["alice", "-p", AWS_POLICY], "PutUserPermissionsBoundary")
+def test_user_boundary_verbs_json(home: Home, iam: Any) -> None:
+    iam.create_user(UserName="alice")
+    put = home.run("usersetboundary", "alice", "-p", AWS_POLICY, *JSON)
     assert_shape(put, "usersetboundary")
-    gone = stubbed("userdelboundary", ["alice"], "DeleteUserPermissionsBoundary")
+    got = iam.get_user(UserName="alice")["User"]["PermissionsBoundary"]
+    assert got["PermissionsBoundaryArn"] == AWS_POLICY
+    gone = home.run("userdelboundary", "alice", *JSON)
     assert_shape(gone, "userdelboundary")
 
 
@@ -49,11 +45,15 @@ def test_password_policy_verbs_json(home: Home, iam: Any) -> None:
     assert_shape(home.run("accountdelpasswordpolicy", *JSON), "accountdelpasswordpolicy")
 
 
-def test_changepassword_json() -> None:
-    """Stubbed: moto's server has no ChangePassword."""
+def test_changepassword_json(home: Home, iam: Any) -> None:
     # passwords no other output holds: they stay remembered (masked) for the rest of the process
-    stdin = "Sh4pe-old-pw!q\nSh4pe-new-pw!r\n"
-    assert_shape(stubbed("changepassword", [], "ChangePassword", stdin=stdin), "changepassword")
+    old, new = "Sh4pe-old-pw!q", "Sh4pe-new-pw!r"
+    iam.create_user(UserName="bob")
+    iam.create_login_profile(UserName="bob", Password=old)
+    key = iam.create_access_key(UserName="bob")["AccessKey"]
+    home.write_iamrc(key["AccessKeyId"], key["SecretAccessKey"])
+    done = home.run("changepassword", *JSON, input=f"{old}\n{new}\n")
+    assert_shape(done, "changepassword")
 
 
 def test_role_verbs_json(home: Home, iam: Any) -> None:

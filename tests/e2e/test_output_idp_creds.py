@@ -1,20 +1,17 @@
 """The JSON shape of every verb of the saml, ssh_keys and service_creds families
 (docs/output.md).
 
-SAML providers and SSH public keys run against moto's server. moto has no service-specific
-credential API (it answers an HTML 500), so those verbs run in-process against botocore's
-Stubber (tests/support/stub.py), and their output is checked the same way.
+SAML providers and SSH public keys are moto's; service-specific credentials the sandbox's
+model's (moto has none): every verb runs installed against the sandbox.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Home, Result
-from tests.e2e.test_service_creds import CRED, PASSWORD, SERVICE, USER, cred
+from tests.conftest import Home
 from tests.support.certs import saml_metadata, ssh_public_key
 from tests.support.shapes import assert_shape
-from tests.support.stub import run_stubbed
 
 JSON = ("--format", "json")
 
@@ -51,29 +48,21 @@ def test_ssh_key_verbs(home: Home, iam: Any) -> None:
     assert iam.list_ssh_public_keys(UserName="alice")["SSHPublicKeys"] == []
 
 
-def stubbed(verb: str, args: list[str], *answers: tuple[str, Any]) -> Result:
-    done = run_stubbed(verb, [*args, *JSON], [(op, answer, None) for op, answer in answers])
-    return Result(done.code, done.stdout, done.stderr)
-
-
-def test_service_cred_verbs_json() -> None:
-    """Stubbed: moto's server has no service-specific credential API."""
-    listed = ("ListServiceSpecificCredentials", {"ServiceSpecificCredentials": [cred()]})
-    new = {"ServiceSpecificCredential": cred(PASSWORD)}
-    out = stubbed(
-        "useraddservicecred",
-        [USER, "-s", SERVICE],
-        ("ListServiceSpecificCredentials", {"ServiceSpecificCredentials": []}),
-        ("CreateServiceSpecificCredential", new),
-    )
-    assert assert_shape(out, "useraddservicecred")["ServicePassword"] == PASSWORD
-    out = stubbed("userresetservicecred", [USER, CRED], ("ResetServiceSpecificCredential", new))
-    assert assert_shape(out, "userresetservicecred")["ServicePassword"] == PASSWORD
-    out = stubbed("userlistservicecreds", [USER], listed)
-    assert_shape(out, "userlistservicecreds")
-    out = stubbed(
-        "usermodservicecred", [USER, CRED, "-s", "Active"], ("UpdateServiceSpecificCredential", {})
-    )
+def test_service_cred_verbs_json(home: Home, iam: Any) -> None:
+    user, service = "alice", "codecommit.amazonaws.com"
+    iam.create_user(UserName=user)
+    out = home.run("useraddservicecred", user, "-s", service, *JSON)
+    made = assert_shape(out, "useraddservicecred")
+    cred = made["ServiceSpecificCredentialId"]
+    assert made["ServicePassword"]
+    out = home.run("userresetservicecred", user, cred, *JSON)
+    assert assert_shape(out, "userresetservicecred")["ServicePassword"] != made["ServicePassword"]
+    out = home.run("userlistservicecreds", user, *JSON)
+    assert [
+        c["ServiceSpecificCredentialId"] for c in assert_shape(out, "userlistservicecreds")
+    ] == [cred]
+    out = home.run("usermodservicecred", user, cred, "-s", "Active", *JSON)
     assert_shape(out, "usermodservicecred")
-    out = stubbed("userdelservicecred", [USER, CRED], ("DeleteServiceSpecificCredential", {}))
+    out = home.run("userdelservicecred", user, cred, *JSON)
     assert_shape(out, "userdelservicecred")
+    assert iam.list_service_specific_credentials(UserName=user)["ServiceSpecificCredentials"] == []

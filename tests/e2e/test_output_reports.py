@@ -1,6 +1,8 @@
-"""The credential report (against moto's server) and the policy simulator (moto's server has no
-SimulatePrincipalPolicy or SimulateCustomPolicy: those run in-process against botocore's Stubber,
-tests/support/stub.py, which also checks every parameter sent).
+"""The credential report (moto's) and the policy simulator (the sandbox's model of IAM: moto has
+no SimulatePrincipalPolicy or SimulateCustomPolicy), through the installed commands, read back
+with boto3: the simulator's wiring (the principal's policies gathered, its groups' and its
+boundary included; the parameters sent; pages; the answer's shape; errors). The decisions
+themselves are euare.policy.evaluate's, tested on its own.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ import pytest
 
 from euare.call.context import Call
 from euare.cli.run import run
-from tests.conftest import Home, Result, one_error_line
+from tests.conftest import Home, one_error_line
 from tests.support.shapes import assert_shape
-from tests.support.stub import Stubbed, run_stubbed
 
 JSON = ("--format", "json")
 ACCOUNT = "123456789012"
@@ -170,191 +171,163 @@ def test_accountcredentialreport_shows_progress_on_a_terminal_only(
     assert shown.endswith("\r") and shown.replace("\r", "").strip(" ").count("\n") == 0
 
 
-# --- the policy simulator (moto's server has none: botocore's Stubber) ---------------------------
+# --- the policy simulator (the sandbox's model) ---------------------------------------------------
+
+ALLOW_S3 = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",'
+    '"Resource":"arn:aws:s3:::b/*"}]}'
+)
+DENY_DELETE = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteObject",'
+    '"Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"10.0.0.1"}}}]}'
+)
 
 
-def evaluation(action: str, decision: str, resource: str = "*", **more: Any) -> dict[str, Any]:
-    return {
-        "EvalActionName": action,
-        "EvalResourceName": resource,
-        "EvalDecision": decision,
-        **more,
-    }
+@pytest.fixture
+def alice(iam: Any) -> str:
+    """alice, whose group allows S3 on bucket b, and who may not delete from 10.0.0.1."""
+    iam.create_user(UserName="alice")
+    iam.create_group(GroupName="readers")
+    iam.add_user_to_group(GroupName="readers", UserName="alice")
+    iam.put_group_policy(GroupName="readers", PolicyName="s3", PolicyDocument=ALLOW_S3)
+    iam.put_user_policy(UserName="alice", PolicyName="no-delete", PolicyDocument=DENY_DELETE)
+    return ALICE_ARN
 
 
-def principal(kind: str, name: str) -> dict[str, Any]:
-    return {
-        "Path": "/",
-        f"{kind}Name": name,
-        f"{kind}Id": "AID" + "X" * 17,
-        "Arn": f"arn:aws:iam::{ACCOUNT}:{kind.lower()}/{name}",
-        "CreateDate": datetime(2026, 1, 1, tzinfo=timezone.utc),
-    }
-
-
-def as_result(done: Stubbed) -> Result:
-    return Result(done.code, done.stdout, done.stderr)
-
-
-def test_policysimulate_user_sends_its_arn_and_the_context_entries() -> None:
-    """Stubbed: moto has no SimulatePrincipalPolicy. The stub checks every parameter sent."""
-    results = [
-        evaluation("s3:GetObject", "allowed", "arn:aws:s3:::b/*"),
-        evaluation("s3:PutObject", "implicitDeny", "arn:aws:s3:::b/*"),
+def results_of(answer: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (r["EvalActionName"], r["EvalResourceName"], r["EvalDecision"])
+        for r in answer["EvaluationResults"]
     ]
-    sent = {
-        "PolicySourceArn": ALICE_ARN,
-        "ActionNames": ["s3:GetObject", "s3:PutObject"],
-        "ResourceArns": ["arn:aws:s3:::b/*"],
-        "ContextEntries": [
+
+
+def test_policysimulate_user_gathers_its_own_and_its_groups_policies(
+    home: Home, iam: Any, alice: str
+) -> None:
+    args = ["-a", "s3:GetObject", "-a", "s3:DeleteObject", "-a", "ec2:RunInstances"]
+    args += ["-r", "arn:aws:s3:::b/k", "-c", "aws:SourceIp=ip:10.0.0.1"]
+    done = home.run("policysimulate", "--user", "alice", *args)
+    assert done.returncode == 0, done.stderr
+    assert done.lines == [
+        "s3:GetObject\tarn:aws:s3:::b/k\tallowed",
+        "s3:DeleteObject\tarn:aws:s3:::b/k\texplicitDeny",
+        "ec2:RunInstances\tarn:aws:s3:::b/k\timplicitDeny",
+    ]
+    answer = iam.simulate_principal_policy(
+        PolicySourceArn=alice,
+        ActionNames=["s3:GetObject", "s3:DeleteObject", "ec2:RunInstances"],
+        ResourceArns=["arn:aws:s3:::b/k"],
+        ContextEntries=[
             {
                 "ContextKeyName": "aws:SourceIp",
                 "ContextKeyValues": ["10.0.0.1"],
                 "ContextKeyType": "ip",
-            },
-            {
-                "ContextKeyName": "s3:prefix",
-                "ContextKeyValues": ["a/", "b/"],
-                "ContextKeyType": "stringList",
-            },
-            {
-                "ContextKeyName": "aws:MultiFactorAuthPresent",
-                "ContextKeyValues": ["true"],
-                "ContextKeyType": "boolean",
-            },
-        ],
-    }
-    done = run_stubbed(
-        "policysimulate",
-        [
-            "--user",
-            "alice",
-            "-a",
-            "s3:GetObject",
-            "-a",
-            "s3:PutObject",
-            "-r",
-            "arn:aws:s3:::b/*",
-            "-c",
-            "aws:SourceIp=ip:10.0.0.1",
-            "-c",
-            "s3:prefix=stringList:a/,b/",
-            "-c",
-            "aws:MultiFactorAuthPresent=Boolean:true",
-        ],
-        [
-            ("GetUser", {"User": principal("User", "alice")}, {"UserName": "alice"}),
-            ("SimulatePrincipalPolicy", {"EvaluationResults": results, "IsTruncated": False}, sent),
+            }
         ],
     )
-    assert done.code == 0, done.stderr
-    assert done.stdout.splitlines() == [
-        "s3:GetObject\tarn:aws:s3:::b/*\tallowed",
-        "s3:PutObject\tarn:aws:s3:::b/*\timplicitDeny",
+    assert [tuple(line.split("\t")) for line in done.lines] == results_of(answer)
+    matched = {r["EvalActionName"]: r["MatchedStatements"] for r in answer["EvaluationResults"]}
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in matched["s3:GetObject"]] == [
+        ("group_readers_s3", "group")
     ]
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in matched["s3:DeleteObject"]] == [
+        ("user_alice_no-delete", "user")
+    ]
+    assert matched["ec2:RunInstances"] == []
+    start = matched["s3:GetObject"][0]["StartPosition"]
+    assert (start["Line"], start["Column"]) == (1, ALLOW_S3.index('{"Effect"') + 2)
 
 
-@pytest.mark.parametrize(
-    ("flag", "operation", "params", "answer"),
-    [
-        (
-            "--group",
-            "GetGroup",
-            {"GroupName": "ops", "MaxItems": 1},
-            {"Group": principal("Group", "ops"), "Users": [], "IsTruncated": True, "Marker": "m"},
-        ),
-        ("--role", "GetRole", {"RoleName": "ops"}, {"Role": principal("Role", "ops")}),
-    ],
-)
-def test_policysimulate_group_and_role_resolve_to_their_arn(
-    flag: str, operation: str, params: dict[str, Any], answer: dict[str, Any]
-) -> None:
-    """Stubbed: moto has no SimulatePrincipalPolicy."""
-    arn = f"arn:aws:iam::{ACCOUNT}:{flag[2:]}/ops"
-    sent = {"PolicySourceArn": arn, "ActionNames": ["ec2:RunInstances"]}
-    done = run_stubbed(
-        "policysimulate",
-        [flag, "ops", "-a", "ec2:RunInstances"],
-        [
-            (operation, answer, params),
-            (
-                "SimulatePrincipalPolicy",
-                {"EvaluationResults": [evaluation("ec2:RunInstances", "explicitDeny")]},
-                sent,
-            ),
-        ],
+def test_a_missing_context_value_is_named(home: Home, iam: Any, alice: str) -> None:
+    done = home.run(
+        "policysimulate", "--user", "alice", "-a", "s3:DeleteObject", "--format", "json"
     )
-    assert (done.code, done.stdout) == (0, "ec2:RunInstances\t*\texplicitDeny\n"), done.stderr
+    [result] = json.loads(done.stdout)
+    assert result["MissingContextValues"] == ["aws:SourceIp"]
+    assert result["EvalDecision"] == "implicitDeny"  # S3 is allowed on b/* only, not on *
 
 
-def test_policysimulate_documents_json_is_every_page_s_results_whole(tmp_path: Any) -> None:
-    """Stubbed: moto has no SimulateCustomPolicy. Two pages (Marker); two documents, sent as
-    given."""
+@pytest.mark.parametrize("flag", ["--group", "--role"])
+def test_policysimulate_group_and_role_resolve_to_their_arn(
+    home: Home, iam: Any, flag: str
+) -> None:
+    if flag == "--group":
+        iam.create_group(GroupName="ops")
+        iam.put_group_policy(GroupName="ops", PolicyName="s3", PolicyDocument=ALLOW_S3)
+    else:
+        trust = (
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+            '{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+        )
+        iam.create_role(RoleName="ops", AssumeRolePolicyDocument=trust)
+        iam.put_role_policy(RoleName="ops", PolicyName="s3", PolicyDocument=ALLOW_S3)
+    done = home.run("policysimulate", flag, "ops", "-a", "s3:PutObject", "-r", "arn:aws:s3:::b/x")
+    assert (done.returncode, done.stdout) == (0, "s3:PutObject\tarn:aws:s3:::b/x\tallowed\n"), done
+
+
+def test_a_users_boundary_limits_what_it_is_allowed(home: Home, iam: Any, alice: str) -> None:
+    cap = iam.create_policy(
+        PolicyName="cap",
+        PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Action":"s3:GetObject","Resource":"*"}]}',
+    )["Policy"]["Arn"]
+    iam.put_user_permissions_boundary(UserName="alice", PermissionsBoundary=cap)
+    done = home.run(
+        "policysimulate",
+        "--user",
+        "alice",
+        "-a",
+        "s3:GetObject",
+        "-a",
+        "s3:PutObject",
+        "-r",
+        "arn:aws:s3:::b/k",
+        "--format",
+        "json",
+    )
+    got = {r["EvalActionName"]: r for r in json.loads(done.stdout)}
+    assert got["s3:GetObject"]["EvalDecision"] == "allowed"
+    assert got["s3:PutObject"]["EvalDecision"] == "implicitDeny"
+    assert got["s3:PutObject"]["PermissionsBoundaryDecisionDetail"] == {
+        "AllowedByPermissionsBoundary": False
+    }
+
+
+def test_policysimulate_documents_json_is_every_page_s_results_whole(
+    proxied_home: Home, proxy: Any, iam: Any, tmp_path: Any
+) -> None:
+    """Pages of one result (MaxItems=1, which the sandbox honours as IAM does); two
+    documents, sent as given; the JSON is IAM's results whole, as boto3 reads them."""
+    from tests.support.proxy import paginate
+
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     first.write_text(POLICY)
     second.write_text(POLICY.replace("Allow", "Deny").replace("s3:*", "s3:DeleteObject") + "\n")
-    page1 = [
-        evaluation(
-            "s3:GetObject",
-            "allowed",
-            MatchedStatements=[{"SourcePolicyId": "PolicyInputList.1", "SourcePolicyType": "none"}],
-            MissingContextValues=[],
-        )
-    ]
-    page2 = [
-        evaluation(
-            "s3:DeleteObject",
-            "explicitDeny",
-            "arn:aws:s3:::b/k",
-            ResourceSpecificResults=[
-                {"EvalResourceName": "arn:aws:s3:::b/k", "EvalResourceDecision": "explicitDeny"}
-            ],
-        )
-    ]
-    sent = {
-        "ActionNames": ["s3:GetObject", "s3:DeleteObject"],
-        "PolicyInputList": [first.read_text(), second.read_text()],
-    }
-    done = run_stubbed(
-        "policysimulate",
-        ["-f", str(first), "-f", str(second), "-a", "s3:GetObject", "-a", "s3:DeleteObject", *JSON],
-        [
-            (
-                "SimulateCustomPolicy",
-                {"EvaluationResults": page1, "IsTruncated": True, "Marker": "m1"},
-                sent,
-            ),
-            (
-                "SimulateCustomPolicy",
-                {"EvaluationResults": page2, "IsTruncated": False},
-                {**sent, "Marker": "m1"},
-            ),
-        ],
+    proxy.rewrites["SimulateCustomPolicy"] = paginate("EvaluationResults", page_size=1)
+    actions = ["-a", "s3:GetObject", "-a", "s3:DeleteObject"]
+    done = proxied_home.run("policysimulate", "-f", str(first), "-f", str(second), *actions, *JSON)
+    got = assert_shape(done, "policysimulate")
+    assert proxy.actions.count("SimulateCustomPolicy") == 2
+    sent = proxy.forms[-1]
+    assert (sent["PolicyInputList.member.1"], sent["PolicyInputList.member.2"]) == (
+        first.read_text(),
+        second.read_text(),
     )
-    assert assert_shape(as_result(done), "policysimulate") == page1 + page2
+    answer = iam.simulate_custom_policy(
+        PolicyInputList=[first.read_text(), second.read_text()],
+        ActionNames=["s3:GetObject", "s3:DeleteObject"],
+    )
+    assert got == json.loads(json.dumps(answer["EvaluationResults"]))
+    assert [r["EvalDecision"] for r in got] == ["allowed", "explicitDeny"]
 
 
-def test_policysimulate_fail_on_deny_prints_everything_then_one_error_line() -> None:
-    """Stubbed: moto has no SimulateCustomPolicy."""
-    answer = {
-        "EvaluationResults": [
-            evaluation("iam:CreateUser", "allowed"),
-            evaluation("iam:DeleteUser", "implicitDeny"),
-        ]
-    }
-    args = ["-f", "-", "-a", "iam:CreateUser", "-a", "iam:DeleteUser"]
-    plain = run_stubbed(
-        "policysimulate", args, [("SimulateCustomPolicy", answer, None)], stdin=POLICY
-    )
-    assert (plain.code, len(plain.stdout.splitlines())) == (0, 2), plain.stderr
-    strict = run_stubbed(
-        "policysimulate",
-        [*args, "--fail-on-deny"],
-        [("SimulateCustomPolicy", answer, None)],
-        stdin=POLICY,
-    )
+def test_policysimulate_fail_on_deny_prints_everything_then_one_error_line(home: Home) -> None:
+    args = ["-f", "-", "-a", "s3:GetObject", "-a", "iam:DeleteUser"]
+    plain = home.run("policysimulate", *args, input=POLICY)
+    assert (plain.returncode, len(plain.lines)) == (0, 2), plain.stderr
+    strict = home.run("policysimulate", *args, "--fail-on-deny", input=POLICY)
     assert strict.stdout == plain.stdout
-    line = one_error_line(as_result(strict), "policysimulate")
+    line = one_error_line(strict, "policysimulate")
     assert "1 of 2" in line and "iam:DeleteUser" in line and "implicitDeny" in line
 
 
@@ -368,37 +341,47 @@ def test_policysimulate_fail_on_deny_prints_everything_then_one_error_line() -> 
         ["--user", "a", "--role", "b", "-a", "s3:GetObject"],
     ],
 )
-def test_policysimulate_refuses_bad_arguments_before_sending(args: list[str]) -> None:
-    """Stubbed: nothing is expected, so any request would fail with exit 1, not 2."""
-    done = run_stubbed("policysimulate", args, [], stdin=POLICY)
-    assert done.code == 2, done.stderr
+def test_policysimulate_refuses_bad_arguments_before_sending(
+    proxied_home: Home, proxy: Any, args: list[str]
+) -> None:
+    done = proxied_home.run("policysimulate", *args, input=POLICY)
+    assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines()[-1].startswith("euare-policysimulate: error")
+    assert proxy.actions == []
 
 
-def test_policysimulate_refuses_a_document_that_is_no_policy() -> None:
-    """Stubbed: checked locally, as every verb's documents are (src/euare/policy/documents.py)."""
-    done = run_stubbed(
-        "policysimulate", ["-f", "-", "-a", "s3:GetObject"], [], stdin='{"Statement": []}'
+def test_policysimulate_refuses_a_document_that_is_no_policy(
+    proxied_home: Home, proxy: Any
+) -> None:
+    """Checked locally, as every verb's documents are (src/euare/policy/documents.py)."""
+    done = proxied_home.run(
+        "policysimulate", "-f", "-", "-a", "s3:GetObject", input='{"Statement": []}'
     )
-    assert done.code == 2 and "not a valid IAM policy" in done.stderr, done.stderr
+    assert done.returncode == 2 and "not a valid IAM policy" in done.stderr, done.stderr
+    assert proxy.actions == []
 
 
-def test_policysimulate_text_has_a_line_per_resource_iam_judged_separately() -> None:
-    """Stubbed: moto has no SimulateCustomPolicy."""
-    specific = [
-        {"EvalResourceName": "arn:aws:s3:::a", "EvalResourceDecision": "allowed"},
-        {"EvalResourceName": "arn:aws:s3:::b", "EvalResourceDecision": "explicitDeny"},
-    ]
-    answer = {
-        "EvaluationResults": [
-            evaluation("s3:ListBucket", "explicitDeny", ResourceSpecificResults=specific)
-        ]
-    }
+def test_policysimulate_text_has_a_line_per_action_and_resource(home: Home) -> None:
+    deny_b = POLICY.replace(
+        '"Resource": "*"}]',
+        '"Resource": "*"}, {"Effect": "Deny", '
+        '"Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}]',
+    )
     args = ["-f", "-", "-a", "s3:ListBucket", "-r", "arn:aws:s3:::a", "-r", "arn:aws:s3:::b"]
-    done = run_stubbed(
-        "policysimulate", args, [("SimulateCustomPolicy", answer, None)], stdin=POLICY
-    )
-    assert done.stdout.splitlines() == [
+    done = home.run("policysimulate", *args, input=deny_b)
+    assert done.lines == [
         "s3:ListBucket\tarn:aws:s3:::a\tallowed",
         "s3:ListBucket\tarn:aws:s3:::b\texplicitDeny",
     ], done.stderr
+
+
+def test_simulating_no_such_principal_is_no_such_entity_alike(home: Home, iam: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    done = home.run("policysimulate", "--user", ALICE_ARN, "-a", "s3:GetObject")
+    line = one_error_line(done, "policysimulate")
+    with pytest.raises(ClientError) as caught:
+        iam.simulate_principal_policy(PolicySourceArn=ALICE_ARN, ActionNames=["s3:GetObject"])
+    error = caught.value.response["Error"]
+    assert error["Code"] == "NoSuchEntity"
+    assert line.startswith(f"euare-policysimulate: error (NoSuchEntity): {error['Message']}")

@@ -1,8 +1,8 @@
 """The JSON of every tag verb has the shape docs/output.md gives it: listtags prints IAM's Tag
 items whole, tag and untag print nothing.
 
-moto 5.2's server has no ListInstanceProfileTags and no tagging at all for SAML providers,
-server certificates or MFA devices: those verbs run in-process against botocore's Stubber.
+ListInstanceProfileTags and the tags of SAML providers, server certificates and MFA devices are
+the sandbox's model's (moto has none of them): every verb runs installed against the sandbox.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Home, Result
+from tests.support.certs import saml_metadata, self_signed
 from tests.support.documents import DOC, TRUST
 from tests.support.shapes import assert_shape
-from tests.support.stub import run_stubbed
 
 JSON = ("--format", "json")
 ACCOUNT = "123456789012"
@@ -62,37 +62,27 @@ def test_tag_verbs_served_by_moto(home: Home, iam: Any) -> None:
     assert_shape(run("instanceprofile", "untag", *key), "instanceprofileuntag")
 
 
-def stubbed(verb: str, args: list[str], operation: str, answer: dict[str, Any]) -> Result:
-    done = run_stubbed(verb, [*args, *JSON], [(operation, answer, None)])
-    return Result(done.code, done.stdout, done.stderr)
-
-
 SAML = f"arn:aws:iam::{ACCOUNT}:saml-provider/corp-idp"
 MFA = f"arn:aws:iam::{ACCOUNT}:mfa/alice"
-LISTED = {"Tags": TAG}
 
 
-def test_tag_verbs_json_stubbed() -> None:
-    """Stubbed: moto's server has no tagging for SAML providers, server certificates or MFA
-    devices, and no ListInstanceProfileTags."""
-    tag, key = ["-t", "team=web"], ["-k", "team"]
-    out = stubbed("samlprovidertag", [SAML, *tag], "TagSAMLProvider", {})
-    assert_shape(out, "samlprovidertag")
-    out = stubbed("samlproviderlisttags", [SAML], "ListSAMLProviderTags", LISTED)
-    assert assert_shape(out, "samlproviderlisttags") == TAG
-    out = stubbed("samlprovideruntag", [SAML, *key], "UntagSAMLProvider", {})
-    assert_shape(out, "samlprovideruntag")
-    out = stubbed("servercerttag", ["www", *tag], "TagServerCertificate", {})
-    assert_shape(out, "servercerttag")
-    out = stubbed("servercertlisttags", ["www"], "ListServerCertificateTags", LISTED)
-    assert assert_shape(out, "servercertlisttags") == TAG
-    out = stubbed("servercertuntag", ["www", *key], "UntagServerCertificate", {})
-    assert_shape(out, "servercertuntag")
-    out = stubbed("mfatag", [MFA, *tag], "TagMFADevice", {})
-    assert_shape(out, "mfatag")
-    out = stubbed("mfalisttags", [MFA], "ListMFADeviceTags", LISTED)
-    assert assert_shape(out, "mfalisttags") == TAG
-    out = stubbed("mfauntag", [MFA, *key], "UntagMFADevice", {})
-    assert_shape(out, "mfauntag")
-    out = stubbed("instanceprofilelisttags", ["ip1"], "ListInstanceProfileTags", LISTED)
-    assert assert_shape(out, "instanceprofilelisttags") == TAG
+def test_tag_verbs_json_of_the_models_kinds(home: Home, iam: Any) -> None:
+    iam.create_saml_provider(Name="corp-idp", SAMLMetadataDocument=saml_metadata())
+    cert, key = self_signed("www")
+    iam.upload_server_certificate(ServerCertificateName="www", CertificateBody=cert, PrivateKey=key)
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")
+    iam.create_instance_profile(InstanceProfileName="ip1", Tags=TAG)
+    tag, untag = ["-t", "team=web", *JSON], ["-k", "team", *JSON]
+    assert_shape(home.run("samlprovidertag", SAML, *tag), "samlprovidertag")
+    listed = home.run("samlproviderlisttags", SAML, *JSON)
+    assert assert_shape(listed, "samlproviderlisttags") == TAG
+    assert_shape(home.run("samlprovideruntag", SAML, *untag), "samlprovideruntag")
+    assert_shape(home.run("servercerttag", "www", *tag), "servercerttag")
+    listed = home.run("servercertlisttags", "www", *JSON)
+    assert assert_shape(listed, "servercertlisttags") == TAG
+    assert_shape(home.run("servercertuntag", "www", *untag), "servercertuntag")
+    assert_shape(home.run("mfatag", MFA, *tag), "mfatag")
+    assert assert_shape(home.run("mfalisttags", MFA, *JSON), "mfalisttags") == TAG
+    assert_shape(home.run("mfauntag", MFA, *untag), "mfauntag")
+    listed = home.run("instanceprofilelisttags", "ip1", *JSON)
+    assert assert_shape(listed, "instanceprofilelisttags") == TAG

@@ -1,5 +1,5 @@
-"""List verbs walk every page. moto answers ListUsers and ListGroups in one page, so a proxy cuts
-its answers into AWS-sized pages of 100 with Marker/IsTruncated."""
+"""List verbs walk every page: the sandbox answers ListUsers and ListGroups in IAM's pages of
+100 with Marker/IsTruncated (its model of IAM cuts moto's whole answer); a proxy counts them."""
 
 from __future__ import annotations
 

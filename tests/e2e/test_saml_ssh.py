@@ -203,33 +203,21 @@ def test_a_key_is_the_same_whatever_its_comment() -> None:
     assert not _same_key(body, ssh_public_key())
 
 
-def test_samlprovidercreate_sends_its_tags(tmp_path: Any) -> None:
-    """Stubbed: moto keeps no tags on SAML providers."""
-    from tests.support.stub import run_stubbed
-
-    path = tmp_path / "idp.xml"
-    path.write_text(saml_metadata())
-    sent = {
-        "Name": "okta",
-        "SAMLMetadataDocument": saml_metadata(),
-        "Tags": [{"Key": "team", "Value": "sso"}],
-    }
-    done = run_stubbed(
-        "samlprovidercreate",
-        ["okta", "-f", str(path), "--tag", "team=sso"],
-        [("CreateSAMLProvider", {"SAMLProviderArn": ARN}, sent)],
-    )
-    assert (done.code, done.stdout) == (0, ARN + "\n"), done
+def test_samlprovidercreate_tags_the_provider(home: Home, iam: Any) -> None:
+    """The sandbox's model keeps SAML providers' tags (moto drops them)."""
+    path = home.write("idp.xml", saml_metadata())
+    done = home.run("samlprovidercreate", "okta", "-f", str(path), "--tag", "team=sso")
+    assert (done.returncode, done.stdout) == (0, ARN + "\n"), done
+    tags = iam.list_saml_provider_tags(SAMLProviderArn=ARN)["Tags"]
+    assert tags == [{"Key": "team", "Value": "sso"}]
+    assert iam.get_saml_provider(SAMLProviderArn=ARN)["Tags"] == tags
 
 
-def test_samlprovidertag_takes_the_provider_by_name(
-    proxied_home: Home, proxy: Any, iam: Any
-) -> None:
-    """A name is the caller's account's provider, as for the other SAML verbs. moto tags no
-    SAML provider, so what is checked is the request as the proxy saw it."""
-    path = proxied_home.write("idp.xml", saml_metadata())
-    assert proxied_home.run("samlprovidercreate", "okta", "-f", str(path)).returncode == 0
-    proxied_home.run("samlprovidertag", "okta", "-t", "team=sso")  # moto's answer: a 500
-    tagged = next(r for r in proxy.log if r.action == "TagSAMLProvider")
-    assert tagged.form["SAMLProviderArn"] == ARN
-    assert (tagged.form["Tags.member.1.Key"], tagged.form["Tags.member.1.Value"]) == ("team", "sso")
+def test_samlprovidertag_takes_the_provider_by_name(home: Home, iam: Any) -> None:
+    """A name is the caller's account's provider, as for the other SAML verbs."""
+    path = home.write("idp.xml", saml_metadata())
+    assert home.run("samlprovidercreate", "okta", "-f", str(path)).returncode == 0
+    done = home.run("samlprovidertag", "okta", "-t", "team=sso")
+    assert (done.returncode, done.stderr) == (0, "")
+    tags = iam.list_saml_provider_tags(SAMLProviderArn=ARN)["Tags"]
+    assert tags == [{"Key": "team", "Value": "sso"}]

@@ -1,11 +1,11 @@
 """Server certificates (§6.9) and OpenID Connect providers (§6.10).
 
-moto 5.2's server has no UpdateServerCertificate, AddClientIDToOpenIDConnectProvider or
-RemoveClientIDFromOpenIDConnectProvider: servercertmod, oidcprovideraddclientid and
-oidcproviderdelclientid run in-process against botocore's Stubber (tests/support/stub.py).
-moto also ignores ListServerCertificates' PathPrefix and answers in one page, so a proxy checks
-that the prefix is sent and cuts the answer into pages. The thumbprint probe is tested against a
-TLS server on 127.0.0.1 with a self-signed certificate (tests/support/tls.py): no internet needed.
+Neither moto 5.2 nor the sandbox's model of IAM has UpdateServerCertificate: servercertmod runs
+in-process against botocore's Stubber (tests/support/stub.py). The OIDC client-ID calls are the
+model's (moto has neither), and so are the pages and PathPrefix of ListServerCertificates (moto
+answers in one page): a proxy asks for small pages and checks that the prefix is sent. The
+thumbprint probe is tested against a TLS server on 127.0.0.1 with a self-signed certificate
+(tests/support/tls.py): no internet needed.
 """
 
 from __future__ import annotations
@@ -313,6 +313,27 @@ def test_servercertmod_sends_only_what_is_given(monkeypatch: pytest.MonkeyPatch)
     assert (done.code, done.stdout, done.stderr) == (0, "", "")
 
 
+def test_servercertmod_against_the_sandbox_is_invalid_action_as_from_iam(
+    home: Home, iam: Any, pem: dict[str, Path]
+) -> None:
+    """UpdateServerCertificate is not modelled: the sandbox answers as IAM answers an action it
+    does not have, the same to euare and to boto3, and changes nothing."""
+    from botocore.exceptions import ClientError
+
+    upload(iam, "old", pem)
+    line = one_error_line(home.run("servercertmod", "old", "-n", "new"), "servercertmod")
+    with pytest.raises(ClientError) as caught:
+        iam.update_server_certificate(ServerCertificateName="old", NewServerCertificateName="new")
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidAction",
+        "Could not find operation UpdateServerCertificate for version 2010-05-08",
+    )
+    assert line.startswith(f"euare-servercertmod: error (InvalidAction): {error['Message']}")
+    listed = iam.list_server_certificates()["ServerCertificateMetadataList"]
+    assert [c["ServerCertificateName"] for c in listed] == ["old"]
+
+
 # --- OpenID Connect providers --------------------------------------------------------------------
 
 
@@ -431,24 +452,26 @@ def test_oidcproviderdel_deletes_it(home: Home, iam: Any) -> None:
     assert listed == [kept]
 
 
-@pytest.mark.parametrize(
-    ("verb", "operation"),
-    [
-        ("oidcprovideraddclientid", "AddClientIDToOpenIDConnectProvider"),
-        ("oidcproviderdelclientid", "RemoveClientIDFromOpenIDConnectProvider"),
-    ],
-)
 @pytest.mark.parametrize("flag", ["-c", "--client-id"])
-def test_client_id_verbs_send_one_client_id(
-    monkeypatch: pytest.MonkeyPatch, verb: str, operation: str, flag: str
-) -> None:
-    """Stubbed: moto's server has neither OIDC client-ID API."""
-    done = run_stubbed(
-        verb,
-        [PROVIDER_ARN, flag, "app3"],
-        [(operation, {}, {"OpenIDConnectProviderArn": PROVIDER_ARN, "ClientID": "app3"})],
-    )
-    assert (done.code, done.stdout, done.stderr) == (0, "", "")
+def test_client_id_verbs_add_and_remove_one_client_id(home: Home, iam: Any, flag: str) -> None:
+    """Both are idempotent, as IAM's are: adding one there already, or removing one that is
+    not, changes nothing and succeeds."""
+    arn = provider(iam, "https://oidc.example.com", ["1" * 40], ["app1"])
+    for _ in range(2):
+        done = home.run("oidcprovideraddclientid", arn, flag, "app3")
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"]
+    assert got == ["app1", "app3"]
+    for _ in range(2):
+        done = home.run("oidcproviderdelclientid", arn, flag, "app1")
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    got = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)["ClientIDList"]
+    assert got == ["app3"]
+
+
+def test_client_id_of_no_provider_is_no_such_entity(home: Home) -> None:
+    done = home.run("oidcprovideraddclientid", PROVIDER_ARN, "-c", "app3")
+    assert "(NoSuchEntity)" in one_error_line(done, "oidcprovideraddclientid")
 
 
 @pytest.mark.parametrize("verb", ["oidcprovideraddclientid", "oidcproviderdelclientid"])

@@ -1,12 +1,10 @@
 """Tags on every taggable kind: euare-KINDtag, -KINDuntag, -KINDlisttags, and --tag on the create
 verbs, read back with boto3; and IAM's tag limits, checked before anything is sent.
 
-moto 5.2's server tags users, roles, managed policies and OIDC providers; it tags and untags
-instance profiles but has no ListInstanceProfileTags (their tags are read back with
-GetInstanceProfile, and instanceprofilelisttags runs against botocore's Stubber); it has no
-tagging at all for SAML providers, server certificates or MFA devices, and ignores
-UploadServerCertificate's Tags, so those run in-process against botocore's Stubber
-(tests/support/stub.py), which checks exactly what is sent.
+moto 5.2's server tags users, roles, managed policies, OIDC providers and instance profiles;
+the sandbox's model of IAM serves ListInstanceProfileTags (moto has none) and keeps the tags of
+SAML providers, server certificates and MFA devices (moto drops them), so every kind is tagged,
+untagged and listed here through the installed commands against the sandbox.
 """
 
 from __future__ import annotations
@@ -16,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Home
-from tests.support.certs import self_signed
+from tests.conftest import Home, one_error_line
+from tests.support.certs import saml_metadata, self_signed
 from tests.support.documents import DOC, TRUST
-from tests.support.stub import run_stubbed
 
 Reader = Callable[[], list[dict[str, str]]]
 ACCOUNT = "123456789012"
@@ -57,12 +54,35 @@ def _oidc(iam: Any) -> tuple[str, Reader]:
 
 def _profile(iam: Any) -> tuple[str, Reader]:
     iam.create_instance_profile(InstanceProfileName="ip1")
-    return "ip1", lambda: iam.get_instance_profile(InstanceProfileName="ip1")[
-        "InstanceProfile"
-    ].get("Tags", [])
+    return "ip1", lambda: iam.list_instance_profile_tags(InstanceProfileName="ip1")["Tags"]
 
 
-SERVED = {"user": _user, "role": _role, "policy": _policy, "oidcprovider": _oidc}
+def _saml(iam: Any) -> tuple[str, Reader]:
+    iam.create_saml_provider(Name="corp-idp", SAMLMetadataDocument=saml_metadata())
+    return SAML, lambda: iam.list_saml_provider_tags(SAMLProviderArn=SAML)["Tags"]
+
+
+def _servercert(iam: Any) -> tuple[str, Reader]:
+    cert, key = self_signed("www")
+    iam.upload_server_certificate(ServerCertificateName="www", CertificateBody=cert, PrivateKey=key)
+    return "www", lambda: iam.list_server_certificate_tags(ServerCertificateName="www")["Tags"]
+
+
+def _mfa(iam: Any) -> tuple[str, Reader]:
+    iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")
+    return MFA, lambda: iam.list_mfa_device_tags(SerialNumber=MFA)["Tags"]
+
+
+SERVED = {
+    "user": _user,
+    "role": _role,
+    "policy": _policy,
+    "oidcprovider": _oidc,
+    "instanceprofile": _profile,
+    "samlprovider": _saml,
+    "servercert": _servercert,
+    "mfa": _mfa,
+}
 
 
 @pytest.mark.parametrize("kind", sorted(SERVED))
@@ -84,15 +104,6 @@ def test_tag_listtags_untag_listtags(home: Home, iam: Any, kind: str) -> None:
     assert home.run(f"{kind}listtags", name).lines == ["empty\t"]
 
 
-def test_instanceprofile_tag_and_untag(home: Home, iam: Any) -> None:
-    """moto has no ListInstanceProfileTags: GetInstanceProfile reads the tags back."""
-    name, read = _profile(iam)
-    assert home.run("instanceprofiletag", name, "-t", "team=web", "-t", "tier=").returncode == 0
-    assert pairs(read()) == [("team", "web"), ("tier", "")]
-    assert home.run("instanceprofileuntag", name, "-k", "team").returncode == 0
-    assert pairs(read()) == [("tier", "")]
-
-
 def test_a_missing_entity_is_one_error_line(home: Home, iam: Any) -> None:
     done = home.run("usertag", "nobody", "-t", "a=b")
     assert done.returncode == 1 and done.stdout == ""
@@ -102,49 +113,35 @@ def test_a_missing_entity_is_one_error_line(home: Home, iam: Any) -> None:
     assert "NoSuchEntity" in done.stderr
 
 
-STUBBED = {
-    "samlprovider": ("SAMLProvider", {"SAMLProviderArn": SAML}),
-    "servercert": ("ServerCertificate", {"ServerCertificateName": "www"}),
-    "mfa": ("MFADevice", {"SerialNumber": MFA}),
-    "instanceprofile": ("InstanceProfile", {"InstanceProfileName": "ip1"}),
-}
-TAGS = [{"Key": "team", "Value": "web"}, {"Key": "empty", "Value": ""}]
+@pytest.mark.parametrize("kind", sorted(SERVED))
+def test_listtags_reads_every_page(proxied_home: Home, proxy: Any, iam: Any, kind: str) -> None:
+    """Pages of one tag (MaxItems=1, which the sandbox honours as IAM does)."""
+    from tests.support.proxy import paginate
+
+    name, _ = SERVED[kind](iam)
+    assert proxied_home.run(f"{kind}tag", name, "-t", "team=web", "-t", "empty=").returncode == 0
+    operation = next(a for a in proxy.actions if a.startswith("Tag")).replace("Tag", "List", 1)
+    proxy.rewrites[f"{operation}Tags"] = paginate("Tags", page_size=1)
+    done = proxied_home.run(f"{kind}listtags", name)
+    assert (done.returncode, sorted(done.lines)) == (0, ["empty\t", "team\tweb"]), done.stderr
+    assert proxy.actions.count(f"{operation}Tags") == 2
+
+
+@pytest.mark.parametrize("kind", ["samlprovider", "servercert", "mfa", "instanceprofile"])
+def test_tagging_what_is_not_there_is_no_such_entity(home: Home, iam: Any, kind: str) -> None:
+    name = {"samlprovider": SAML, "servercert": "www", "mfa": MFA, "instanceprofile": "ip1"}
+    line = one_error_line(home.run(f"{kind}tag", name[kind], "-t", "a=b"), f"{kind}tag")
+    assert f"euare-{kind}tag: error (NoSuchEntity): " in line
 
 
 @pytest.mark.parametrize("kind", ["samlprovider", "servercert", "mfa"])
-def test_stubbed_tag_and_untag(kind: str) -> None:
-    """Stubbed: moto's server cannot tag SAML providers, server certificates or MFA devices."""
-    operation, entity = STUBBED[kind]
-    name = next(iter(entity.values()))
-    done = run_stubbed(
-        f"{kind}tag",
-        [name, "-t", "team=web", "-t", "empty="],
-        [(f"Tag{operation}", {}, {**entity, "Tags": TAGS})],
-    )
-    assert (done.code, done.stdout, done.stderr) == (0, "", "")
-    done = run_stubbed(
-        f"{kind}untag",
-        [name, "-k", "team", "-k", "empty"],
-        [(f"Untag{operation}", {}, {**entity, "TagKeys": ["team", "empty"]})],
-    )
-    assert (done.code, done.stdout, done.stderr) == (0, "", "")
-
-
-@pytest.mark.parametrize("kind", sorted(STUBBED))
-def test_stubbed_listtags_reads_every_page(kind: str) -> None:
-    """Stubbed: moto's server has no List{SAMLProvider,ServerCertificate,MFADevice,
-    InstanceProfile}Tags. Two pages, printed KEY<TAB>VALUE a line."""
-    operation, entity = STUBBED[kind]
-    name = next(iter(entity.values()))
-    done = run_stubbed(
-        f"{kind}listtags",
-        [name],
-        [
-            (f"List{operation}Tags", {"Tags": TAGS[:1], "IsTruncated": True, "Marker": "m"}, None),
-            (f"List{operation}Tags", {"Tags": TAGS[1:], "IsTruncated": False}, None),
-        ],
-    )
-    assert (done.code, done.stdout, done.stderr) == (0, "team\tweb\nempty\t\n", "")
+def test_a_deleted_entitys_tags_go_with_it(home: Home, iam: Any, kind: str) -> None:
+    name, read = SERVED[kind](iam)
+    assert home.run(f"{kind}tag", name, "-t", "team=web").returncode == 0
+    delete = {"samlprovider": "samlproviderdel", "servercert": "servercertdel", "mfa": "mfadel"}
+    assert home.run(delete[kind], name).returncode == 0
+    name, read = SERVED[kind](iam)
+    assert read() == []
 
 
 def _oidc_tags(iam: Any) -> list[dict[str, str]]:
@@ -178,39 +175,33 @@ def test_create_tags_the_new_entity(home: Home, iam: Any, verb: str) -> None:
     assert pairs(read(iam)) == [("note", "a=b"), ("team", "web")]
 
 
-def test_servercertupload_tags_the_certificate(tmp_path: Any) -> None:
-    """Stubbed: moto's server ignores UploadServerCertificate's Tags."""
+def test_servercertupload_tags_the_certificate(home: Home, iam: Any, tmp_path: Any) -> None:
     cert, key = self_signed("www")
     (tmp_path / "c.pem").write_text(cert)
     (tmp_path / "k.pem").write_text(key)
-    sent = {
-        "ServerCertificateName": "www",
-        "CertificateBody": cert,
-        "PrivateKey": key,
-        "Tags": [{"Key": "team", "Value": "web"}],
-    }
-    answer = {
-        "ServerCertificateMetadata": {
-            "Path": "/",
-            "ServerCertificateName": "www",
-            "ServerCertificateId": "ASCA0000000000EXAMPLE",
-            "Arn": f"arn:aws:iam::{ACCOUNT}:server-certificate/www",
-        }
-    }
-    done = run_stubbed(
+    done = home.run(
         "servercertupload",
-        [
-            "www",
-            "--certificate-file",
-            str(tmp_path / "c.pem"),
-            "--private-key-file",
-            str(tmp_path / "k.pem"),
-            "--tag",
-            "team=web",
-        ],
-        [("UploadServerCertificate", answer, sent)],
+        "www",
+        "--certificate-file",
+        str(tmp_path / "c.pem"),
+        "--private-key-file",
+        str(tmp_path / "k.pem"),
+        "--tag",
+        "team=web",
     )
-    assert (done.code, done.stderr) == (0, "")
+    assert (done.returncode, done.stderr) == (0, "")
+    tags = iam.list_server_certificate_tags(ServerCertificateName="www")["Tags"]
+    assert tags == [{"Key": "team", "Value": "web"}]
+    shown = iam.get_server_certificate(ServerCertificateName="www")["ServerCertificate"]["Tags"]
+    assert shown == tags
+
+
+def test_mfacreate_tags_the_device(home: Home, iam: Any, tmp_path: Any) -> None:
+    done = home.run("mfacreate", "alice", "--seed-out", str(tmp_path / "seed"), "--tag", "team=web")
+    assert done.returncode == 0, done.stderr
+    assert iam.list_mfa_device_tags(SerialNumber=MFA)["Tags"] == [{"Key": "team", "Value": "web"}]
+    [device] = iam.list_virtual_mfa_devices(AssignmentStatus="Any")["VirtualMFADevices"]
+    assert device["Tags"] == [{"Key": "team", "Value": "web"}]
 
 
 def test_the_limits_themselves_are_accepted(home: Home, iam: Any) -> None:

@@ -1,8 +1,8 @@
 """An HTTP proxy for tests, on 127.0.0.1, between the euare commands and the moto server.
 
-Per test it can rewrite answers and inject faults. ``paginate`` makes list calls that moto
-answers in one page (ListUsers, ListGroups) come back 100 items a page with Marker/IsTruncated,
-as AWS does; ``cut_inside`` breaks an answer off in the middle of a value. ``faults[Action]``
+Per test it can rewrite answers and inject faults. ``paginate`` asks the sandbox (which pages
+every list as IAM does) for pages of a given size; ``cut_inside`` breaks an answer off in the
+middle of a value. ``faults[Action]``
 (or ``faults["*"]``) answers some requests with an HTTP error, IAM's Throttling error, a
 connection reset before or after forwarding, another page in place of the answer, or too
 slowly. Every fault has a count, and every test stops the proxy, so nothing here runs unbounded.
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 ET.register_namespace("", IAM_NS)
@@ -33,33 +33,24 @@ ET.register_namespace("", IAM_NS)
 Rewrite = Callable[[dict[str, str], int, bytes], tuple[int, bytes]]
 
 
-def paginate(member_key: str, page_size: int = 100) -> Rewrite:
-    """Cut the ``member_key`` list of a response into pages of ``page_size``."""
+class paginate:  # a class used as the function it was: rewrites[Action] = paginate(...)
+    """Pages of ``page_size`` items: the sandbox pages every list as IAM does (100 a page by
+    default), so the proxy asks it for pages of ``page_size`` (MaxItems, unless the request
+    gives one) and passes its answers on; ``member_key`` names the list, checked present."""
 
-    def rewrite(form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
-        if status != 200:
-            return status, body
-        root = ET.fromstring(body)
-        result = next(iter(root))
-        members = result.find(f"{{{IAM_NS}}}{member_key}")
-        assert members is not None, f"no {member_key} in the response"
-        items = list(members)
-        start = int(form.get("Marker") or 0)
-        for item in items:
-            members.remove(item)
-        for item in items[start : start + page_size]:
-            members.append(item)
-        truncated = start + page_size < len(items)
-        for old in result.findall(f"{{{IAM_NS}}}IsTruncated") + result.findall(
-            f"{{{IAM_NS}}}Marker"
-        ):
-            result.remove(old)
-        ET.SubElement(result, f"{{{IAM_NS}}}IsTruncated").text = "true" if truncated else "false"
-        if truncated:
-            ET.SubElement(result, f"{{{IAM_NS}}}Marker").text = str(start + page_size)
-        return status, ET.tostring(root, xml_declaration=True, encoding="utf-8")
+    def __init__(self, member_key: str, page_size: int = 100) -> None:
+        self.member_key = member_key
+        self.page_size = page_size
 
-    return rewrite
+    def request(self, form: dict[str, str]) -> dict[str, str]:
+        return {"MaxItems": str(self.page_size), **form}
+
+    def __call__(self, form: dict[str, str], status: int, body: bytes) -> tuple[int, bytes]:
+        if status == 200:
+            result = next(iter(ET.fromstring(body)))
+            found = result.find(f"{{{IAM_NS}}}{self.member_key}")
+            assert found is not None, f"no {self.member_key} in the response"
+        return status, body
 
 
 def cut_inside(tag: str, keep: int, whole: list[str]) -> Rewrite:
@@ -224,6 +215,11 @@ class Proxy:
                     return
                 connection = http.client.HTTPConnection(*proxy.upstream, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                asking = getattr(proxy.rewrites.get(action), "request", None)
+                if asking is not None:  # the request itself rewritten (not signed again)
+                    body = urlencode(asking(form)).encode()
+                    headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+                    headers["Content-Length"] = str(len(body))
                 connection.request("POST", self.path, body=body, headers=headers)
                 answer = connection.getresponse()
                 status, payload = answer.status, answer.read()

@@ -1,19 +1,15 @@
-"""bench/ (``make bench``): its arithmetic, its verdicts, its option parsing, the IAM model's
-paging, and one measured run of a tiny command. No server is started here."""
+"""bench/ (``make bench``): its arithmetic, its verdicts, its option parsing, and one measured
+run of a tiny command. No server is started here (the endpoint it measures against is the
+sandbox's server: its paging is held by tests/unit/test_sandbox_model.py)."""
 
 from __future__ import annotations
 
-import io
 import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from bench import measure, report, run
-from bench.iam_model import NS, Model
 from bench.seeds import ATTACHMENTS
 
 
@@ -129,93 +125,6 @@ def test_measured_run_times_the_first_line_and_counts_lines() -> None:
         measure.run([sys.executable, "-c", code], {})
 
 
-def _moto_like(users: int, calls: list[dict[str, str]]) -> Callable[..., Iterable[bytes]]:
-    """A WSGI app answering ListUsers as moto does: every user in one answer."""
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        calls.append(dict(environ))
-        members = "".join(
-            f"<member><UserName>u{i}</UserName><Arn>arn:aws:iam::1:user/u{i}</Arn></member>"
-            for i in range(users)
-        )
-        body = (
-            f'<ListUsersResponse xmlns="{NS}"><ListUsersResult><Users>{members}</Users>'
-            "<IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>"
-        )
-        start_response("200 OK", [("Content-Type", "text/xml")])
-        return [body.encode()]
-
-    return app
-
-
-def _send(model: Model, action: str, **params: str) -> ET.Element:
-    body = urlencode({"Action": action, **params}).encode()
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-    }
-    answer = b"".join(model(environ, lambda status, headers: None))
-    return ET.fromstring(answer)
-
-
-def test_the_model_pages_list_users_as_iam_does_from_one_snapshot() -> None:
-    calls: list[dict[str, str]] = []
-    model = Model(_moto_like(250, calls))
-    names, marker, pages = [], None, 0
-    while pages < 10:  # a bounded walk: a paging bug fails, not hangs
-        page = _send(model, "ListUsers", **({"Marker": marker} if marker else {}))
-        pages += 1
-        names += [e.text for e in page.iter(f"{{{NS}}}UserName")]
-        if page.findtext(f".//{{{NS}}}IsTruncated") != "true":
-            break
-        marker = page.findtext(f".//{{{NS}}}Marker")
-    assert pages == 3 and names == [f"u{i}" for i in range(250)]
-    assert len(calls) == 1  # moto rendered the list once
-    assert model.requests == 3
-
-
-def test_the_models_snapshot_is_reused_until_something_changes() -> None:
-    calls: list[dict[str, str]] = []
-    model = Model(_moto_like(5, calls))
-    _send(model, "ListUsers")
-    _send(model, "ListUsers")
-    _send(model, "GetUser", UserName="u1")
-    _send(model, "ListUsers")
-    assert len(calls) == 2  # one listing rendered by moto, and the GetUser
-    _send(model, "CreateUser", UserName="u5")
-    _send(model, "ListUsers")
-    assert len(calls) == 4  # the change, and a new snapshot
-
-
-def test_the_model_answers_the_lists_moto_lacks_empty_as_iam_does() -> None:
-    """moto answers ListServiceSpecificCredentials with an HTML 500, which botocore retries:
-    the bench's IAM answers it as IAM does for a user holding none, and botocore reads that."""
-    import botocore.session
-    from botocore.parsers import QueryParser
-
-    calls: list[dict[str, str]] = []
-    model = Model(_moto_like(1, calls))
-    body = urlencode({"Action": "ListServiceSpecificCredentials", "UserName": "u0"}).encode()
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-    }
-    statuses: list[str] = []
-    answer = b"".join(model(environ, lambda status, headers: statuses.append(status)))
-    assert statuses == ["200 OK"] and calls == []
-    operation = (
-        botocore.session.get_session()
-        .get_service_model("iam")
-        .operation_model("ListServiceSpecificCredentials")
-    )
-    parsed = QueryParser().parse(
-        {"body": answer, "headers": {}, "status_code": 200}, operation.output_shape
-    )
-    assert parsed["ServiceSpecificCredentials"] == []
-
-
 def test_an_apply_step_becomes_the_aws_cli_command_that_sends_the_same_call() -> None:
     """bench/applybench.py compares accountapply with the AWS CLI sending its plan's calls."""
     import shlex
@@ -234,3 +143,4 @@ def test_an_apply_step_becomes_the_aws_cli_command_that_sends_the_same_call() ->
         "--tags", '[{"Key": "k", "Value": "v"}]',
         "--endpoint-url", "http://127.0.0.1:1/", "--output", "text",
     ]  # fmt: skip
+

@@ -25,6 +25,7 @@ from euare.cli.infile import InputFile
 from euare.cli.options import CONTEXT
 from euare.core.errors import EuareError, report
 from euare.core.files import write_private
+from euare.sandbox.model.unsupported import FAMILIES
 from euare.sandbox.server import Server, bootstrap, enforce_auth
 
 
@@ -64,7 +65,27 @@ def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-@click.command("euare-sandbox", context_settings=CONTEXT)
+NOT_MODELLED = "; ".join(FAMILIES)
+HELP = f"""Run a local IAM endpoint and write DIRECTORY/iamrc and DIRECTORY/eucarc for it.
+
+With a COMMAND (after --), run it with the eucarc's settings in its environment, then stop
+and exit with its status. Without one, run until interrupted.
+
+With --load, the account holds the snapshot's entities and no administrator user: the
+credentials handed out are not checked. With --load and --enforce-auth they must be, so an
+administrator user is made under the path /euare-sandbox/, and stderr says so.
+
+The endpoint is moto behind euare's model of IAM, which answers as IAM does where moto does
+not (docs/sandbox.md lists each rule): DeleteConflict for an entity still holding something,
+pages of 100 with a Marker, users' permission boundaries, tags on every kind,
+service-specific credentials, ChangePassword, the policy simulator, and with --enforce-auth
+IAM's policy evaluation (paths kept in ARNs; AssumeRole by trust and own policies). Not
+modelled, and answered as IAM answers an action it does not have (InvalidAction):
+{NOT_MODELLED}.
+"""
+
+
+@click.command("euare-sandbox", context_settings=CONTEXT, help=HELP)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 @click.option(
@@ -90,15 +111,7 @@ def _stop(signum: int, frame: Any) -> None:
 def sandbox(
     directory: Path, command: tuple[str, ...], port: int, enforce_auth: bool, load: str | None
 ) -> int:
-    """Run a local IAM endpoint and write DIRECTORY/iamrc and DIRECTORY/eucarc for it.
-
-    With a COMMAND (after --), run it with the eucarc's settings in its environment, then stop
-    and exit with its status. Without one, run until interrupted.
-
-    With --load, the account holds the snapshot's entities and no administrator user: the
-    credentials handed out are not checked. With --load and --enforce-auth they must be, so an
-    administrator user is made under the path /euare-sandbox/, and stderr says so.
-    """
+    """Run a local IAM endpoint and write DIRECTORY/iamrc and DIRECTORY/eucarc (HELP)."""
     if str(directory) == "-":  # as every output option refuses - (docs/output.md)
         raise click.BadParameter("- is standard output, not a directory", param_hint="DIRECTORY")
     environment = dict(os.environ)  # COMMAND's: without what moto is told about a snapshot

@@ -159,7 +159,7 @@ class Loader:
             return None
         name, label = record[f"{title}Name"], LABELS[f"{title}s"]
         owned = {f"{title}Name": name}
-        if record.get("PermissionsBoundary"):  # moto keeps roles' boundaries, not users'
+        if record.get("PermissionsBoundary"):  # kept: roles' by moto, users' by the model
             self.check(
                 f"{title}s",
                 record,

@@ -1,5 +1,6 @@
-"""The sandbox's server: moto's IAM and STS application on 127.0.0.1 in a thread, its
-administrator, and the switch that makes it check credentials and policies."""
+"""The sandbox's server: moto's IAM and STS applications behind the sandbox's model of IAM
+(euare.sandbox.model), on 127.0.0.1 in a thread; its administrator; and the switch that makes
+it check credentials and policies."""
 
 from __future__ import annotations
 
@@ -18,22 +19,32 @@ ADMIN_POLICY = (
 )
 
 
-class Server:
-    """moto's IAM/STS application on 127.0.0.1, in a thread of this process."""
+def model(latency: float = 0.0) -> Any:
+    """The sandbox's model of IAM in front of moto's applications (IAM, STS, and moto's
+    dispatcher for anything else, moto-api included), in this process."""
+    try:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            create_backend_app,
+        )
+    except ImportError:
+        raise EuareError("the sandbox needs moto's server: pip install 'euare[sandbox]'") from None
+    from euare.sandbox.model.app import Model
+    from euare.sandbox.model.upstream import Upstream
 
-    def __init__(self, port: int) -> None:
-        try:
-            from moto.moto_server.werkzeug_app import (
-                DomainDispatcherApplication,
-                create_backend_app,
-            )
-            from werkzeug.serving import make_server
-        except ImportError:
-            raise EuareError(
-                "the sandbox needs moto's server: pip install 'euare[sandbox]'"
-            ) from None
+    create = _with_clear_errors(create_backend_app)
+    services = {service: create(service) for service in ("iam", "sts")}
+    return Model(Upstream(services, DomainDispatcherApplication(create)), latency)
+
+
+class Server:
+    """The sandbox's model of IAM, in front of moto, on 127.0.0.1 in a thread of this process."""
+
+    def __init__(self, port: int, latency: float = 0.0) -> None:
+        self.model = model(latency)
+        from werkzeug.serving import make_server
+
         logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-        app = DomainDispatcherApplication(_with_clear_errors(create_backend_app))
         # werkzeug prints its own message and exits when the port is taken: ask first.
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -42,7 +53,7 @@ class Server:
             except OSError as exc:
                 raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
         try:
-            self.server = make_server("127.0.0.1", port, app, threaded=True)
+            self.server = make_server("127.0.0.1", port, self.model, threaded=True)
         except (OSError, SystemExit):
             raise EuareError(f"cannot listen on 127.0.0.1:{port}") from None
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
@@ -55,8 +66,10 @@ class Server:
 
 
 def _with_clear_errors(create_app: Any) -> Any:
-    """An API moto lacks answers as AWS would (an XML error, status 501), not as an HTML 500
-    page, so clients report it in one line instead of retrying it."""
+    """An API moto leaves half-done (it raises NotImplementedError) answers as AWS would (an
+    XML error, status 501), not as an HTML 500 page, so clients report it in one line instead
+    of retrying it. The operations neither moto nor the model has are the model's to answer
+    (euare.sandbox.model.unsupported)."""
 
     def not_implemented(exc: Exception) -> tuple[str, int, dict[str, str]]:
         body = (

@@ -10,13 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import Home, MotoServer
 from tests.support.applied import arn, document, load, spec, write
 from tests.support.certs import self_signed
-
-GAP = "moto {}, and the sandbox's model does not keep it yet"
 
 
 def converges(home: Home, desired: Path) -> None:
@@ -73,7 +69,6 @@ def test_a_server_certificates_tags(
     converges(home, write(tmp_path / "desired.json", desired))
 
 
-@pytest.mark.xfail(reason=GAP.format("ignores a group's new path (UpdateGroup)"), strict=True)
 def test_a_groups_new_path(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     round_trip(
         home,
@@ -84,7 +79,6 @@ def test_a_groups_new_path(home: Home, moto_server: MotoServer, tmp_path: Path) 
     )
 
 
-@pytest.mark.xfail(reason=GAP.format("drops a user's tags when it moves (UpdateUser)"), strict=True)
 def test_a_moved_user_keeps_its_tags(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     tags = [{"Key": "team", "Value": "a"}]
     round_trip(

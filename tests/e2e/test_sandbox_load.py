@@ -441,6 +441,45 @@ def test_a_missing_file_is_one_usage_error(tmp_path: Path) -> None:
     )
 
 
+def test_a_password_policy_whose_passwords_never_expire_loads_back(
+    home: Home, iam: Any, tmp_path: Path
+) -> None:
+    """IAM's GetAccountPasswordPolicy leaves MaxPasswordAge out (ExpirePasswords false) when
+    passwords never expire, and PasswordReusePrevention when any may be reused: so does the
+    sandbox, and --load makes the same policy again (moto said 0, then refused the 0 sent
+    back)."""
+    iam.update_account_password_policy(MinimumPasswordLength=12, RequireSymbols=True)
+    got = iam.get_account_password_policy()["PasswordPolicy"]
+    assert "MaxPasswordAge" not in got and "PasswordReusePrevention" not in got, got
+    assert got["ExpirePasswords"] is False
+    before = tmp_path / "before.json"
+    assert home.run("accountsnapshot", "-o", str(before)).returncode == 0
+    policy = json.loads(before.read_text())["PasswordPolicy"]
+    assert "MaxPasswordAge" not in policy and policy["MinimumPasswordLength"] == 12
+    done, after = snapshot_inside(tmp_path, before)
+    assert "not recreated" not in done.stderr, done.stderr
+    assert after["PasswordPolicy"] == policy
+
+
+def test_a_snapshot_saying_0_for_never_loads(tmp_path: Path) -> None:
+    """A snapshot that says 0 for "never" (taken where 0 stood for it, or written by hand)
+    loads: IAM takes no 0 (MaxPasswordAge 1-1095, PasswordReusePrevention 1-24), so the loader
+    leaves such a field out, which is what 0 meant."""
+    policy = {
+        "MinimumPasswordLength": 9,
+        "RequireNumbers": True,
+        "ExpirePasswords": False,
+        "MaxPasswordAge": 0,
+        "PasswordReusePrevention": 0,
+        "HardExpiry": False,
+    }
+    done, after = snapshot_inside(tmp_path, small(tmp_path, PasswordPolicy=policy))
+    assert "not recreated" not in done.stderr, done.stderr
+    got = after["PasswordPolicy"]
+    assert (got["MinimumPasswordLength"], got["RequireNumbers"]) == (9, True)
+    assert "MaxPasswordAge" not in got and "PasswordReusePrevention" not in got, got
+
+
 def test_standard_input_loads(tmp_path: Path) -> None:
     text = small(tmp_path).read_text()
     inside = tmp_path / "inside.json"

@@ -25,23 +25,26 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "policy": ("ListPolicies", "Policies", "PolicyName"),
 }
 MAX_ITEMS = 1000
-CONNECT_TIMEOUT = 1.0
-READ_TIMEOUT = 1.5
-DEADLINE = 2.0  # seconds for the whole fetch (settings, client, request), whatever hangs
+# Of the whole fetch's time (settings, client, request: EUARE_COMPLETION_TIMEOUT, else 2 s,
+# euare.core.settings.completion_timeout), what the request may take to connect and to read.
+CONNECT_SHARE = 0.5
+READ_SHARE = 0.75
 
 
 def names(ctx: click.Context, kind: str, incomplete: str) -> list[str]:
     """The names of the account's ``kind`` (a key of :data:`KINDS`) that start with
     ``incomplete``, asked of the endpoint the verb would use, with its credentials (the
     completing line's options, the environment, the files); none when that fails or takes
-    longer than :data:`DEADLINE`. A managed policy is completed by name, or by ARN once
-    ``arn:`` is typed, or by /PATH/NAME once ``/`` is typed."""
+    longer than ``EUARE_COMPLETION_TIMEOUT`` seconds (2 by default). A managed policy is
+    completed by name, or by ARN once ``arn:`` is typed, or by /PATH/NAME once ``/`` is typed."""
     from euare.core.terminal import visible
 
     call = ctx.find_object(Call)
     if call is None:
         call = Call("euare", os.environ, io.StringIO(), io.StringIO(), io.StringIO())
-    items = _within(DEADLINE, lambda: _listed(call, kind))
+    from euare.core.settings import completion_timeout
+
+    items = _within(completion_timeout(call.env), lambda: _listed(call, kind))
     field = KINDS[kind][2]
     if kind == "policy" and incomplete.startswith("arn:"):
         spelled = [str(item.get("Arn", "")) for item in items]
@@ -63,12 +66,17 @@ def _listed(call: Call, kind: str) -> list[dict[str, Any]]:
     from dataclasses import replace
 
     from euare.call.client import call as send
+    from euare.core.settings import completion_timeout
 
     settings = call.settings()
     if not settings.has_credentials:
         return []
+    deadline = completion_timeout(call.env)
     quick = replace(
-        settings, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, max_attempts=1
+        settings,
+        connect_timeout=deadline * CONNECT_SHARE,
+        read_timeout=deadline * READ_SHARE,
+        max_attempts=1,
     )
     operation, key, _ = KINDS[kind]
     params: dict[str, Any] = {"MaxItems": MAX_ITEMS}

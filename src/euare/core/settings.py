@@ -50,6 +50,19 @@ SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
 TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 ENDPOINT_VARS = {"iam": ("EUARE_URL", "AWS_IAM_URL"), "sts": ("TOKEN_URL", "AWS_STS_URL")}
 REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
+# Shell completion's fetch of names (euare.cli.names): how long a TAB waits for them, at most.
+COMPLETION_TIMEOUT_VAR = "EUARE_COMPLETION_TIMEOUT"
+COMPLETION_TIMEOUT = 2.0
+
+
+def completion_timeout(env: Mapping[str, str]) -> float:
+    """Seconds a TAB may wait for the account's names: ``EUARE_COMPLETION_TIMEOUT`` (above 0, up
+    to 3600), else :data:`COMPLETION_TIMEOUT`. A value that is no such number counts as not
+    given, since a TAB prints no error."""
+    try:
+        return seconds(env, COMPLETION_TIMEOUT_VAR, COMPLETION_TIMEOUT)
+    except EuareError:
+        return COMPLETION_TIMEOUT
 
 
 @dataclass(frozen=True)

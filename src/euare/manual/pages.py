@@ -183,6 +183,11 @@ def environment() -> list[str]:
             "stderr says when it is waiting and retrying.",
         ),
         (
+            (settings.COMPLETION_TIMEOUT_VAR,),
+            "Seconds a shell completion (TAB) waits for the account's names before it offers "
+            f"none ({settings.COMPLETION_TIMEOUT:g}).",
+        ),
+        (
             ("EUARE_FORMAT",),
             "The output format when --format is not given: text (the default), table, json "
             "or jsonl.",

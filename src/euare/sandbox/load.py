@@ -47,6 +47,8 @@ NAMED = 5
 MFA_CODES = {"AuthenticationCode1": "123456", "AuthenticationCode2": "654321"}
 
 NAMES = {kind.key: kind.name for kind in KINDS}
+# A password policy's 0 for "never", which IAM does not take (1-1095, 1-24): left out, as meant.
+NEVER = ("MaxPasswordAge", "PasswordReusePrevention")
 
 
 class Refused(Exception):
@@ -148,8 +150,10 @@ class Loader:
                     self.miss(LABELS[kind], why, str(record.get(NAMES[kind])), "record")
         for alias in snapshot.get("AccountAliases") or []:
             self.attempt(ALIAS, str(alias), self.iam.create_account_alias, AccountAlias=alias)
-        if snapshot.get("PasswordPolicy"):  # its ExpirePasswords is IAM's, from MaxPasswordAge
-            self.create("PasswordPolicy", "UpdateAccountPasswordPolicy", snapshot["PasswordPolicy"])
+        policy = snapshot.get("PasswordPolicy")
+        if policy:  # its ExpirePasswords is IAM's, from MaxPasswordAge
+            sent = {k: v for k, v in policy.items() if not (k in NEVER and v == 0)}
+            self.create("PasswordPolicy", "UpdateAccountPasswordPolicy", sent)
 
     def principal(self, owner: str, record: Mapping[str, Any]) -> Any:
         """A group, user or role (``owner``), with its inline policies and attachments."""

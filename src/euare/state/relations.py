@@ -22,9 +22,10 @@ NOUNS = {"Users": ("user", "User"), "Groups": ("group", "Group"), "Roles": ("rol
 INLINE = {"UserPolicyList": "Users", "GroupPolicyList": "Groups", "RolePolicyList": "Roles"}
 
 
-def relation(entity: Entity, change: Change, made: bool = False) -> Relation | None:
+def relation(entity: Entity, change: Change, made: bool = False, arn: str = "") -> Relation | None:
     """The step that makes list item ``change.item`` of ``entity``'s field ``change.field`` as
-    the desired ``entity.record`` has it (None: nothing to do, or not a relation)."""
+    the desired ``entity.record`` has it (None: nothing to do, or not a relation). ``arn`` is
+    the entity's, as the account has it (a desired record written by hand has none)."""
     field, item, key = change.field, change.item, entity.kind.key
     if item is None:
         return None
@@ -64,7 +65,6 @@ def relation(entity: Entity, change: Change, made: bool = False) -> Relation | N
     if field == "Roles" and key == "InstanceProfiles":
         return profile_role(name, item, gone)
     if field == "ClientIDList" and key == "OpenIDConnectProviders" and not made:
-        arn = str(entity.record.get("Arn") or "")
         verb, operation = (
             ("delclientid", "RemoveClientIDFrom") if gone else ("addclientid", "AddClientIDTo")
         )

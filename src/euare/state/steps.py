@@ -230,7 +230,7 @@ class Steps:
         ID: given (phase ATTACH) or taken away (DETACH)."""
         from euare.state.relations import relation
 
-        found = relation(entity, change, made)
+        found = relation(entity, change, made, self.arns.get((entity.kind.key, entity.name), ""))
         if found is not None:
             self.add(*found)
 

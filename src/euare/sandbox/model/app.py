@@ -20,6 +20,7 @@ from euare.sandbox.model import (
     boundaries,
     conflicts,
     extras,
+    moves,
     pages,
     passwords,
     servicecreds,
@@ -34,6 +35,7 @@ from euare.sandbox.model.wire import Answer, Call, Refusal, read
 RULE_MODULES = (
     conflicts,
     boundaries,
+    moves,
     tags,
     servicecreds,
     passwords,
@@ -87,6 +89,11 @@ class Model:
         return answer.send(start_response)
 
     def serve(self, call: Call) -> Answer:
+        context = self.context
+        with context.turns.turn(call.action in context.rules.alone):
+            return self.served(call)
+
+    def served(self, call: Call) -> Answer:
         context = self.context
         writes = not call.action.startswith(READS)
         self.gate.check(context, call)

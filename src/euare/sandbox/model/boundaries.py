@@ -110,14 +110,6 @@ def forget(context: Context, call: Call, done: Answer) -> Answer:
     return done
 
 
-def renamed(context: Context, call: Call, done: Answer) -> Answer:
-    """UpdateUser's NewUserName: the model's state follows the user."""
-    new = call.params.get("NewUserName")
-    if new:
-        context.store.rename_user(call.params.get("UserName", ""), new)
-    return done
-
-
 def register(rules: Rules) -> None:
     rules.check("CreateUser", "CreateRole", "PutRolePermissionsBoundary")(check_policy)
     rules.edit("CreateUser")(created)
@@ -126,4 +118,3 @@ def register(rules: Rules) -> None:
     rules.serve("PutUserPermissionsBoundary")(put)
     rules.serve("DeleteUserPermissionsBoundary")(delete)
     rules.edit("DeleteUser")(forget)
-    rules.edit("UpdateUser")(renamed)

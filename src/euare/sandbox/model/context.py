@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,12 @@ class Rules:
     before: dict[str, list[Check]] = field(default_factory=dict)
     instead: dict[str, Serve] = field(default_factory=dict)
     after: dict[str, list[Edit]] = field(default_factory=dict)
+    alone: set[str] = field(default_factory=set)  # served while no other request is
+
+    def serve_alone(self, *actions: str) -> None:
+        """``actions`` are served while no other request is (their rules make states in
+        between that no other request may see: see :class:`Turns`)."""
+        self.alone.update(actions)
 
     def check(self, *actions: str) -> Callable[[Check], Check]:
         def register(rule: Check) -> Check:
@@ -58,6 +65,49 @@ class Rules:
         return register
 
 
+class Turns:
+    """Requests served side by side, and the few served alone: a rule that renames an entity
+    for a moment (euare.sandbox.model.moves) must not be seen meanwhile. A request to be served
+    alone waits for those being served, and holds back those that come after it."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.serving = 0
+        self.waiting = 0  # requests waiting to be served alone
+        self.alone = False
+
+    @contextmanager
+    def side_by_side(self) -> Iterator[None]:
+        with self.condition:
+            while self.alone or self.waiting:
+                self.condition.wait()
+            self.serving += 1
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.serving -= 1
+                self.condition.notify_all()
+
+    @contextmanager
+    def by_itself(self) -> Iterator[None]:
+        with self.condition:
+            self.waiting += 1
+            while self.alone or self.serving:
+                self.condition.wait()
+            self.waiting -= 1
+            self.alone = True
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.alone = False
+                self.condition.notify_all()
+
+    def turn(self, alone: bool) -> AbstractContextManager[None]:
+        return self.by_itself() if alone else self.side_by_side()
+
+
 class Context:
     """moto, the model's state, its rules, and the generation of the account's contents (raised
     by every request that may change something, so that what was read before is read again)."""
@@ -66,6 +116,7 @@ class Context:
         self.upstream = upstream
         self.rules = rules
         self.store = Store()
+        self.turns = Turns()
         self.generation = 0
         self.lock = threading.Lock()
         self.cache: dict[str, Any] = {}  # what a rule module keeps across requests, by name

@@ -9,6 +9,11 @@
   refuses is PasswordPolicyViolation, "Password does not conform to the account password
   policy." (length, the four kinds of character). Reuse prevention is not modelled.
 
+- GetAccountPasswordPolicy leaves MaxPasswordAge out when passwords never expire (ExpirePasswords
+  false), and PasswordReusePrevention when any old password may be used again: IAM gives
+  neither field then (its ranges, 1-1095 and 1-24, have no 0), where moto says 0, a value IAM
+  (and botocore) refuse when it is sent back (``euare-sandbox --load``).
+
 The model keeps each user's current password (from the requests that set it) to check
 ChangePassword's OldPassword; nothing else reads it, and it goes with the login profile."""
 
@@ -95,8 +100,21 @@ def change(context: Context, call: Call) -> Answer:
     return answer(call)
 
 
+def policy_as_iam_gives_it(context: Context, call: Call, done: Answer) -> Answer:
+    """GetAccountPasswordPolicy without a 0 for "never" (see the module's docstring)."""
+    policy = child(done.result(), "PasswordPolicy")
+    if policy is None:
+        return done
+    for name in ("MaxPasswordAge", "PasswordReusePrevention"):
+        found = child(policy, name)
+        if found is not None and (found.text or "0").strip() in ("", "0"):
+            policy.remove(found)
+    return done.rewritten()
+
+
 def register(rules: Rules) -> None:
     rules.check("CreateLoginProfile", "UpdateLoginProfile")(check_profile)
     rules.edit("CreateLoginProfile", "UpdateLoginProfile")(remembered)
     rules.edit("DeleteLoginProfile")(forgotten)
     rules.serve("ChangePassword")(change)
+    rules.edit("GetAccountPasswordPolicy")(policy_as_iam_gives_it)

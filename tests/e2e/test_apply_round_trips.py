@@ -1,9 +1,8 @@
-"""Round trips of euare-accountapply that plain moto cannot hold yet, each marked xfail with
-strict=True: moto drops users' permissions boundaries and the tags of SAML providers and server
-certificates, ignores a group's new path, loses a user's tags when it moves, and lacks an
-OpenID Connect provider's client-ID calls. The sandbox's IAM model (branch model22) keeps them;
-when it lands in front of the test server these tests pass, strict xfail fails them, and the
-marks come off."""
+"""Round trips of euare-accountapply through what plain moto could not hold and the sandbox's
+model of IAM does (docs/sandbox.md): a user's permissions boundary, the tags of SAML providers
+and server certificates, a group's new path, a moved user's tags, an OpenID Connect provider's
+client IDs. Each loads one state, applies another by hand-written snapshot, and asks that a
+second plan be empty."""
 
 from __future__ import annotations
 
@@ -11,13 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import Home, MotoServer
 from tests.support.applied import arn, document, load, spec, write
 from tests.support.certs import self_signed
-
-MODEL = "plain moto {}; the sandbox's IAM model (branch model22) keeps it"
 
 
 def converges(home: Home, desired: Path) -> None:
@@ -34,7 +29,6 @@ def round_trip(
     converges(home, write(tmp / "desired.json", after))
 
 
-@pytest.mark.xfail(reason=MODEL.format("keeps no user's permissions boundary"), strict=True)
 def test_a_users_boundary(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     policy = {"PolicyName": "edge", "Document": document("s3:*")}
     bounded = {
@@ -50,7 +44,6 @@ def test_a_users_boundary(home: Home, moto_server: MotoServer, tmp_path: Path) -
     )
 
 
-@pytest.mark.xfail(reason=MODEL.format("keeps no SAML provider's tags"), strict=True)
 def test_a_saml_providers_tags(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     from tests.support.applied import METADATA
 
@@ -64,7 +57,6 @@ def test_a_saml_providers_tags(home: Home, moto_server: MotoServer, tmp_path: Pa
     )
 
 
-@pytest.mark.xfail(reason=MODEL.format("has no tags for server certificates"), strict=True)
 def test_a_server_certificates_tags(
     home: Home, moto_server: MotoServer, iam: Any, tmp_path: Path
 ) -> None:
@@ -77,7 +69,6 @@ def test_a_server_certificates_tags(
     converges(home, write(tmp_path / "desired.json", desired))
 
 
-@pytest.mark.xfail(reason=MODEL.format("ignores a group's new path (UpdateGroup)"), strict=True)
 def test_a_groups_new_path(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     round_trip(
         home,
@@ -88,9 +79,6 @@ def test_a_groups_new_path(home: Home, moto_server: MotoServer, tmp_path: Path) 
     )
 
 
-@pytest.mark.xfail(
-    reason=MODEL.format("drops a user's tags when it moves (UpdateUser)"), strict=True
-)
 def test_a_moved_user_keeps_its_tags(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     tags = [{"Key": "team", "Value": "a"}]
     round_trip(
@@ -102,7 +90,6 @@ def test_a_moved_user_keeps_its_tags(home: Home, moto_server: MotoServer, tmp_pa
     )
 
 
-@pytest.mark.xfail(reason=MODEL.format("has no client-ID calls for OIDC providers"), strict=True)
 def test_an_oidc_providers_client_ids(home: Home, moto_server: MotoServer, tmp_path: Path) -> None:
     provider = {"Url": "token.example.com", "ThumbprintList": ["a" * 40], "Tags": []}
     round_trip(

@@ -421,7 +421,14 @@ def _made_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return [key]
 
 
+def _sandbox_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from euare.sandbox.model.servicecreds import _password
+
+    return [_password()]
+
+
 PLACES = {
+    "sandbox password": _sandbox_password,
     "credentials": _credentials,
     "iamrc": _iamrc,
     "chain": _chain,

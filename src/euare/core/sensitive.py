@@ -86,6 +86,11 @@ UNMARKED: dict[str, Unmarked] = {
         "refused before anything is sent, so no hook ever sees it",
         "euare.cli.paramtypes:refuse_private_key",
     ),
+    "sandbox password": Unmarked(
+        "a service-specific credential's password the sandbox's model makes: the client's hooks "
+        "see it in the answer, but the sandbox's own log and error lines must not show it",
+        "euare.sandbox.model.servicecreds:_password",
+    ),
     "made key": Unmarked(
         "the private key euare-usercreatecert generates: only its certificate is sent, so no "
         "hook ever sees the key",

@@ -37,9 +37,8 @@ def requests(server: Server, command: dict[str, Any]) -> dict[str, Any]:
 def reset(server: Server, command: dict[str, Any]) -> dict[str, Any]:
     from werkzeug.test import Client
 
-    answer = Client(server.model.handle).post("/moto-api/reset")
-    if answer.status_code >= 300:
-        raise RuntimeError(f"reset: HTTP {answer.status_code}")
+    # in this process: a failure of moto's reset raises here, through the test client
+    Client(server.model.handle).post("/moto-api/reset").close()
     return {"ok": True}
 
 

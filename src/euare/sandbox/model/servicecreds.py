@@ -39,10 +39,10 @@ def _user(context: Context, call: Call) -> str:
 
 
 def _password() -> str:
-    from euare.core.redact import remember
+    from euare.core.redact import register_secret
 
     password = secrets.token_urlsafe(33)[:44]
-    remember(password)
+    register_secret("sandbox password", password)
     return password
 
 

@@ -133,9 +133,7 @@ def test_each_created_account_holds_the_role_trusting_the_management_account(
     for status, role in ((default, ROLE), (named_status, "OrgAdmin")):
         described = org.describe_create_account_status(CreateAccountRequestId=status["Id"])
         assert described["CreateAccountStatus"]["State"] == "SUCCEEDED"
-        key = "AKIAUNKNOWNKEY000001"
-        sts = boto_client(endpoint, key, "x" * 40, "sts")
-        got = sts.assume_role(
+        got = boto_client(endpoint, service="sts").assume_role(
             RoleArn=f"arn:aws:iam::{status['AccountId']}:role/{role}", RoleSessionName="look"
         )["Credentials"]
         inside = member_of(endpoint, got)
@@ -206,6 +204,9 @@ def test_with_auth_enforced_each_key_is_judged_in_its_own_account(
     assert [u["UserName"] for u in inside.list_users()["Users"]] == ["alice"]
     caller = boto_client(endpoint, *theirs, "sts").get_caller_identity()["Arn"]
     assert caller == f"arn:aws:iam::{account}:user/alice"
+    # a session token's key is its caller's account's (moto alone takes it for its default's)
+    session = boto_client(endpoint, *theirs, "sts").get_session_token()["Credentials"]
+    assert [u["UserName"] for u in member_of(endpoint, session).list_users()["Users"]] == ["alice"]
     with pytest.raises(ClientError) as caught:
         boto_client(endpoint, *mine).list_users()
     assert caught.value.response["Error"]["Code"] == "AccessDenied"

@@ -1,7 +1,8 @@
 """What the sandbox's moto (in this process) needs to serve a snapshot loaded with
 ``euare-sandbox --load`` (docs/snapshot.md): the snapshot read and checked before anything
 starts, the environment moto reads (the account, AWS managed policies); and the one touch of
-moto's internals (access key IDs, an AWS managed policy in one account). The recreation itself
+moto's internals (access key IDs, an AWS managed policy in one account, the members of
+organizations that a reset left). The recreation itself
 is :mod:`euare.sandbox.load`; the administrator's credentials are :mod:`euare.sandbox.server`'s.
 """
 
@@ -143,3 +144,13 @@ def provide_aws_policy(account: str, arn: str) -> bool:
     backend.aws_managed_policies.append(policy)  # what moto tells from customers' policies
     backend.managed_policies[policy.arn] = policy
     return True
+
+
+def forget_member_accounts() -> None:
+    """moto's reset empties every account but leaves its table of which organization each
+    member account was created in (``organizations_backends.master_accounts``): a member's
+    account ID would still name an organization that is gone. The sandbox's reset empties it
+    too."""
+    from moto.organizations.models import organizations_backends
+
+    organizations_backends.master_accounts.clear()

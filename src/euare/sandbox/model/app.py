@@ -34,6 +34,7 @@ from euare.sandbox.model import (
 from euare.sandbox.model.context import Accounts, Context, Rules
 from euare.sandbox.model.upstream import Upstream, stamp
 from euare.sandbox.model.wire import Answer, Call, Refusal, read
+from euare.sandbox.moto import forget_member_accounts
 
 RULE_MODULES = (
     conflicts,
@@ -130,5 +131,7 @@ class Model:
         return answer  # type: ignore[no-any-return]
 
     def reset(self) -> None:
-        """Every account's model state emptied, as moto's are by moto-api/reset."""
+        """Every account's model state emptied, as moto's are by moto-api/reset (and the
+        organizations' members moto's reset forgets to forget)."""
         self.accounts.reset()
+        forget_member_accounts()

@@ -47,12 +47,10 @@ def account_made(context: Context, call: Call, done: Answer) -> Answer:
         return done
     member = context.elsewhere(str(account))
     name = call.params.get("RoleName") or ROLE
-    made = member.request(
-        call, "CreateRole", RoleName=name, AssumeRolePolicyDocument=trust(context.account)
-    )
-    if not made.ok and made.error()[0] != "EntityAlreadyExists":
-        code, message = made.error()
-        raise Refusal(code or "ServiceFailure", message or "moto made no role", made.status)
+    if not member.request(call, "GetRole", RoleName=name).ok:
+        member.ask(
+            call, "CreateRole", RoleName=name, AssumeRolePolicyDocument=trust(context.account)
+        )
     if not provide_aws_policy(member.account, ADMINISTRATOR):
         raise Refusal("ServiceFailure", f"moto has no {ADMINISTRATOR}", 500)
     member.ask(call, "AttachRolePolicy", RoleName=name, PolicyArn=ADMINISTRATOR)

@@ -216,11 +216,41 @@ def test_reset_empties_every_accounts_model(
     iam: Any, endpoint: str, moto_server: MotoServer, member: tuple[str, Any]
 ) -> None:
     account, other = member
-    boundary = other.create_policy(PolicyName="edge", PolicyDocument=ONLY_S3)["Policy"]["Arn"]
-    other.create_user(UserName="kept", PermissionsBoundary=boundary)
-    assert other.list_users()["Users"]
+    for client in (other, iam):
+        edge = client.create_policy(PolicyName="edge", PolicyDocument=ONLY_S3)["Policy"]["Arn"]
+        client.create_user(UserName="kept", PermissionsBoundary=edge)
+        assert client.list_users()["Users"]
     moto_server.reset()
-    again = member_client(endpoint, account, ADMIN_KEY, ADMIN_SECRET)  # moto: any role
-    again.create_user(UserName="kept")
-    assert "PermissionsBoundary" not in again.get_user(UserName="kept")["User"]
-    assert [u["UserName"] for u in again.list_users()["Users"]] == ["kept"]
+    iam.create_user(UserName="kept")
+    assert "PermissionsBoundary" not in iam.get_user(UserName="kept")["User"]
+    assert [u["UserName"] for u in iam.list_users()["Users"]] == ["kept"]
+    # the member account is gone with its role, as a closed account is: nothing enters it
+    with pytest.raises(ClientError) as caught:
+        member_client(endpoint, account, ADMIN_KEY, ADMIN_SECRET)
+    assert caught.value.response["Error"]["Code"] == "AccessDenied"
+
+
+@pytest.mark.parametrize("enforced", [False, True], ids=["gate-off", "gate-on"])
+def test_a_role_that_is_not_there_cannot_be_assumed(
+    iam: Any, endpoint: str, moto_server: MotoServer, enforced: bool
+) -> None:
+    """AWS refuses AssumeRole of a missing role with the AccessDenied a refused caller gets
+    (moto would hand out credentials): in another account and in the caller's own."""
+    admin = user_key(iam, "admin", ALLOW_ALL)
+    accounts = make_organization(endpoint, 1, *admin)
+    account = next(a["Id"] for a in accounts if a["Name"] == "acct-00")
+    inside = member_client(endpoint, account, *admin)
+    inside.detach_role_policy(RoleName=ROLE, PolicyArn=ADMINISTRATOR)
+    inside.delete_role(RoleName=ROLE)
+    if enforced:
+        moto_server.enforce_auth()
+    sts = boto_client(endpoint, *admin, "sts")
+    for arn in (f"arn:aws:iam::{account}:role/{ROLE}", "arn:aws:iam::123456789012:role/gone"):
+        with pytest.raises(ClientError) as caught:
+            sts.assume_role(RoleArn=arn, RoleSessionName="look")
+        error = caught.value.response["Error"]
+        assert error["Code"] == "AccessDenied", error
+        assert error["Message"] == (
+            "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: "
+            f"sts:AssumeRole on resource: {arn}"
+        )

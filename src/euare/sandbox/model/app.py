@@ -27,6 +27,7 @@ from euare.sandbox.model import (
     pages,
     passwords,
     servicecreds,
+    sessions,
     simulate,
     tags,
     unsupported,
@@ -46,6 +47,7 @@ RULE_MODULES = (
     extras,
     simulate,
     auth,
+    sessions,
     organizations,
     unsupported,
     pages,  # last: it pages what the others serve

@@ -69,6 +69,12 @@ UNMARKED: dict[str, Unmarked] = {
         "role): botocore signs with them, and no model member carries them",
         "euare.call.awsfiles:chain_credentials",
     ),
+    "assumed": Unmarked(
+        "the secret key and session token of the role euare assumes in each account of --org: "
+        "the AssumeRole answer's hooks see them, but they are kept in refreshable credentials "
+        "that botocore signs with, and taken from the answer before any client uses them",
+        "euare.call.accounts:assumed",
+    ),
     "typed": Unmarked(
         "a password typed at the prompt or read from standard input: masked from the moment it "
         "is read, before it is judged or sent (a hook sees it only when it is sent)",

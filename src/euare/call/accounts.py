@@ -81,9 +81,7 @@ def chosen(accounts: Iterable[Account], only: Iterable[str], skip: Iterable[str]
             for p in patterns
         )
 
-    return [
-        a for a in accounts if (not keep or matches(a, keep)) and not matches(a, drop)
-    ]
+    return [a for a in accounts if (not keep or matches(a, keep)) and not matches(a, drop)]
 
 
 def session_name(prog: str) -> str:

@@ -22,7 +22,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import click
 
@@ -127,6 +127,11 @@ def _finish(
             tally.findings = True
     if exc is None:
         return None
+    if isinstance(exc, click.exceptions.Exit):  # the account's own line is written already
+        if exc.exit_code == 0:
+            return None
+        tally.failed.append(account.says())
+        return f"exit status {exc.exit_code}"
     err = describe(exc)
     if err.exit_code not in (1, 2):  # not an account's failure: the run's (Ctrl-C)
         raise exc
@@ -201,7 +206,7 @@ class _Pool:
 
         err = AccountErr(self.call.stderr, self.call.prog, account, self.progress)
         try:
-            here = replace(self.call, stderr=err)
+            here = replace(self.call, stderr=cast("IO[str]", err))
             if self.own is not None:
                 try:
                     here = enter(here, account, self.org.role, self.own)

@@ -89,7 +89,7 @@ class AccountErr:
     def _line(self, line: str) -> None:
         head = f"{self.prog}: "
         if line.startswith(head):
-            line = f"{head}account {self.account.says()}: {line[len(head):]}"
+            line = f"{head}account {self.account.says()}: {line[len(head) :]}"
         with self.progress.lock:
             self.progress.clear()
             self.err.write(line + "\n")

@@ -4,7 +4,8 @@ botocore's own loader scans every service directory it ships (over 400) to learn
 services exist, and parses megabytes of JSON (all of endpoints.json, the IAM model) at every
 start. euare talks to IAM and STS only (and Organizations, to list the accounts of --org), so its
 loader (a botocore ``Loader``, registered as the session's ``data_loader`` component, botocore's
-public extension point) knows those, trims endpoints.json to them, and keeps what it parsed in one file under the user's cache directory:
+public extension point) knows those, trims endpoints.json to them, and keeps what it parsed
+in one file under the user's cache directory:
 ``$XDG_CACHE_HOME/euare`` (else ``~/.cache/euare``), keyed by botocore's version, the data
 search path and the Python that wrote it.
 

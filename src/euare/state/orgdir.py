@@ -86,7 +86,8 @@ class SnapshotDir:
             taken = os.stat(self.file(account.id)).st_mtime
             entry.update(Taken=as_text(_utc(taken)), Status="ok", Kept=True)
         else:
-            entry.update(Taken=as_text(_utc(time.time())), Status="ok" if error is None else "error")
+            status = "ok" if error is None else "error"
+            entry.update(Taken=as_text(_utc(time.time())), Status=status)
             if error is not None:
                 entry["Error"] = error
                 if before.get("Status") == "ok":  # the file there is still the last good one

@@ -4,7 +4,7 @@ is euare.state.planner's, its text euare.state.script's, its running euare.state
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.documents import lint_options
 from euare.cli.infile import InputFile
+from euare.cli.org import Org, org_options
 from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import (
@@ -27,6 +28,7 @@ from euare.core.errors import (
 from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
+    from euare.call.accounts import Account
     from euare.state.plan import Plan
     from euare.state.scope import Pattern
 
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
     "password policy, in an order IAM accepts. --dry-run prints the plan as a shell script of "
     "euare commands and changes nothing. Nothing is deleted without --prune; credentials are "
     "never created; AWS's and CloudFormation's own entities are never touched. Without "
-    "--dry-run it asks on a terminal, and needs --yes anywhere else.",
+    "--dry-run it asks on a terminal, and needs --yes anywhere else. With --org, DESIRED is a "
+    "directory that accountsnapshot --org -o wrote: each account of it is made to match its own "
+    "snapshot there (--yes or --dry-run required), its lines starting with its ID.",
     failure=2,
     exits=(
         (
@@ -63,6 +67,7 @@ if TYPE_CHECKING:
         "--dry-run prod.json",
         "--yes --prune prod.json",
         "--dry-run --ignore-account --ignore 'tag:team=sandbox' staging.json",
+        "--org --dry-run /var/lib/iam/org-reviewed/",
     ),
 )
 @click.argument(
@@ -97,6 +102,7 @@ if TYPE_CHECKING:
 )
 @o.apply_all(lint_options(refused=2))
 @o.jobs("how many independent steps to run at once (one entity's steps run in order)")
+@org_options("apply")
 def accountapply(
     call: Call,
     *,
@@ -107,21 +113,83 @@ def accountapply(
     ignore: tuple[str, ...],
     ignore_account: bool,
     jobs: int,
+    org: Org | None,
 ) -> Result | None:
     from euare.state.load import read
 
-    wanted = read(desired, call.stdin)
     patterns = _patterns(ignore, desired)
     ask = not (dry_run or yes)
+    if org is not None:
+        if ask:
+            raise UsageError("--org applies to many accounts: give --yes (or --dry-run)")
+        apply_one = functools.partial(
+            _apply,
+            dry_run=dry_run,
+            prune=prune,
+            patterns=patterns,
+            jobs=jobs,
+            ctx=click.get_current_context(),  # the accounts' threads have none of their own
+        )
+        _org_apply(call, org, Path(desired), ignore_account, apply_one)
+        return None
+    wanted = read(desired, call.stdin)
     if ask and not call.stdin.isatty():
         raise UsageError("not on a terminal: give --yes to apply without asking (or --dry-run)")
     shown = "standard input" if desired == "-" else desired
+    return _apply(
+        call,
+        wanted,
+        shown,
+        ignore_account,
+        dry_run=dry_run,
+        prune=prune,
+        patterns=patterns,
+        jobs=jobs,
+        ask=ask,
+    )
+
+
+def _org_apply(
+    call: Call, org: Org, folder: Path, other: bool, apply_one: Callable[..., Result | None]
+) -> None:
+    """accountapply --org DIR: each account of DIR (accountsnapshot --org -o) made to match
+    its own snapshot there, in that account."""
+    from euare.cli.fleet import run
+    from euare.state.orgdir import SnapshotDir
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a directory (with --org, DESIRED is one)")
+    snapshots = SnapshotDir(folder)
+
+    def one(here: Call, account: Account) -> Result | None:
+        wanted = snapshots.read(account.id, here.stdin)
+        return apply_one(here, wanted, str(snapshots.file(account.id)), other)
+
+    run(call, org, one, accounts=org.pick(snapshots.accounts()))
+
+
+def _apply(
+    call: Call,
+    wanted: dict[str, Any],
+    shown: str,
+    ignore_account: bool,
+    *,
+    dry_run: bool,
+    prune: bool,
+    patterns: list[Pattern],
+    jobs: int,
+    ask: bool = False,
+    ctx: click.Context | None = None,
+) -> Result | None:
+    """Apply ``wanted`` (or, ``dry_run``, print the plan) in ``call``'s account; ``ctx``, the
+    command's click context (by default this thread's)."""
     try:
         plan = _plan(call, wanted, prune, patterns, ignore_account)
     except Exception as exc:
         if describe(exc).exit_code == 1:  # the snapshot failed: nothing was sent
             _fail(call, exc, 2 if dry_run else 1)
         raise
+    _check_documents(plan, ctx or click.get_current_context())
     if dry_run:
         return _dry_run(call, plan, shown)
     _carry_out(call, plan, shown, ask=ask, jobs=jobs)
@@ -172,7 +240,7 @@ def _patterns(given: Iterable[str], desired: str) -> list[Pattern]:
 def _plan(
     call: Call, wanted: dict[str, Any], prune: bool, patterns: list[Pattern], other: bool
 ) -> Plan:
-    """The plan, from one snapshot of the account; its documents checked (and linted)."""
+    """The plan, from one snapshot of the account."""
     from euare.call.arns import caller_account
     from euare.state.planner import build
     from euare.state.snapshot import account_of
@@ -193,7 +261,6 @@ def _plan(
         ignored=patterns,
         ignore_account=other,
     )
-    _check_documents(plan)
     return plan
 
 
@@ -204,12 +271,11 @@ def _arns(snapshot: dict[str, Any]) -> Iterable[str]:
                 yield str(record["Arn"])
 
 
-def _check_documents(plan: Plan) -> None:
+def _check_documents(plan: Plan, ctx: click.Context) -> None:
     """Every document a step sends, as IAM would take it (and, with --lint, linted)."""
     from euare.cli.paramtypes import lint_asked
     from euare.policy.documents import IDENTITY, TRUST, check
 
-    ctx = click.get_current_context()
     for step in plan.steps:
         for field, kind in (
             ("PolicyDocument", TRUST if step.operation == "UpdateAssumeRolePolicy" else IDENTITY),

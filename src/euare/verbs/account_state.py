@@ -4,9 +4,9 @@ docs/snapshot.md)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from euare.core.files import Output
     from euare.state.diff import Diff
     from euare.state.orgdir import SnapshotDir
+
+Compare = Callable[[Call, dict[str, Any], dict[str, Any]], Result]
 
 
 @verb(
@@ -108,7 +110,8 @@ def accountsnapshot(
         if split is not None or source is not None:
             raise UsageError("--split and --from take one account: leave them out with --org")
         directory = output if isinstance(output, Path) else None
-        return _org_snapshots(call, org, directory, jobs, resume, max_age)
+        _org_snapshots(call, org, directory, jobs, resume, max_age)
+        return None
     if resume or max_age is not None:
         raise UsageError("--resume and --max-age are for --org -o DIR")
     assert not isinstance(output, Path)
@@ -155,7 +158,8 @@ def _org_snapshots(
         raise UsageError("--max-age says which files --resume keeps: give --resume too")
     age = duration(max_age) if max_age is not None else DEFAULT_MAX_AGE
     if directory is None:
-        return run(call, org, functools.partial(_snapshot_of, jobs=jobs, table=_table(call)))
+        run(call, org, functools.partial(_snapshot_of, jobs=jobs, table=_table(call)))
+        return
     folder = SnapshotDir(directory)
     folder.make()
     accounts = org.accounts(call)
@@ -164,9 +168,9 @@ def _org_snapshots(
             folder.record(account, None, kept=True)
         accounts = [a for a in accounts if not folder.fresh(a.id, age)]
         if not accounts:
-            return None
+            return
     write = functools.partial(_snapshot_to, folder=folder, jobs=jobs)
-    return run(call, org, write, accounts=accounts, finished=folder.record)
+    run(call, org, write, accounts=accounts, finished=folder.record)
 
 
 def _snapshot_of(call: Call, account: object, *, jobs: int, table: bool) -> Result:
@@ -216,7 +220,9 @@ def _table(call: Call) -> bool:
     "it is now (--live): what was added, removed and changed, grouped by kind, a line each, with "
     "a unified diff of each changed policy document. The IDs, dates and counts IAM assigns are "
     "not compared unless --strict. Exit status 0 when they are the same, 1 when they differ, 2 "
-    "on any error (as diff).",
+    "on any error (as diff). With --org, OLD and NEW are directories that accountsnapshot --org "
+    "-o wrote (with --live, OLD's accounts are compared with each account now): each account on "
+    "its own, its lines starting with its ID; 1 when any differs or any failed.",
     failure=2,
     exits=(
         (0, "The two are the same (in what is compared)."),
@@ -232,6 +238,7 @@ def _table(call: Call) -> bool:
         "yesterday.json today.json",
         "--live /var/lib/iam/last.json",
         "--format json old.json new.json",
+        "--org /var/lib/iam/org.yesterday/ /var/lib/iam/org/",
     ),
 )
 @click.argument(
@@ -268,6 +275,7 @@ def _table(call: Call) -> bool:
     "value (ARNs, documents) by <account>",
 )
 @o.verbose("also list what an added or removed entity holds (its documents as diffs)")
+@org_options("compare")
 def accountdiff(
     call: Call,
     *,
@@ -278,9 +286,9 @@ def accountdiff(
     strict: bool,
     ignore_account: bool,
     verbose: bool,
-) -> Result:
+    org: Org | None,
+) -> Result | None:
     from euare.core.errors import UsageError
-    from euare.state.diff import compare
     from euare.state.load import read
 
     if live and new is not None:
@@ -289,8 +297,53 @@ def accountdiff(
         raise UsageError("give two snapshots, OLD and NEW (or one with --live)")
     if old == new == "-":
         raise UsageError("only one of OLD and NEW can be - (standard input)")
+    compare = functools.partial(
+        _compare, strict=strict, ignore_account=ignore_account, verbose=verbose
+    )
+    if org is not None:
+        _org_diff(call, org, old, new, jobs, compare)
+        return None
     before = read(old, call.stdin)
     after = take(call, jobs) if new is None else read(new, call.stdin)
+    return compare(call, before, after)
+
+
+def _org_diff(call: Call, org: Org, old: str, new: str | None, jobs: int, compare: Compare) -> None:
+    """accountdiff --org: OLD and NEW are directories of accountsnapshot --org -o; each
+    account of them (with --live, each of the organization) compared on its own."""
+    from euare.cli.fleet import run
+    from euare.core.errors import UsageError
+    from euare.state.orgdir import SnapshotDir
+
+    dirs = [SnapshotDir(Path(d)) for d in (old, new) if d is not None]
+    for folder in dirs:
+        if not folder.path.is_dir():
+            raise UsageError(f"{folder.path} is not a directory (with --org, OLD and NEW are)")
+    before = dirs[0]
+
+    def one(here: Call, account: Account) -> Result:
+        earlier = before.read(account.id, here.stdin)
+        later = take(here, jobs) if new is None else dirs[1].read(account.id, here.stdin)
+        return compare(here, earlier, later)
+
+    if new is None:
+        run(call, org, one)
+        return
+    known = {a.id: a for folder in dirs for a in folder.accounts()}
+    run(call, org, one, accounts=org.pick(list(known.values())), enter=False)
+
+
+def _compare(
+    call: Call,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    strict: bool,
+    ignore_account: bool,
+    verbose: bool,
+) -> Result:
+    from euare.state.diff import compare
+
     diff = compare(before, after, strict=strict, ignore_account=ignore_account)
     for warning in diff.warnings:
         call.stderr.write(stderr_line(call.prog, f"warning: {warning}") + "\n")

@@ -200,7 +200,8 @@ def accountauditkeys(
         return audit(call)
     from euare.cli.fleet import run
 
-    return run(call, org, lambda here, _: _flagged(audit(here)), verbose=verbose)
+    run(call, org, lambda here, _: _flagged(audit(here)), verbose=verbose)
+    return None
 
 
 def _flagged(found: Result) -> Result:

@@ -115,15 +115,14 @@ def _lines(records: list[Record]) -> Iterable[str]:
 )
 @option("--raw", is_flag=True, help="print the CSV exactly as IAM sent it (whatever --format says)")
 @org_options("show the credential report")
-def accountcredentialreport(
-    call: Call, *, wait: int, raw: bool, org: Org | None
-) -> Result | None:
+def accountcredentialreport(call: Call, *, wait: int, raw: bool, org: Org | None) -> Result | None:
     if org is not None:
         if raw:
             raise UsageError("--raw prints one account's CSV: leave it out with --org")
         from euare.cli.fleet import run
 
-        return run(call, org, lambda here, _: _report(here, wait))
+        run(call, org, lambda here, _: _report(here, wait))
+        return None
     return _report(call, wait, raw)
 
 

@@ -127,34 +127,41 @@ def enter(parent: Call, account: Account, role: str, own: str) -> Call:
 
 
 def assumed(parent: Call, role_arn: str) -> Any:
-    """botocore's refreshable credentials of ``role_arn``, assumed through ``parent``'s STS."""
+    """botocore's refreshable credentials of ``role_arn``, assumed through ``parent``'s STS
+    (the first time now, then again whenever botocore finds them near their end)."""
     from botocore.credentials import RefreshableCredentials
 
     def fetch() -> dict[str, str]:
-        from euare.core.redact import register_secret
-        from euare.core.render import as_text
-
-        answer = parent.request(
-            "AssumeRole",
-            service="sts",
-            RoleArn=role_arn,
-            RoleSessionName=session_name(parent.prog),
-            DurationSeconds=SESSION_SECONDS,
-        )
-        got = answer.get("Credentials") or {}
-        register_secret("assumed", got.get("SecretAccessKey"), got.get("SessionToken"))
-        if not got.get("AccessKeyId") or not got.get("SecretAccessKey"):
-            raise EuareError(f"STS gave no credentials for {role_arn}")
-        return {
-            "access_key": str(got["AccessKeyId"]),
-            "secret_key": str(got["SecretAccessKey"]),
-            "token": str(got.get("SessionToken") or ""),
-            "expiry_time": as_text(got.get("Expiration")) or _an_hour(),
-        }
+        return role_credentials(parent, role_arn)
 
     return RefreshableCredentials.create_from_metadata(
         metadata=fetch(), refresh_using=fetch, method="assume-role"
     )
+
+
+def role_credentials(parent: Call, role_arn: str) -> dict[str, str]:
+    """STS AssumeRole of ``role_arn`` through ``parent``: the credentials, as botocore's
+    refreshable credentials take them, their secrets registered first."""
+    from euare.core.redact import register_secret
+    from euare.core.render import as_text
+
+    answer = parent.request(
+        "AssumeRole",
+        service="sts",
+        RoleArn=role_arn,
+        RoleSessionName=session_name(parent.prog),
+        DurationSeconds=SESSION_SECONDS,
+    )
+    got = answer.get("Credentials") or {}
+    register_secret("assumed", got.get("SecretAccessKey"), got.get("SessionToken"))
+    if not got.get("AccessKeyId") or not got.get("SecretAccessKey"):
+        raise EuareError(f"STS gave no credentials for {role_arn}")
+    return {
+        "access_key": str(got["AccessKeyId"]),
+        "secret_key": str(got["SecretAccessKey"]),
+        "token": str(got.get("SessionToken") or ""),
+        "expiry_time": as_text(got.get("Expiration")) or _an_hour(),
+    }
 
 
 def _an_hour() -> str:

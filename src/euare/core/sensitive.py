@@ -73,7 +73,7 @@ UNMARKED: dict[str, Unmarked] = {
         "the secret key and session token of the role euare assumes in each account of --org: "
         "the AssumeRole answer's hooks see them, but they are kept in refreshable credentials "
         "that botocore signs with, and taken from the answer before any client uses them",
-        "euare.call.accounts:assumed",
+        "euare.call.accounts:role_credentials",
     ),
     "typed": Unmarked(
         "a password typed at the prompt or read from standard input: masked from the moment it "

@@ -4,7 +4,8 @@ is euare.state.planner's, its text euare.state.script's, its running euare.state
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,41 +118,27 @@ def accountapply(
 ) -> Result | None:
     from euare.state.load import read
 
-    patterns = _patterns(ignore, desired)
     ask = not (dry_run or yes)
+    applying = Applying(
+        dry_run=dry_run,
+        prune=prune,
+        patterns=_patterns(ignore, desired),
+        ignore_account=ignore_account,
+        jobs=jobs,
+        ctx=click.get_current_context(),  # an account's thread (--org) has none of its own
+    )
     if org is not None:
         if ask:
             raise UsageError("--org applies to many accounts: give --yes (or --dry-run)")
-        apply_one = functools.partial(
-            _apply,
-            dry_run=dry_run,
-            prune=prune,
-            patterns=patterns,
-            jobs=jobs,
-            ctx=click.get_current_context(),  # the accounts' threads have none of their own
-        )
-        _org_apply(call, org, Path(desired), ignore_account, apply_one)
+        _org_apply(call, org, Path(desired), applying)
         return None
     wanted = read(desired, call.stdin)
     if ask and not call.stdin.isatty():
         raise UsageError("not on a terminal: give --yes to apply without asking (or --dry-run)")
-    shown = "standard input" if desired == "-" else desired
-    return _apply(
-        call,
-        wanted,
-        shown,
-        ignore_account,
-        dry_run=dry_run,
-        prune=prune,
-        patterns=patterns,
-        jobs=jobs,
-        ask=ask,
-    )
+    return applying(call, wanted, "standard input" if desired == "-" else desired, ask=ask)
 
 
-def _org_apply(
-    call: Call, org: Org, folder: Path, other: bool, apply_one: Callable[..., Result | None]
-) -> None:
+def _org_apply(call: Call, org: Org, folder: Path, applying: Applying) -> None:
     """accountapply --org DIR: each account of DIR (accountsnapshot --org -o) made to match
     its own snapshot there, in that account."""
     from euare.cli.fleet import run
@@ -163,37 +150,38 @@ def _org_apply(
 
     def one(here: Call, account: Account) -> Result | None:
         wanted = snapshots.read(account.id, here.stdin)
-        return apply_one(here, wanted, str(snapshots.file(account.id)), other)
+        return applying(here, wanted, str(snapshots.file(account.id)))
 
     run(call, org, one, accounts=org.pick(snapshots.accounts()))
 
 
-def _apply(
-    call: Call,
-    wanted: dict[str, Any],
-    shown: str,
-    ignore_account: bool,
-    *,
-    dry_run: bool,
-    prune: bool,
-    patterns: list[Pattern],
-    jobs: int,
-    ask: bool = False,
-    ctx: click.Context | None = None,
-) -> Result | None:
-    """Apply ``wanted`` (or, ``dry_run``, print the plan) in ``call``'s account; ``ctx``, the
-    command's click context (by default this thread's)."""
-    try:
-        plan = _plan(call, wanted, prune, patterns, ignore_account)
-    except Exception as exc:
-        if describe(exc).exit_code == 1:  # the snapshot failed: nothing was sent
-            _fail(call, exc, 2 if dry_run else 1)
-        raise
-    _check_documents(plan, ctx or click.get_current_context())
-    if dry_run:
-        return _dry_run(call, plan, shown)
-    _carry_out(call, plan, shown, ask=ask, jobs=jobs)
-    return None
+@dataclass(frozen=True, kw_only=True)
+class Applying:
+    """What the options ask of an apply, for one account or each of --org's; ``ctx``, the
+    command's click context (the options --lint reads)."""
+
+    dry_run: bool
+    prune: bool
+    patterns: list[Pattern]
+    ignore_account: bool
+    jobs: int
+    ctx: click.Context
+
+    def __call__(
+        self, call: Call, wanted: dict[str, Any], shown: str, ask: bool = False
+    ) -> Result | None:
+        """Apply ``wanted`` (or, ``dry_run``, print the plan) in ``call``'s account."""
+        try:
+            plan = _plan(call, wanted, self.prune, self.patterns, self.ignore_account)
+        except Exception as exc:
+            if describe(exc).exit_code == 1:  # the snapshot failed: nothing was sent
+                _fail(call, exc, 2 if self.dry_run else 1)
+            raise
+        _check_documents(plan, self.ctx)
+        if self.dry_run:
+            return _dry_run(call, plan, shown)
+        _carry_out(call, plan, shown, ask=ask, jobs=self.jobs)
+        return None
 
 
 def _carry_out(call: Call, plan: Plan, shown: str, *, ask: bool, jobs: int) -> None:

@@ -64,6 +64,7 @@ class Org:
                     f"cannot list the organization's accounts ({err.message}); give "
                     "--accounts FILE where Organizations is not available to the caller",
                     code=err.code,
+                    exit_code=2,  # nothing could run at all
                 ) from exc
         return chosen(found, self.only, self.skip)
 

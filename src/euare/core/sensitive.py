@@ -104,6 +104,11 @@ UNMARKED: dict[str, Unmarked] = {
     ),
 }
 
+# The services whose models' ``sensitive`` marks are secrets. Organizations' model marks an
+# account's name and e-mail address sensitive, as personal data, not as a credential: --org
+# prints the names (AccountName), and none of its answers carries a secret.
+MARKED = ("iam", "sts")
+
 # The member names of the table: a member so named is secret wherever it is.
 MEMBERS = frozenset(name for name, entry in UNMARKED.items() if entry.where is None)
 
@@ -187,8 +192,8 @@ def leaves(value: Any) -> Iterator[str | bytes]:
 def secrets_in(service: str, shape: Any, value: Any) -> Iterator[str | bytes]:
     """Every text under a secret part of ``value``, walking botocore's ``shape`` of it (of
     ``service``'s model): whatever the type of a secret part, all its strings are secret. A part
-    whose shape holds no secret is not walked."""
-    if shape is None:
+    whose shape holds no secret is not walked (nor any value of a service not in MARKED)."""
+    if shape is None or service not in MARKED:
         return
     if shape.metadata.get("sensitive"):
         yield from leaves(value)

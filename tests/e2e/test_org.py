@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ADMIN_KEY, ADMIN_SECRET, BIN, Home, MotoServer, start_moto
+from tests.support.documents import TRUST
 from tests.support.org import make_organization, member_client
 from tests.support.proxy import Fault, Proxy, iam_error
 
@@ -59,7 +60,9 @@ def organization() -> Iterator[Organization]:
             names.add(f"stale-{number:02d}")
         for name in sorted(names):
             iam.create_user(UserName=name)
-            made.secrets.append(iam.create_access_key(UserName=name)["AccessKey"]["SecretAccessKey"])
+            made.secrets.append(
+                iam.create_access_key(UserName=name)["AccessKey"]["SecretAccessKey"]
+            )
         if number % 3 == 0:
             password = f"Pw-{number:02d}-never-shown!"
             iam.create_login_profile(UserName=min(names), Password=password)
@@ -150,16 +153,6 @@ def test_three_accounts_changed_are_exactly_the_three_the_diff_reports(
     assert (live.returncode, prefixes(live.stdout)) == (1, set(changed)), live.stderr
     same = home.run("accountdiff", "--org", str(old), str(old))
     assert (same.returncode, same.stdout, same.stderr) == (0, "", "")
-
-
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-)
 
 
 def refuse_assume_role_in(account: str) -> Any:
@@ -277,9 +270,7 @@ def test_accounts_file_needs_no_organizations(
     listing = home.write("accounts.txt", "# audited\n" + "".join(f"{a}\n" for a in chosen))
     env = {"AWS_ENDPOINT_URL_ORGANIZATIONS": "http://127.0.0.1:9/"}  # nothing listens there
     out = tmp_path / "org"
-    done = home.run(
-        "accountsnapshot", "--org", "--accounts", str(listing), "-o", str(out), env=env
-    )
+    done = home.run("accountsnapshot", "--org", "--accounts", str(listing), "-o", str(out), env=env)
     assert done.returncode == 0, done.stderr
     assert sorted(index(out)) == sorted(chosen)
     unreachable = home.run("accountsnapshot", "--org", "-o", str(out), env=env)

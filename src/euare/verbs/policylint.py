@@ -89,7 +89,8 @@ def policylint(
         _org_lint(call, org, files, trust, fail_on)
         return None
     if not files:
-        raise UsageError("give the policy documents to check, FILE... (or --org)")
+        ctx = click.get_current_context()  # as click says it of a required argument
+        raise click.UsageError("Missing argument 'FILE...'. (Or --org.)", ctx)
     documents = [(name, _document(call, name)) for name in files]  # a usage error prints nothing
     return _linted(documents, TRUST if trust else IDENTITY, fail_on)
 

@@ -297,3 +297,19 @@ def test_no_secret_of_any_account_in_any_file_or_line(
     debug = runs[0].stderr
     assert "<SessionToken><redacted></SessionToken>" in debug
     assert not re.search(r"<(SecretAccessKey|SessionToken)>(?!<redacted>)", "".join(texts))
+
+
+def test_apply_dry_run_org_plans_only_for_the_account_that_drifted(
+    home: Home, org: Organization, tmp_path: Path
+) -> None:
+    two = org.members[10:12]
+    out = tmp_path / "org"
+    snapshot_all(home, out, *(f"--only={a}" for a in two))
+    org.iam(two[1]).create_group(GroupName="drifted")
+    try:
+        plan = home.run("accountapply", "--org", "--dry-run", "--prune", str(out))
+    finally:
+        org.iam(two[1]).delete_group(GroupName="drifted")
+    assert plan.returncode == 1, plan.stderr
+    assert prefixes(plan.stdout) == {two[1]}
+    assert any("groupdel" in line and "drifted" in line for line in plan.lines)

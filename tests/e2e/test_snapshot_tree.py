@@ -59,9 +59,8 @@ def test_accountdiff_and_accountapply_take_the_tree(home: Home, iam: Any, tmp_pa
 
 def test_the_sandbox_loads_the_tree(home: Home, iam: Any, tmp_path: Path) -> None:
     furnish(iam)
-    # moto gives a policy without a maximum age as MaxPasswordAge 0, which the sandbox's load
-    # sends back and moto then refuses: a sandbox matter, not the tree's
-    iam.update_account_password_policy(MinimumPasswordLength=14, MaxPasswordAge=90)
+    # no maximum age: the policy IAM gives without MaxPasswordAge must load as it is
+    iam.update_account_password_policy(MinimumPasswordLength=14)
     tree = tmp_path / "iam"
     assert home.run("accountsnapshot", "--split", str(tree)).returncode == 0
     inside = tmp_path / "inside.json"

@@ -33,6 +33,10 @@ LOCAL = {
     "service_": "euca2ools' misspelt -s: the trust policy built from it is judged",
     "old": "a snapshot file",
     "new": "a snapshot file",
+    "only": "--org: account IDs and name globs matched against the accounts, never sent",
+    "skip": "--org: account IDs and name globs matched against the accounts, never sent",
+    "org_role": "--org: a role name, checked as one and made the ARN AssumeRole is sent",
+    "max_age": "--resume: a duration, never sent",
 }
 LOCAL_IN = {
     ("rolecreate", "service"): "built into the trust policy, which is judged",

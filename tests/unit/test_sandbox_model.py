@@ -23,11 +23,14 @@ AUTH = "AWS4-HMAC-SHA256 Credential=AKIATEST/20260101/us-east-1/iam/aws4_request
 
 
 def moto_like(users: int, calls: list[dict[str, str]]) -> Callable[..., Iterable[bytes]]:
-    """A WSGI app answering every request as moto answers ListUsers: every user at once."""
+    """A WSGI app answering every request as moto answers ListUsers: every user at once. The
+    model's question of a key's account (GetCallerIdentity, once a key) is not in ``calls``."""
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        calls.append(dict(item.split("=", 1) for item in body.decode().split("&") if item))
+        call = dict(item.split("=", 1) for item in body.decode().split("&") if item)
+        if call.get("Action") != "GetCallerIdentity":
+            calls.append(call)
         members = "".join(
             f"<member><Path>/{'ops/' if i % 2 else ''}</Path><UserName>u{i}</UserName>"
             f"<Arn>arn:aws:iam::1:user/u{i}</Arn></member>"
@@ -171,3 +174,48 @@ def test_docs_and_help_name_what_is_not_modelled() -> None:
     assert missing == []
     shown = " ".join(CliRunner().invoke(sandbox, ["--help"]).output.split())
     assert all(family in shown for family in FAMILIES), shown
+
+
+def test_a_keys_account_is_asked_of_moto_once_and_named_to_moto_on_every_request() -> None:
+    """euare.sandbox.model.context: a key the model did not see made is asked about once
+    (GetCallerIdentity), and every request then names the account in moto's header."""
+    seen: list[tuple[str, str]] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
+        action = dict(item.split("=", 1) for item in body.split("&") if item)["Action"]
+        seen.append((action, environ.get("HTTP_X_MOTO_ACCOUNT_ID", "")))
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        if action == "GetCallerIdentity":
+            return [
+                b'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+                b"<GetCallerIdentityResult><Account>210987654321</Account>"
+                b"</GetCallerIdentityResult></GetCallerIdentityResponse>"
+            ]
+        return [f'<{action}Response xmlns="{NS}"><{action}Result/></{action}Response>'.encode()]
+
+    model = Model(Upstream({"iam": app, "sts": app}, app))
+    for _ in range(3):
+        send(model, "GetAccountSummary")
+    assert seen == [("GetCallerIdentity", "")] + [("GetAccountSummary", "210987654321")] * 3
+    assert list(model.accounts.contexts) == ["210987654321"]
+
+
+def test_an_organizations_request_is_not_served_by_iams_rule_of_the_same_name() -> None:
+    """Organizations' ListPolicies (JSON, its target naming the action) goes to moto as it is,
+    not to IAM's pager."""
+    from euare.sandbox.model.wire import read
+
+    body = b'{"Filter": "SERVICE_CONTROL_POLICY"}'
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_AMZ_TARGET": "AWSOrganizationsV20161128.ListPolicies",
+        "HTTP_AUTHORIZATION": AUTH.replace("/iam/", "/organizations/"),
+        "wsgi.input": io.BytesIO(body),
+    }
+    call = read(environ)
+    assert call is not None
+    assert (call.service, call.operation) == ("organizations", "organizations:ListPolicies")
+    assert call.params == {"Filter": "SERVICE_CONTROL_POLICY"}
+    assert call.operation not in rules().instead

@@ -388,6 +388,24 @@ def _chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ["secret-key-of-the-chain", "session-token-of-the-chain"]
 
 
+def _assumed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from euare.call.accounts import role_credentials
+    from euare.call.context import Call
+
+    answer = {
+        "Credentials": {
+            "AccessKeyId": "ASIAASSUMEDROLE00001",
+            "SecretAccessKey": "secret-key-of-the-assumed-role",
+            "SessionToken": "session-token-of-the-assumed-role",
+        }
+    }
+    call = Call("euare-test", {}, io.StringIO(), io.StringIO(), io.StringIO())
+    monkeypatch.setattr(call, "request", lambda operation, **params: answer)
+    got = role_credentials(call, "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole")
+    assert got["secret_key"] == "secret-key-of-the-assumed-role"
+    return ["secret-key-of-the-assumed-role", "session-token-of-the-assumed-role"]
+
+
 def _typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from euare.call.context import Call
 
@@ -432,6 +450,7 @@ PLACES = {
     "credentials": _credentials,
     "iamrc": _iamrc,
     "chain": _chain,
+    "assumed": _assumed,
     "typed": _typed,
     "given": _given,
     "misplaced key": _misplaced_key,

@@ -47,26 +47,23 @@ def _key(settings: Settings, attempts: int | None, profile: Any) -> tuple[Any, .
     )
 
 
-def make_client(settings: Settings, attempts: int | None = None) -> Any:
+def make_client(settings: Settings, attempts: int | None = None, credentials: Any = None) -> Any:
     """Build (or reuse) the boto3 client for ``settings.service``.
 
     ``attempts`` overrides the retry budget, e.g. 1 for a probe whose failure is an answer.
     The client is made through the botocore session that boto3 wraps: boto3's own Session adds
     nothing for IAM or STS, and importing it costs s3transfer and more at every start.
+
+    ``credentials`` (botocore credentials, refreshable ones: an account entered with --org,
+    euare.call.accounts) sign instead of the settings' own; such a client is not kept here,
+    since its account's Call keeps it for as long as the account is worked on.
     """
     profile = profile_settings(settings)
+    if credentials is not None:
+        return _build(settings, attempts, profile, _session_with(credentials), {})
     cache_key = _key(settings, attempts, profile)
     if cache_key in _cache:
         return _cache[cache_key]
-    from botocore.config import Config
-
-    if settings.verify is False:  # asked for with --no-verify-tls; urllib3 would warn per request
-        import warnings
-
-        from urllib3.exceptions import InsecureRequestWarning
-
-        warnings.filterwarnings("ignore", category=InsecureRequestWarning)
-
     keys: dict[str, str | None] = {}
     if settings.has_credentials:
         session = botocore_session()  # one per process: models are loaded once
@@ -85,6 +82,39 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
                 [*settings.looked_at, "boto3's default chain (profiles, instance role)"]
             )
             raise EuareError(f"no credentials found; looked at: {places}")
+    client = _build(settings, attempts, profile, session, keys)
+    _cache[cache_key] = client
+    return client
+
+
+def _session_with(credentials: Any) -> Any:
+    """A botocore session whose one source of credentials is ``credentials`` (refreshed by
+    botocore itself as they near expiry), sharing the process's loaded models."""
+    from botocore.credentials import CredentialProvider, CredentialResolver
+
+    class Given(CredentialProvider):  # type: ignore[misc]
+        METHOD = "euare-assume-role"
+
+        def load(self) -> Any:
+            return credentials
+
+    session = new_session(botocore_session().get_component("data_loader"))
+    session.register_component("credential_provider", CredentialResolver([Given()]))
+    return session
+
+
+def _build(
+    settings: Settings, attempts: int | None, profile: Any, session: Any, keys: dict[str, Any]
+) -> Any:
+    from botocore.config import Config
+
+    if settings.verify is False:  # asked for with --no-verify-tls; urllib3 would warn per request
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+
     from euare.call.deadline import Budget
 
     tries = attempts or settings.max_attempts or profile.max_attempts or DEFAULT_MAX_ATTEMPTS
@@ -118,7 +148,6 @@ def make_client(settings: Settings, attempts: int | None = None) -> Any:
         else settings.verify,
     )
     register_hooks(client.meta.events, settings.service, budget)
-    _cache[cache_key] = client
     return client
 
 
@@ -135,7 +164,8 @@ def register_hooks(events: Any, service: str, budget: Budget | None = None) -> N
 
     (budget or Budget()).register(events, service)
     watch(events, service)
-    events.register(f"before-parse.{service}.*", non_iam_answer)
+    if service in ("iam", "sts"):  # the XML services (Organizations answers JSON)
+        events.register(f"before-parse.{service}.*", non_iam_answer)
     if service == "iam":  # documents as stored, not parsed and serialised again
         from botocore.handlers import json_decode_policies
 
@@ -268,10 +298,11 @@ def botocore_session() -> Any:
     return _botocore_session
 
 
-def new_session() -> Any:
-    """A botocore session restricted to IAM and STS (models.py): botocore's handlers for those
-    only, and a data loader that knows no other service and keeps the parsed models under the
-    user's cache directory between runs. The AWS config file it reads is checked first."""
+def new_session(loader: Any = None) -> Any:
+    """A botocore session restricted to euare's services (models.py): botocore's handlers for
+    those only, and a data loader that knows no other service and keeps the parsed models under
+    the user's cache directory between runs (``loader``: one already made, shared). The AWS
+    config file it reads is checked first."""
     import botocore.session
 
     from euare.call.awsfiles import check_session_files
@@ -280,5 +311,7 @@ def new_session() -> Any:
     session = botocore.session.Session(include_builtin_handlers=False)
     check_session_files(session)
     register_builtin_handlers(session)
-    session.register_component("data_loader", make_loader(session.get_config_variable("data_path")))
+    if loader is None:
+        loader = make_loader(session.get_config_variable("data_path"))
+    session.register_component("data_loader", loader)
     return session

@@ -29,7 +29,8 @@ class OutputFile(Late):
     is replaced only with the verb's ``--force`` (``always``: every time, as ``-o`` does);
     ``instead`` says, when ``-`` is refused, how to have standard output. ``rewrite``: the file
     is read first and rewritten as it is (:func:`euare.core.files.rewrite`), so only ``-`` is
-    refused here."""
+    refused here. ``directory_with``: given with that flag (accountsnapshot's ``--org``), the
+    value names a directory (a Path), whose files the verb writes through the same writer."""
 
     name = "file"
 
@@ -41,10 +42,12 @@ class OutputFile(Late):
         mode: int = 0o600,
         always: bool = False,
         rewrite: bool = False,
+        directory_with: str | None = None,
     ) -> None:
         self.secret, self.instead = secret, instead
         self.mode = 0o600 if secret else mode
         self.always, self.rewrite = always, rewrite
+        self.directory_with = directory_with
 
     def flag(self, ctx: click.Context) -> str:
         for param in ctx.command.params:
@@ -60,6 +63,10 @@ class OutputFile(Late):
             raise UsageError(f"{flag} -: standard output is not a file here; {self.instead}")
         path = Path(value) if Path(value) != Path("-") else Path(os.getcwd(), "-")  # ./-
         if self.rewrite:
+            return path
+        if self.directory_with is not None and ctx.params.get(self.directory_with):
+            if path.exists() and not path.is_dir():
+                raise UsageError(f"{flag} {value} is not a directory (with --org it names one)")
             return path
         replace = self.always or bool(ctx.params.get("force"))
         try:

@@ -2,9 +2,10 @@
 
 botocore's own loader scans every service directory it ships (over 400) to learn which
 services exist, and parses megabytes of JSON (all of endpoints.json, the IAM model) at every
-start. euare talks to IAM and STS only, so its loader (a botocore ``Loader``, registered as the
-session's ``data_loader`` component, botocore's public extension point) knows those two, trims
-endpoints.json to them, and keeps what it parsed in one file under the user's cache directory:
+start. euare talks to IAM and STS only (and Organizations, to list the accounts of --org), so its
+loader (a botocore ``Loader``, registered as the session's ``data_loader`` component, botocore's
+public extension point) knows those, trims endpoints.json to them, and keeps what it parsed
+in one file under the user's cache directory:
 ``$XDG_CACHE_HOME/euare`` (else ``~/.cache/euare``), keyed by botocore's version, the data
 search path and the Python that wrote it.
 
@@ -30,7 +31,7 @@ from typing import Any
 
 from euare.core.dirs import cache_dir, owned, safe_dir
 
-SERVICES = ("iam", "sts")
+SERVICES = ("iam", "sts", "organizations")  # organizations: only --org lists accounts
 MAGIC = b"euare-models 1\n"
 
 
@@ -147,7 +148,7 @@ class ModelCache:
 
 
 def _concerns_us(event: str) -> bool:
-    """Whether a botocore event name can fire for an IAM or STS client."""
+    """Whether a botocore event name can fire for a client of one of :data:`SERVICES`."""
     parts = event.split(".")
     return len(parts) < 2 or parts[1] in ("*", *SERVICES)
 
@@ -213,7 +214,7 @@ def _loader_class() -> Any:
     from botocore.loaders import Loader
 
     class EuareLoader(Loader):  # type: ignore[misc]
-        """botocore's Loader that knows IAM and STS only and keeps what it parsed."""
+        """botocore's Loader that knows euare's services only and keeps what it parsed."""
 
         def __init__(
             self, paths: list[str], models: ModelCache | None, key: tuple[Any, ...]

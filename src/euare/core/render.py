@@ -217,6 +217,16 @@ def _json(value: Any, indent: int | None = None) -> str:
     return visible(json.dumps(value, indent=indent, ensure_ascii=False))
 
 
+def json_text(value: Any, indent: int | None = None) -> str:
+    """``value`` (as :func:`jsonable` made it) as the JSON formats write it."""
+    return _json(value, indent)
+
+
+def write_table(records: list[Any], columns: Iterable[str], out: IO[str]) -> None:
+    """``records`` as ``--format table`` writes them, under ``columns`` (none: the usual)."""
+    _table(records, columns, out)
+
+
 def compile_query(expression: str) -> Any:
     """The JMESPath expression compiled; ValueError (its message one line) if it does not parse."""
     import jmespath

@@ -69,6 +69,12 @@ UNMARKED: dict[str, Unmarked] = {
         "role): botocore signs with them, and no model member carries them",
         "euare.call.awsfiles:chain_credentials",
     ),
+    "assumed": Unmarked(
+        "the secret key and session token of the role euare assumes in each account of --org: "
+        "the AssumeRole answer's hooks see them, but they are kept in refreshable credentials "
+        "that botocore signs with, and taken from the answer before any client uses them",
+        "euare.call.accounts:role_credentials",
+    ),
     "typed": Unmarked(
         "a password typed at the prompt or read from standard input: masked from the moment it "
         "is read, before it is judged or sent (a hook sees it only when it is sent)",
@@ -97,6 +103,11 @@ UNMARKED: dict[str, Unmarked] = {
         "euare.verbs.certs:make_certificate",
     ),
 }
+
+# The services whose models' ``sensitive`` marks are secrets. Organizations' model marks an
+# account's name and e-mail address sensitive, as personal data, not as a credential: --org
+# prints the names (AccountName), and none of its answers carries a secret.
+MARKED = ("iam", "sts")
 
 # The member names of the table: a member so named is secret wherever it is.
 MEMBERS = frozenset(name for name, entry in UNMARKED.items() if entry.where is None)
@@ -181,8 +192,8 @@ def leaves(value: Any) -> Iterator[str | bytes]:
 def secrets_in(service: str, shape: Any, value: Any) -> Iterator[str | bytes]:
     """Every text under a secret part of ``value``, walking botocore's ``shape`` of it (of
     ``service``'s model): whatever the type of a secret part, all its strings are secret. A part
-    whose shape holds no secret is not walked."""
-    if shape is None:
+    whose shape holds no secret is not walked (nor any value of a service not in MARKED)."""
+    if shape is None or service not in MARKED:
         return
     if shape.metadata.get("sensitive"):
         yield from leaves(value)

@@ -48,7 +48,15 @@ DEFAULT_REGION = "us-east-1"
 ACCESS_KEY_VARS = ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY")
 SECRET_KEY_VARS = ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY")
 TOKEN_VARS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-ENDPOINT_VARS = {"iam": ("EUARE_URL", "AWS_IAM_URL"), "sts": ("TOKEN_URL", "AWS_STS_URL")}
+ENDPOINT_VARS = {
+    "iam": ("EUARE_URL", "AWS_IAM_URL"),
+    "sts": ("TOKEN_URL", "AWS_STS_URL"),
+    # --org's accounts: botocore's own variables (its profile's ``services`` section, read by
+    # botocore itself when none of these is set, gives the rest of what any AWS tool follows)
+    "organizations": ("AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_ENDPOINT_URL"),
+}
+# -U is IAM's URL (and STS's, as euca2ools had it); another service never goes there
+URL_FLAG_SERVICES = ("iam", "sts")
 REGION_VARS = ("EUCA_DEFAULT_REGION", "AWS_DEFAULT_REGION")
 # Shell completion's fetch of names (euare.cli.names): how long a TAB waits for them, at most.
 COMPLETION_TIMEOUT_VAR = "EUARE_COMPLETION_TIMEOUT"
@@ -226,7 +234,8 @@ def load(
     home: Path | None = None,
     service: str = "iam",
 ) -> Settings:
-    """Work out credentials, endpoint and region for ``service`` ("iam" or "sts").
+    """Work out credentials, endpoint and region for ``service`` ("iam", "sts" or
+    "organizations").
 
     Precedence for each value: flags, the environment, the credential file, ``~/.eucarc``. An
     incomplete source (a key without its secret) is passed over whole. When nothing yields
@@ -290,7 +299,7 @@ def load(
     if key is not None and flags.security_token:  # the flag beats any token found with the key
         token = flags.security_token
 
-    url, signing_region = split_url(flags.url)
+    url, signing_region = split_url(flags.url if service in URL_FLAG_SERVICES else None)
     endpoint = _nonempty(url)
     if endpoint:
         sources["endpoint"] = "command line (-U)"

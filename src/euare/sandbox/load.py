@@ -384,8 +384,7 @@ def load(plan: Plan, iam: Any) -> Loader:
 def run(plan: Plan, url: str, enforce_auth: bool, say: Callable[[str], None]) -> tuple[str, str]:
     """Load ``plan``'s snapshot into the sandbox at ``url``, say (a line for stderr) what the
     account now holds and what was not recreated, and return the credentials to hand out."""
-    from euare.sandbox.moto import administrator
-    from euare.sandbox.server import local_client
+    from euare.sandbox.server import administrator, local_client
 
     loader = load(plan, local_client(url))
     held = [

@@ -1,18 +1,20 @@
 """What the sandbox's moto (in this process) needs to serve a snapshot loaded with
 ``euare-sandbox --load`` (docs/snapshot.md): the snapshot read and checked before anything
-starts, the environment moto reads (the account, AWS managed policies), the administrator's
-credentials, and the one touch of moto's internals (access key IDs). The recreation itself is
-:mod:`euare.sandbox.load`.
+starts, the environment moto reads (the account, AWS managed policies); and the one touch of
+moto's internals (access key IDs, an AWS managed policy in one account, the members of
+organizations that a reset left). The recreation itself
+is :mod:`euare.sandbox.load`; the administrator's credentials are :mod:`euare.sandbox.server`'s.
 """
 
 from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import IO, Any
 
 from euare.core.errors import UsageError
@@ -81,33 +83,6 @@ def random_key() -> tuple[str, str]:
     return key, secrets.token_urlsafe(30)[:40]
 
 
-def administrator(
-    url: str, plan: Plan, enforce_auth: bool, warn: Callable[[str], None]
-) -> tuple[str, str]:
-    """The credentials the sandbox hands out for a loaded snapshot.
-
-    Without --enforce-auth moto checks no credentials, so no IAM user is made: the account
-    holds the snapshot's users and nobody else. With it, moto accepts only a key of a user of
-    the account, so an administrator is made (under ADMIN_PATH, named so as not to clash with
-    a loaded user) and the user is told that the account has one user more than the snapshot.
-    """
-    if not enforce_auth:
-        return random_key()
-    from euare.sandbox.server import ADMIN, bootstrap
-
-    taken = {str(user.get("UserName")) for user in plan.snapshot.get("Users") or []}
-    name, number = ADMIN, 1
-    while name in taken:
-        number += 1
-        name = f"{ADMIN}-{number}"
-    credentials = bootstrap(url, name, ADMIN_PATH)
-    warn(
-        f"--enforce-auth needs an IAM user for the credentials it hands out: {name} "
-        f"(path {ADMIN_PATH}) is one user more than {plan.origin} has"
-    )
-    return credentials
-
-
 def keep_key_id(account: str, made: str, wanted: str, created: str | None) -> None:
     """Give the access key moto just made (ID ``made``) the snapshot's ID and CreateDate.
 
@@ -130,3 +105,52 @@ def keep_key_id(account: str, made: str, wanted: str, created: str | None) -> No
         key.create_date = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
     key.access_key_id = wanted
     backend.access_keys[wanted] = backend.access_keys.pop(made)
+
+
+@lru_cache(maxsize=1)
+def _aws_policies() -> dict[str, Any]:
+    """moto's copy of AWS's managed policies, by name (read once: a third of a second)."""
+    import json
+
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    return dict(json.loads(aws_managed_policies_data))
+
+
+def provide_aws_policy(account: str, arn: str) -> bool:
+    """AWS managed policy ``arn`` in ``account``'s IAM in moto, as in every AWS account; False
+    when moto does not know the policy.
+
+    moto holds AWS's managed policies in an account only when MOTO_IAM_LOAD_MANAGED_POLICIES
+    was set as the account's IAM was made (all 1,600 of them: the sandbox sets it only for a
+    snapshot that attaches one), so an account the model makes a role in with one attached
+    (Organizations' CreateAccount, euare.sandbox.model.organizations) is given that one policy
+    from moto's own copy: an ``AWSManagedPolicy`` in the backend's ``managed_policies`` (keyed
+    by its ARN) and ``aws_managed_policies``, as moto's loading makes it. When moto changes
+    these, this raises.
+    """
+    from moto.iam.models import AWSManagedPolicy, iam_backends
+
+    backend = iam_backends[account]["aws"]
+    if arn in backend.managed_policies:
+        return True
+    name = arn.rsplit("/", 1)[-1]
+    data = _aws_policies().get(name)
+    if data is None:
+        return False
+    policy = AWSManagedPolicy.from_data(name, account, backend.region_name, data)
+    if policy.arn != arn:
+        return False
+    backend.aws_managed_policies.append(policy)  # what moto tells from customers' policies
+    backend.managed_policies[policy.arn] = policy
+    return True
+
+
+def forget_member_accounts() -> None:
+    """moto's reset empties every account but leaves its table of which organization each
+    member account was created in (``organizations_backends.master_accounts``): a member's
+    account ID would still name an organization that is gone. The sandbox's reset empties it
+    too."""
+    from moto.organizations.models import organizations_backends
+
+    organizations_backends.master_accounts.clear()

@@ -9,9 +9,11 @@ import logging
 import socket
 import threading
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from euare.core.errors import EuareError
+from euare.sandbox.moto import ADMIN_PATH, Plan, random_key
 
 ADMIN = "sandbox-admin"
 ADMIN_POLICY = (
@@ -113,6 +115,31 @@ def bootstrap(url: str, name: str = ADMIN, path: str = "/") -> tuple[str, str]:
     iam.put_user_policy(UserName=name, PolicyName="administrator", PolicyDocument=ADMIN_POLICY)
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def administrator(
+    url: str, plan: Plan, enforce_auth: bool, warn: Callable[[str], None]
+) -> tuple[str, str]:
+    """The credentials the sandbox hands out for a loaded snapshot.
+
+    Without --enforce-auth moto checks no credentials, so no IAM user is made: the account
+    holds the snapshot's users and nobody else. With it, moto accepts only a key of a user of
+    the account, so an administrator is made (under ADMIN_PATH, named so as not to clash with
+    a loaded user) and the user is told that the account has one user more than the snapshot.
+    """
+    if not enforce_auth:
+        return random_key()
+    taken = {str(user.get("UserName")) for user in plan.snapshot.get("Users") or []}
+    name, number = ADMIN, 1
+    while name in taken:
+        number += 1
+        name = f"{ADMIN}-{number}"
+    credentials = bootstrap(url, name, ADMIN_PATH)
+    warn(
+        f"--enforce-auth needs an IAM user for the credentials it hands out: {name} "
+        f"(path {ADMIN_PATH}) is one user more than {plan.origin} has"
+    )
+    return credentials
 
 
 def enforce_auth(url: str) -> None:

@@ -12,7 +12,7 @@ their ``Taken`` line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -204,3 +204,24 @@ def read(path: str, stdin: IO[str]) -> dict[str, Any]:
     except LoaderError as exc:
         raise UsageError(exc.message) from None
     return loads(text, "standard input" if path == "-" else path)
+
+
+def policies_in(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Each customer managed policy's document and each inline policy's, with what names it
+    (``policy /PATH/NAME``, ``user alice policy NAME``...), in the snapshot's order."""
+    for policy in snapshot.get("Policies") or []:
+        where = f"policy {policy.get('Path') or '/'}{policy.get('PolicyName')}"
+        if policy.get("Document") is not None:
+            yield where, policy["Document"]
+    for kind, name, member in (
+        ("Users", "UserName", "UserPolicyList"),
+        ("Groups", "GroupName", "GroupPolicyList"),
+        ("Roles", "RoleName", "RolePolicyList"),
+    ):
+        for entity in snapshot.get(kind) or []:
+            for inline_policy in entity.get(member) or []:
+                owner = f"{kind[:-1].lower()} {entity.get(name)}"
+                yield (
+                    f"{owner} policy {inline_policy.get('PolicyName')}",
+                    inline_policy.get("PolicyDocument"),
+                )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.documents import lint_options
 from euare.cli.infile import InputFile
+from euare.cli.org import Org, org_options
 from euare.cli.params import option
 from euare.cli.verb import verb
 from euare.core.errors import (
@@ -27,6 +29,7 @@ from euare.core.errors import (
 from euare.core.render import Record, Result
 
 if TYPE_CHECKING:
+    from euare.call.accounts import Account
     from euare.state.plan import Plan
     from euare.state.scope import Pattern
 
@@ -39,7 +42,9 @@ if TYPE_CHECKING:
     "password policy, in an order IAM accepts. --dry-run prints the plan as a shell script of "
     "euare commands and changes nothing. Nothing is deleted without --prune; credentials are "
     "never created; AWS's and CloudFormation's own entities are never touched. Without "
-    "--dry-run it asks on a terminal, and needs --yes anywhere else.",
+    "--dry-run it asks on a terminal, and needs --yes anywhere else. With --org, DESIRED is a "
+    "directory that accountsnapshot --org -o wrote: each account of it is made to match its own "
+    "snapshot there (--yes or --dry-run required), its lines starting with its ID.",
     failure=2,
     exits=(
         (
@@ -63,6 +68,7 @@ if TYPE_CHECKING:
         "--dry-run prod.json",
         "--yes --prune prod.json",
         "--dry-run --ignore-account --ignore 'tag:team=sandbox' staging.json",
+        "--org --dry-run /var/lib/iam/org-reviewed/",
     ),
 )
 @click.argument(
@@ -97,6 +103,7 @@ if TYPE_CHECKING:
 )
 @o.apply_all(lint_options(refused=2))
 @o.jobs("how many independent steps to run at once (one entity's steps run in order)")
+@org_options("apply")
 def accountapply(
     call: Call,
     *,
@@ -107,25 +114,74 @@ def accountapply(
     ignore: tuple[str, ...],
     ignore_account: bool,
     jobs: int,
+    org: Org | None,
 ) -> Result | None:
     from euare.state.load import read
 
-    wanted = read(desired, call.stdin)
-    patterns = _patterns(ignore, desired)
     ask = not (dry_run or yes)
+    applying = Applying(
+        dry_run=dry_run,
+        prune=prune,
+        patterns=_patterns(ignore, desired),
+        ignore_account=ignore_account,
+        jobs=jobs,
+        ctx=click.get_current_context(),  # an account's thread (--org) has none of its own
+    )
+    if org is not None:
+        if ask:
+            raise UsageError("--org applies to many accounts: give --yes (or --dry-run)")
+        _org_apply(call, org, Path(desired), applying)
+        return None
+    wanted = read(desired, call.stdin)
     if ask and not call.stdin.isatty():
         raise UsageError("not on a terminal: give --yes to apply without asking (or --dry-run)")
-    shown = "standard input" if desired == "-" else desired
-    try:
-        plan = _plan(call, wanted, prune, patterns, ignore_account)
-    except Exception as exc:
-        if describe(exc).exit_code == 1:  # the snapshot failed: nothing was sent
-            _fail(call, exc, 2 if dry_run else 1)
-        raise
-    if dry_run:
-        return _dry_run(call, plan, shown)
-    _carry_out(call, plan, shown, ask=ask, jobs=jobs)
-    return None
+    return applying(call, wanted, "standard input" if desired == "-" else desired, ask=ask)
+
+
+def _org_apply(call: Call, org: Org, folder: Path, applying: Applying) -> None:
+    """accountapply --org DIR: each account of DIR (accountsnapshot --org -o) made to match
+    its own snapshot there, in that account."""
+    from euare.cli.fleet import run
+    from euare.state.orgdir import SnapshotDir
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a directory (with --org, DESIRED is one)")
+    snapshots = SnapshotDir(folder)
+
+    def one(here: Call, account: Account) -> Result | None:
+        wanted = snapshots.read(account.id, here.stdin)
+        return applying(here, wanted, str(snapshots.file(account.id)))
+
+    run(call, org, one, accounts=org.pick(snapshots.accounts()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Applying:
+    """What the options ask of an apply, for one account or each of --org's; ``ctx``, the
+    command's click context (the options --lint reads)."""
+
+    dry_run: bool
+    prune: bool
+    patterns: list[Pattern]
+    ignore_account: bool
+    jobs: int
+    ctx: click.Context
+
+    def __call__(
+        self, call: Call, wanted: dict[str, Any], shown: str, ask: bool = False
+    ) -> Result | None:
+        """Apply ``wanted`` (or, ``dry_run``, print the plan) in ``call``'s account."""
+        try:
+            plan = _plan(call, wanted, self.prune, self.patterns, self.ignore_account)
+        except Exception as exc:
+            if describe(exc).exit_code == 1:  # the snapshot failed: nothing was sent
+                _fail(call, exc, 2 if self.dry_run else 1)
+            raise
+        _check_documents(plan, self.ctx)
+        if self.dry_run:
+            return _dry_run(call, plan, shown)
+        _carry_out(call, plan, shown, ask=ask, jobs=self.jobs)
+        return None
 
 
 def _carry_out(call: Call, plan: Plan, shown: str, *, ask: bool, jobs: int) -> None:
@@ -172,7 +228,7 @@ def _patterns(given: Iterable[str], desired: str) -> list[Pattern]:
 def _plan(
     call: Call, wanted: dict[str, Any], prune: bool, patterns: list[Pattern], other: bool
 ) -> Plan:
-    """The plan, from one snapshot of the account; its documents checked (and linted)."""
+    """The plan, from one snapshot of the account."""
     from euare.call.arns import caller_account
     from euare.state.planner import build
     from euare.state.snapshot import account_of
@@ -193,7 +249,6 @@ def _plan(
         ignored=patterns,
         ignore_account=other,
     )
-    _check_documents(plan)
     return plan
 
 
@@ -204,12 +259,11 @@ def _arns(snapshot: dict[str, Any]) -> Iterable[str]:
                 yield str(record["Arn"])
 
 
-def _check_documents(plan: Plan) -> None:
+def _check_documents(plan: Plan, ctx: click.Context) -> None:
     """Every document a step sends, as IAM would take it (and, with --lint, linted)."""
     from euare.cli.paramtypes import lint_asked
     from euare.policy.documents import IDENTITY, TRUST, check
 
-    ctx = click.get_current_context()
     for step in plan.steps:
         for field, kind in (
             ("PolicyDocument", TRUST if step.operation == "UpdateAssumeRolePolicy" else IDENTITY),

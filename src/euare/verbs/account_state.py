@@ -4,14 +4,16 @@ docs/snapshot.md)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from euare.call.context import Call
 from euare.cli import params as o
 from euare.cli.infile import InputFile
+from euare.cli.org import Org, org_options
 from euare.cli.outputs import OutputFile
 from euare.cli.params import option
 from euare.cli.verb import verb
@@ -20,8 +22,12 @@ from euare.core.render import Record, Result
 from euare.state.take import take
 
 if TYPE_CHECKING:
+    from euare.call.accounts import Account
     from euare.core.files import Output
     from euare.state.diff import Diff
+    from euare.state.orgdir import SnapshotDir
+
+Compare = Callable[[Call, dict[str, Any], dict[str, Any]], Result]
 
 
 @verb(
@@ -39,15 +45,23 @@ if TYPE_CHECKING:
         "--format json --query 'Users[].UserName'",
         "--split iam/",
         "--from iam/ -o prod.json",
+        "--org -o /var/lib/iam/org/",
+        "--org -o /var/lib/iam/org/ --resume --max-age 12h",
     ),
 )
 @option(
     "-o",
     "--output",
     metavar="FILE",
-    type=OutputFile(secret=False, always=True, instead="leave -o out to print the snapshot"),
+    type=OutputFile(
+        secret=False,
+        always=True,
+        instead="leave -o out to print the snapshot",
+        directory_with="org",
+    ),
     help="write the snapshot to FILE (0600, atomically: a reader never sees half of it; see "
-    "docs/output.md, Files euare writes)",
+    "docs/output.md, Files euare writes); with --org, FILE is a directory: FILE/ACCOUNT_ID.json "
+    "per account and FILE/index.json",
 )
 @option(
     "--split",
@@ -65,11 +79,42 @@ if TYPE_CHECKING:
     "write it in the form asked for",
 )
 @o.jobs("how many calls to make at once", default=o.READ_JOBS)
+@option(
+    "--resume",
+    is_flag=True,
+    help="with --org -o DIR: take only the accounts whose file in DIR is older than --max-age "
+    "(a run stopped halfway goes on where it stopped)",
+)
+@option(
+    "--max-age",
+    metavar="AGE",
+    help="with --resume: how old an account's file may be and still be kept: 90s, 30m, 12h, 2d "
+    "(default 24h)",
+)
+@org_options("take a snapshot")
 def accountsnapshot(
-    call: Call, *, output: Output | None, split: str | None, source: str | None, jobs: int
+    call: Call,
+    *,
+    output: Output | Path | None,
+    split: str | None,
+    source: str | None,
+    jobs: int,
+    resume: bool,
+    max_age: str | None,
+    org: Org | None,
 ) -> Result | None:
-    from euare.core.errors import EuareError
+    from euare.core.errors import EuareError, UsageError
     from euare.state.snapshot import dumps
+
+    if org is not None:
+        if split is not None or source is not None:
+            raise UsageError("--split and --from take one account: leave them out with --org")
+        directory = output if isinstance(output, Path) else None
+        _org_snapshots(call, org, directory, jobs, resume, max_age)
+        return None
+    if resume or max_age is not None:
+        raise UsageError("--resume and --max-age are for --org -o DIR")
+    assert not isinstance(output, Path)
 
     if split is not None:
         _check_split(split)
@@ -82,8 +127,6 @@ def accountsnapshot(
     if output is not None or split is not None:
         try:
             if split is not None:
-                from pathlib import Path
-
                 from euare.state.tree import write
 
                 write(Path(split), snapshot)
@@ -97,6 +140,50 @@ def accountsnapshot(
 
         return Result(summary(snapshot), columns=("Kind", "Count", "Names"))
     return Result([snapshot], snapshot_lines, one=True)
+
+
+def _org_snapshots(
+    call: Call, org: Org, directory: Path | None, jobs: int, resume: bool, max_age: str | None
+) -> None:
+    """accountsnapshot --org: each account's snapshot, written to DIR/ACCOUNT_ID.json (and
+    the index) as it is taken, or printed with the account it is of."""
+    from euare.cli.fleet import run
+    from euare.core.errors import UsageError
+    from euare.state.orgdir import DEFAULT_MAX_AGE, SnapshotDir
+    from euare.state.orgdir import max_age as duration
+
+    if (resume or max_age is not None) and directory is None:
+        raise UsageError("--resume and --max-age are for --org -o DIR")
+    if max_age is not None and not resume:
+        raise UsageError("--max-age says which files --resume keeps: give --resume too")
+    age = duration(max_age) if max_age is not None else DEFAULT_MAX_AGE
+    if directory is None:
+        run(call, org, functools.partial(_snapshot_of, jobs=jobs, table=_table(call)))
+        return
+    folder = SnapshotDir(directory)
+    folder.make()
+    accounts = org.accounts(call)
+    if resume:
+        for account in [a for a in accounts if folder.fresh(a.id, age)]:
+            folder.record(account, None, kept=True)
+        accounts = [a for a in accounts if not folder.fresh(a.id, age)]
+        if not accounts:
+            return
+    write = functools.partial(_snapshot_to, folder=folder, jobs=jobs)
+    run(call, org, write, accounts=accounts, finished=folder.record)
+
+
+def _snapshot_of(call: Call, account: object, *, jobs: int, table: bool) -> Result:
+    snapshot = take(call, jobs)
+    if table:
+        from euare.state.snapshot import summary
+
+        return Result(summary(snapshot), columns=("Kind", "Count", "Names"))
+    return Result([snapshot], snapshot_lines, one=True)
+
+
+def _snapshot_to(call: Call, account: Account, *, folder: SnapshotDir, jobs: int) -> None:
+    folder.write(account.id, take(call, jobs))
 
 
 def snapshot_lines(records: list[Record]) -> list[str]:
@@ -133,7 +220,9 @@ def _table(call: Call) -> bool:
     "it is now (--live): what was added, removed and changed, grouped by kind, a line each, with "
     "a unified diff of each changed policy document. The IDs, dates and counts IAM assigns are "
     "not compared unless --strict. Exit status 0 when they are the same, 1 when they differ, 2 "
-    "on any error (as diff).",
+    "on any error (as diff). With --org, OLD and NEW are directories that accountsnapshot --org "
+    "-o wrote (with --live, OLD's accounts are compared with each account now): each account on "
+    "its own, its lines starting with its ID; 1 when any differs or any failed.",
     failure=2,
     exits=(
         (0, "The two are the same (in what is compared)."),
@@ -149,6 +238,7 @@ def _table(call: Call) -> bool:
         "yesterday.json today.json",
         "--live /var/lib/iam/last.json",
         "--format json old.json new.json",
+        "--org /var/lib/iam/org.yesterday/ /var/lib/iam/org/",
     ),
 )
 @click.argument(
@@ -185,6 +275,7 @@ def _table(call: Call) -> bool:
     "value (ARNs, documents) by <account>",
 )
 @o.verbose("also list what an added or removed entity holds (its documents as diffs)")
+@org_options("compare")
 def accountdiff(
     call: Call,
     *,
@@ -195,9 +286,9 @@ def accountdiff(
     strict: bool,
     ignore_account: bool,
     verbose: bool,
-) -> Result:
+    org: Org | None,
+) -> Result | None:
     from euare.core.errors import UsageError
-    from euare.state.diff import compare
     from euare.state.load import read
 
     if live and new is not None:
@@ -206,8 +297,53 @@ def accountdiff(
         raise UsageError("give two snapshots, OLD and NEW (or one with --live)")
     if old == new == "-":
         raise UsageError("only one of OLD and NEW can be - (standard input)")
+    compare = functools.partial(
+        _compare, strict=strict, ignore_account=ignore_account, verbose=verbose
+    )
+    if org is not None:
+        _org_diff(call, org, old, new, jobs, compare)
+        return None
     before = read(old, call.stdin)
     after = take(call, jobs) if new is None else read(new, call.stdin)
+    return compare(call, before, after)
+
+
+def _org_diff(call: Call, org: Org, old: str, new: str | None, jobs: int, compare: Compare) -> None:
+    """accountdiff --org: OLD and NEW are directories of accountsnapshot --org -o; each
+    account of them (with --live, each of the organization) compared on its own."""
+    from euare.cli.fleet import run
+    from euare.core.errors import UsageError
+    from euare.state.orgdir import SnapshotDir
+
+    dirs = [SnapshotDir(Path(d)) for d in (old, new) if d is not None]
+    for folder in dirs:
+        if not folder.path.is_dir():
+            raise UsageError(f"{folder.path} is not a directory (with --org, OLD and NEW are)")
+    before = dirs[0]
+
+    def one(here: Call, account: Account) -> Result:
+        earlier = before.read(account.id, here.stdin)
+        later = take(here, jobs) if new is None else dirs[1].read(account.id, here.stdin)
+        return compare(here, earlier, later)
+
+    if new is None:
+        run(call, org, one)
+        return
+    known = {a.id: a for folder in dirs for a in folder.accounts()}
+    run(call, org, one, accounts=org.pick(list(known.values())), enter=False)
+
+
+def _compare(
+    call: Call,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    strict: bool,
+    ignore_account: bool,
+    verbose: bool,
+) -> Result:
+    from euare.state.diff import compare
+
     diff = compare(before, after, strict=strict, ignore_account=ignore_account)
     for warning in diff.warnings:
         call.stderr.write(stderr_line(call.prog, f"warning: {warning}") + "\n")

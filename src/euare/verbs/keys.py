@@ -11,6 +11,7 @@ import click
 
 from euare.call.context import Call
 from euare.cli import params as o
+from euare.cli.org import Org, org_options
 from euare.cli.params import Decorator, option, positional
 from euare.cli.verb import api_verb, verb
 from euare.core.outcome import gone
@@ -160,8 +161,15 @@ def audit_lines(records: Iterable[Record], *, verbose: bool = False) -> Iterator
     "accountauditkeys",
     "Audit every user's access keys in one run: a line a key with its user, status and age "
     "(-v: and its last use). Users are asked about a few at a time (--jobs); a Throttling "
-    "answer holds every request back for a moment.",
-    examples=("-v --max-age 90", "-v --unused-for 90", "-p /service/ --format json"),
+    "answer holds every request back for a moment. With --org, every account's keys, each line "
+    "starting with its account ID; the exit status is then 1 when any key is listed or any "
+    "account failed (a cron job mails only what needs attention).",
+    examples=(
+        "-v --max-age 90",
+        "-v --unused-for 90",
+        "-p /service/ --format json",
+        "--org --max-age 90",
+    ),
     sends="ListUsers",
 )
 @o.verbose("also show when, and by which service, each key was last used")
@@ -169,7 +177,46 @@ def audit_lines(records: Iterable[Record], *, verbose: bool = False) -> Iterator
 @UNUSED_FOR
 @o.path_prefix("users")
 @o.jobs("how many users to ask about at once", default=o.READ_JOBS)
+@org_options("audit the keys")
 def accountauditkeys(
+    call: Call,
+    *,
+    verbose: bool,
+    max_age: int | None,
+    unused_for: int | None,
+    path_prefix: str | None,
+    jobs: int,
+    org: Org | None,
+) -> Result | None:
+    audit = functools.partial(
+        _audit,
+        verbose=verbose,
+        max_age=max_age,
+        unused_for=unused_for,
+        path_prefix=path_prefix,
+        jobs=jobs,
+    )
+    if org is None:
+        return audit(call)
+    from euare.cli.fleet import run
+
+    run(call, org, lambda here, _: _flagged(audit(here)), verbose=verbose)
+    return None
+
+
+def _flagged(found: Result) -> Result:
+    """An account's audit under --org: a key listed is a finding (exit 1), as a cron job
+    asking which keys need attention wants."""
+
+    def verdict() -> None:
+        if found.records:
+            raise click.exceptions.Exit(1)
+
+    found.verdict = verdict
+    return found
+
+
+def _audit(
     call: Call,
     *,
     verbose: bool,

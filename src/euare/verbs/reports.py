@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 import click
 
 from euare.call.context import Call
+from euare.cli.org import Org, org_options
 from euare.cli.params import option
 from euare.cli.verb import verb
-from euare.core.errors import EuareError
+from euare.core.errors import EuareError, UsageError
 from euare.core.render import Record, Result
 from euare.core.retry import poll
 
@@ -102,7 +103,7 @@ def _lines(records: list[Record]) -> Iterable[str]:
     "its own name; --raw prints the CSV exactly as IAM sent it. The report is generated first "
     "if need be; a report still being generated after --wait seconds is an error.",
     text=_lines,
-    examples=("", "--format json", "--raw", "--wait 600"),
+    examples=("", "--format json", "--raw", "--wait 600", "--org --format jsonl"),
 )
 @option(
     "--wait",
@@ -113,7 +114,19 @@ def _lines(records: list[Record]) -> Iterable[str]:
     help="how long to wait for IAM to generate the report",
 )
 @option("--raw", is_flag=True, help="print the CSV exactly as IAM sent it (whatever --format says)")
-def accountcredentialreport(call: Call, *, wait: int, raw: bool) -> Result | None:
+@org_options("show the credential report")
+def accountcredentialreport(call: Call, *, wait: int, raw: bool, org: Org | None) -> Result | None:
+    if org is not None:
+        if raw:
+            raise UsageError("--raw prints one account's CSV: leave it out with --org")
+        from euare.cli.fleet import run
+
+        run(call, org, lambda here, _: _report(here, wait))
+        return None
+    return _report(call, wait, raw)
+
+
+def _report(call: Call, wait: int, raw: bool = False) -> Result | None:
     wait_until_generated(call, wait)
     content = call.request("GetCredentialReport").get("Content") or b""
     text = content.decode("utf-8") if isinstance(content, bytes) else str(content)

@@ -175,6 +175,8 @@ def hand_over(verb: str | None, args: list[str]) -> int | None:
         "installation": found[1],
     }
     lines = Lines(sock)
+    relay = Relay(sock)
+    relay.install()
     try:
         send_request(sock, request, fds)
         sock.settimeout(FIRST_ANSWER_WAIT)
@@ -186,9 +188,10 @@ def hand_over(verb: str | None, args: list[str]) -> int | None:
             os.close(fd)
     if not first.startswith(b"pid "):
         sock.close()
+        relay.withdraw()
         return None  # stale, refused or broken before forking: nothing ran
     sock.settimeout(None)
-    return _follow(sock, lines, verb)
+    return _follow(sock, lines, relay, verb)
 
 
 def _names_own_descriptors(args: list[str], env: Mapping[str, str]) -> bool:
@@ -220,20 +223,45 @@ def _call_fds() -> list[int]:
     return [0, 1, 2, tty]
 
 
-def _follow(sock: _socket.socket, lines: Lines, verb: str | None) -> int:
-    """Relay signals to the child until it reports its exit status."""
-    relayed: list[int] = []
+class Relay:
+    """The signals this front receives, passed on to the worker's child as ``sig N`` lines.
+    Installed before the request is sent, so that no signal falls between the child starting
+    and the front listening for its end (a SIGTERM there once killed the front alone, and the
+    child ran on); a signal that arrives before the child exists waits in the socket for it."""
 
-    def relay(signum: int, _frame: object) -> None:
-        relayed.append(signum)
+    def __init__(self, sock: _socket.socket) -> None:
+        self.sock = sock
+        self.received: list[int] = []
+        self.previous: dict[int, object] = {}
+
+    def install(self) -> None:
+        for signum in RELAYED:
+            handler = _signal.getsignal(signum)
+            if handler != _signal.SIG_IGN:  # nohup's SIGHUP: ignored, as in-process
+                self.previous[signum] = handler
+                _signal.signal(signum, self.relay)
+
+    def relay(self, signum: int, _frame: object) -> None:
+        self.received.append(signum)
         try:
-            sock.send(f"sig {signum}\n".encode())
+            self.sock.send(f"sig {signum}\n".encode())
         except OSError:
             return  # the child has gone; its end of the story follows
 
-    for signum in RELAYED:
-        if _signal.getsignal(signum) != _signal.SIG_IGN:  # nohup's SIGHUP: ignored, as in-process
-            _signal.signal(signum, relay)
+    def withdraw(self) -> None:
+        """The handlers as they were. A signal received meanwhile (the worker did not take the
+        call, so nothing ran) ends the process as it would have before any handler of euare's
+        was set: killed by it, with nothing done."""
+        for signum, handler in self.previous.items():
+            _signal.signal(signum, handler)
+        if self.received:
+            _signal.signal(self.received[-1], _signal.SIG_DFL)
+            _signal.raise_signal(self.received[-1])
+
+
+def _follow(sock: _socket.socket, lines: Lines, relay: Relay, verb: str | None) -> int:
+    """Relay signals to the child until it reports its exit status."""
+    relayed = relay.received
     status = None
     while status is None:
         try:

@@ -334,9 +334,12 @@ def _relay_signals(conn: socket.socket, finished: threading.Event) -> None:
     """Deliver to this process the signals the front relays; if the front goes away before
     the call ends (killed), end the call as a terminal hang-up would."""
     reader = conn.makefile("rb")
-    for line in reader:
-        if line.startswith(b"sig "):
-            os.kill(os.getpid(), int(line.split()[1]))
+    try:
+        for line in reader:
+            if line.startswith(b"sig "):
+                os.kill(os.getpid(), int(line.split()[1]))
+    except OSError:
+        pass  # reset by a front that went away: the same as its end
     if not finished.is_set():
         os.kill(os.getpid(), signal.SIGHUP)
 

@@ -2,6 +2,7 @@
 wherever moto does not (docs/sandbox.md lists each rule, the IAM behaviour it follows and the
 test that holds it). ``app`` is the layer; the rules are one module each (``conflicts``,
 ``pages``, ``boundaries``, ``moves``, ``tags``, ``servicecreds``, ``passwords``, ``extras``,
-``simulate``, ``auth``, ``unsupported``), over ``wire`` (IAM's wire format), ``upstream``
-(moto, called in-process), ``state`` (what the model keeps) and ``directory`` (the account's
+``simulate``, ``auth``, ``organizations``, ``unsupported``), over ``wire`` (IAM's wire
+format), ``upstream`` (moto, called in-process), ``context`` (the accounts served, each with
+its own state), ``state`` (what the model keeps of an account) and ``directory`` (an account's
 policies)."""

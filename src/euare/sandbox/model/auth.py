@@ -11,8 +11,15 @@ does, with the same evaluator as the simulator (euare.policy.evaluate).
   else ``AccessDenied`` (403) in IAM's words. The principal is its ARN with its path: a user
   under /cron/ is ``user/cron/NAME``. ``sts:GetCallerIdentity`` is always allowed.
 - ``sts:AssumeRole`` (IAM User Guide, "Cross-account policy evaluation logic" and "IAM roles"):
-  the role's trust policy must allow the caller; when it names the caller's own ARN that is
-  enough, when it names the account (or anyone) the caller's own policies must allow it too.
+  the role's trust policy (in the role's account) must allow the caller; within one account,
+  a trust policy naming the caller's own ARN is enough, one naming the account (or anyone)
+  needs the caller's own policies to allow it too; from another account the caller's own
+  policies (in its own account) must always allow it too.
+- Every request is judged in its key's account (:class:`context.Accounts`): a key is known in
+  its own account only, a caller's policies are its account's.
+- Organizations (its calls, ``organizations:ACTION``): the caller's policies must allow the
+  action on ``*`` (resource-level permissions and service control policies are not modelled);
+  which account may make which call (the management account: CreateAccount...) moto decides.
 
 ``moto-api/reset-auth N`` turns the gate on after N more requests (moto's meaning of it); moto's
 own authorization, which loses paths and refuses AssumeRole to an administrator, stays off.
@@ -68,7 +75,7 @@ class Gate:
             if self.count < self.after:
                 self.count += 1
                 return
-        if call.service not in ("iam", "sts"):
+        if call.service not in ("iam", "sts", "organizations"):
             return
         credential = authenticate(context, call)
         if call.action != "GetCallerIdentity":
@@ -218,7 +225,7 @@ def authorize(context: Context, call: Call, credential: Credential) -> None:
     boundary = read.boundary(context, call, principal)
     own = decide(request, identity, boundary)
     if action == "sts:AssumeRole":
-        _assume(directory, request, own, caller)
+        _assume(context, call, request, own, caller)
         return
     if own.decision == "allowed":
         return
@@ -236,12 +243,16 @@ def denied(caller: str, action: str, target: str, why: str) -> Refusal:
     return Refusal("AccessDenied", f"{message} {why}".strip(), 403)
 
 
-def _assume(directory: Directory, request: Request, own: Decision, caller: str) -> None:
-    """sts:AssumeRole: the trust policy must allow the caller, by naming it or its account (or
-    anyone); the caller's own policies must allow it too unless the trust policy names the
-    caller itself. The trust policy is asked as the caller, as its account's root (a
-    statement naming the account) and as a stranger of the account (to tell a statement
-    naming the caller from one naming anyone), whatever the evaluator makes of accounts."""
+def _assume(context: Context, call: Call, request: Request, own: Decision, caller: str) -> None:
+    """sts:AssumeRole: the trust policy (the role's account's) must allow the caller, by
+    naming it or its account (or anyone); the caller's own policies must allow it too unless
+    the trust policy names the caller itself and the role is of the caller's account. The
+    trust policy is asked as the caller, as its account's root (a statement naming the
+    account) and as a stranger of the account (to tell a statement naming the caller from one
+    naming anyone), whatever the evaluator makes of accounts."""
+    parts = request.resource.split(":")
+    home = context.elsewhere(parts[4]) if len(parts) > 5 and parts[4].isdigit() else context
+    directory = reader(home)(home, call)
     role = next((r for r in directory.roles.values() if r.arn == request.resource), None)
     if role is None or not role.trust:
         return  # moto answers for a role that is not there
@@ -255,7 +266,7 @@ def _assume(directory: Directory, request: Request, own: Decision, caller: str) 
     if "explicitDeny" in (as_caller, own.decision):
         raise denied(caller, request.action, request.resource, "with an explicit deny")
     named = as_caller == "allowed" and trusted(f"arn:aws:iam::{account}:user/\0") != "allowed"
-    if named:
+    if named and home is context:
         return
     if "allowed" not in (as_caller, trusted(f"arn:aws:iam::{account}:root")):
         raise denied(caller, request.action, request.resource, "")
@@ -287,6 +298,7 @@ def _key_made(context: Context, call: Call, answer: Answer) -> Answer:
         )
         with context.store.lock:
             context.store.credentials[key_id] = credential
+        context.accounts.own(key_id, context.account)
     return answer
 
 
@@ -314,9 +326,13 @@ def _session_made(context: Context, call: Call, answer: Answer) -> Answer:
         text(made, "Credentials", "SecretAccessKey") or "",
         token=text(made, "Credentials", "SessionToken") or "",
     )
+    home = context
     if call.action == "AssumeRole":
         credential.role_arn = call.params.get("RoleArn", "")
         credential.session = call.params.get("RoleSessionName", "")
+        parts = credential.role_arn.split(":")
+        if len(parts) > 5 and parts[4].isdigit():
+            home = context.elsewhere(parts[4])  # a session of the role's account
     else:  # GetSessionToken: the caller's own identity, for a while
         with context.store.lock:
             own = context.store.credentials.get(call.key_id)
@@ -327,6 +343,7 @@ def _session_made(context: Context, call: Call, answer: Answer) -> Answer:
             own.role_arn,
             own.session,
         )
-    with context.store.lock:
-        context.store.credentials[key_id] = credential
+    with home.store.lock:
+        home.store.credentials[key_id] = credential
+    context.accounts.own(key_id, home.account)
     return answer

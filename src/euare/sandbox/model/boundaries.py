@@ -34,7 +34,7 @@ def check_policy(context: Context, call: Call) -> None:
         raise Refusal("InvalidInput", f"ARN {arn} is not valid.")
     if ":iam::aws:policy/" in arn:
         return  # AWS's managed policies are every account's (moto loads them only if told to)
-    if not context.upstream.request(call, "GetPolicy", PolicyArn=arn).ok:
+    if not context.request(call, "GetPolicy", PolicyArn=arn).ok:
         raise no_such_entity(f"Scope ARN: {arn} does not exist or is not attachable.")
 
 

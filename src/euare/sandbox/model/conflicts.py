@@ -43,7 +43,7 @@ def delete_user(context: Context, call: Call) -> None:
     DeleteConflict while any is there."""
     user = call.params.get("UserName", "")
     keys = _holds(context, call, "ListAccessKeys", "AccessKeyMetadata", UserName=user)
-    if context.upstream.request(call, "GetLoginProfile", UserName=user).ok:
+    if context.request(call, "GetLoginProfile", UserName=user).ok:
         raise conflict(LOGIN)
     if keys:
         raise conflict(KEYS)

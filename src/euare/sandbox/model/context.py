@@ -1,7 +1,26 @@
-"""What every rule of the model is given: moto (:class:`~upstream.Upstream`), the model's own
-state (:class:`~state.Store`), the account served, and the registry of rules (:class:`Rules`),
-so that a rule answering in moto's place (the pager, say) still has moto's answer edited by the
-rules that edit it (GetAccountAuthorizationDetails with users' permission boundaries)."""
+"""What every rule of the model is given: the account a request is served in (a
+:class:`Context`: moto in that account, the model's state of the account, its generation), and
+the registry of rules (:class:`Rules`), so that a rule answering in moto's place (the pager,
+say) still has moto's answer edited by the rules that edit it (GetAccountAuthorizationDetails
+with users' permission boundaries).
+
+The sandbox serves many accounts (an AWS Organization's: Organizations' CreateAccount makes
+them), and everything the model keeps is one account's: :class:`Accounts` holds a Context an
+account. A request is served in its access key's account, as AWS serves it:
+
+- a key made by IAM's CreateAccessKey is the account's it was made in (its user's);
+  STS's AssumeRole makes one of the role's account; GetSessionToken one of the caller's. The
+  model records each from the answer that made it (:mod:`auth` reads those answers anyway);
+- a key the model did not see made (moto's own, say) is the account moto maps it to: the model
+  asks moto once (STS GetCallerIdentity, without naming an account) and remembers the answer.
+
+Every request the model then hands moto names that account (:mod:`upstream`, moto's
+``x-moto-account-id`` header), so moto and the model never disagree about it: moto on its own
+maps a key to an account only when some account's IAM holds it (users' keys, role sessions),
+and GetSessionToken's keys to its default account, where AWS keeps the caller's. A client's
+own ``x-moto-account-id`` header is not obeyed (AWS has none). ``MOTO_ACCOUNT_ID`` (a loaded
+snapshot's account: ``euare-sandbox --load``) makes moto serve every request in that account,
+and the model does the same."""
 
 from __future__ import annotations
 
@@ -15,7 +34,7 @@ from typing import Any
 
 from euare.sandbox.model.state import Store
 from euare.sandbox.model.upstream import Upstream
-from euare.sandbox.model.wire import Answer, Call
+from euare.sandbox.model.wire import Answer, Call, text
 
 MOTO_DEFAULT_ACCOUNT = "123456789012"
 
@@ -109,35 +128,92 @@ class Turns:
 
 
 class Context:
-    """moto, the model's state, its rules, and the generation of the account's contents (raised
-    by every request that may change something, so that what was read before is read again)."""
+    """One account as the model serves it: moto (every request made for it in the account),
+    the model's state of the account, the rules, and the generation of the account's contents
+    (raised by every request that may change something, so that what was read before is read
+    again). The pager's snapshots, the directory and every rule's state are the account's own
+    (:class:`Accounts` holds one Context an account)."""
 
-    def __init__(self, upstream: Upstream, rules: Rules) -> None:
+    def __init__(self, upstream: Upstream, rules: Rules, account: str, accounts: Accounts) -> None:
         self.upstream = upstream
         self.rules = rules
+        self.account = account
+        self.accounts = accounts
         self.store = Store()
-        self.turns = Turns()
+        self.turns = accounts.turns
         self.generation = 0
         self.lock = threading.Lock()
         self.cache: dict[str, Any] = {}  # what a rule module keeps across requests, by name
-
-    @property
-    def account(self) -> str:
-        """The account the sandbox serves (moto reads the same variable on every request)."""
-        return os.environ.get("MOTO_ACCOUNT_ID") or MOTO_DEFAULT_ACCOUNT
 
     def changed(self) -> None:
         with self.lock:
             self.generation += 1
 
+    def elsewhere(self, account: str) -> Context:
+        """Another account of the sandbox (this one for its own ID)."""
+        return self if account == self.account else self.accounts.get(account)
+
     def moto(self, call: Call, params: dict[str, str] | None = None) -> Answer:
-        """moto's answer to ``call`` (with ``params``), edited by the rules that edit it."""
-        answer = self.upstream.forward(call, params)
+        """moto's answer to ``call`` (with ``params``) in this account, edited by the rules
+        that edit it."""
+        answer = self.upstream.forward(call, params, self.account)
         if answer.ok:
-            for edit in self.rules.after.get(call.action, ()):
+            for edit in self.rules.after.get(call.operation, ()):
                 answer = edit(self, call, answer)
         return answer
 
-    def ask(self, call: Call, action: str, **params: str) -> ET.Element:
-        """The XML of moto's answer to a sub-request made for ``call`` (see Upstream.ask)."""
-        return self.upstream.ask(call, action, **params)
+    def request(self, call: Call, action: str, service: str = "iam", **params: str) -> Answer:
+        """moto's answer to a sub-request made for ``call`` in this account (its failure too)."""
+        return self.upstream.request(call, action, service, self.account, **params)
+
+    def ask(self, call: Call, action: str, service: str = "iam", **params: str) -> ET.Element:
+        """The XML of moto's answer to a sub-request made for ``call`` in this account, or the
+        Refusal moto answered with (see Upstream.ask)."""
+        return self.upstream.ask(call, action, service, self.account, **params)
+
+
+class Accounts:
+    """Every account the sandbox serves, each its own :class:`Context`, made when first
+    served; and the account of every access key (see the module's docstring)."""
+
+    def __init__(self, upstream: Upstream, rules: Rules) -> None:
+        self.upstream = upstream
+        self.rules = rules
+        self.turns = Turns()
+        self.lock = threading.Lock()
+        self.contexts: dict[str, Context] = {}
+        self.owners: dict[str, str] = {}  # access key ID -> its account
+
+    def get(self, account: str) -> Context:
+        with self.lock:
+            found = self.contexts.get(account)
+            if found is None:
+                found = self.contexts[account] = Context(self.upstream, self.rules, account, self)
+            return found
+
+    def own(self, key_id: str, account: str) -> None:
+        """Access key ``key_id`` is ``account``'s (an answer that made it says so)."""
+        with self.lock:
+            self.owners[key_id] = account
+
+    def of(self, call: Call) -> Context:
+        """The account ``call`` is served in: the account moto is told to serve every request
+        in (``MOTO_ACCOUNT_ID``, a loaded snapshot's), else its access key's."""
+        forced = os.environ.get("MOTO_ACCOUNT_ID")
+        if forced:
+            return self.get(forced)
+        key_id = call.key_id
+        with self.lock:
+            account = self.owners.get(key_id)
+        if account is None:
+            answer = self.upstream.request(call, "GetCallerIdentity", "sts")
+            account = text(answer.root, "GetCallerIdentityResult", "Account") if answer.ok else None
+            account = account or MOTO_DEFAULT_ACCOUNT
+            self.own(key_id, account)
+        return self.get(account)
+
+    def reset(self) -> None:
+        """Every account's state gone (moto-api/reset), the keys' accounts with it."""
+        with self.lock:
+            self.contexts.clear()
+            self.owners.clear()

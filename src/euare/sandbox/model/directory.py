@@ -126,7 +126,7 @@ class Reader:
         if arn in directory.documents:
             return directory.documents[arn]
         if arn not in self.aws_documents:
-            answer = context.upstream.request(call, "GetPolicy", PolicyArn=arn)
+            answer = context.request(call, "GetPolicy", PolicyArn=arn)
             if not answer.ok:
                 return None
             version = text(answer.root, "GetPolicyResult", "Policy", "DefaultVersionId") or "v1"
@@ -180,7 +180,7 @@ def caller_name(context: Context, call: Call) -> str:
     """The name of the IAM user who signed ``call`` (for the calls on one's own credentials
     made without a UserName), as moto's GetCallerIdentity gives it; NoSuchEntity when the
     caller is no user of the account."""
-    root = context.upstream.ask(call, "GetCallerIdentity", service="sts")
+    root = context.ask(call, "GetCallerIdentity", service="sts")
     arn = text(root, "GetCallerIdentityResult", "Arn") or ""
     if ":iam::" not in arn or ":user/" not in arn:
         raise no_such_entity("The caller is not an IAM user: name the user (UserName).")

@@ -41,7 +41,7 @@ def _taken(kind: str, name: str) -> Refusal:
 
 
 def _exists(context: Context, call: Call, kind: str, name: str) -> bool:
-    return context.upstream.request(call, f"Get{kind}", **{f"{kind}Name": name}).ok
+    return context.request(call, f"Get{kind}", **{f"{kind}Name": name}).ok
 
 
 def _spare(context: Context, call: Call, kind: str, name: str) -> str:
@@ -114,7 +114,7 @@ def delete_access_key(context: Context, call: Call) -> Answer:
     key_id = call.params.get("AccessKeyId", "")
     made_as = None
     if user:
-        listed = context.upstream.request(call, "ListAccessKeys", UserName=user)
+        listed = context.request(call, "ListAccessKeys", UserName=user)
         if listed.ok:
             for key in each(listed.result(), "AccessKeyMetadata"):
                 if text(key, "AccessKeyId") == key_id:

@@ -49,7 +49,7 @@ def conforms(policy: ET.Element | None, password: str) -> bool:
 
 
 def check_password(context: Context, call: Call, password: str) -> None:
-    got = context.upstream.request(call, "GetAccountPasswordPolicy")
+    got = context.request(call, "GetAccountPasswordPolicy")
     policy = child(got.root, "GetAccountPasswordPolicyResult", "PasswordPolicy") if got.ok else None
     if not conforms(policy, password):
         raise Refusal("PasswordPolicyViolation", VIOLATION)
@@ -84,7 +84,7 @@ def change(context: Context, call: Call) -> Answer:
             "InvalidUserType",
             "The request was rejected because the type of user for the transaction was incorrect.",
         ) from None
-    if not context.upstream.request(call, "GetLoginProfile", UserName=user).ok:
+    if not context.request(call, "GetLoginProfile", UserName=user).ok:
         raise no_such_entity(f"Login profile for {user} not found")
     with context.store.lock:
         current = context.store.passwords.get(user)

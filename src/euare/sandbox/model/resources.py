@@ -3,7 +3,7 @@ gives it for each action: the entity the request names, by its ARN with its path
 /cron/ is ``user/cron/NAME``); the caller itself for the calls on one's own credentials made
 without a UserName (``ListAccessKeys``, ``ChangePassword``...); the role for ``sts:AssumeRole``;
 for a listing of a kind, the kind's ARN at the path prefix (``ListUsers`` under /cron/ is
-``user/cron/``); ``*`` for what concerns the account as a whole."""
+``user/cron/``); ``*`` for what concerns the account as a whole, and for Organizations."""
 
 from __future__ import annotations
 
@@ -68,6 +68,8 @@ def resource(call: Call, account: str, directory: Directory, caller: str | None)
     action, params = call.action, call.params
     if call.service == "sts":
         return params.get("RoleArn") or "*"
+    if call.service != "iam":
+        return "*"  # Organizations': its resource-level permissions are not modelled
     if action in CREATES:
         kind, name = CREATES[action]
         return _arn(account, kind, params.get("Path", "/"), params.get(name, ""))

@@ -1,8 +1,9 @@
 """What the model keeps that moto does not: users' permission boundaries, tags on the kinds moto
 drops them for, service-specific credentials, login passwords (for ChangePassword), OpenID
 Connect client IDs added and removed, and the credentials the gate checks signatures with.
-One account's worth (the sandbox serves one); all of it goes with ``moto-api/reset``, and an
-entity's part goes with the entity (each rule module forgets what it keeps)."""
+One account's worth: each account the sandbox serves has its own Store (its
+:class:`~context.Context`'s); all of them go with ``moto-api/reset``, and an entity's part goes
+with the entity (each rule module forgets what it keeps)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Credential:
-    """An access key the gate knows: a user's own, or a role session's (from AssumeRole)."""
+    """An access key the gate knows: a user's own, or a role session's (from AssumeRole), kept
+    in the Store of the key's account (a role session's: the role's account)."""
 
     key_id: str
     secret: str

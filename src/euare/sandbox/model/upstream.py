@@ -4,8 +4,11 @@ parameters); :meth:`Upstream.ask` is a sub-request of the model's own (``ListAcc
 a ``DeleteUser``, say), answered as XML or raised as the :class:`~wire.Refusal` moto gave.
 
 Sub-requests carry the caller's access key ID in an unsigned credential scope: moto picks the
-service from the scope and the account from the key, and checks no signature (moto's own
-authorization stays off: the model's gate, :mod:`auth`, decides instead).
+service from the scope, and checks no signature (moto's own authorization stays off: the model's
+gate, :mod:`auth`, decides instead). Every request the model hands moto names the account it
+is for (the model decides it: :class:`context.Accounts`) in moto's ``x-moto-account-id``
+header, which moto obeys before the key; a request without one (``account=""``) is served
+from the account moto itself maps the key to.
 
 IAM's and STS's requests go straight to moto's application for that service: moto's own
 dispatcher looks for the service by walking its package on disk for every request whose Host
@@ -22,6 +25,7 @@ from urllib.parse import urlencode
 from euare.sandbox.model.wire import VERSIONS, Answer, Call, Refusal
 
 BOOTSTRAP_KEY = "AKIASANDBOXMODEL0000"
+ACCOUNT_HEADER = "HTTP_X_MOTO_ACCOUNT_ID"  # moto's x-moto-account-id
 
 
 class Upstream:
@@ -52,27 +56,36 @@ class Upstream:
         status, headers = got[0]
         return Answer(int(status.split(" ", 1)[0]), body, list(headers))
 
-    def forward(self, call: Call, params: Mapping[str, str] | None = None) -> Answer:
-        """moto's answer to ``call`` (with ``params`` instead of its own, if given)."""
+    def forward(
+        self, call: Call, params: Mapping[str, str] | None = None, account: str = ""
+    ) -> Answer:
+        """moto's answer to ``call`` (with ``params`` instead of its own, if given), in
+        ``account``."""
         if params is None:
             body = call.body
             environ = dict(call.environ)
         else:
             body = urlencode(params).encode()
             environ = dict(call.environ, QUERY_STRING="")
+        stamp(environ, account)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self.wsgi(environ, call.service)
 
-    def ask(self, call: Call, action: str, service: str = "iam", **params: str) -> ET.Element:
-        """moto's answer to ``action`` (a sub-request made for ``call``), or its Refusal."""
-        answer = self.request(call, action, service, **params)
+    def ask(
+        self, call: Call, action: str, service: str = "iam", account: str = "", **params: str
+    ) -> ET.Element:
+        """moto's answer to ``action`` (a sub-request made for ``call``, in ``account``), or
+        its Refusal."""
+        answer = self.request(call, action, service, account, **params)
         if not answer.ok:
             code, message = answer.error()
             raise Refusal(code or "ServiceFailure", message or "moto failed", answer.status)
         return answer.root
 
-    def request(self, call: Call, action: str, service: str = "iam", **params: str) -> Answer:
+    def request(
+        self, call: Call, action: str, service: str = "iam", account: str = "", **params: str
+    ) -> Answer:
         form = {"Action": action, "Version": VERSIONS.get(service, ""), **params}
         body = urlencode(form).encode()
         key = call.key_id or BOOTSTRAP_KEY
@@ -102,8 +115,16 @@ class Upstream:
                 "wsgi.run_once": False,
             }
         )
+        stamp(environ, account)
         environ.setdefault("SERVER_NAME", "127.0.0.1")
         environ.setdefault("SERVER_PORT", "80")
         environ.setdefault("wsgi.url_scheme", "http")
         environ.setdefault("HTTP_HOST", f"{service}.amazonaws.com")
         return self.wsgi(environ, service)
+
+
+def stamp(environ: dict[str, Any], account: str) -> None:
+    """``environ`` for ``account`` in moto's header (none: the account moto maps the key to)."""
+    environ.pop(ACCOUNT_HEADER, None)
+    if account:
+        environ[ACCOUNT_HEADER] = account

@@ -6,6 +6,7 @@ default one as IAM writes it."""
 
 from __future__ import annotations
 
+import json
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,6 +18,14 @@ IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 NAMESPACES = {"iam": IAM_NS, "sts": STS_NS}
 VERSIONS = {"iam": "2010-05-08", "sts": "2011-06-15"}
+ORGANIZATIONS_TARGET = "AWSOrganizationsV20161128."
+# What a JSON-protocol service (Organizations) calls the gate's refusals of IAM's names.
+JSON_CODES = {
+    "InvalidClientTokenId": "UnrecognizedClientException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+    "AccessDenied": "AccessDeniedException",
+    "MissingAuthenticationToken": "MissingAuthenticationTokenException",
+}
 
 REASONS = {
     200: "OK",
@@ -78,6 +87,13 @@ class Call:
         return Call(self.service, self.action, {**kept, **params}, self.environ, self.body)
 
     @property
+    def operation(self) -> str:
+        """The name the model's rules know the request by: its Action for IAM and STS (whose
+        names they do not share), ``service:Action`` for another service's (Organizations'
+        CreatePolicy is not IAM's)."""
+        return self.action if self.service in ("iam", "sts") else f"{self.service}:{self.action}"
+
+    @property
     def key_id(self) -> str:
         """The access key ID the request is signed with ('' when unsigned)."""
         scope = str(self.environ.get("HTTP_AUTHORIZATION", "")).partition("Credential=")[2]
@@ -95,14 +111,28 @@ def service_of(environ: Mapping[str, Any]) -> str:
 
 
 def read(environ: dict[str, Any]) -> Call | None:
-    """The IAM or STS request in ``environ`` (its body read and put back), or None when it is
-    not one (moto-api, a GET without an Action...)."""
+    """The request in ``environ`` (its body read and put back): IAM's or STS's, another
+    query-protocol service's, or Organizations' (JSON: its target names the action, its
+    body's top-level strings are its parameters); None for anything else (moto-api, a GET
+    without an Action...)."""
     import io
 
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
     text = body.decode("utf-8", "replace")
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    if target.startswith(ORGANIZATIONS_TARGET):
+        try:
+            given = json.loads(text or "{}")
+        except ValueError:
+            given = {}
+        params = (
+            {k: v for k, v in given.items() if isinstance(v, str)}
+            if isinstance(given, dict)
+            else {}
+        )
+        return Call("organizations", target.partition(".")[2], params, environ, body)
     query = str(environ.get("QUERY_STRING", ""))
     params = dict(parse_qsl(query, keep_blank_values=True))
     params.update(parse_qsl(text, keep_blank_values=True))
@@ -242,7 +272,10 @@ def answer(call: Call, root: ET.Element | None = None) -> Answer:
 
 
 def error(service: str, code: str, message: str, status: int = 400) -> Answer:
-    """IAM's (or STS's) error answer."""
+    """IAM's (or STS's) error answer; Organizations' in its JSON protocol."""
+    if service == "organizations":
+        body = json.dumps({"__type": JSON_CODES.get(code, code), "message": message}).encode()
+        return Answer(status, body, [("Content-Type", "application/x-amz-json-1.1")])
     ns = NAMESPACES.get(service, IAM_NS)
     root = ET.Element(q(ns, "ErrorResponse"))
     failed = sub(root, "Error")

@@ -1,0 +1,225 @@
+"""Running a verb in many accounts at once (``--org``: euare.cli.org; docs/organizations.md).
+
+:func:`run` takes the accounts (the organization's, a file's, or a directory's), enters each
+(euare.call.accounts.enter: a Call of its own, signing with the role assumed in it, so that its
+clients, and with them its ``--jobs`` pool and its Throttling gate, are its own), and runs the
+verb's ``work`` in it, ``--org-jobs`` accounts at a time on daemon threads. Each account's
+result is written as soon as it is finished (euare.cli.fleetout), so nothing of an account is
+held once it is written: memory does not grow with the number of accounts.
+
+Failure is an account's own: one that cannot be entered (AssumeRole refused, an account
+suspended) or that fails midway is named on stderr in one line, ``PROG: error (Code): account
+ID (NAME): message``, and the others go on. The exit status is 0 when every account succeeded
+with nothing to report, 1 when any account's result has findings (its verdict says so: a diff
+that differs, keys past their age...) or any account failed, 2 when none could be worked in.
+When any failed, a last line says which. Ctrl-C (SIGTERM, SIGHUP) stops the run: no account is
+started after it, and the error line names the accounts done and those not done.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import IO, TYPE_CHECKING, cast
+
+import click
+
+from euare.cli.fleetout import AccountErr, Merged, Progress
+from euare.core.errors import EuareError, PartialFailure, describe, error_line, stderr_line
+from euare.core.render import Result
+
+if TYPE_CHECKING:
+    from euare.call.accounts import Account
+    from euare.call.context import Call
+    from euare.cli.org import Org
+
+Work = Callable[["Call", "Account"], "Result | None"]
+Done = Callable[["Account", "str | None"], None]  # an account finished: None, or its error
+
+
+@dataclass
+class Tally:
+    """What became of the accounts so far."""
+
+    total: int
+    done: list[str] = field(default_factory=list)  # the accounts finished, ok or not
+    failed: list[str] = field(default_factory=list)
+    findings: bool = False
+
+
+def run(
+    call: Call,
+    org: Org,
+    work: Work,
+    *,
+    accounts: list[Account] | None = None,
+    enter: bool = True,
+    verbose: bool = False,
+    finished: Done | None = None,
+) -> None:
+    """Run ``work(account_call, account)`` in each account (``accounts``, else ``org``'s), its
+    Result written as it comes; ``finished`` is told of each account in turn (from this
+    thread). Without ``enter``, ``work`` is given this call (it asks nothing of the account:
+    two directories compared). Ends the command with the exit status of the module."""
+    from euare.call.arns import caller_account
+
+    if accounts is None:
+        accounts = org.accounts(call)
+    if not accounts:
+        raise EuareError("no account to work in (check --only and --skip)", exit_code=2)
+    own = ""
+    if enter:
+        call.settings("iam"), call.settings("sts")  # loaded once, before any thread starts
+        own = _own(call, caller_account)
+    tally = Tally(len(accounts))
+    progress = Progress(call.stderr, len(accounts))
+    merged = Merged(call.fmt, call.stdout, call.options.get("query"), verbose)
+    pool = _Pool(call, org, work, accounts, own if enter else None, progress)
+    try:
+        for account, result, exc in pool.results():
+            with progress.lock:
+                progress.clear()
+                error = _finish(call, account, result, exc, merged, tally)
+            if finished is not None:
+                finished(account, error)
+            progress.show(len(tally.done), len(tally.failed))
+    except KeyboardInterrupt as exc:
+        pool.stop()
+        progress.clear()
+        merged.end()
+        left = [a.says() for a in accounts if a.says() not in tally.done]
+        raise PartialFailure(
+            describe(exc), [f"account {a}" for a in tally.done], [f"account {a}" for a in left]
+        ) from None
+    progress.clear()
+    merged.end()
+    _summary(call, tally)
+
+
+def _own(call: Call, caller_account: Callable[[Call], tuple[str, str]]) -> str:
+    try:
+        return caller_account(call)[1]
+    except Exception as exc:
+        err = describe(exc)
+        raise EuareError(f"cannot enter any account: {err.message}", err.code, 2) from exc
+
+
+def _finish(
+    call: Call,
+    account: Account,
+    result: Result | None,
+    exc: BaseException | None,
+    merged: Merged,
+    tally: Tally,
+) -> str | None:
+    """Write one account's result (or its error line); its error, or None."""
+    tally.done.append(account.says())
+    if exc is None and result is not None:
+        try:
+            merged.add(account, result)
+            if result.verdict is not None:
+                result.verdict()
+        except click.exceptions.Exit as verdict:
+            tally.findings = tally.findings or verdict.exit_code != 0
+        except EuareError:  # a verdict's own failure line (lint: "3 findings at or above")
+            tally.findings = True
+    if exc is None:
+        return None
+    if isinstance(exc, click.exceptions.Exit):  # the account's own line is written already
+        if exc.exit_code == 0:
+            return None
+        tally.failed.append(account.says())
+        return f"exit status {exc.exit_code}"
+    err = describe(exc)
+    if err.exit_code not in (1, 2):  # not an account's failure: the run's (Ctrl-C)
+        raise exc
+    tally.failed.append(account.says())
+    named = EuareError(f"account {account.says()}: {err.message}", code=err.code)
+    call.stderr.write(error_line(call.prog, named) + "\n")
+    call.stderr.flush()
+    return err.message
+
+
+def _summary(call: Call, tally: Tally) -> None:
+    """The last line (when any account failed), and the exit status."""
+    if tally.failed:
+        ok = tally.total - len(tally.failed)
+        line = (
+            f"{tally.total} accounts: {ok} succeeded, {len(tally.failed)} failed "
+            f"({', '.join(tally.failed)})"
+        )
+        call.stderr.write(stderr_line(call.prog, line) + "\n")
+        call.stderr.flush()
+    if tally.failed and len(tally.failed) == tally.total:
+        raise click.exceptions.Exit(2)  # nothing could run at all
+    if tally.failed or tally.findings:
+        raise click.exceptions.Exit(1)
+
+
+Item = tuple["Account", "Result | None", "BaseException | None"]
+
+
+class _Pool:
+    """The accounts, ``org.jobs`` at a time on daemon threads, each worked in its own Call;
+    :meth:`results` gives each account's outcome as it finishes. At most ``org.jobs`` finished
+    results wait to be written, so a slow stdout holds the threads back rather than memory
+    growing."""
+
+    def __init__(
+        self,
+        call: Call,
+        org: Org,
+        work: Work,
+        accounts: list[Account],
+        own: str | None,
+        progress: Progress,
+    ) -> None:
+        self.call, self.org, self.work, self.own, self.progress = call, org, work, own, progress
+        self.todo = iter(accounts)
+        self.total = len(accounts)
+        self.out: queue.Queue[Item] = queue.Queue(maxsize=org.jobs)
+        self.lock = threading.Lock()
+        self.stopped = False
+
+    def results(self) -> Iterator[Item]:
+        for _ in range(min(self.org.jobs, self.total)):
+            threading.Thread(target=self._work, daemon=True).start()
+        for _ in range(self.total):
+            yield self.out.get()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+
+    def _next(self) -> Account | None:
+        with self.lock:
+            return None if self.stopped else next(self.todo, None)
+
+    def _work(self) -> None:
+        while (account := self._next()) is not None:
+            self.out.put(self._one(account))
+
+    def _one(self, account: Account) -> Item:
+        from euare.call.accounts import enter
+
+        err = AccountErr(self.call.stderr, self.call.prog, account, self.progress)
+        try:
+            here = replace(self.call, stderr=cast("IO[str]", err))
+            if self.own is not None:
+                try:
+                    here = enter(here, account, self.org.role, self.own)
+                except Exception as exc:
+                    cause = describe(exc)
+                    raise EuareError(
+                        f"cannot enter it as {self.org.role}: {cause.message}", cause.code
+                    ) from exc
+            result = self.work(here, account)
+            if result is not None:
+                result.records = list(result.records)  # read here, in the account's thread
+            return account, result, None
+        except BaseException as exc:  # whatever it is, the main thread reports it
+            return account, None, exc
+        finally:
+            err.flush()

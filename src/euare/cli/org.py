@@ -1,0 +1,159 @@
+"""``--org``: the options that run an account-wide verb in every account of an AWS Organization
+(or of a list of accounts), declared once for all of them (docs/organizations.md). The running
+itself is :mod:`euare.cli.fleet`'s.
+
+:func:`org_options` adds ``--org``, ``--accounts FILE``, ``--only``, ``--skip``, ``--org-role``
+and ``--org-jobs`` to a verb, and hands the verb one keyword argument for all of them: ``org``,
+an :class:`Org` when ``--org`` is given, else None (the verb then runs in the caller's account
+as it always has).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from euare.cli.infile import InputFile
+from euare.cli.params import Decorator, apply_all, option
+from euare.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from euare.call.accounts import Account
+    from euare.call.context import Call
+
+DEFAULT_ORG_JOBS = 8
+MAX_ORG_JOBS = 64
+NAMES = ("org", "accounts_file", "only", "skip", "org_role", "org_jobs")
+FLAGS = {"accounts_file": "--accounts", "only": "--only", "skip": "--skip"}
+
+
+@dataclass(frozen=True)
+class Org:
+    """What the ``--org`` options said."""
+
+    accounts_file: str | None
+    only: tuple[str, ...]
+    skip: tuple[str, ...]
+    role: str
+    jobs: int
+
+    def accounts(self, call: Call) -> list[Account]:
+        """The accounts to work in: Organizations' ACTIVE ones, or those of ``--accounts FILE``,
+        then ``--only`` and ``--skip``. Failing to list them fails the command (nothing ran)."""
+        from euare.call.accounts import chosen, listed, parse_list
+        from euare.core.errors import EuareError, describe
+
+        if self.accounts_file is not None:
+            from euare.core.inputs import read_named
+
+            try:
+                text, origin = read_named(self.accounts_file, "account list", call.stdin)
+            except EuareError as exc:
+                raise UsageError(exc.message) from None
+            found = parse_list(text, origin)
+        else:
+            try:
+                found = list(listed(call))
+            except Exception as exc:
+                err = describe(exc)
+                raise EuareError(
+                    f"cannot list the organization's accounts ({err.message}); give "
+                    "--accounts FILE where Organizations is not available to the caller",
+                    code=err.code,
+                    exit_code=2,  # nothing could run at all
+                ) from exc
+        return chosen(found, self.only, self.skip)
+
+    def pick(self, accounts: list[Account]) -> list[Account]:
+        """``accounts`` (found another way: a directory's) with ``--only`` and ``--skip``."""
+        from euare.call.accounts import chosen
+
+        return chosen(accounts, self.only, self.skip)
+
+
+def _given(values: dict[str, Any]) -> Org | None:
+    """The :class:`Org` of the verb's ``values`` (its options taken out of them), or None
+    without ``--org``; an option of the group given without it is refused."""
+    org = values.pop("org")
+    taken = {name: values.pop(name) for name in NAMES[1:]}
+    if not org:
+        for name, flag in FLAGS.items():
+            if taken[name]:
+                raise UsageError(f"{flag} is for --org: give --org too")
+        return None
+    return Org(
+        taken["accounts_file"], taken["only"], taken["skip"], taken["org_role"], taken["org_jobs"]
+    )
+
+
+def _role(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from euare.call.accounts import ROLE_NAME
+
+    if not ROLE_NAME.match(value):
+        raise click.BadParameter(f"{value!r} is not a role name", ctx, param)
+    return value
+
+
+def org_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--org`` group for a verb that does ``what`` ("take a snapshot"); the verb is
+    given ``org`` (an :class:`Org`, or None) in place of the group's six options."""
+    from euare.call.accounts import DEFAULT_ROLE
+
+    decorators: list[Decorator] = [
+        option(
+            "--org",
+            is_flag=True,
+            help=f"{what} in every ACTIVE account of the AWS Organization (or of --accounts), "
+            "entering each through --org-role; lines and records say which account "
+            "(docs/organizations.md)",
+        ),
+        option(
+            "--accounts",
+            "accounts_file",
+            metavar="FILE",
+            type=InputFile("account list"),
+            help="with --org: the accounts of FILE (one 12-digit ID a line, optionally followed "
+            "by its name; # comments), instead of asking Organizations",
+        ),
+        option(
+            "--only",
+            multiple=True,
+            metavar="ACCOUNT",
+            help="with --org: only the accounts of this ID or name glob (repeatable)",
+        ),
+        option(
+            "--skip",
+            multiple=True,
+            metavar="ACCOUNT",
+            help="with --org: not the accounts of this ID or name glob (repeatable)",
+        ),
+        option(
+            "--org-role",
+            default=DEFAULT_ROLE,
+            show_default=True,
+            metavar="NAME",
+            callback=_role,
+            help="with --org: the role assumed in each account (not in the caller's own)",
+        ),
+        option(
+            "--org-jobs",
+            type=click.IntRange(1, MAX_ORG_JOBS),
+            default=DEFAULT_ORG_JOBS,
+            show_default=True,
+            metavar="N",
+            help="with --org: how many accounts to work in at once (each under its own --jobs)",
+        ),
+    ]
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def with_org(call: Call, **values: Any) -> Any:
+            return fn(call, org=_given(values), **values)
+
+        return apply_all(decorators)(with_org)
+
+    return decorate

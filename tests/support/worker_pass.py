@@ -44,8 +44,9 @@ def families_missed(verbs: Iterable[str]) -> list[str]:
 
 def is_the_whole_worker_pass(config: pytest.Config, e2e: Path) -> bool:
     """The run is make test's worker pass: EUARE_WORKER on, the ``worker`` marker selected, over
-    all of ``e2e`` (a run of one file, or of other tests, is not held to every family)."""
-    if not worker_wanted(os.environ) or config.option.markexpr != MARKER:
+    all of ``e2e`` (a run of one file, of some tests (-k), or of other tests, is not held to
+    every family)."""
+    if not worker_wanted(os.environ) or config.option.markexpr != MARKER or config.option.keyword:
         return False
     here = config.invocation_params.dir
     return [(here / arg).resolve() for arg in config.args] == [e2e.resolve()]

@@ -25,6 +25,7 @@ from tests.conftest import ADMIN_KEY, ADMIN_SECRET, BIN, Home, MotoServer, start
 from tests.support.documents import TRUST
 from tests.support.org import make_organization, member_client
 from tests.support.proxy import Fault, Proxy, iam_error
+from tests.support.signals import STOPS, head, status
 
 MEMBERS = 19
 POLICY = json.dumps(
@@ -313,3 +314,33 @@ def test_apply_dry_run_org_plans_only_for_the_account_that_drifted(
     assert plan.returncode == 1, plan.stderr
     assert prefixes(plan.stdout) == {two[1]}
     assert any("groupdel" in line and "drifted" in line for line in plan.lines)
+
+
+@pytest.mark.parametrize("signum", STOPS)
+def test_a_stopped_run_says_which_accounts_were_done_and_which_not(
+    home: Home, org: Organization, tmp_path: Path, signum: int
+) -> None:
+    """Ctrl-C, SIGTERM or SIGHUP halfway: exit 130/143/129 with one line naming the accounts
+    finished and those not; every file written is whole, and the index says the same."""
+    out = tmp_path / "org"
+    org.proxy.latency = 0.02
+    run = home.spawn("accountsnapshot", "--org", "-o", str(out), "--org-jobs", "2")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("[0-9]*.json"))) < 3:
+        time.sleep(0.05)
+    run.send_signal(signum)
+    stdout, stderr = run.communicate(timeout=60)
+    org.proxy.latency = 0.0
+    assert run.returncode == status(signum), stderr
+    assert stdout == "" and stderr.count("\n") == 1, stderr
+    line = stderr.strip()
+    assert line.startswith(head("accountsnapshot", signum)), line
+    written = {p.name[:12] for p in out.glob("[0-9]*.json")}
+    assert 3 <= len(written) < len(org.accounts)
+    done, _, not_done = line.partition("not done: ")
+    for account in org.accounts:
+        assert (account in done) == (account in written), (account, line)
+        assert (account in not_done) != (account in written), (account, line)
+    for name in written:
+        json.loads((out / f"{name}.json").read_text())  # whole
+    assert set(index(out)) == written

@@ -5,7 +5,9 @@
 clients, and with them its ``--jobs`` pool and its Throttling gate, are its own), and runs the
 verb's ``work`` in it, ``--org-jobs`` accounts at a time on daemon threads. Each account's
 result is written as soon as it is finished (euare.cli.fleetout), so nothing of an account is
-held once it is written: memory does not grow with the number of accounts.
+held once it is written: memory does not grow with the number of accounts. Everything that
+leaves the run (lines, records, a verb's own files through ``deliver``) is written by the main
+thread alone, so that what a stopped run says was done is exactly what was written.
 
 Failure is an account's own: one that cannot be entered (AssumeRole refused, an account
 suspended) or that fails midway is named on stderr in one line, ``PROG: error (Code): account
@@ -13,7 +15,9 @@ ID (NAME): message``, and the others go on. The exit status is 0 when every acco
 with nothing to report, 1 when any account's result has findings (its verdict says so: a diff
 that differs, keys past their age...) or any account failed, 2 when none could be worked in.
 When any failed, a last line says which. Ctrl-C (SIGTERM, SIGHUP) stops the run: no account is
-started after it, and the error line names the accounts done and those not done.
+started after it, the accounts already finished are written, and the error line names the
+accounts done, those stopped midway (an apply may have made some of its changes there) and
+those not started.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import click
 
@@ -35,7 +39,8 @@ if TYPE_CHECKING:
     from euare.call.context import Call
     from euare.cli.org import Org
 
-Work = Callable[["Call", "Account"], "Result | None"]
+Work = Callable[["Call", "Account"], Any]  # a Result to print, None, or what ``deliver`` takes
+Deliver = Callable[["Account", Any], None]  # writes an account's work's answer (main thread)
 Done = Callable[["Account", "str | None"], None]  # an account finished: None, or its error
 
 
@@ -57,12 +62,14 @@ def run(
     accounts: list[Account] | None = None,
     enter: bool = True,
     verbose: bool = False,
+    deliver: Deliver | None = None,
     finished: Done | None = None,
 ) -> None:
     """Run ``work(account_call, account)`` in each account (``accounts``, else ``org``'s), its
-    Result written as it comes; ``finished`` is told of each account in turn (from this
-    thread). Without ``enter``, ``work`` is given this call (it asks nothing of the account:
-    two directories compared). Ends the command with the exit status of the module."""
+    Result written as it comes, or its answer given to ``deliver`` (in this thread: an
+    account's snapshot file written, say); ``finished`` is told of each account in turn (from
+    this thread too). Without ``enter``, ``work`` is given this call (it asks nothing of the
+    account: two directories compared). Ends the command with the exit status of the module."""
     from euare.call.arns import caller_account
 
     if accounts is None:
@@ -77,25 +84,51 @@ def run(
     progress = Progress(call.stderr, len(accounts))
     merged = Merged(call.fmt, call.stdout, call.options.get("query"), verbose)
     pool = _Pool(call, org, work, accounts, own if enter else None, progress)
+
+    def take(item: Item) -> None:
+        account, result, exc = item
+        if exc is None and deliver is not None:
+            try:
+                deliver(account, result)
+            except Exception as failed:
+                exc = failed
+            result = None
+        with progress.lock:
+            progress.clear()
+            error = _finish(call, account, result, exc, merged, tally)
+        if finished is not None:
+            finished(account, error)
+        progress.show(len(tally.done), len(tally.failed))
+
     try:
-        for account, result, exc in pool.results():
-            with progress.lock:
-                progress.clear()
-                error = _finish(call, account, result, exc, merged, tally)
-            if finished is not None:
-                finished(account, error)
-            progress.show(len(tally.done), len(tally.failed))
+        for item in pool.results():
+            take(item)
     except KeyboardInterrupt as exc:
-        pool.stop()
+        started = pool.stop()
+        for item in pool.drained():  # finished before the stop: written, and said so
+            take(item)
         progress.clear()
         merged.end()
-        left = [a.says() for a in accounts if a.says() not in tally.done]
-        raise PartialFailure(
-            describe(exc), [f"account {a}" for a in tally.done], [f"account {a}" for a in left]
-        ) from None
+        raise _stopped(exc, accounts, tally, started) from None
     progress.clear()
     merged.end()
     _summary(call, tally)
+
+
+def _stopped(
+    exc: KeyboardInterrupt, accounts: list[Account], tally: Tally, started: set[str]
+) -> PartialFailure:
+    """What a stopped run says: the accounts finished, then those begun and not finished (their
+    work cut off midway: nothing of theirs written, though an apply may have made changes),
+    then those never begun."""
+    done = set(tally.done)
+    midway = [a.says() for a in accounts if a.id in started and a.says() not in done]
+    waiting = [a.says() for a in accounts if a.id not in started]
+    return PartialFailure(
+        describe(exc),
+        [f"account {a}" for a in tally.done],
+        [f"account {a} (stopped midway)" for a in midway] + [f"account {a}" for a in waiting],
+    )
 
 
 def _own(call: Call, caller_account: Callable[[Call], tuple[str, str]]) -> str:
@@ -158,7 +191,7 @@ def _summary(call: Call, tally: Tally) -> None:
         raise click.exceptions.Exit(1)
 
 
-Item = tuple["Account", "Result | None", "BaseException | None"]
+Item = tuple["Account", Any, "BaseException | None"]
 
 
 class _Pool:
@@ -182,6 +215,7 @@ class _Pool:
         self.out: queue.Queue[Item] = queue.Queue(maxsize=org.jobs)
         self.lock = threading.Lock()
         self.stopped = False
+        self.started: set[str] = set()  # the accounts begun
 
     def results(self) -> Iterator[Item]:
         for _ in range(min(self.org.jobs, self.total)):
@@ -189,13 +223,28 @@ class _Pool:
         for _ in range(self.total):
             yield self.out.get()
 
-    def stop(self) -> None:
+    def stop(self) -> set[str]:
+        """No account begun after this; the accounts begun before it."""
         with self.lock:
             self.stopped = True
+            return set(self.started)
+
+    def drained(self) -> Iterator[Item]:
+        """The results finished and waiting (once stopped: none is waited for)."""
+        while True:
+            try:
+                yield self.out.get_nowait()
+            except queue.Empty:
+                return
 
     def _next(self) -> Account | None:
         with self.lock:
-            return None if self.stopped else next(self.todo, None)
+            if self.stopped:
+                return None
+            account = next(self.todo, None)
+            if account is not None:
+                self.started.add(account.id)
+            return account
 
     def _work(self) -> None:
         while (account := self._next()) is not None:
@@ -216,7 +265,7 @@ class _Pool:
                         f"cannot enter it as {self.org.role}: {cause.message}", cause.code
                     ) from exc
             result = self.work(here, account)
-            if result is not None:
+            if isinstance(result, Result):
                 result.records = list(result.records)  # read here, in the account's thread
             return account, result, None
         except BaseException as exc:  # whatever it is, the main thread reports it

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from euare.call.accounts import Account
     from euare.core.files import Output
     from euare.state.diff import Diff
-    from euare.state.orgdir import SnapshotDir
 
 Compare = Callable[[Call, dict[str, Any], dict[str, Any]], Result]
 
@@ -169,8 +168,14 @@ def _org_snapshots(
         accounts = [a for a in accounts if not folder.fresh(a.id, age)]
         if not accounts:
             return
-    write = functools.partial(_snapshot_to, folder=folder, jobs=jobs)
-    run(call, org, write, accounts=accounts, finished=folder.record)
+    run(
+        call,
+        org,
+        functools.partial(_snapshot_for, jobs=jobs),
+        accounts=accounts,
+        deliver=lambda account, snapshot: folder.write(account.id, snapshot),
+        finished=folder.record,
+    )
 
 
 def _snapshot_of(call: Call, account: object, *, jobs: int, table: bool) -> Result:
@@ -182,8 +187,8 @@ def _snapshot_of(call: Call, account: object, *, jobs: int, table: bool) -> Resu
     return Result([snapshot], snapshot_lines, one=True)
 
 
-def _snapshot_to(call: Call, account: Account, *, folder: SnapshotDir, jobs: int) -> None:
-    folder.write(account.id, take(call, jobs))
+def _snapshot_for(call: Call, account: Account, *, jobs: int) -> dict[str, Any]:
+    return take(call, jobs)  # written by the run's own thread (fleet.run's deliver)
 
 
 def snapshot_lines(records: list[Record]) -> list[str]:

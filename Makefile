@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint docs bench clean
+.PHONY: demo test test-deep lint docs bench clean
 
 # An editable install leaves out the man pages (PEP 660 makes only the code editable), so
 # VENV/man points at the checkout's own: man finds it from VENV/bin on PATH.
@@ -22,11 +22,20 @@ demo: $(STAMP)
 		bash examples/getting-started.sh
 
 # In parallel: each pytest-xdist worker starts its own moto server (TEST_JOBS=0 runs serially).
-# Then the end-to-end tests again with every call through the warm worker (EUARE_WORKER=1).
+# Property tests run hypothesis's bounded "fast" profile (tests/conftest.py). Then the
+# end-to-end tests marked `worker` again, every call through the warm worker (EUARE_WORKER=1):
+# at least one of every verb family, and the worker's own cases (the run fails otherwise).
 TEST_JOBS ?= 4
 test: $(STAMP)
 	$(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
-	EUARE_WORKER=1 $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal tests/e2e
+	EUARE_WORKER=1 $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal -m worker tests/e2e
+
+# The same, deeper (for CI to run on its own, not in make test): the "deep" hypothesis profile,
+# and every end-to-end test through the worker.
+test-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
+	EUARE_WORKER=1 HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -rs -n $(TEST_JOBS) \
+		--dist worksteal tests/e2e
 
 # ruff, mypy, and the import-linter contracts of pyproject.toml (the layers of src/euare, no
 # circles, independent verb families), which see imports inside functions too.

@@ -19,6 +19,9 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+from tests.support import worker_pass
 
 ADMIN_KEY = "AKIAEUARETESTADMIN01"
 ADMIN_SECRET = "test/admin+secret/0123456789abcdefghijklm"
@@ -27,6 +30,22 @@ BIN = Path(sys.executable).parent
 # own; the cache itself is tested with caches of the tests' own.
 MODEL_CACHE = tempfile.mkdtemp(prefix="euare-test-cache-")
 atexit.register(shutil.rmtree, MODEL_CACHE, ignore_errors=True)  # a worker there then leaves
+
+
+# --- property tests: a bounded budget in make test, a deep one in make test-deep ------------------
+
+# HYPOTHESIS_PROFILE picks the budget: "fast" (the default, what make test runs) or "deep" (make
+# test-deep). A property test takes its number of examples from the profile, or a multiple of
+# it (budget()), never a number of its own: tests/unit/test_property_budgets.py holds that.
+hypothesis_settings.register_profile("fast", max_examples=25, deadline=None)
+hypothesis_settings.register_profile("deep", max_examples=500, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+def budget(times: float = 1) -> int:
+    """The profile's number of examples, ``times`` over (more for a cheap property whose
+    inputs are many, less for a costly one), at least one."""
+    return max(1, round(hypothesis_settings.default.max_examples * times))
 
 
 def free_port() -> int:
@@ -216,18 +235,22 @@ class Home:
     def write_iamrc(self, key: str, secret: str, name: str = ".iamrc") -> Path:
         return self.write(name, f"AWSAccessKeyId={key}\nAWSSecretKey={secret}\n")
 
+    def env_with(self, env: dict[str, str] | None) -> dict[str, str]:
+        return {**self.env, **(env or {})}
+
     def spawn(self, verb: str, *args: str, env: dict[str, str] | None = None) -> Any:
         """``euare-VERB ARGS`` started, not waited for (stdin empty, stdout/stderr piped), taking
         Ctrl-C, SIGTERM and SIGHUP as from a terminal."""
         from tests.support.signals import as_if_from_a_terminal
 
+        worker_pass.note(verb, args, self.env_with(env))
         return subprocess.Popen(
             [str(BIN / f"euare-{verb}"), *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**self.env, **(env or {})},
+            env=self.env_with(env),
             preexec_fn=as_if_from_a_terminal,
         )
 
@@ -244,12 +267,13 @@ class Home:
             shutil.which(f"euare-{verb}", path=str(BIN)) if verb != "euare" else str(BIN / "euare")
         )
         assert program, f"euare-{verb} is not installed in {BIN}"
+        worker_pass.note(verb, args, self.env_with(env))
         done = subprocess.run(
             [program, *args],
             input=input,
             capture_output=True,
             text=True,
-            env={**self.env, **(env or {})},
+            env=self.env_with(env),
             timeout=timeout,
             stdin=None if input is not None else subprocess.DEVNULL,
             cwd=cwd,
@@ -297,19 +321,41 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         session.config.stash[_FILES_AT_START] = checkout_files(CHECKOUT)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist's controller: the verbs a worker process ran through the warm worker."""
+    worker_pass.RAN.update(getattr(node, "workeroutput", {}).get(worker_pass.OUTPUT_KEY, ()))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if a file appeared in the checkout (a test must write under tmp_path: a
-    file named "-" holding an MFA seed was once left at the root this way)."""
-    before = session.config.stash.get(_FILES_AT_START, None)
-    if before is None or not _checks_leftovers(session.config):
+    file named "-" holding an MFA seed was once left at the root this way), or if make test's
+    worker pass missed a verb family (tests/support/worker_pass.py)."""
+    config = session.config
+    if not _checks_leftovers(config):  # a pytest-xdist worker: its verbs to the controller
+        config.workeroutput[worker_pass.OUTPUT_KEY] = sorted(worker_pass.RAN)  # type: ignore[attr-defined]
+        return
+    if exitstatus == 0 and worker_pass.is_the_whole_worker_pass(config, CHECKOUT / "tests/e2e"):
+        missed = worker_pass.families_missed(worker_pass.RAN)
+        if missed:
+            _fail_session(
+                session,
+                f"no test marked {worker_pass.MARKER!r} ran a verb of these families through "
+                f"the worker: {', '.join(missed)}",
+            )
+    before = config.stash.get(_FILES_AT_START, None)
+    if before is None:
         return
     from tests.support.leftovers import checkout_files
 
     left = sorted(checkout_files(CHECKOUT) - before)
-    if not left:
-        return
+    if left:
+        message = f"the tests left {len(left)} file(s) in the checkout: {', '.join(left[:20])}"
+        _fail_session(session, message)
+
+
+def _fail_session(session: pytest.Session, message: str) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    message = f"the tests left {len(left)} file(s) in the checkout: {', '.join(left[:20])}"
     if reporter is not None:
         reporter.write_line("")
         reporter.write_line(f"ERROR: {message}", red=True, bold=True)

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import Home, boto_client, free_port, one_error_line
 
+pytestmark = pytest.mark.worker  # errors through the worker are the errors in process
+
 
 @pytest.fixture
 def limited(home: Home, iam: Any, moto_server: Any) -> dict[str, str]:

@@ -16,6 +16,8 @@ from tests.support.documents import TRUST
 from tests.support.rotation import Rotating
 from tests.support.shapes import assert_shape
 
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+
 JSON = ("--format", "json")
 
 # A document as someone would write it in a file: several lines, tabs, a trailing space, keys in

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home
 from tests.support.shapes import assert_shape
+
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
 
 
 def test_accountdiff_json_shape(home: Home, iam: Any) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home, Result
 from tests.support.shapes import assert_shape
+
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
 
 
 def test_accountapply_json_shape(home: Home, iam: Any) -> None:

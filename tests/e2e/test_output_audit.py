@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home
 from tests.e2e.test_cron_examples import age_all_keys
 from tests.support.proxy import Fault
 from tests.support.shapes import assert_shape
 
 
+@pytest.mark.worker
 def test_audit_json_lists_every_user_s_keys(home: Home, iam: Any) -> None:
     made = {}
     for name in ("ann", "bo", "cy"):

@@ -12,10 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ADMIN_KEY, Home, Result
 from tests.support.certs import self_signed
 from tests.support.shapes import assert_shape
 from tests.support.stub import run_stubbed
+
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
 
 ACCOUNT = "123456789012"
 PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.example.com"

@@ -12,6 +12,8 @@ from tests.conftest import Home
 from tests.support.documents import DOC, TRUST, attach_everywhere
 from tests.support.shapes import assert_shape
 
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+
 ACCOUNT = "123456789012"  # moto's account, which STS GetCallerIdentity reports
 JSON = ("--format", "json")
 ATTACHED = "arn:aws:iam::123456789012:policy/team/wide"

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home
 from tests.support.certs import saml_metadata, ssh_public_key
 from tests.support.shapes import assert_shape
+
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
 
 JSON = ("--format", "json")
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Home
 from tests.support.shapes import assert_shape
+
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
 
 
 def test_policylint_json_is_a_list_of_findings(tmp_path: Path) -> None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home, Result
 from tests.support.certs import saml_metadata, self_signed
 from tests.support.documents import DOC, TRUST
 from tests.support.shapes import assert_shape
+
+pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
 
 JSON = ("--format", "json")
 ACCOUNT = "123456789012"

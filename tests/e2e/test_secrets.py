@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
 from tests.conftest import ADMIN_SECRET, Home
+
+pytestmark = pytest.mark.worker  # no secret shown through the worker either
 
 
 def assert_absent(secret: str, *texts: str) -> None:

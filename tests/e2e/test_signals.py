@@ -83,6 +83,7 @@ COMPOSITES = [
         "add role app to app",
         ["instanceprofileaddrole", "app", "-r", "app"],
         id="instanceprofilecreate",
+        marks=pytest.mark.worker,  # each signal relayed to the call in the worker
     ),
 ]
 
@@ -139,6 +140,7 @@ def test_stopped_while_listing_with_jobs_says_nothing_was_done(
     assert not [a for a in proxy.actions if a.startswith(("Delete", "Remove", "Detach"))]
 
 
+@pytest.mark.worker
 def test_a_command_started_with_sighup_ignored_is_not_stopped_by_it(
     proxied_home: Home, proxy: Any, iam: Any
 ) -> None:

@@ -7,7 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import ADMIN_KEY, ADMIN_SECRET, Home
+
+pytestmark = pytest.mark.worker  # stdout and stderr kept apart through the worker too
 
 
 def test_warnings_about_the_credential_file_go_to_stderr(home: Home, iam: Any) -> None:

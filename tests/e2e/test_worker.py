@@ -4,7 +4,8 @@ changed ~/.iamrc, the locale); the worker is the user's alone; it leaves when id
 socket goes and when its code changes; it falls back to in-process when it cannot serve.
 
 Each test has a worker of its own (its own XDG_CACHE_HOME), started with ``euare worker start``
-and stopped at the end. The whole end-to-end suite also runs with EUARE_WORKER=1 (make test)."""
+and stopped at the end. The end-to-end tests marked ``worker`` also run with EUARE_WORKER=1 (make
+test), all of them in make test-deep (tests/support/worker_pass.py)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from euare.policy import arnmatch, catalogue
 from euare.policy.lint import lint
+from tests.conftest import budget
 
 # --- a reference: the definition, read literally ---------------------------------------------
 
@@ -85,13 +86,13 @@ patterns = st.lists(_PATTERN_PARTS, max_size=8).map("".join)
 templates = st.lists(_TEMPLATE_PARTS, min_size=1, max_size=7).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=budget(4), deadline=None)
 @given(patterns, templates)
 def test_one_template_matches_as_the_reference_says(pattern: str, template: str) -> None:
     assert arnmatch.could_match(pattern, template) is reference(pattern, template)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(2), deadline=None)
 @given(patterns, st.lists(templates, min_size=1, max_size=12, unique=True))
 def test_templates_compiled_together_match_each_as_alone(pattern: str, group: list[str]) -> None:
     """All at once, as the lint reads a Resource against every template of its statement."""
@@ -99,7 +100,7 @@ def test_templates_compiled_together_match_each_as_alone(pattern: str, group: li
     assert found == {t for t in group if reference(pattern, t)}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(["s3", "iam", "ec2", "*", "s?", "${aws:x}"]), max_size=4))
 def test_matched_reads_each_resource_against_its_own_service(services: list[str]) -> None:
     """The index by service loses nothing: the same as every pair compared."""

@@ -241,7 +241,7 @@ def _policies(documents: list[list[dict[str, Any]]]) -> list[Policy]:
     ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(documents, actions, resources)
 def test_an_explicit_deny_of_the_exact_request_always_wins(
     documents: list[list[dict[str, Any]]], action: str, resource: str
@@ -256,7 +256,7 @@ def test_an_explicit_deny_of_the_exact_request_always_wins(
     assert decision.matched[-1].source_id == "deny"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(documents, actions, resources)
 def test_without_policies_or_without_allows_nothing_is_allowed(
     documents: list[list[dict[str, Any]]], action: str, resource: str
@@ -271,7 +271,7 @@ def test_without_policies_or_without_allows_nothing_is_allowed(
     assert (decision.decision == "implicitDeny") == (decision.matched == ())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(documents, actions, resources, st.booleans())
 def test_the_case_of_actions_and_context_keys_changes_nothing(
     documents: list[list[dict[str, Any]]], action: str, resource: str, upper: bool

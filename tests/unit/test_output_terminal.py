@@ -83,7 +83,7 @@ def test_json_stays_json_that_parses_to_the_same_strings() -> None:
     assert json.loads(rendered(Result(records), "json", "[0].Tags")) == records[0]["Tags"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=20), fmt=st.sampled_from(FORMATS), query=st.booleans())
 def test_any_text_prints_safely_and_json_round_trips(text: str, fmt: str, query: bool) -> None:
     records = hostile_records(text)

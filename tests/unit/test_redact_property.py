@@ -223,7 +223,7 @@ def fail(service: str, operation: str, params: dict[str, Any], how: str, message
     raise AssertionError(f"{operation} did not fail ({how})")
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     target=st.sampled_from(SECRET_INPUTS),
     data=st.data(),

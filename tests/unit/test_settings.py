@@ -36,6 +36,7 @@ from euare.core.settings import (
     parse_iamrc,
     read_text,
 )
+from tests.conftest import budget
 
 # --------------------------------------------------------------------------------------------
 # helpers
@@ -1058,7 +1059,7 @@ SHELLISH = st.lists(st.one_of(LINE_PARTS, st.text(max_size=8)), max_size=40).map
 )
 ANY_BYTES = st.one_of(st.binary(max_size=2048), SHELLISH)
 PROPERTY = hyp_settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=budget(2), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

@@ -347,9 +347,7 @@ def test_the_rich_snapshot_is_read_by_both(rich_file: Path, tmp_path: Path) -> N
     assert code == 1 and "the snapshot was accepted" in err  # as far as starting the sandbox
 
 
-@settings(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutations(), st.booleans())
 def test_a_field_of_another_type_is_one_usage_error_naming_it_accountdiff(
     rich_file: Path, mutation: tuple[str, Any, str], old: bool
@@ -359,9 +357,7 @@ def test_a_field_of_another_type_is_one_usage_error_naming_it_accountdiff(
     the_error(*accountdiff(*args, stdin=text), path)
 
 
-@settings(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutations())
 def test_a_field_of_another_type_is_one_usage_error_naming_it_sandbox(
     rich_file: Path, mutation: tuple[str, Any, str]

@@ -154,6 +154,10 @@ def test_three_accounts_changed_are_exactly_the_three_the_diff_reports(
     assert (live.returncode, prefixes(live.stdout)) == (1, set(changed)), live.stderr
     same = home.run("accountdiff", "--org", str(old), str(old))
     assert (same.returncode, same.stdout, same.stderr) == (0, "", "")
+    # --accounts FILE narrows a directory's accounts: one changed and one not, of the file's
+    listed = home.write("some-accounts", f"{changed[0]}\n{org.members[0]}  # unchanged\n")
+    narrowed = home.run("accountdiff", "--org", "--accounts", str(listed), str(old), str(new))
+    assert (narrowed.returncode, prefixes(narrowed.stdout)) == (1, {changed[0]}), narrowed
 
 
 def refuse_assume_role_in(account: str) -> Any:

@@ -26,7 +26,7 @@ from euare.core.inputs import MAX_SNAPSHOT_BYTES
 from euare.sandbox.command import sandbox
 from tests.conftest import BIN, OUTPUTS, Home, Result, one_error_line
 
-BAD, GOOD, DIR = "{bad}", "{good}", "{dir}"
+BAD, GOOD, DIR, ORG = "{bad}", "{good}", "{dir}", "{org}"
 
 # (program, parameter, arguments): one use of each reader, BAD where the file goes.
 READERS: list[tuple[str, str, list[str]]] = [
@@ -61,6 +61,12 @@ READERS: list[tuple[str, str, list[str]]] = [
     ("accountapply", "desired", [BAD, "--dry-run"]),
     ("accountsnapshot", "source", ["--from", BAD]),
     ("sandbox", "load", ["--load", BAD, DIR, "--", "true"]),
+    ("accountsnapshot", "accounts_file", ["--org", "--accounts", BAD]),
+    ("accountauditkeys", "accounts_file", ["--org", "--accounts", BAD]),
+    ("accountcredentialreport", "accounts_file", ["--org", "--accounts", BAD]),
+    ("accountdiff", "accounts_file", ["--org", "--accounts", BAD, "--live", ORG]),
+    ("accountapply", "accounts_file", ["--org", "--accounts", BAD, ORG, "--dry-run"]),
+    ("policylint", "accounts_file", ["--org", "--accounts", BAD, ORG]),
 ]
 # Options that name a file euare writes, not reads (files.py's concern); some may not exist in
 # this tree (--iamrc-out).
@@ -82,7 +88,14 @@ STATUS = {
     "sandbox": 2,
     "accountapply": 2,  # refused before anything is sent (its 1: a step failed)
     "accountsnapshot": 2,  # --from: a snapshot that cannot be read, as accountdiff's
+    # --org's --accounts FILE: the accounts to work in, a usage error when it cannot be read
+    ("accountauditkeys", "accounts_file"): 2,
+    ("accountcredentialreport", "accounts_file"): 2,
 }
+
+
+def status_of(program: str, param: str) -> int:
+    return STATUS.get((program, param), STATUS.get(program, 1))
 
 
 def programs() -> dict[str, click.Command]:
@@ -137,9 +150,9 @@ def fill(args: list[str], tmp: Path, bad: str) -> list[str]:
     good = tmp / "good.json"
     good.write_text('{"Format": "euare-snapshot/1"}\n')
     (tmp / "lintable.json").write_text('{"Statement": []}\n')
-    return [
-        a.format(bad=bad, good=good, lintable=tmp / "lintable.json", dir=tmp / "sb") for a in args
-    ]
+    (tmp / "org").mkdir(exist_ok=True)  # a directory of --org snapshots (of no account yet)
+    lintable, sandbox, org = tmp / "lintable.json", tmp / "sb", tmp / "org"
+    return [a.format(bad=bad, good=good, lintable=lintable, dir=sandbox, org=org) for a in args]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -157,7 +170,7 @@ def test_every_reader_refuses_what_is_no_file_at_once(
 ) -> None:
     bad = bad_file(kind, tmp_path)
     result = proxied_home.run(program, *fill(args, tmp_path, bad), timeout=30)
-    line = one_error_line(result, program, STATUS.get(program, 1))
+    line = one_error_line(result, program, status_of(program, param))
     assert f" {bad} {SAYS[kind]}" in line, line
     assert result.stdout == ""
     assert proxy.actions == []
@@ -196,7 +209,7 @@ def test_standard_input_as_a_device_is_refused_at_once(
         )
     OUTPUTS.append((argv, done.stdout, done.stderr))
     line = one_error_line(
-        Result(done.returncode, done.stdout, done.stderr), program, STATUS.get(program, 1)
+        Result(done.returncode, done.stdout, done.stderr), program, status_of(program, param)
     )
     assert re.search(r"read from standard input is not (UTF-8 )?text", line), line
     assert proxy.actions == []

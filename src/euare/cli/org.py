@@ -44,17 +44,11 @@ class Org:
     def accounts(self, call: Call) -> list[Account]:
         """The accounts to work in: Organizations' ACTIVE ones, or those of ``--accounts FILE``,
         then ``--only`` and ``--skip``. Failing to list them fails the command (nothing ran)."""
-        from euare.call.accounts import chosen, listed, parse_list
+        from euare.call.accounts import chosen, listed
         from euare.core.errors import EuareError, describe
 
         if self.accounts_file is not None:
-            from euare.core.inputs import read_named
-
-            try:
-                text, origin = read_named(self.accounts_file, "account list", call.stdin)
-            except EuareError as exc:
-                raise UsageError(exc.message) from None
-            found = parse_list(text, origin)
+            found = self._listed_in_file(call)
         else:
             try:
                 found = list(listed(call))
@@ -68,11 +62,28 @@ class Org:
                 ) from exc
         return chosen(found, self.only, self.skip)
 
-    def pick(self, accounts: list[Account]) -> list[Account]:
-        """``accounts`` (found another way: a directory's) with ``--only`` and ``--skip``."""
+    def pick(self, call: Call, accounts: list[Account]) -> list[Account]:
+        """``accounts`` (found another way: a directory's snapshots), narrowed to those of
+        ``--accounts FILE`` when it is given, then by ``--only`` and ``--skip``."""
         from euare.call.accounts import chosen
 
+        if self.accounts_file is not None:
+            wanted = {a.id for a in self._listed_in_file(call)}
+            accounts = [a for a in accounts if a.id in wanted]
         return chosen(accounts, self.only, self.skip)
+
+    def _listed_in_file(self, call: Call) -> list[Account]:
+        """The accounts of ``--accounts FILE``; one that cannot be read is a usage error."""
+        from euare.call.accounts import parse_list
+        from euare.core.errors import EuareError
+        from euare.core.inputs import read_named
+
+        assert self.accounts_file is not None
+        try:
+            text, origin = read_named(self.accounts_file, "account list", call.stdin)
+        except EuareError as exc:
+            raise UsageError(exc.message) from None
+        return parse_list(text, origin)
 
 
 def _given(values: dict[str, Any]) -> Org | None:
@@ -117,7 +128,8 @@ def org_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
             metavar="FILE",
             type=InputFile("account list"),
             help="with --org: the accounts of FILE (one 12-digit ID a line, optionally followed "
-            "by its name; # comments), instead of asking Organizations",
+            "by its name; # comments), instead of asking Organizations; where a directory's "
+            "snapshots give the accounts, only those of FILE among them",
         ),
         option(
             "--only",

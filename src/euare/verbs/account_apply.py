@@ -152,7 +152,7 @@ def _org_apply(call: Call, org: Org, folder: Path, applying: Applying) -> None:
         wanted = snapshots.read(account.id, here.stdin)
         return applying(here, wanted, str(snapshots.file(account.id)))
 
-    run(call, org, one, accounts=org.pick(snapshots.accounts()))
+    run(call, org, one, accounts=org.pick(call, snapshots.accounts()))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -335,7 +335,7 @@ def _org_diff(call: Call, org: Org, old: str, new: str | None, jobs: int, compar
         run(call, org, one)
         return
     known = {a.id: a for folder in dirs for a in folder.accounts()}
-    run(call, org, one, accounts=org.pick(list(known.values())), enter=False)
+    run(call, org, one, accounts=org.pick(call, list(known.values())), enter=False)
 
 
 def _compare(

@@ -126,7 +126,7 @@ def _org_lint(call: Call, org: Org, given: tuple[str, ...], trust: bool, fail_on
     if folder is None:
         run(call, org, one)
     else:
-        run(call, org, one, accounts=org.pick(folder.accounts()), enter=False)
+        run(call, org, one, accounts=org.pick(call, folder.accounts()), enter=False)
 
 
 def _linted(documents: list[tuple[str, object]], kind: str, fail_on: str) -> Result:

@@ -55,8 +55,10 @@ def org_section(lab: Lab, opts: Options) -> Section:
 
     say(f"org: accountsnapshot --org over {count} accounts at {latency:g} ms")
     whole = lab.scratch / "org-all"
+    before = lab.endpoint_cpu()
     org_run = measure.run([*org_argv, "-o", str(whole)], env)
     org_requests = lab.requests()
+    org_endpoint = _spent(before, lab.endpoint_cpu())
     problems = _check_dir(whole, members, opts)
     shutil.rmtree(whole, ignore_errors=True)
 
@@ -64,6 +66,7 @@ def org_section(lab: Lab, opts: Options) -> Section:
     one_by_one = lab.scratch / "org-loop"
     one_by_one.mkdir()
     loop: list[measure.Run] = []
+    before = lab.endpoint_cpu()
     started = time.perf_counter()
     for member in members:
         own = {
@@ -76,6 +79,7 @@ def org_section(lab: Lab, opts: Options) -> Section:
         loop.append(measure.run([lab.euare("accountsnapshot"), "-o", str(path)], own))
     loop_seconds = time.perf_counter() - started
     loop_requests = lab.requests()
+    loop_endpoint = _spent(before, lab.endpoint_cpu())
     problems += _check_files(sorted(one_by_one.glob("*.json")), members, opts)
     shutil.rmtree(one_by_one, ignore_errors=True)
 
@@ -103,6 +107,8 @@ def org_section(lab: Lab, opts: Options) -> Section:
             secs(org_run.seconds),
             "1",
             str(org_requests),
+            secs(org_run.cpu_seconds),
+            secs(org_endpoint),
             mib(org_run.peak_rss_kb),
         ],
         [
@@ -110,22 +116,26 @@ def org_section(lab: Lab, opts: Options) -> Section:
             secs(loop_seconds),
             str(count),
             str(loop_requests),
+            secs(sum(r.cpu_seconds for r in loop)),
+            secs(loop_endpoint),
             f"{mib(max(r.peak_rss_kb for r in loop))} (the largest)",
         ],
-        ["one after another / --org", times(speedup), "", "", ""],
+        ["one after another / --org", times(speedup), "", "", "", "", ""],
     ]
     notes = [
         f"{seeded} (and the OrganizationAccountAccessRole Organizations made in it); every "
         f"request answered after {latency:g} ms. 1 run of each. --org lists the accounts "
         "(Organizations' ListAccounts) and assumes the role in each inside its time; the loop "
         "is given each account's credentials beforehand, untimed, as if its AssumeRole cost "
-        "nothing. Both leave out the management account (`--skip` it), which holds nothing.",
+        "nothing. Both leave out the management account (`--skip` it), which holds nothing. "
+        "CPU: the user and system time of the euare processes (os.wait4), and of the "
+        f"endpoint's process meanwhile; load average at the end {_load()}.",
     ]
     if problems:
         notes.append("Not as expected: " + "; ".join(problems[:5]))
     timing = Table(
         f"Snapshots of {count} accounts ({latency:g} ms latency)",
-        ["command", "time", "processes", "requests", "peak RSS"],
+        ["command", "time", "processes", "requests", "euare CPU", "endpoint CPU", "peak RSS"],
         rows,
         notes,
     )
@@ -162,6 +172,17 @@ def org_section(lab: Lab, opts: Options) -> Section:
         Target(f"org snapshot peak RSS: {max(memory)} accounts / {min(memory)}", growth, FLAT),
     ]
     return Section([timing, memory_table], targets)
+
+
+def _spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def _check_dir(folder: Path, members: list[dict[str, str]], opts: Options) -> list[str]:

@@ -97,6 +97,17 @@ class Lab:
         self.control("requests")
         return made
 
+    def endpoint_cpu(self) -> float | None:
+        """The CPU seconds the IAM endpoint's process has used so far (None where /proc does
+        not say)."""
+        if self.model is None:
+            return None
+        try:
+            fields = Path(f"/proc/{self.model.pid}/stat").read_text().rpartition(")")[2].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def requests(self) -> int:
         """How many requests the endpoint has had since the last time this was asked."""
         return int(self.control("requests")["requests"])

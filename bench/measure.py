@@ -1,6 +1,6 @@
 """Running one command and measuring it: wall time, time to its first line on stdout, its peak
-resident memory (the child's own rusage from ``os.wait4``: fresh per run, its own process tree
-only), and what it printed."""
+resident memory and CPU time (the child's own rusage from ``os.wait4``: fresh per run, its own
+process tree only), and what it printed."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Run:
     lines: int
     head: str  # the first few hundred bytes of stdout, to check what it printed
     stderr: str
+    cpu_seconds: float = 0.0  # user and system time of the process (and its waited children)
 
 
 class Failed(Exception):
@@ -64,6 +65,7 @@ def run(
         lines=lines,
         head=head,
         stderr=stderr,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
     if expect is not None and result.status != expect:
         message = result.stderr.strip().splitlines()[-1:] or [""]

@@ -101,7 +101,7 @@ class Table:
 
 def targets_table(targets: Sequence[Target]) -> Table:
     return Table(
-        "Targets (issues 10, 19 and 23)",
+        "Targets (issues 10, 19, 23 and 24)",
         ["target", "measured", "goal", "verdict"],
         [target.row() for target in targets],
         [],

@@ -1,8 +1,10 @@
 """``make bench``: how fast euare is, against a local IAM endpoint, beside the AWS CLI, a bare
 botocore script and (when EUCA2OOLS_EUARE names it) euca2ools 3.4, with issue 10's targets,
-and how long euare-policylint takes on a big policy, with issue 19's.
+how long euare-policylint takes on a big policy, with issue 19's, accountapply with issue 23's,
+and accountsnapshot --org over an organization with issue 24's.
 
-Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint,apply] [...]
+Run: .venv/bin/python bench/run.py [--quick] [--only calls,listing,audit,deletes,lint,apply,org]
+[...]
 It starts its own IAM endpoint (the sandbox's server, on 127.0.0.1, see
 endpoint.py) with a scratch HOME,
 seeds it, measures, and prints markdown tables on stdout (progress on stderr); everything it
@@ -68,6 +70,18 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         metavar="N",
         help="commands of each script the apply is compared with that are timed (then scaled)",
     )
+    parser.add_argument(
+        "--org-accounts",
+        type=int,
+        metavar="N",
+        help="member accounts of the organization the org section snapshots (100; 16 with --quick)",
+    )
+    parser.add_argument(
+        "--org-users", type=int, default=200, metavar="N", help="users in each of them"
+    )
+    parser.add_argument(
+        "--org-roles", type=int, default=100, metavar="N", help="roles in each of them"
+    )
     args = parser.parse_args(argv)
     try:
         lint_resources = tuple(int(n) for n in args.lint_resources.split(",") if n.strip())
@@ -87,9 +101,14 @@ def parse(argv: list[str]) -> tuple[Options, list[str]]:
         lint_resources=lint_resources,
         apply_changes=args.apply_changes,
         apply_sample=args.apply_sample,
+        org_accounts=args.org_accounts or (16 if args.quick else 100),
+        org_users=args.org_users,
+        org_roles=args.org_roles,
     )
     counts = (options.rounds, options.repeats, options.users, options.audit_users)
-    counts += (options.apply_changes, options.apply_sample)
+    counts += (options.apply_changes, options.apply_sample, options.org_accounts)
+    if min(options.org_users, options.org_roles) < 0:
+        parser.error("--org-users and --org-roles cannot be negative")
     if min(counts + lint_resources) < 1 or not lint_resources:
         parser.error("counts must be at least 1")
     return options, only

@@ -1,4 +1,4 @@
-"""The four measurements of ``make bench``, each a function of the lab and the options that
+"""The measurements of ``make bench``, each a function of the lab and the options that
 returns its table(s) and the issue's targets it measured. docs/performance.md explains them."""
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class Options:
     lint_resources: tuple[int, ...] = (500, 4700)  # the wildcard policies linted (issue 19)
     apply_changes: int = 1000  # changes accountapply makes (issue 23)
     apply_sample: int = 100  # commands of each script timed, then scaled to all of them
+    org_accounts: int = 100  # member accounts of the organization (issue 24)
+    org_users: int = 200  # users in each
+    org_roles: int = 100  # roles in each (besides its OrganizationAccountAccessRole)
 
 
 @dataclass
@@ -318,6 +321,13 @@ def apply(lab: Lab, opts: Options) -> Section:
     return apply_section(lab, opts)
 
 
+def org(lab: Lab, opts: Options) -> Section:
+    """euare-accountsnapshot --org against one account after another (bench/orgbench.py)."""
+    from bench.orgbench import org_section
+
+    return org_section(lab, opts)
+
+
 SECTIONS: dict[str, Callable[[Lab, Options], Section]] = {
     "calls": calls,
     "listing": listing,
@@ -325,4 +335,5 @@ SECTIONS: dict[str, Callable[[Lab, Options], Section]] = {
     "deletes": deletes,
     "lint": lint,
     "apply": apply,
+    "org": org,
 }

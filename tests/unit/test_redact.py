@@ -149,3 +149,23 @@ def test_bytes_secrets_are_remembered_also_in_base64() -> None:
 def test_userinfo_is_stripped_from_urls(text: str, expected: str) -> None:
     assert strip_userinfo(text) == expected
     assert redact.redact(text) == expected
+
+
+def test_secrets_learnt_one_by_one_do_not_each_leave_a_pattern_of_all_of_them() -> None:
+    """--org enters one account after another, learning each one's session secrets between
+    lines it redacts: what redacting keeps must grow with the secrets, not with their square
+    (a pattern of every secret so far, compiled again for each new one and kept each time)."""
+    import base64
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for account in range(60):
+            token = base64.b64encode(account.to_bytes(2, "big") * 150).decode()
+            remember(f"secret/key/of/account/{account:04d}", token)
+            assert redact.redact(f"a line with {token} in it") == f"a line with {MASK} in it"
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 2_000_000, f"redacting kept {grown:,} bytes for 120 secrets"

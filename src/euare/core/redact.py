@@ -111,8 +111,12 @@ _USERINFO = r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^\s/?#'\"<>\\]*@"
 
 _known: set[str] = set()
 _short: set[str] = set()
-_Literals = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
-_compiled: list[_Literals] = []  # the literal patterns for _known and _short, once built
+# _known's secrets, longest first (each looked for as it is, with ``in``), and the pattern of
+# _short's. Not one pattern of every known secret: a process that enters many accounts (--org)
+# learns secrets all along, and each new one would compile a pattern of all of them again (time
+# growing with their number), every one of them then kept in the re module's cache.
+_Literals = tuple[tuple[str, ...], re.Pattern[str] | None]
+_compiled: list[_Literals] = []  # the literals of _known and the pattern of _short, once built
 
 
 def strip_userinfo(text: str) -> str:
@@ -172,11 +176,10 @@ def remember(*secrets: str | bytes | None) -> None:
 
 def _literals() -> _Literals:
     if not _compiled:
-        anywhere = "|".join(re.escape(s) for s in sorted(_known, key=len, reverse=True))
         alone = "|".join(re.escape(s) for s in sorted(_short, key=len, reverse=True))
         _compiled.append(
             (
-                re.compile(anywhere) if anywhere else None,
+                tuple(sorted(_known, key=len, reverse=True)),
                 re.compile(rf"(?<![A-Za-z0-9])(?:{alone})(?![A-Za-z0-9])") if alone else None,
             )
         )
@@ -189,11 +192,16 @@ def redact(text: str) -> str:
     for pattern, replacement in _patterns():
         text = pattern.sub(replacement, text)
     anywhere, alone = _literals()
-    for literal in (anywhere, alone):
-        for _ in range(3):  # a mask may join text into a new occurrence; rare, so bounded
-            if literal is None or not literal.search(text):
-                break
-            text = literal.sub(MASK, text)
+    for _ in range(3):  # a mask may join text into a new occurrence; rare, so bounded
+        found = [secret for secret in anywhere if secret in text]
+        if not found:
+            break
+        for secret in found:  # longest first: one inside another goes with it
+            text = text.replace(secret, MASK)
+    for _ in range(3):
+        if alone is None or not alone.search(text):
+            break
+        text = alone.sub(MASK, text)
     return text
 
 

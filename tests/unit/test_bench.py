@@ -63,7 +63,7 @@ def test_options_quick_and_sections() -> None:
     assert only == ["calls", "deletes"]
     options, only = run.parse([])
     assert (options.rounds, options.repeats, options.users) == (15, 3, 10_000)
-    assert only == ["calls", "listing", "audit", "deletes", "lint", "apply"]
+    assert only == ["calls", "listing", "audit", "deletes", "lint", "apply", "org"]
     with pytest.raises(SystemExit):
         run.parse(["--only", "nothing"])
 

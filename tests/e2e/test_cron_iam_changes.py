@@ -13,13 +13,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import OUTPUTS, Home, free_port
+from tests.support import mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "cron" / "iam-changes.sh"
-# Each call: a line "ARGS: [arg] [arg]...", then what it read on standard input, then "END".
-FAKE_MAIL = """#!/bin/sh
-{ printf 'ARGS:'; printf ' [%s]' "$@"; printf '\\n'; cat; printf 'END\\n'; } >>"$MAIL_LOG"
-"""
 
 
 class Job:
@@ -30,11 +27,7 @@ class Job:
         self.home = home
         self.state = home.path / "state"
         self.log = home.path / "mail.log"
-        bin_dir = home.path / ".local" / "bin"
-        bin_dir.mkdir(parents=True)
-        fake = bin_dir / "mail"
-        fake.write_text(FAKE_MAIL)
-        fake.chmod(0o755)
+        mailbox.install(home.path / ".local" / "bin")
         self.env = {
             **home.env,
             "IAM_CHANGES_DIR": str(self.state),
@@ -55,13 +48,7 @@ class Job:
 
     def mails(self) -> list[tuple[str, str]]:
         """Each mail sent: its arguments line and its body."""
-        if not self.log.exists():
-            return []
-        found = []
-        for mail in self.log.read_text().split("END\n")[:-1]:
-            args, _, body = mail.partition("\n")
-            found.append((args, body))
-        return found
+        return mailbox.mails(self.log)
 
 
 @pytest.fixture

@@ -15,13 +15,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ADMIN_KEY, ADMIN_SECRET, OUTPUTS, Home
+from tests.support import mailbox
 from tests.support.org import ROLE, make_organization, member_client
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "cron" / "org-iam-changes.sh"
-FAKE_MAIL = """#!/bin/sh
-{ printf 'ARGS:'; printf ' [%s]' "$@"; printf '\\n'; cat; printf 'END\\n'; } >>"$MAIL_LOG"
-"""
 ADMINISTRATOR = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
@@ -29,10 +27,7 @@ class Job:
     def __init__(self, home: Home, url: str) -> None:
         self.state = home.path / "state"
         self.log = home.path / "mail.log"
-        bin_dir = home.path / ".local" / "bin"
-        bin_dir.mkdir(parents=True)
-        (bin_dir / "mail").write_text(FAKE_MAIL)
-        (bin_dir / "mail").chmod(0o755)
+        mailbox.install(home.path / ".local" / "bin")
         self.env = {
             **home.env,
             "AWS_ENDPOINT_URL_ORGANIZATIONS": url,
@@ -49,13 +44,9 @@ class Job:
         return done
 
     def mails(self) -> list[tuple[str, str]]:
-        if not self.log.exists():
-            return []
-        found = []
-        for mail in self.log.read_text().split("END\n")[:-1]:
-            args, _, body = mail.partition("\n")
-            found.append((args, body))
-        self.log.unlink()
+        """The mails sent since last asked."""
+        found = mailbox.mails(self.log)
+        self.log.unlink(missing_ok=True)
         return found
 
 

@@ -8,30 +8,18 @@ is the helper other tests build organizations with)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import ADMIN_KEY, ADMIN_SECRET, MotoServer, boto_client
+from tests.support.documents import TRUST
 from tests.support.org import ROLE, make_organization, member_client
 
 ADMINISTRATOR = "arn:aws:iam::aws:policy/AdministratorAccess"
 ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 ONLY_S3 = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
 
 
 def furnish(iam: Any, mark: str) -> None:

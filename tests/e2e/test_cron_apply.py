@@ -10,17 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import OUTPUTS, Home
-from tests.e2e.test_cron_iam_changes import FAKE_MAIL
+from tests.support import mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "cron" / "apply-reviewed.sh"
 
 
 def job(home: Home, desired: Path, **env: str) -> tuple[Any, str]:
-    bin_dir = home.path / ".local" / "bin"
-    bin_dir.mkdir(parents=True, exist_ok=True)
-    (bin_dir / "mail").write_text(FAKE_MAIL)
-    (bin_dir / "mail").chmod(0o755)
+    mailbox.install(home.path / ".local" / "bin")
     log = home.path / "mail.log"
     done = subprocess.run(
         ["sh", str(SCRIPT)],

@@ -131,6 +131,9 @@ def test_org_snapshot_writes_each_account_and_the_index(
         snapshot = json.loads((out / f"{account}.json").read_text())
         assert snapshot["Account"] == account
         assert {u["UserName"] for u in snapshot["Users"]} == org.users[account]
+    # the management account holds no entity whose ARN names it: still its own ID
+    (management,) = set(org.accounts) - set(org.members)
+    assert json.loads((out / f"{management}.json").read_text())["Account"] == management
 
 
 def test_three_accounts_changed_are_exactly_the_three_the_diff_reports(

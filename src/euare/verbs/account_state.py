@@ -178,8 +178,8 @@ def _org_snapshots(
     )
 
 
-def _snapshot_of(call: Call, account: object, *, jobs: int, table: bool) -> Result:
-    snapshot = take(call, jobs)
+def _snapshot_of(call: Call, account: Account, *, jobs: int, table: bool) -> Result:
+    snapshot = _account_snapshot(call, account, jobs)
     if table:
         from euare.state.snapshot import summary
 
@@ -188,7 +188,16 @@ def _snapshot_of(call: Call, account: object, *, jobs: int, table: bool) -> Resu
 
 
 def _snapshot_for(call: Call, account: Account, *, jobs: int) -> dict[str, Any]:
-    return take(call, jobs)  # written by the run's own thread (fleet.run's deliver)
+    return _account_snapshot(call, account, jobs)  # written by the run's thread (its deliver)
+
+
+def _account_snapshot(call: Call, account: Account, jobs: int) -> dict[str, Any]:
+    """One account's snapshot under --org: its Account is the account entered, also when it
+    holds no entity whose ARN would say so (alone, such a snapshot's Account is null)."""
+    snapshot = take(call, jobs)
+    if snapshot.get("Account") is None:
+        snapshot["Account"] = account.id
+    return snapshot
 
 
 def snapshot_lines(records: list[Record]) -> list[str]:

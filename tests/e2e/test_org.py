@@ -351,3 +351,18 @@ def test_a_stopped_run_says_which_accounts_were_done_and_which_not(
     for name in written:
         json.loads((out / f"{name}.json").read_text())  # whole
     assert set(index(out)) == written
+
+
+def test_live_diffs_name_each_account_on_both_sides(
+    home: Home, org: Organization, tmp_path: Path
+) -> None:
+    """The snapshot taken now for --live says its account too, the management account's
+    (which holds no entity whose ARN would name it) included."""
+    out = tmp_path / "org"
+    snapshot_all(home, out)
+    done = home.run("accountdiff", "--org", "--live", str(out), "--format", "jsonl", timeout=120)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert sorted(r["Account"] for r in records) == sorted(org.accounts)
+    for record in records:
+        assert record["Old"]["Account"] == record["New"]["Account"] == record["Account"]

@@ -337,7 +337,11 @@ def _org_diff(call: Call, org: Org, old: str, new: str | None, jobs: int, compar
 
     def one(here: Call, account: Account) -> Result:
         earlier = before.read(account.id, here.stdin)
-        later = take(here, jobs) if new is None else dirs[1].read(account.id, here.stdin)
+        later = (
+            _account_snapshot(here, account, jobs)
+            if new is None
+            else dirs[1].read(account.id, here.stdin)
+        )
         return compare(here, earlier, later)
 
     if new is None:

@@ -21,7 +21,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN_KEY, ADMIN_SECRET, BIN, Home, MotoServer, start_moto
+from tests.conftest import (
+    ADMIN_KEY,
+    ADMIN_SECRET,
+    BIN,
+    Home,
+    MotoServer,
+    one_error_line,
+    start_moto,
+)
 from tests.support.documents import TRUST
 from tests.support.org import make_organization, member_client
 from tests.support.proxy import Fault, Proxy, iam_error
@@ -366,3 +374,24 @@ def test_live_diffs_name_each_account_on_both_sides(
     assert sorted(r["Account"] for r in records) == sorted(org.accounts)
     for record in records:
         assert record["Old"]["Account"] == record["New"]["Account"] == record["Account"]
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [(200, "Please sign in"), (503, "503")],
+    ids=["portal-200", "portal-503"],
+)
+def test_a_page_in_place_of_organizations_answer_is_one_line_and_nothing_runs(
+    home: Home, org: Organization, code: int, says: str
+) -> None:
+    """A captive portal's HTML where Organizations' JSON was due: never read as an
+    organization of no accounts, never a traceback; nothing could run (exit 2)."""
+    page = b"<html><head><title>Please sign in</title></head><body>portal</body></html>"
+    org.proxy.faults[""] = Fault("status", count=None, status=code, body=page)  # JSON: no Action
+    env = {"AWS_ENDPOINT_URL_ORGANIZATIONS": org.proxy.url}
+    before = len(org.proxy.actions)  # the module's proxy has seen other tests' requests
+    done = home.run("accountauditkeys", "--org", env=env)
+    assert (done.returncode, done.stdout) == (2, ""), done
+    line = one_error_line(done, "accountauditkeys", 2)
+    assert "cannot list the organization's accounts" in line and says in line, line
+    assert "AssumeRole" not in org.proxy.actions[before:]

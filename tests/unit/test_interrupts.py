@@ -111,3 +111,22 @@ def test_once_the_command_is_over_a_signal_has_its_default_action_again() -> Non
     interrupts.install()
     interrupts.release()
     assert [signal.getsignal(s) for s in interrupts.STOPPING] == [signal.SIG_DFL] * 3
+
+
+@pytest.mark.parametrize("signum", interrupts.STOPPING)
+def test_a_held_block_finishes_and_the_signal_is_raised_at_its_end(signum: int) -> None:
+    interrupts.install()
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt), interrupts.held():
+        steps.append("written")
+        signal.raise_signal(signum)
+        steps.append("recorded")  # not cut off between the two
+    assert steps == ["written", "recorded"] and interrupts.stopped_by() == signum
+    assert signal.getsignal(signum) is interrupts._stop  # the command's own handler again
+
+
+def test_a_held_block_without_a_signal_ends_as_it_is() -> None:
+    interrupts.install()
+    with interrupts.held():
+        pass
+    assert signal.getsignal(signal.SIGTERM) is interrupts._stop

@@ -12,8 +12,9 @@ def arn_of(item: dict[str, Any]) -> str:
     return str(item["Arn"])
 
 
-def caller_account(call: Call) -> tuple[str, str]:
-    """The caller's (partition, account id), asked for once per call.
+def caller_account(call: Call, hint: str = "give an ARN instead") -> tuple[str, str]:
+    """The caller's (partition, account id), asked for once per call; ``hint`` ends the error
+    when neither STS nor IAM says.
 
     STS GetCallerIdentity needs no permission, so it is asked first. With ``-U`` the STS request
     goes to that (IAM) URL too, which a real IAM endpoint refuses; IAM GetUser (no name: the
@@ -32,7 +33,7 @@ def caller_account(call: Call) -> tuple[str, str]:
         except Exception:
             raise EuareError(
                 f"cannot find the caller's account: STS GetCallerIdentity failed "
-                f"({first.message}); give an ARN instead",
+                f"({first.message}); {hint}",
                 code=first.code,
             ) from exc
     found = (arn.split(":")[1] if arn.startswith("arn:") else "aws", account)

@@ -159,13 +159,14 @@ def register_hooks(events: Any, service: str, budget: Budget | None = None) -> N
     the command line was read (euare.cli.apiparams), and what the server answered is never
     judged again."""
     from euare.call.deadline import Budget
-    from euare.core.errors import non_iam_answer
+    from euare.core.errors import non_iam_answer, non_json_answer
     from euare.core.redact import watch
 
     (budget or Budget()).register(events, service)
     watch(events, service)
-    if service in ("iam", "sts"):  # the XML services (Organizations answers JSON)
-        events.register(f"before-parse.{service}.*", non_iam_answer)
+    # the XML services; Organizations answers JSON
+    foreign = non_iam_answer if service in ("iam", "sts") else non_json_answer
+    events.register(f"before-parse.{service}.*", foreign)
     if service == "iam":  # documents as stored, not parsed and serialised again
         from botocore.handlers import json_decode_policies
 

@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import click
 
 from euare.cli.fleetout import AccountErr, Merged, Progress
+from euare.core import interrupts
 from euare.core.errors import EuareError, PartialFailure, describe, error_line, stderr_line
 from euare.core.render import Result
 
@@ -86,18 +87,21 @@ def run(
     pool = _Pool(call, org, work, accounts, own if enter else None, progress)
 
     def take(item: Item) -> None:
+        """One account's result written and recorded; a stop waits for both (never a file
+        written and its account not named done)."""
         account, result, exc = item
-        if exc is None and deliver is not None:
-            try:
-                deliver(account, result)
-            except Exception as failed:
-                exc = failed
-            result = None
-        with progress.lock:
-            progress.clear()
-            error = _finish(call, account, result, exc, merged, tally)
-        if finished is not None:
-            finished(account, error)
+        with interrupts.held():
+            if exc is None and deliver is not None:
+                try:
+                    deliver(account, result)
+                except Exception as failed:
+                    exc = failed
+                result = None
+            with progress.lock:
+                progress.clear()
+                error = _finish(call, account, result, exc, merged, tally)
+            if finished is not None:
+                finished(account, error)
         progress.show(len(tally.done), len(tally.failed))
 
     try:
@@ -131,9 +135,9 @@ def _stopped(
     )
 
 
-def _own(call: Call, caller_account: Callable[[Call], tuple[str, str]]) -> str:
+def _own(call: Call, caller_account: Callable[[Call, str], tuple[str, str]]) -> str:
     try:
-        return caller_account(call)[1]
+        return caller_account(call, "check TOKEN_URL and the credentials")[1]
     except Exception as exc:
         err = describe(exc)
         raise EuareError(f"cannot enter any account: {err.message}", err.code, 2) from exc

@@ -261,6 +261,34 @@ def non_iam_answer(response_dict: dict[str, Any], **_: Any) -> None:
     ).encode()
 
 
+def non_json_answer(response_dict: dict[str, Any], **_: Any) -> None:
+    """:func:`non_iam_answer` for a service that answers JSON (Organizations): an answer that
+    is no JSON object (a portal's HTML page) is refused, never parsed as an empty result (an
+    organization of no accounts); an error answer of that kind gets the HTTP status as code."""
+    import json
+
+    status = int(response_dict.get("status_code") or 0)
+    body = response_dict.get("body") or b""
+    if not isinstance(body, bytes) or (status < 300 and not body.strip()):
+        return
+    try:
+        if isinstance(json.loads(body), dict):
+            return
+    except ValueError:
+        pass
+    gist = _gist(body)
+    if status < 300:
+        from botocore.parsers import ResponseParserError
+
+        raise ResponseParserError(f"HTTP {status}, {gist or 'an answer that is not JSON'}")
+    import http.client
+
+    message = http.client.responses.get(status, "HTTP error")
+    response_dict["body"] = json.dumps(
+        {"__type": str(status), "message": f"{message} ({gist})" if gist else message}
+    ).encode()
+
+
 def error_line(prog: str, err: EuareError) -> str:
     """The euca2ools form of an error line, its code and message redacted."""
     if err.code:

@@ -114,3 +114,19 @@ def handled_by(handler: Handler) -> Iterator[None]:
     finally:
         for signum, current in previous.items():
             _signal.signal(signum, current)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """A block that a stopping signal does not cut in two (a result written and recorded as
+    written): a signal arriving in it is noted, and raised as KeyboardInterrupt once it ends."""
+    seen: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        note(signum)
+        seen.append(signum)
+
+    with handled_by(hold):
+        yield
+    if seen:
+        raise KeyboardInterrupt

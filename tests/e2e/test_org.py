@@ -395,3 +395,25 @@ def test_a_page_in_place_of_organizations_answer_is_one_line_and_nothing_runs(
     line = one_error_line(done, "accountauditkeys", 2)
     assert "cannot list the organization's accounts" in line and says in line, line
     assert "AssumeRole" not in org.proxy.actions[before:]
+
+
+def test_two_runs_into_one_directory_at_once_keep_each_others_accounts(
+    home: Home, org: Organization, tmp_path: Path
+) -> None:
+    """cron's run and a person's, each over half the accounts, into the same DIR at the same
+    time: the index ends up naming every account, each file whole."""
+    out = tmp_path / "org"
+    out.mkdir(mode=0o700)
+    halves = [sorted(org.accounts)[0::2], sorted(org.accounts)[1::2]]
+    org.proxy.latency = 0.01
+    runs = [
+        home.spawn("accountsnapshot", "--org", "-o", str(out), *[f"--only={a}" for a in half])
+        for half in halves
+    ]
+    results = [run.communicate(timeout=120) for run in runs]
+    org.proxy.latency = 0.0
+    assert [run.returncode for run in runs] == [0, 0], results
+    assert set(index(out)) == set(org.accounts)
+    assert {e["Status"] for e in index(out).values()} == {"ok"}
+    for account in org.accounts:
+        assert json.loads((out / f"{account}.json").read_text())["Account"] == account

@@ -23,6 +23,7 @@ from euare.call.accounts import Account
 from euare.core.errors import EuareError, UsageError
 
 INDEX = "index.json"
+LOCK = ".index.lock"  # held while the index is read and rewritten (euare.core.locks)
 FILE = re.compile(r"^([0-9]{12})\.json$")
 DEFAULT_MAX_AGE = 24 * 3600.0
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -75,7 +76,20 @@ class SnapshotDir:
 
     def record(self, account: Account, error: str | None, kept: bool = False) -> None:
         """Say in the index how the account ended (``kept``: its file was fresh, taken before),
-        and write the index."""
+        and write the index: read again and rewritten under a lock, so that two runs writing
+        to one directory at once (cron's and a person's) keep each other's accounts."""
+        from euare.core.locks import Busy, locked
+
+        try:
+            with locked(self.path / LOCK, 30.0, f"pid {os.getpid()}"):
+                self.entries.update({e["Account"]: e for e in self.index()})
+                self._record(account, error, kept)
+        except Busy as busy:
+            raise EuareError(f"cannot update {self.path / INDEX}: {busy}") from None
+        except OSError as exc:
+            raise EuareError(f"cannot lock {self.path / LOCK}: {exc.strerror or exc}") from None
+
+    def _record(self, account: Account, error: str | None, kept: bool) -> None:
         from euare.core.render import as_text
 
         before = self.entries.get(account.id) or {}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from euare.sandbox.load import Loader
+from euare.state.snapshot import KINDS
 from tests.conftest import Home, MotoServer, boto_client
 from tests.support.documents import DOC, TRUST
 
@@ -31,18 +32,8 @@ def document(action: str) -> dict[str, Any]:
 def spec(**kinds: Any) -> dict[str, Any]:
     """A snapshot of the given kinds (the others empty), as a desired state written by hand."""
     found: dict[str, Any] = {"Format": "euare-snapshot/1", "Account": ACCOUNT}
-    for key in (
-        "Users",
-        "Groups",
-        "Roles",
-        "InstanceProfiles",
-        "Policies",
-        "VirtualMFADevices",
-        "OpenIDConnectProviders",
-        "SAMLProviders",
-        "ServerCertificates",
-    ):
-        found[key] = kinds.pop(key, [])
+    for kind in KINDS:
+        found[kind.key] = kinds.pop(kind.key, [])
     found["AccountAliases"] = kinds.pop("AccountAliases", [])
     found["PasswordPolicy"] = kinds.pop("PasswordPolicy", None)
     assert not kinds, kinds

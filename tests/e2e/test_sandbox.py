@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import shlex
 import stat
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN
+from tests.conftest import BIN, MotoServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -189,3 +190,22 @@ def test_the_printed_source_line_runs_only_the_source(tmp_path: Path) -> None:
     assert pasted.stdout == f"{(tmp_path / HOSTILE_DIR / 'iamrc').resolve()}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [HOSTILE_DIR, "elsewhere"]
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_endpoint_keeps_a_connection_open_between_requests(moto_server: MotoServer) -> None:
+    """As IAM's endpoints do, so a client's pool sends request after request on one connection
+    (werkzeug's server, used before, closed every one: a connect and a thread a request)."""
+    connection = http.client.HTTPConnection("127.0.0.1", moto_server.port, timeout=30)
+    body = "Action=ListUsers&Version=2010-05-08"
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    sockets = []
+    try:
+        for _ in range(3):
+            connection.request("POST", "/", body, headers)
+            answer = connection.getresponse()
+            assert answer.status == 200 and b"<ListUsersResult>" in answer.read()
+            assert answer.getheader("Connection") is None
+            sockets.append(connection.sock)
+    finally:
+        connection.close()
+    assert sockets[0] is not None and sockets.count(sockets[0]) == 3

@@ -5,8 +5,6 @@ it check credentials and policies."""
 from __future__ import annotations
 
 import html
-import logging
-import socket
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -44,26 +42,18 @@ class Server:
 
     def __init__(self, port: int, latency: float = 0.0) -> None:
         self.model = model(latency)
-        from werkzeug.serving import make_server
+        from euare.sandbox.listener import Listener
 
-        logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-        # werkzeug prints its own message and exits when the port is taken: ask first.
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError as exc:
-                raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
         try:
-            self.server = make_server("127.0.0.1", port, self.model, threaded=True)
-        except (OSError, SystemExit):
-            raise EuareError(f"cannot listen on 127.0.0.1:{port}") from None
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+            self.server = Listener(("127.0.0.1", port), self.model)
+        except OSError as exc:
+            raise EuareError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve, daemon=True)
         self.thread.start()
 
     def stop(self) -> None:
-        self.server.shutdown()
+        self.server.stop()
         self.thread.join(timeout=10)
 
 

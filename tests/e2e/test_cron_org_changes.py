@@ -1,9 +1,9 @@
 """examples/cron/org-iam-changes.sh, run as shipped against an organization of three accounts
-in the sandbox, with a fake ``mail`` that records what it is given: nothing is mailed on the
-first run nor when nothing changed; a change in one account is mailed as accountdiff's lines,
-each starting with that account's ID; an account that can no longer be entered is mailed as a
-failure naming it (exit 1) while the others' changes are still mailed, and its last good
-snapshot is kept."""
+(a fourth joins) in the sandbox, with a fake ``mail`` that records what it is given: nothing is
+mailed on the first run nor when nothing changed; a change in one account is mailed as
+accountdiff's lines, each starting with that account's ID, and so is an account that joined
+(all it holds added); an account that can no longer be entered is mailed as a failure naming
+it (exit 1) while the others' changes are still mailed, and its last good snapshot is kept."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN_KEY, ADMIN_SECRET, OUTPUTS, Home
+from tests.conftest import ADMIN_KEY, ADMIN_SECRET, OUTPUTS, Home, boto_client
 from tests.support import mailbox
 from tests.support.org import ROLE, make_organization, member_client
 
@@ -84,6 +84,17 @@ def test_changes_are_mailed_per_account_and_a_lost_account_as_a_failure(
     assert args.startswith("ARGS: [-s] [IAM changed in the organization on ")
     assert body.strip() and all(line.startswith(f"{first} ") for line in body.splitlines())
     assert "mallory" in body and "alice" not in body
+
+    organizations = boto_client(endpoint, service="organizations")
+    made = organizations.create_account(Email="acct-02@example.com", AccountName="acct-02")
+    joined = made["CreateAccountStatus"]["AccountId"]  # a new account: its changes, not FAILED
+    member_client(endpoint, joined, ADMIN_KEY, ADMIN_SECRET).create_user(UserName="carol")
+    done = job.run()
+    assert done.returncode == 0, done
+    [(args, body)] = job.mails()
+    assert args.startswith("ARGS: [-s] [IAM changed in the organization on ")
+    assert all(line.startswith(f"{joined} ") for line in body.splitlines())
+    assert f"{joined} + user carol" in body.splitlines()
 
     other.detach_role_policy(RoleName=ROLE, PolicyArn=ADMINISTRATOR)
     other.delete_role(RoleName=ROLE)  # the account can no longer be entered

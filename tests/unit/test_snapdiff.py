@@ -524,6 +524,21 @@ def test_an_empty_account_s_unknown_id_is_no_difference() -> None:
     assert changed(snapshot(), empty)[:2] == ["- user alice", "- group admins"]
 
 
+def test_an_account_not_there_at_all_differs_even_from_an_account_holding_nothing() -> None:
+    """None on one side (accountdiff --org: the account joined or left): its Account is added
+    (removed) too, so an account holding nothing is no "equal"."""
+    nothing = {"Format": FORMAT, "Account": ACCOUNT, "Taken": "2026-11-01T03:00:00Z"}
+    joined = compare(None, nothing)
+    assert text(joined) == ["~ account", f"    + Account: {ACCOUNT}"]
+    assert joined.as_json()["Old"] == {"Account": None, "Taken": None}
+    assert text(compare(nothing, None)) == ["~ account", f"    - Account: {ACCOUNT}"]
+    assert changed(snapshot(), None)[:3] == [
+        "~ account",
+        f"    - Account: {ACCOUNT}",
+        "    - AccountAliases: corp",
+    ]
+
+
 # --- what IAM assigns: only with strict -----------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -62,6 +62,7 @@ def run(
     *,
     accounts: list[Account] | None = None,
     enter: bool = True,
+    outside: Collection[str] = (),
     verbose: bool = False,
     deliver: Deliver | None = None,
     finished: Done | None = None,
@@ -70,7 +71,9 @@ def run(
     Result written as it comes, or its answer given to ``deliver`` (in this thread: an
     account's snapshot file written, say); ``finished`` is told of each account in turn (from
     this thread too). Without ``enter``, ``work`` is given this call (it asks nothing of the
-    account: two directories compared). Ends the command with the exit status of the module."""
+    account: two directories compared), as it is for the accounts ``outside`` (no longer in
+    the organization: none can be entered). Ends the command with the exit status of the
+    module."""
     from euare.call.arns import caller_account
 
     if accounts is None:
@@ -84,7 +87,7 @@ def run(
     tally = Tally(len(accounts))
     progress = Progress(call.stderr, len(accounts))
     merged = Merged(call.fmt, call.stdout, call.options.get("query"), verbose)
-    pool = _Pool(call, org, work, accounts, own if enter else None, progress)
+    pool = _Pool(call, org, work, accounts, own if enter else None, progress, outside)
 
     def take(item: Item) -> None:
         """One account's result written and recorded; a stop waits for both (never a file
@@ -212,8 +215,10 @@ class _Pool:
         accounts: list[Account],
         own: str | None,
         progress: Progress,
+        outside: Collection[str] = (),
     ) -> None:
         self.call, self.org, self.work, self.own, self.progress = call, org, work, own, progress
+        self.outside = frozenset(outside)  # the accounts worked in without entering them
         self.todo = iter(accounts)
         self.total = len(accounts)
         self.out: queue.Queue[Item] = queue.Queue(maxsize=org.jobs)
@@ -260,7 +265,7 @@ class _Pool:
         err = AccountErr(self.call.stderr, self.call.prog, account, self.progress)
         try:
             here = replace(self.call, stderr=cast("IO[str]", err))
-            if self.own is not None:
+            if self.own is not None and account.id not in self.outside:
                 try:
                     here = enter(here, account, self.org.role, self.own)
                 except Exception as exc:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from euare.cli.infile import InputFile
 from euare.cli.params import Decorator, apply_all, option
@@ -28,7 +29,14 @@ if TYPE_CHECKING:
 DEFAULT_ORG_JOBS = 8
 MAX_ORG_JOBS = 64
 NAMES = ("org", "accounts_file", "only", "skip", "org_role", "org_jobs")
-FLAGS = {"accounts_file": "--accounts", "only": "--only", "skip": "--skip"}
+# The options that mean something only with --org: given without it, each is refused.
+FLAGS = {
+    "accounts_file": "--accounts",
+    "only": "--only",
+    "skip": "--skip",
+    "org_role": "--org-role",
+    "org_jobs": "--org-jobs",
+}
 
 
 @dataclass(frozen=True)
@@ -88,17 +96,25 @@ class Org:
 
 def _given(values: dict[str, Any]) -> Org | None:
     """The :class:`Org` of the verb's ``values`` (its options taken out of them), or None
-    without ``--org``; an option of the group given without it is refused."""
+    without ``--org``; an option of the group given without it is refused (before anything
+    is sent), also ``--org-role`` or ``--org-jobs`` typed with its default value."""
     org = values.pop("org")
     taken = {name: values.pop(name) for name in NAMES[1:]}
     if not org:
         for name, flag in FLAGS.items():
-            if taken[name]:
+            if _typed(name):
                 raise UsageError(f"{flag} is for --org: give --org too")
         return None
     return Org(
         taken["accounts_file"], taken["only"], taken["skip"], taken["org_role"], taken["org_jobs"]
     )
+
+
+def _typed(name: str) -> bool:
+    """Whether option ``name`` was typed on the command line (click says where each value came
+    from: a default is a value too)."""
+    ctx = click.get_current_context()
+    return ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
 
 
 def _role(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -143,14 +143,18 @@ class Diff:
 
 
 def compare(
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
     *,
     strict: bool = False,
     ignore_account: bool = False,
 ) -> Diff:
-    """What changed from snapshot ``old`` to snapshot ``new`` (both read by snapshot.loads)."""
+    """What changed from snapshot ``old`` to snapshot ``new`` (both read by snapshot.loads).
+    None on one side: the account is not there at all (it joined an organization since, or
+    left it), so that each of its entities is added (removed), and so is its ``Account``."""
     warnings = []
+    absent = old is None or new is None
+    old, new = old or {}, new or {}
     accounts = (_account(old), _account(new))
     given = old, new
     if ignore_account:
@@ -177,7 +181,7 @@ def compare(
             if changes:
                 entities.append(Entity(CHANGED, kind, name, b, tuple(changes)))
     account_wide = _settings(old), _settings(new)
-    if None in accounts:  # an empty account's snapshot cannot say which account it is
+    if None in accounts and not absent:  # an empty account's snapshot cannot say which it is
         for side in account_wide:
             side.pop("Account", None)
     settings = records.compare(*account_wide, "", skip=None)

@@ -7,7 +7,9 @@ far it got; ``--resume`` then takes again only the accounts whose file is older 
 ``--max-age``.
 
 The accounts of ``accountdiff --org`` and ``accountapply --org`` are a directory's: those the
-index says were taken (``ok``), else every ``ACCOUNT_ID.json`` there.
+index says were taken (``ok``, or failed since with a ``LastTaken`` file kept), else every
+``ACCOUNT_ID.json`` there. For accountdiff, an account the index records as failed and never
+taken is known to have been tried; any other account was not there (:class:`Held`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -137,18 +140,32 @@ class SnapshotDir:
 
     def accounts(self) -> list[Account]:
         """The accounts the directory has a snapshot of (see the module)."""
+        return list(self.held().taken.values())
+
+    def held(self) -> Held:
+        """What the directory holds, read once: :class:`Held`."""
         entries = self.index()
         if entries:
-            return [
-                Account(e["Account"], str(e.get("AccountName") or ""))
-                for e in entries
-                if e.get("Status") == "ok" or e.get("LastTaken")
-            ]
+            return Held(
+                self,
+                {
+                    e["Account"]: Account(e["Account"], str(e.get("AccountName") or ""))
+                    for e in entries
+                    if e.get("Status") == "ok" or e.get("LastTaken")
+                },
+                {
+                    e["Account"]: str(e.get("Error") or "it could not be taken")
+                    for e in entries
+                    if e.get("Status") != "ok" and not e.get("LastTaken")
+                },
+            )
         try:
             names = sorted(os.listdir(self.path))
         except OSError as exc:
             raise EuareError(f"cannot read {self.path}: {exc.strerror or exc}") from None
-        return [Account(m.group(1)) for m in map(FILE.match, names) if m]
+        return Held(
+            self, {m.group(1): Account(m.group(1)) for m in map(FILE.match, names) if m}, {}
+        )
 
     def read(self, account: str, stdin: IO[str]) -> dict[str, Any]:
         """The account's snapshot, read and checked as any snapshot is."""
@@ -158,6 +175,27 @@ class SnapshotDir:
         if not where.exists():
             raise EuareError(f"no snapshot of it in {self.path}")
         return read(str(where), stdin)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A directory's accounts: those it has a snapshot of (``taken``), and those its index
+    records as failed with no snapshot kept (``failed``, each with its error). Any other
+    account was not in the organization when the directory was written (or not chosen)."""
+
+    folder: SnapshotDir
+    taken: dict[str, Account]
+    failed: dict[str, str]
+
+    def snapshot(self, account: str, stdin: IO[str]) -> dict[str, Any] | None:
+        """The account's snapshot, or None when the directory has none and does not say it
+        tried (accountdiff --org: the account joined since, or left); one that failed, or
+        whose file is missing, is an error."""
+        if account in self.failed:
+            raise EuareError(f"no snapshot of it in {self.folder.path}: {self.failed[account]}")
+        if account not in self.taken and not self.folder.file(account).exists():
+            return None
+        return self.folder.read(account, stdin)
 
 
 def _utc(stamp: float) -> Any:

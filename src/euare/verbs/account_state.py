@@ -4,7 +4,7 @@ docs/snapshot.md)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from euare.call.accounts import Account
     from euare.core.files import Output
     from euare.state.diff import Diff
-
-Compare = Callable[[Call, dict[str, Any], dict[str, Any]], Result]
 
 
 @verb(
@@ -236,7 +234,9 @@ def _table(call: Call) -> bool:
     "not compared unless --strict. Exit status 0 when they are the same, 1 when they differ, 2 "
     "on any error (as diff). With --org, OLD and NEW are directories that accountsnapshot --org "
     "-o wrote (with --live, OLD's accounts are compared with each account now): each account on "
-    "its own, its lines starting with its ID; 1 when any differs or any failed.",
+    "its own, its lines starting with its ID (an account on one side only joined the "
+    "organization or left it: all it holds shows as added or removed); 1 when any differs or "
+    "any failed.",
     failure=2,
     exits=(
         (0, "The two are the same (in what is compared)."),
@@ -315,46 +315,20 @@ def accountdiff(
         _compare, strict=strict, ignore_account=ignore_account, verbose=verbose
     )
     if org is not None:
-        _org_diff(call, org, old, new, jobs, compare)
+        from euare.verbs.orgdiff import org_diff
+
+        now = functools.partial(_account_snapshot, jobs=jobs)
+        org_diff(call, org, old, new, compare, now)
         return None
     before = read(old, call.stdin)
     after = take(call, jobs) if new is None else read(new, call.stdin)
     return compare(call, before, after)
 
 
-def _org_diff(call: Call, org: Org, old: str, new: str | None, jobs: int, compare: Compare) -> None:
-    """accountdiff --org: OLD and NEW are directories of accountsnapshot --org -o; each
-    account of them (with --live, each of the organization) compared on its own."""
-    from euare.cli.fleet import run
-    from euare.core.errors import UsageError
-    from euare.state.orgdir import SnapshotDir
-
-    dirs = [SnapshotDir(Path(d)) for d in (old, new) if d is not None]
-    for folder in dirs:
-        if not folder.path.is_dir():
-            raise UsageError(f"{folder.path} is not a directory (with --org, OLD and NEW are)")
-    before = dirs[0]
-
-    def one(here: Call, account: Account) -> Result:
-        earlier = before.read(account.id, here.stdin)
-        later = (
-            _account_snapshot(here, account, jobs)
-            if new is None
-            else dirs[1].read(account.id, here.stdin)
-        )
-        return compare(here, earlier, later)
-
-    if new is None:
-        run(call, org, one)
-        return
-    known = {a.id: a for folder in dirs for a in folder.accounts()}
-    run(call, org, one, accounts=org.pick(call, list(known.values())), enter=False)
-
-
 def _compare(
     call: Call,
-    before: dict[str, Any],
-    after: dict[str, Any],
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
     *,
     strict: bool,
     ignore_account: bool,

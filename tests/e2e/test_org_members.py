@@ -1,0 +1,108 @@
+"""``euare-accountdiff --org`` when the organization's accounts change: an account that joined
+(in NEW, or in the organization now, and not in OLD) shows as a change, all it holds added; one
+that left (in OLD, not in NEW nor in the organization now) shows all it held removed; one whose
+snapshot a directory's index records as failed stays a failure. An organization of the
+management account and two members in the sandbox (tests/support/org.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ADMIN_KEY, ADMIN_SECRET, Home, boto_client
+from tests.support.org import ROLE, make_organization, member_client
+
+
+def snapshot(home: Home, directory: Path) -> None:
+    done = home.run("accountsnapshot", "--org", "-o", str(directory))
+    assert (done.returncode, done.stderr) == (0, ""), done
+
+
+def failed_in(directory: Path, account: str, name: str) -> None:
+    """Make ``directory``'s index say the account's snapshot could not be taken."""
+    index = json.loads((directory / "index.json").read_text())
+    index["Accounts"].append(
+        {
+            "Account": account,
+            "AccountName": name,
+            "Status": "error",
+            "Error": f"cannot enter it as {ROLE}: not authorized to perform sts:AssumeRole",
+            "Taken": "2026-03-01T02:00:15Z",
+        }
+    )
+    (directory / "index.json").write_text(json.dumps(index))
+
+
+def by_account(stdout: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in stdout.splitlines():
+        account, _, rest = line.partition(" ")
+        found.setdefault(account, []).append(rest)
+    return found
+
+
+def test_an_account_that_joined_or_left_shows_all_it_holds_added_or_removed(
+    home: Home, endpoint: str, tmp_path: Path
+) -> None:
+    home.env["AWS_ENDPOINT_URL_ORGANIZATIONS"] = endpoint
+    listed = make_organization(endpoint, 1, ADMIN_KEY, ADMIN_SECRET)
+    (leaving,) = [a["Id"] for a in listed if a["Name"] == "acct-00"]
+    member_client(endpoint, leaving, ADMIN_KEY, ADMIN_SECRET).create_user(UserName="alice")
+    old, new = tmp_path / "old", tmp_path / "new"
+    snapshot(home, old)
+
+    organizations: Any = boto_client(endpoint, service="organizations")
+    made = organizations.create_account(Email="acct-01@example.com", AccountName="acct-01")
+    joined = made["CreateAccountStatus"]["AccountId"]
+    member_client(endpoint, joined, ADMIN_KEY, ADMIN_SECRET).create_user(UserName="bob")
+    organizations.remove_account_from_organization(AccountId=leaving)
+    snapshot(home, new)
+
+    dirs = home.run("accountdiff", "--org", str(old), str(new))
+    live = home.run("accountdiff", "--org", "--live", str(old))
+    for done in (dirs, live):
+        assert (done.returncode, done.stderr) == (1, ""), done
+        lines = by_account(done.stdout)
+        assert set(lines) == {joined, leaving}, done.stdout  # the management account: the same
+        assert lines[joined] == [
+            "~ account",
+            f"    + Account: {joined}",
+            "+ user bob",
+            f"+ role {ROLE}",
+        ]
+        assert lines[leaving] == [
+            "~ account",
+            f"    - Account: {leaving}",
+            "- user alice",
+            f"- role {ROLE}",
+        ]
+
+    records = home.run("accountdiff", "--org", str(old), str(new), "--format", "jsonl")
+    assert records.returncode == 1, records
+    found = {r["Account"]: r for r in map(json.loads, records.lines)}
+    assert set(found) == {a["Id"] for a in listed} | {joined}
+    assert (found[joined]["AccountName"], found[joined]["Old"]) == (
+        "acct-01",
+        {"Account": None, "Taken": None},
+    )
+    assert [e["Name"] for e in found[joined]["Added"]] == ["bob", ROLE]
+    assert (found[leaving]["AccountName"], found[leaving]["New"]) == (
+        "acct-00",
+        {"Account": None, "Taken": None},
+    )
+    assert [e["Name"] for e in found[leaving]["Removed"]] == ["alice", ROLE]
+
+    # an account a directory's index says could not be taken: a failure on either side
+    failed_in(new, leaving, "acct-00")
+    failed_in(old, joined, "acct-01")
+    failures = home.run("accountdiff", "--org", str(old), str(new))
+    assert (failures.returncode, failures.stdout) == (1, ""), failures
+    errors = failures.stderr.splitlines()
+    assert len(errors) == 3, failures.stderr
+    for account, name, where in ((leaving, "acct-00", new), (joined, "acct-01", old)):
+        assert (
+            f"euare-accountdiff: error: account {account} ({name}): no snapshot of it in {where}: "
+            f"cannot enter it as {ROLE}"
+        ) in failures.stderr
+    assert errors[-1].startswith("euare-accountdiff: 3 accounts: 1 succeeded, 2 failed")

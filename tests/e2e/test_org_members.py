@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import ADMIN_KEY, ADMIN_SECRET, Home, boto_client
 from tests.support.org import ROLE, make_organization, member_client
 
@@ -106,3 +108,27 @@ def test_an_account_that_joined_or_left_shows_all_it_holds_added_or_removed(
             f"cannot enter it as {ROLE}"
         ) in failures.stderr
     assert errors[-1].startswith("euare-accountdiff: 3 accounts: 1 succeeded, 2 failed")
+
+
+@pytest.mark.parametrize("where", ["services section", "AWS_ENDPOINT_URL"])
+def test_organizations_endpoint_from_the_profiles_services_section_or_the_environment(
+    home: Home, endpoint: str, tmp_path: Path, where: str
+) -> None:
+    """Organizations' endpoint follows botocore's own settings, as for any AWS tool: here the
+    profile's ``services`` section (or AWS_ENDPOINT_URL), not AWS_ENDPOINT_URL_ORGANIZATIONS.
+    Without either, the run cannot list the accounts (it would ask AWS)."""
+    listed = make_organization(endpoint, 2, ADMIN_KEY, ADMIN_SECRET)
+    unset = home.run("accountsnapshot", "--org", "-o", str(tmp_path / "unset"))
+    assert unset.returncode == 2 and "cannot list the organization's accounts" in unset.stderr
+    if where == "services section":
+        home.write(
+            "no-aws-config",  # the AWS_CONFIG_FILE of the test's HOME
+            "[default]\nservices = local\n\n"
+            f"[services local]\norganizations =\n  endpoint_url = {endpoint}\n",
+        )
+    else:
+        home.env["AWS_ENDPOINT_URL"] = endpoint
+    done = home.run("accountsnapshot", "--org", "-o", str(tmp_path / "org"))
+    assert (done.returncode, done.stderr) == (0, ""), done
+    taken = {p.stem for p in (tmp_path / "org").glob("*.json")} - {"index"}
+    assert taken == {a["Id"] for a in listed}

@@ -269,7 +269,11 @@ class Proxy:
             )
             scheme = "https"
         self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # serve_forever looks for shutdown() every poll_interval: its default, 0.5 s, was half a
+        # second of every test that uses a proxy, spent in its teardown
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def stop(self) -> None:

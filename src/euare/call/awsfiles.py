@@ -10,6 +10,7 @@ file of at most 16 MiB, never a FIFO or a device.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -71,6 +72,36 @@ def _check(*named: tuple[str, str | None]) -> None:
     for what, name in named:  # (botocore takes the names from the environment: no file read)
         if name:
             check_file(Path(os.path.expanduser(name)), what, MAX_LARGE_BYTES)
+
+
+def data_path_settled(env: Mapping[str, str]) -> bool:
+    """Whether a new botocore session would take its data path (where it looks for models) from
+    ``env`` alone, reading no file and raising nothing: there is neither an AWS config file nor
+    a shared credentials file (a profile in them may name a data path, and
+    :func:`check_session_files` checks them first), and ``AWS_DATA_PATH`` is given or no
+    profile is named (a profile named must then exist). The data path is then ``AWS_DATA_PATH``
+    (or none)."""
+    names = (
+        env.get("AWS_CONFIG_FILE", "~/.aws/config"),
+        env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+    )
+    if any(_may_exist(name) for name in names):
+        return False
+    return "AWS_DATA_PATH" in env or not {"AWS_DEFAULT_PROFILE", "AWS_PROFILE"} & env.keys()
+
+
+def _may_exist(name: str) -> bool:
+    """Whether there may be a file at ``name``, as euare checks it (``~`` expanded) or as
+    botocore reads it (variables expanded too)."""
+    for path in {os.path.expanduser(name), os.path.expanduser(os.path.expandvars(name))}:
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            pass  # a path that cannot be looked at: the session and its checks say why
+        return True
+    return False
 
 
 def chain_credentials(session: Any, profile: str | None) -> Any:

@@ -299,6 +299,24 @@ def botocore_session() -> Any:
     return _botocore_session
 
 
+def service_model(service: str) -> dict[str, Any]:
+    """``service``'s model (service-2) as the process's botocore session loads it, without
+    making the session (importing botocore) when the environment alone settles where it would
+    look (:func:`euare.call.awsfiles.data_path_settled`): judging a value before any request
+    (euare.cli.rules) reads the model, and a refusal then costs no botocore."""
+    import os
+
+    from euare.call.awsfiles import data_path_settled
+    from euare.core import models
+
+    if _botocore_session is None and data_path_settled(os.environ):
+        return models.service_model(service, os.environ.get("AWS_DATA_PATH"))
+    model: dict[str, Any] = (
+        botocore_session().get_component("data_loader").load_service_model(service, "service-2")
+    )
+    return model
+
+
 def new_session(loader: Any = None) -> Any:
     """A botocore session restricted to euare's services (models.py): botocore's handlers for
     those only, and a data loader that knows no other service and keeps the parsed models under

@@ -377,10 +377,9 @@ class ModelRange(_ParamType):
         self.operation, self.member, self.zero = operation, member, zero
 
     def bounds(self) -> tuple[int, int]:
-        from euare.call.client import botocore_session
+        from euare.cli.rules import member_shape
 
-        model = botocore_session().get_service_model("iam")
-        shape = model.operation_model(self.operation).input_shape.members[self.member]
+        shape = member_shape("iam", self.operation, self.member)
         return int(shape.metadata["min"]), int(shape.metadata["max"])
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:

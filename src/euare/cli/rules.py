@@ -101,10 +101,11 @@ def rule(pattern: str) -> str:
 
 
 def problem(subject: str, value: Any, shape: Any, secret: bool = False) -> str | None:
-    """Why IAM would refuse ``value`` for a member of botocore ``shape``, as a sentence about
-    ``subject`` (the flag or argument it was given as, or where it was read from); None if it
-    would not. A list is judged item by item, a structure member by member. A ``secret``'s
-    value, or even its length, is never part of the answer."""
+    """Why IAM would refuse ``value`` for a member of ``shape`` (botocore's, or its view in
+    euare.core.shapes), as a sentence about ``subject`` (the flag or argument it was given as,
+    or where it was read from); None if it would not. A list is judged item by item, a
+    structure member by member. A ``secret``'s value, or even its length, is never part of the
+    answer."""
     if isinstance(value, (list, tuple)):
         target = shape.member if shape.type_name == "list" else shape
         for item in value:
@@ -148,11 +149,13 @@ def _shown(value: str, most: int = 64) -> str:
 
 
 def member_shape(service: str, operation: str, member: str) -> Any:
-    """botocore's shape of ``member`` of ``operation``'s input (KeyError: the model has none)."""
-    from euare.call.client import botocore_session
+    """The shape of ``member`` of ``operation``'s input, in the model botocore's session would
+    load (KeyError: the model has none); read without importing botocore when it can be (see
+    euare.call.client.service_model): a refusal need not pay for it."""
+    from euare.call.client import service_model
+    from euare.core.shapes import input_shape
 
-    model = botocore_session().get_service_model(service)
-    shape = model.operation_model(operation).input_shape
+    shape = input_shape(service_model(service), operation)
     if shape is None or member not in shape.members:
         raise KeyError(f"{service} {operation} has no input member {member}")
     return shape.members[member]

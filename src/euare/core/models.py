@@ -6,8 +6,10 @@ start. euare talks to IAM and STS only (and Organizations, to list the accounts 
 loader (a botocore ``Loader``, registered as the session's ``data_loader`` component, botocore's
 public extension point) knows those, trims endpoints.json to them, and keeps what it parsed
 in one file under the user's cache directory:
-``$XDG_CACHE_HOME/euare`` (else ``~/.cache/euare``), keyed by botocore's version, the data
-search path and the Python that wrote it.
+``$XDG_CACHE_HOME/euare`` (else ``~/.cache/euare``), keyed by botocore's installation (the file
+that holds its version, as it stands), the data search path and the Python that wrote it.
+:func:`service_model` reads a service's model from there without importing botocore, for the
+judging of what the user typed before any request.
 
 The cache is marshal data (loading it cannot run code, unlike pickle) behind a SHA-256 digest,
 and it is trusted only when the file and its directory belong to the user and no one else can
@@ -67,7 +69,7 @@ def _stamp(path: str | None) -> tuple[int, int] | None:
 
 
 class ModelCache:
-    """The parsed data of one botocore version and search path, in one file."""
+    """The parsed data of one botocore installation and search path, in one file."""
 
     def __init__(self, directory: Path, key: tuple[Any, ...]) -> None:
         self.directory = directory
@@ -76,9 +78,25 @@ class ModelCache:
         self.path = directory / f"models-{digest}.marshal"
         self.entries: dict[str, Any] = {}
         self.usable = True  # False once the file or its directory is found to be untrustworthy
+        self.seen: tuple[Any, ...] | None = None  # the file and its directory when last read
+
+    def _now(self) -> tuple[Any, ...]:
+        """What the file and its directory are now, as far as :meth:`load` can tell."""
+        trusted = (safe_dir(str(self.directory)), self.directory.exists())
+        try:
+            info = os.lstat(self.path)
+        except OSError as exc:
+            return (*trusted, exc.errno)
+        file = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_uid, info.st_mode)
+        return (*trusted, *file)
+
+    def unchanged(self) -> bool:
+        """Whether the file and its directory are as they were when this cache read them."""
+        return self.seen is not None and self.seen == self._now()
 
     def load(self) -> None:
         """Read the file, if it exists and is trustworthy; anything else leaves it empty."""
+        self.seen = self._now()
         if not safe_dir(str(self.directory)):
             self.usable = self.directory.exists() is False
             return
@@ -171,27 +189,90 @@ def register_builtin_handlers(session: Any) -> None:
 
 
 _warm: dict[tuple[Any, ...], Any] = {}  # loaders a worker filled before forking, by key
+_opened: dict[Path, ModelCache] = {}  # the cache files this process has read, by path
+
+
+def _botocore_root() -> str:
+    """botocore's package directory (its BOTOCORE_ROOT), found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or spec.origin is None:
+        raise ImportError("botocore is not installed")
+    return os.path.dirname(os.path.abspath(spec.origin))
+
+
+def _search(data_path: str | None, environ: Mapping[str, str]) -> tuple[list[str], tuple[Any, ...]]:
+    """The loader's search path for ``data_path`` (``AWS_DATA_PATH``), and the key of its cache:
+    botocore's installation (the size and time of the file that holds its version: a new
+    version rewrites it), the directories searched that exist, the Python that writes it."""
+    home = environ.get("HOME") or os.path.expanduser("~")
+    extra = [os.path.expanduser(p) for p in data_path.split(os.pathsep)] if data_path else []
+    root = _botocore_root()
+    paths = [*extra, os.path.join(home, ".aws", "models"), os.path.join(root, "data")]
+    found = [p for p in paths if os.path.isdir(p)]
+    key = (_stamp(os.path.join(root, "__init__.py")), *found, sys.version_info[:2], marshal.version)
+    return paths, key
+
+
+def _cache(key: tuple[Any, ...], environ: Mapping[str, str]) -> ModelCache | None:
+    """The cache file of ``key`` (None: turned off), read again only when it has changed: the
+    judging of a call's parameters and its request read it once."""
+    if environ.get("EUARE_MODEL_CACHE", "1") == "0":
+        return None
+    models = ModelCache(Path(cache_dir(environ)), key)
+    known = _opened.get(models.path)
+    if known is not None and known.unchanged():
+        return known
+    models.load()
+    _opened[models.path] = models
+    return models
 
 
 def make_loader(data_path: str | None, env: Mapping[str, str] | None = None) -> Any:
     """botocore's Loader for ``data_path`` (``AWS_DATA_PATH``), restricted and cached: the
     worker's own, already filled, when it searches the same directories."""
-    import botocore
-    from botocore.loaders import Loader
-
     environ = os.environ if env is None else env
-    home = environ.get("HOME") or os.path.expanduser("~")
-    extra = [os.path.expanduser(p) for p in data_path.split(os.pathsep)] if data_path else []
-    paths = [*extra, os.path.join(home, ".aws", "models"), Loader.BUILTIN_DATA_PATH]
-    found = [p for p in paths if os.path.isdir(p)]
-    key = (botocore.__version__, *found, sys.version_info[:2], marshal.version)
+    paths, key = _search(data_path, environ)
     if key in _warm:
         return _warm[key]
-    models = None
-    if environ.get("EUARE_MODEL_CACHE", "1") != "0":
-        models = ModelCache(Path(cache_dir(environ)), key)
-        models.load()
-    return _loader_class()(paths, models, key)
+    return _loader_class()(paths, _cache(key, environ), key)
+
+
+def service_model(
+    service: str, data_path: str | None, env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``service``'s model (service-2, documentation left out) as :func:`make_loader`'s loader
+    gives it: taken from the cache without importing botocore (whose import costs a call that
+    is refused before any request most of its time) when the cache holds the latest API version
+    in the search path and knows that no sdk-extras file amends it; else from the loader."""
+    environ = os.environ if env is None else env
+    paths, key = _search(data_path, environ)
+    models = None if key in _warm else _cache(key, environ)
+    version = _latest_version(paths, service, "service-2")
+    if models is not None and version is not None:
+        name = f"{service}/{version}/service-2"
+        kept, extras = models.get(name), models.get(f"{name}.sdk-extras")
+        if kept is not None and kept[1] is not None and extras == (None, None):
+            found: dict[str, Any] = kept[0]
+            return found
+    model: dict[str, Any] = make_loader(data_path, env).load_service_model(service, "service-2")
+    return model
+
+
+def _latest_version(paths: list[str], service: str, type_name: str) -> str | None:
+    """The latest API version of ``service`` that has a ``type_name`` file in the search path,
+    as botocore's Loader picks it (None: there is none)."""
+    versions = set()
+    for path in paths:
+        where = os.path.join(path, service)
+        if not (os.path.isdir(path) and os.path.isdir(where)):
+            continue
+        for version in os.listdir(where):
+            file = os.path.join(where, version, type_name)
+            if os.path.isfile(file + ".json") or os.path.isfile(file + ".json.gz"):
+                versions.add(version)
+    return max(versions) if versions else None
 
 
 def preload(env: Mapping[str, str]) -> None:

@@ -114,7 +114,8 @@ MEMBERS = frozenset(name for name, entry in UNMARKED.items() if entry.where is N
 
 
 def is_secret(name: str, shape: Any) -> bool:
-    """Whether member ``name`` of that botocore ``shape`` holds a secret."""
+    """Whether member ``name`` of that ``shape`` (botocore's, or its view in euare.core.shapes)
+    holds a secret."""
     return bool(shape.metadata.get("sensitive")) or name in MEMBERS
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import http.client
 import random
+import re
 import socket
 import struct
 import threading
@@ -94,7 +95,8 @@ class Fault:
     first sending of each distinct request is hit, so every retry gets through: "throttle half
     of the requests", deterministically. ``after`` lets that many requests through first;
     ``probability`` hits each request only with that chance (from a seeded generator, so a
-    test run can be repeated).
+    test run can be repeated). ``signed_by`` hits only the requests whose signing access key ID
+    it accepts: one account's, among an organization's (each account's assumed-role key).
     """
 
     kind: str
@@ -110,9 +112,12 @@ class Fault:
     held: threading.Event = field(default_factory=threading.Event)
     passed: int = 0
     rng: random.Random = field(default_factory=lambda: random.Random(8))
+    signed_by: Callable[[str], bool] | None = None
 
-    def take(self, body: bytes) -> bool:
+    def take(self, body: bytes, key: str = "") -> bool:
         if self.count is not None and self.hits >= self.count:
+            return False
+        if self.signed_by is not None and not self.signed_by(key):
             return False
         if self.passed < self.after:
             self.passed += 1
@@ -126,6 +131,12 @@ class Fault:
             self.seen.add(key)
         self.hits += 1
         return True
+
+
+def signer(headers: Any) -> str:
+    """The access key ID that signed a request (SigV4's ``Credential=KEY/...``), or ""."""
+    found = re.search(r"Credential=([^/,\s]+)/", headers.get("Authorization") or "")
+    return found.group(1) if found else ""
 
 
 @dataclass
@@ -174,7 +185,7 @@ class Proxy:
                     proxy.actions.append(action)
                     proxy.forms.append(form)
                     fault = proxy.faults.get(action) or proxy.faults.get("*")
-                    if fault is not None and not fault.take(body):
+                    if fault is not None and not fault.take(body, signer(self.headers)):
                         fault = None
                     self.request_seen = Request(
                         action, form, time.monotonic(), fault=fault.kind if fault else None

@@ -63,7 +63,6 @@ def run(
     accounts: list[Account] | None = None,
     enter: bool = True,
     outside: Collection[str] = (),
-    verbose: bool = False,
     deliver: Deliver | None = None,
     finished: Done | None = None,
 ) -> None:
@@ -86,7 +85,7 @@ def run(
         own = _own(call, caller_account)
     tally = Tally(len(accounts))
     progress = Progress(call.stderr, len(accounts))
-    merged = Merged(call.fmt, call.stdout, call.options.get("query"), verbose)
+    merged = Merged(call.fmt, call.stdout, call.options.get("query"), org.verbose)
     pool = _Pool(call, org, work, accounts, own if enter else None, progress, outside)
 
     def take(item: Item) -> None:

@@ -11,6 +11,7 @@ account's own warnings on stderr, named with it (:class:`AccountErr`).
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import IO, TYPE_CHECKING, Any
 
@@ -70,10 +71,15 @@ def _tty(stream: IO[str]) -> bool:
         return False
 
 
+_SAID = re.compile(r"(error( \([^()]*\))?|warning): ")  # what a line is, as errors.py writes it
+
+
 class AccountErr:
-    """An account's stderr: each line it writes (a warning, ``PROG: warning: ...``) goes to the
-    real stderr whole, saying the account (``PROG: account ID: warning: ...``). Not a
-    terminal, so no verb draws a progress line of its own for one account."""
+    """An account's stderr: each line it writes goes to the real stderr whole, saying the
+    account. An error or a warning says it as fleet's own error lines do, after its head
+    (``PROG: error (Code): account ID (NAME): ...``, ``PROG: warning: account ID (NAME):
+    ...``); any other line of the verb's, before the rest (``PROG: account ID (NAME): ...``).
+    Not a terminal, so no verb draws a progress line of its own for one account."""
 
     def __init__(self, err: IO[str], prog: str, account: Account, progress: Progress) -> None:
         self.err, self.prog, self.account, self.progress = err, prog, account, progress
@@ -89,7 +95,10 @@ class AccountErr:
     def _line(self, line: str) -> None:
         head = f"{self.prog}: "
         if line.startswith(head):
-            line = f"{head}account {self.account.says()}: {line[len(head) :]}"
+            rest = line[len(head) :]
+            said = _SAID.match(rest)
+            kind = said.group(0) if said else ""
+            line = f"{head}{kind}account {self.account.says()}: {rest[len(kind) :]}"
         with self.progress.lock:
             self.progress.clear()
             self.err.write(line + "\n")

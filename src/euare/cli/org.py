@@ -5,7 +5,8 @@ itself is :mod:`euare.cli.fleet`'s.
 :func:`org_options` adds ``--org``, ``--accounts FILE``, ``--only``, ``--skip``, ``--org-role``
 and ``--org-jobs`` to a verb, and hands the verb one keyword argument for all of them: ``org``,
 an :class:`Org` when ``--org`` is given, else None (the verb then runs in the caller's account
-as it always has).
+as it always has). The :class:`Org` also says whether the verb's own ``-v`` was given: with it,
+every text line says the account's name after its ID (docs/output.md), whichever verb it is.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Org:
     skip: tuple[str, ...]
     role: str
     jobs: int
+    verbose: bool = False  # the verb's own -v: text lines say each account's name too
 
     def accounts(self, call: Call) -> list[Account]:
         """The accounts to work in: Organizations' ACTIVE ones, or those of ``--accounts FILE``,
@@ -97,7 +99,8 @@ class Org:
 def _given(values: dict[str, Any]) -> Org | None:
     """The :class:`Org` of the verb's ``values`` (its options taken out of them), or None
     without ``--org``; an option of the group given without it is refused (before anything
-    is sent), also ``--org-role`` or ``--org-jobs`` typed with its default value."""
+    is sent), also ``--org-role`` or ``--org-jobs`` typed with its default value. The verb's
+    own ``verbose`` (its ``-v``, if it has one) is left in ``values``, and noted."""
     org = values.pop("org")
     taken = {name: values.pop(name) for name in NAMES[1:]}
     if not org:
@@ -106,7 +109,12 @@ def _given(values: dict[str, Any]) -> Org | None:
                 raise UsageError(f"{flag} is for --org: give --org too")
         return None
     return Org(
-        taken["accounts_file"], taken["only"], taken["skip"], taken["org_role"], taken["org_jobs"]
+        taken["accounts_file"],
+        taken["only"],
+        taken["skip"],
+        taken["org_role"],
+        taken["org_jobs"],
+        verbose=bool(values.get("verbose")),
     )
 
 

@@ -200,7 +200,7 @@ def accountauditkeys(
         return audit(call)
     from euare.cli.fleet import run
 
-    run(call, org, lambda here, _: _flagged(audit(here)), verbose=verbose)
+    run(call, org, lambda here, _: _flagged(audit(here)))
     return None
 
 

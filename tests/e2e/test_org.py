@@ -86,14 +86,9 @@ def organization() -> Iterator[Organization]:
 
 @pytest.fixture
 def org(organization: Organization) -> Iterator[Organization]:
-    proxy = organization.proxy
-    proxy.faults.clear()
-    proxy.rewrites.clear()
-    proxy.latency = 0.0
+    organization.proxy.settle()
     yield organization
-    proxy.faults.clear()
-    proxy.rewrites.clear()
-    proxy.latency = 0.0
+    organization.proxy.settle()
 
 
 @pytest.fixture

@@ -148,15 +148,9 @@ def snapshot(home: Home, directory: Path) -> None:
 
 @pytest.fixture
 def org(organization: Organization) -> Iterator[Organization]:
-    proxy = organization.proxy
-    proxy.faults.clear()
-    proxy.rewrites.clear()
-    proxy.latency = 0.0
-    proxy.max_in_flight = 0
+    organization.proxy.settle()
     yield organization
-    proxy.faults.clear()
-    proxy.rewrites.clear()
-    proxy.latency = 0.0
+    organization.proxy.settle()
 
 
 @pytest.fixture

@@ -287,6 +287,14 @@ class Proxy:
         )
         self.thread.start()
 
+    def settle(self) -> None:
+        """Back to plain forwarding, for the next test of a proxy shared by a module: no fault,
+        no rewrite, no latency, the most in flight counted afresh."""
+        self.faults.clear()
+        self.rewrites.clear()
+        self.latency = 0.0
+        self.max_in_flight = 0
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()

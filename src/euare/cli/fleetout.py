@@ -11,10 +11,10 @@ account's own warnings on stderr, named with it (:class:`AccountErr`).
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import IO, TYPE_CHECKING, Any
 
+from euare.core.errors import LINE_KIND
 from euare.core.render import (
     Record,
     Result,
@@ -71,9 +71,6 @@ def _tty(stream: IO[str]) -> bool:
         return False
 
 
-_SAID = re.compile(r"(error( \([^()]*\))?|warning): ")  # what a line is, as errors.py writes it
-
-
 class AccountErr:
     """An account's stderr: each line it writes goes to the real stderr whole, saying the
     account. An error or a warning says it as fleet's own error lines do, after its head
@@ -96,7 +93,7 @@ class AccountErr:
         head = f"{self.prog}: "
         if line.startswith(head):
             rest = line[len(head) :]
-            said = _SAID.match(rest)
+            said = LINE_KIND.match(rest)
             kind = said.group(0) if said else ""
             line = f"{head}{kind}account {self.account.says()}: {rest[len(kind) :]}"
         with self.progress.lock:

@@ -296,6 +296,11 @@ def error_line(prog: str, err: EuareError) -> str:
     return stderr_line(prog, f"error: {err.message}")
 
 
+# What a stderr line says it is, just after ``PROG: ``: ``error (Code): ``, ``error: `` (as
+# :func:`render` writes them) or ``warning: `` (a verb's warning, through :func:`stderr_line`).
+LINE_KIND = re.compile(r"(error( \([^()]*\))?|warning): ")
+
+
 def stderr_line(prog: str, text: str) -> str:
     """``PROG: text`` as a line on stderr (an error, a warning): on one line, secrets masked,
     and any character that could drive a terminal shown as ``\\uXXXX`` (a message may quote

@@ -2,8 +2,9 @@
 # Mail me when IAM changed in any account of the organization: take a snapshot of every account
 # (euare-accountsnapshot --org), compare each with the one the previous run took, and mail what
 # was added, removed and changed, each line starting with its account ID. An account that
-# joined the organization since is mailed the same way, everything in it added. Nothing is
-# mailed when nothing changed, nor on the first run (there is nothing to compare with yet).
+# joined the organization since is mailed the same way, everything in it added, and one that
+# left it with everything in it removed. Nothing is mailed when nothing changed, nor on the
+# first run (there is nothing to compare with yet).
 #
 # crontab line (every day at 06:30), in the account allowed organizations:ListAccounts and
 # sts:AssumeRole of the reading role in every account (docs/organizations.md):

@@ -111,3 +111,10 @@ def test_changes_are_mailed_per_account_and_a_lost_account_as_a_failure(
     lost = next(e for e in index if e["Account"] == second)
     assert lost["Status"] == "error" and lost["LastTaken"]
     assert (job.state / "org" / f"{second}.json").exists()  # the last good one, kept
+
+    organizations.remove_account_from_organization(AccountId=joined)  # an account leaves
+    done = job.run()
+    mails = dict(job.mails())
+    changed = next(body for args, body in mails.items() if "IAM changed" in args)
+    assert f"{joined} - user carol" in changed.splitlines(), changed
+    assert all(line.startswith(f"{joined} ") for line in changed.splitlines())

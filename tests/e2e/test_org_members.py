@@ -7,6 +7,7 @@ management account and two members in the sandbox (tests/support/org.py)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,42 @@ def test_organizations_endpoint_from_the_profiles_services_section_or_the_enviro
     assert (done.returncode, done.stderr) == (0, ""), done
     taken = {p.stem for p in (tmp_path / "org").glob("*.json")} - {"index"}
     assert taken == {a["Id"] for a in listed}
+
+
+def test_snapshots_kept_in_one_directory_see_an_account_leave(
+    home: Home, endpoint: str, tmp_path: Path
+) -> None:
+    """The cron recipe's way: each night's snapshots go into the same directory (a copy of the
+    night before kept beside it). Taken over the whole organization, the index marks an
+    account no longer in it as left (its file kept), and the diff shows it removed; a run
+    narrowed by --only cannot tell, and marks nothing."""
+    home.env["AWS_ENDPOINT_URL_ORGANIZATIONS"] = endpoint
+    listed = make_organization(endpoint, 2, ADMIN_KEY, ADMIN_SECRET)
+    leaving, staying = sorted(a["Id"] for a in listed if a["Name"].startswith("acct-"))
+    member_client(endpoint, leaving, ADMIN_KEY, ADMIN_SECRET).create_user(UserName="alice")
+    now, last = tmp_path / "org", tmp_path / "org.last"
+    snapshot(home, now)
+    shutil.copytree(now, last)
+    organizations: Any = boto_client(endpoint, service="organizations")
+    organizations.remove_account_from_organization(AccountId=leaving)
+
+    def entry(account: str) -> dict[str, Any]:
+        index = json.loads((now / "index.json").read_text())["Accounts"]
+        (found,) = [e for e in index if e["Account"] == account]
+        return dict(found)
+
+    narrowed = home.run("accountsnapshot", "--org", "--only", staying, "-o", str(now))
+    assert (narrowed.returncode, narrowed.stderr) == (0, ""), narrowed
+    assert entry(leaving)["Status"] == "ok"
+
+    snapshot(home, now)
+    assert (entry(leaving)["Status"], "Left" in entry(leaving)) == ("left", True)
+    assert entry(staying)["Status"] == "ok" and (now / f"{leaving}.json").exists()
+
+    done = home.run("accountdiff", "--org", str(last), str(now))
+    assert (done.returncode, done.stderr) == (1, ""), done
+    assert by_account(done.stdout) == {
+        leaving: ["~ account", f"    - Account: {leaving}", "- user alice", f"- role {ROLE}"]
+    }
+    again = home.run("accountdiff", "--org", str(now), str(now))  # gone from both: no change
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", ""), again

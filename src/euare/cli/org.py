@@ -51,6 +51,12 @@ class Org:
     jobs: int
     verbose: bool = False  # the verb's own -v: text lines say each account's name too
 
+    @property
+    def whole(self) -> bool:
+        """Whether the accounts are the organization's whole ACTIVE list (no ``--accounts``,
+        ``--only`` or ``--skip``): an account missing from it has left the organization."""
+        return self.accounts_file is None and not self.only and not self.skip
+
     def accounts(self, call: Call) -> list[Account]:
         """The accounts to work in: Organizations' ACTIVE ones, or those of ``--accounts FILE``,
         then ``--only`` and ``--skip``. Failing to list them fails the command (nothing ran)."""

@@ -26,6 +26,7 @@ from euare.call.accounts import Account
 from euare.core.errors import EuareError, UsageError
 
 INDEX = "index.json"
+LEFT = "left"  # an index entry's Status once its account is no longer in the organization
 LOCK = ".index.lock"  # held while the index is read and rewritten (euare.core.locks)
 FILE = re.compile(r"^([0-9]{12})\.json$")
 DEFAULT_MAX_AGE = 24 * 3600.0
@@ -92,6 +93,34 @@ class SnapshotDir:
         except OSError as exc:
             raise EuareError(f"cannot lock {self.path / LOCK}: {exc.strerror or exc}") from None
 
+    def departed(self, members: set[str]) -> None:
+        """Say in the index that each account it lists and ``members`` (the organization's
+        whole ACTIVE list, just asked) lacks has left: ``"Status": "left"`` and when it was
+        seen gone (``Left``), its file kept as it was. Such an account is no longer one of the
+        directory's (:meth:`held`), so accountdiff --org against an earlier copy shows it
+        removed; it is taken again, and recorded as usual, if it comes back."""
+        from euare.core.locks import Busy, locked
+        from euare.core.render import as_text
+
+        try:
+            with locked(self.path / LOCK, 30.0, f"pid {os.getpid()}"):
+                self.entries.update({e["Account"]: e for e in self.index()})
+                gone = [
+                    k
+                    for k, e in self.entries.items()
+                    if k not in members and e.get("Status") != LEFT
+                ]
+                if not gone:
+                    return
+                now = as_text(_utc(time.time()))
+                for key in gone:
+                    self.entries[key] = {**self.entries[key], "Status": LEFT, "Left": now}
+                self._write_index()
+        except Busy as busy:
+            raise EuareError(f"cannot update {self.path / INDEX}: {busy}") from None
+        except OSError as exc:
+            raise EuareError(f"cannot lock {self.path / LOCK}: {exc.strerror or exc}") from None
+
     def _record(self, account: Account, error: str | None, kept: bool) -> None:
         from euare.core.render import as_text
 
@@ -146,25 +175,27 @@ class SnapshotDir:
         """What the directory holds, read once: :class:`Held`."""
         entries = self.index()
         if entries:
+            here = [e for e in entries if e.get("Status") != LEFT]
             return Held(
                 self,
                 {
                     e["Account"]: Account(e["Account"], str(e.get("AccountName") or ""))
-                    for e in entries
+                    for e in here
                     if e.get("Status") == "ok" or e.get("LastTaken")
                 },
                 {
                     e["Account"]: str(e.get("Error") or "it could not be taken")
-                    for e in entries
+                    for e in here
                     if e.get("Status") != "ok" and not e.get("LastTaken")
                 },
+                {e["Account"] for e in entries if e.get("Status") == LEFT},
             )
         try:
             names = sorted(os.listdir(self.path))
         except OSError as exc:
             raise EuareError(f"cannot read {self.path}: {exc.strerror or exc}") from None
         return Held(
-            self, {m.group(1): Account(m.group(1)) for m in map(FILE.match, names) if m}, {}
+            self, {m.group(1): Account(m.group(1)) for m in map(FILE.match, names) if m}, {}, set()
         )
 
     def read(self, account: str, stdin: IO[str]) -> dict[str, Any]:
@@ -180,17 +211,21 @@ class SnapshotDir:
 @dataclass(frozen=True)
 class Held:
     """A directory's accounts: those it has a snapshot of (``taken``), and those its index
-    records as failed with no snapshot kept (``failed``, each with its error). Any other
-    account was not in the organization when the directory was written (or not chosen)."""
+    records as failed with no snapshot kept (``failed``, each with its error), and those it
+    records as having left the organization (``left``, their files kept). Any other account
+    was not in the organization when the directory was written (or not chosen)."""
 
     folder: SnapshotDir
     taken: dict[str, Account]
     failed: dict[str, str]
+    left: set[str]
 
     def snapshot(self, account: str, stdin: IO[str]) -> dict[str, Any] | None:
         """The account's snapshot, or None when the directory has none and does not say it
-        tried (accountdiff --org: the account joined since, or left); one that failed, or
-        whose file is missing, is an error."""
+        tried, or says it left (accountdiff --org: the account joined since, or left); one
+        that failed, or whose file is missing, is an error."""
+        if account in self.left:
+            return None
         if account in self.failed:
             raise EuareError(f"no snapshot of it in {self.folder.path}: {self.failed[account]}")
         if account not in self.taken and not self.folder.file(account).exists():

@@ -160,6 +160,8 @@ def _org_snapshots(
     folder = SnapshotDir(directory)
     folder.make()
     accounts = org.accounts(call)
+    if org.whole:  # the organization's whole list: what the index has beyond it has left
+        folder.departed({a.id for a in accounts})
     if resume:
         for account in [a for a in accounts if folder.fresh(a.id, age)]:
             folder.record(account, None, kept=True)

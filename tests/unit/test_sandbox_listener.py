@@ -150,6 +150,7 @@ def test_head_gives_the_length_without_the_body(server: Listener) -> None:
         (b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * (listener.MOST_HEADERS + 1) + b"\r\n", 431),
         (b"GET /" + b"a" * (listener.MOST_LINE + 1) + b" HTTP/1.1\r\n\r\n", 431),
         (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+        (b"GET http://[::1 HTTP/1.1\r\n\r\n", 400),
     ],
     ids=[
         "request-line",
@@ -164,6 +165,7 @@ def test_head_gives_the_length_without_the_body(server: Listener) -> None:
         "many-headers",
         "long-line",
         "bad-chunk",
+        "bad-target",
     ],
 )
 def test_a_request_it_does_not_take_is_refused_and_the_connection_closed(
@@ -228,3 +230,15 @@ def test_stopping_closes_connections_waiting_for_their_next_request() -> None:
     sock.close()
     with pytest.raises(OSError):
         socket.create_connection(address, timeout=2).close()
+
+
+def test_what_escapes_a_connection_prints_nothing(
+    server: Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """socketserver prints a traceback for an exception a handler lets out; the sandbox's
+    terminal must never show one."""
+    try:
+        raise RuntimeError("escaped")
+    except RuntimeError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert capsys.readouterr() == ("", "")

@@ -268,9 +268,11 @@ class Handler(socketserver.BaseRequestHandler):
         request.body = read_body(request, rfile)
         keep = request.keep_open and not self.server.stopping
         try:
-            status, headers, body = run_app(
-                self.server.app, environ(request, self.server.server_address, self.client_address)
-            )
+            env = environ(request, self.server.server_address, self.client_address)
+        except ValueError:  # a target urlsplit cannot take ("http://[::1")
+            raise Refused(400) from None
+        try:
+            status, headers, body = run_app(self.server.app, env)
         except Exception:  # the answer IAM gives for its own failure, never a hang
             status, headers = "500 Internal Server Error", [("Content-Type", "text/xml")]
             body, keep = INTERNAL, False
@@ -298,6 +300,11 @@ class Listener(socketserver.ThreadingTCPServer):
         self.open: set[socket.socket] = set()
         self.guard = threading.Lock()
         super().__init__(address, Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Nothing: socketserver would print a traceback on the sandbox's terminal. Every
+        request is answered or refused in :class:`Handler`; what still escapes it (a socket
+        torn down by stop()) ends that connection only."""
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.guard:

@@ -31,7 +31,7 @@ from tests.conftest import (
     start_moto,
 )
 from tests.support.documents import TRUST
-from tests.support.org import make_organization, member_client
+from tests.support.org import make_organization, member_client, org_home
 from tests.support.proxy import Fault, Proxy, iam_error
 from tests.support.signals import STOPS, head, status
 
@@ -93,11 +93,7 @@ def org(organization: Organization) -> Iterator[Organization]:
 
 @pytest.fixture
 def home(tmp_path: Path, org: Organization) -> Home:
-    path = tmp_path / "home"
-    path.mkdir()
-    made = Home(path, org.proxy.url)  # IAM and STS through the proxy
-    made.env["AWS_ENDPOINT_URL_ORGANIZATIONS"] = org.server.url
-    return made
+    return org_home(tmp_path, org.proxy.url, org.server.url)  # IAM and STS through the proxy
 
 
 def index(directory: Path) -> dict[str, dict[str, Any]]:

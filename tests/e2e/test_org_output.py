@@ -40,7 +40,7 @@ from tests.conftest import (
     start_moto,
 )
 from tests.support import worker_pass
-from tests.support.org import make_organization, member_client
+from tests.support.org import make_organization, member_client, org_home
 from tests.support.proxy import Fault, Proxy, iam_error
 
 MEMBERS = 3
@@ -134,11 +134,7 @@ def organization(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Organizat
 
 
 def make_home(base: Path, org: Organization) -> Home:
-    path = base / "home"
-    path.mkdir()
-    made = Home(path, org.proxy.url)  # IAM and STS through the proxy
-    made.env["AWS_ENDPOINT_URL_ORGANIZATIONS"] = org.server.url
-    return made
+    return org_home(base, org.proxy.url, org.server.url)  # IAM and STS through the proxy
 
 
 def snapshot(home: Home, directory: Path) -> None:

@@ -8,11 +8,12 @@ on (``--enforce-auth``), ``key`` must be allowed the Organizations calls and
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 
 import boto3
 
-from tests.conftest import boto_client
+from tests.conftest import Home, boto_client
 
 ROLE = "OrganizationAccountAccessRole"
 SESSION = "euare-tests"
@@ -50,3 +51,13 @@ def member_client(url: str, account_id: str, key: str, secret: str, service: str
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
     )
+
+
+def org_home(base: Path, iam_url: str, organizations_url: str) -> Home:
+    """A test HOME under ``base`` whose IAM and STS go to ``iam_url`` (a proxy, say) and whose
+    Organizations goes to ``organizations_url`` (AWS_ENDPOINT_URL_ORGANIZATIONS)."""
+    path = base / "home"
+    path.mkdir()
+    made = Home(path, iam_url)
+    made.env["AWS_ENDPOINT_URL_ORGANIZATIONS"] = organizations_url
+    return made

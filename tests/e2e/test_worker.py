@@ -464,6 +464,43 @@ def test_stop_and_status_say_what_they_did(worked: Worked) -> None:
     assert bad.returncode == 2 and "start, stop or status" in bad.stderr
 
 
+SLOW_TO_CLOSE = """
+import sys, time
+from euare.worker import server
+checking = server.Worker._socket_is_ours
+def check(worker):
+    time.sleep(1.5)
+    return checking(worker)
+server.Worker._socket_is_ours = check
+sys.exit(server.main([sys.argv[1]]))
+"""
+
+
+def test_stop_returns_once_the_worker_is_gone(worked: Worked) -> None:
+    """A worker slow to leave once told to stop (here: 1.5 s between closing its listener and
+    removing its socket): ``euare worker stop`` returns when its socket and lock are gone, not
+    when it stops answering, so that a script can start another or remove the directory right
+    after."""
+    path = worked.socket
+    assert worked.control("stop").returncode == 0
+    slow = subprocess.Popen(
+        [sys.executable, "-c", SLOW_TO_CLOSE, path.name.removesuffix(front.SOCKET)],
+        env=worked.home.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while worked.control("status").returncode != 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stopped = worked.control("stop")
+        assert stopped.returncode == 0 and stopped.stdout == f"stopped (pid {slow.pid})\n"
+        assert sorted(p.name for p in path.parent.iterdir()) == []
+        assert slow.wait(timeout=30) == 0, slow.stderr
+    finally:
+        slow.kill()
+        slow.wait()
+
+
 @pytest.mark.parametrize("signum", STOPS)
 def test_ctrl_c_reaches_the_call_in_the_worker(
     worked: Worked, proxied_home: Home, proxy: Any, signum: int

@@ -12,6 +12,8 @@ from euare.core.retry import poll
 from euare.worker import front
 from euare.worker.authority import CANNOT
 
+STOP_WAIT = 30.0  # seconds for a worker told to stop to be gone
+
 
 def control(args: list[str]) -> int:
     """``euare worker start|stop|status``."""
@@ -64,7 +66,17 @@ def control(args: list[str]) -> int:
         if answer is None:
             sys.stdout.write("not running\n")
             return 0
-        poll(status, done=lambda now: now is None, budget=10, first=0.05, most=0.05)
+        lock = front.lock_path(env)
+        held = poll(
+            lambda: lock is not None and front.lock_held(lock),
+            done=lambda now: not now, budget=STOP_WAIT, first=0.02, most=0.05,
+        )  # fmt: skip (gone only once its socket and lock are: it lets go of the lock last)
+        if held:
+            sys.stderr.write(
+                f"euare worker: error: the worker (pid {answer.get('stopped')}) was told to stop "
+                f"and is still running after {STOP_WAIT:g} s\n"
+            )
+            return 1
         sys.stdout.write(f"stopped (pid {answer.get('stopped')})\n")
         return 0
     return _show(front.ask(env, "status"), front.socket_path(env))

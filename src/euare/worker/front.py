@@ -348,9 +348,6 @@ def start_in_background(env: Mapping[str, str]) -> subprocess.Popen[bytes] | Non
 def running(directory: str, but: str = "") -> int:
     """How many workers run in ``directory`` (other than ``but``): the locks held. A lock left
     by a worker that did not end well is removed (each worker removes its own)."""
-    import contextlib
-    import fcntl
-
     try:
         names = [n for n in os.listdir(directory) if n.startswith("worker-") and n.endswith(LOCK)]
     except OSError:
@@ -358,20 +355,34 @@ def running(directory: str, but: str = "") -> int:
     names = [n for n in names if n != but + LOCK]
     if len(names) < MAX_WORKERS:
         return len(names)  # not enough to matter, whether all run or not
-    count = 0
-    for name in names:
-        path = os.path.join(directory, name)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            count += 1
-        else:
+    return sum(lock_held(os.path.join(directory, name), remove_if_not=True) for name in names)
+
+
+def lock_held(path: str, remove_if_not: bool = False) -> bool:
+    """Whether a worker holds the lock at ``path``: it takes it before it listens and lets go of
+    it last of all, after removing its socket and the lock itself. One no worker holds (left by
+    a worker that did not end well) is removed if ``remove_if_not``."""
+    import contextlib
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        if remove_if_not:
             with contextlib.suppress(OSError):
                 os.unlink(path)  # held by this process, it is no worker's (a worker checks)
-        finally:
-            os.close(fd)
-    return count
+        return False
+    finally:
+        os.close(fd)
+
+
+def lock_path(env: Mapping[str, str]) -> str | None:
+    """The lock of the worker that may serve this process; None where none may."""
+    found = identity()
+    return os.path.join(runtime_dir(env), found[0] + LOCK) if found else None

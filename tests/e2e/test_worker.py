@@ -467,11 +467,15 @@ def test_stop_and_status_say_what_they_did(worked: Worked) -> None:
 SLOW_TO_CLOSE = """
 import sys, time
 from euare.worker import server
-checking = server.Worker._socket_is_ours
+checking, closing = server.Worker._socket_is_ours, server.Worker.close
 def check(worker):
-    time.sleep(1.5)
+    if getattr(worker, "closing", False):
+        time.sleep(1.5)
     return checking(worker)
-server.Worker._socket_is_ours = check
+def close(worker):
+    worker.closing = True
+    closing(worker)
+server.Worker._socket_is_ours, server.Worker.close = check, close
 sys.exit(server.main([sys.argv[1]]))
 """
 

@@ -48,6 +48,7 @@ from euare.worker.warmup import warm_up
 
 DEFAULT_IDLE = 600.0
 NAME = re.compile(r"worker-[0-9a-f]{16}")
+STALE_EVERY = 1.0  # seconds between the serving loop's looks for changed code
 
 
 class Worker:
@@ -63,6 +64,7 @@ class Worker:
         self.code = authority.code_fingerprint()
         self.files = _dependency_files()
         self.stamps = _fingerprint(self.files)
+        self.looked = time.monotonic()  # when the loop last looked for changed code
         self.leaving = False
         self.pending: list[inbox.Incoming] = []
         self.listener: socket.socket | None = None
@@ -146,11 +148,18 @@ class Worker:
         return authority.code_fingerprint() != self.code or _fingerprint(self.files) != self.stamps
 
     def _should_leave(self, idle_for: float) -> bool:
+        """Whether to leave now. Whether the code changed is looked at here once a second at
+        most (a call is refused at once, _refusal): listing euare's files takes a few hundred
+        microseconds, and the loop turns several times a call."""
+        now = time.monotonic()
+        look = now - self.looked >= STALE_EVERY
+        if look:
+            self.looked = now
         return (
             self.leaving
             or (idle_for > self.idle and not self.children)
             or not self._socket_is_ours()
-            or self._stale()
+            or (look and self._stale())
         )
 
     def _reap(self) -> None:

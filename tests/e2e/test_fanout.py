@@ -96,7 +96,8 @@ def test_calls_overlap_up_to_jobs(
     iam.create_user(UserName="dave")
     for n in range(8):
         iam.put_user_policy(UserName="dave", PolicyName=f"p{n}", PolicyDocument=DOC)
-    proxy.latency = 0.2
+    proxy.latency = 0.2  # a request beyond the pool's would overlap those held
+    proxy.gather["DeleteUserPolicy"] = most  # however slowly the pool's threads start
     result = proxied_home.run("userdel", "-r", "dave", *jobs)
     assert result.returncode == 0, result.stderr
     assert proxy.max_in_flight == most

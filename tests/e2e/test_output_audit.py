@@ -13,7 +13,7 @@ from tests.support.proxy import Fault
 from tests.support.shapes import assert_shape
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_audit_json_lists_every_user_s_keys(home: Home, iam: Any) -> None:
     made = {}
     for name in ("ann", "bo", "cy"):
@@ -75,9 +75,12 @@ def test_the_audit_asks_about_eight_users_at_once_by_default_and_never_more(
 
     for n in range(20):
         iam.create_user(UserName=f"r{n:02}")
-    proxy.latency = 0.2  # long enough for every thread of the pool to be waiting at once
+    proxy.latency = 0.2  # a request beyond the pool's would overlap those held
+    proxy.gather["ListAccessKeys"] = READ_JOBS  # however slowly the pool's threads start
     assert proxied_home.run("accountauditkeys").returncode == 0
     assert proxy.max_in_flight == READ_JOBS == 8
-    proxy.max_in_flight = 0
+    proxy.settle()
+    proxy.latency = 0.2
+    proxy.gather["ListAccessKeys"] = 3
     assert proxied_home.run("accountauditkeys", "--jobs", "3").returncode == 0
     assert proxy.max_in_flight == 3

@@ -9,7 +9,11 @@ slowly. Every fault has a count, and every test stops the proxy, so nothing here
 
 ``log`` records every request with the time it arrived and the time its answer was sent, and
 ``max_in_flight`` the most requests the proxy held at once; ``latency`` delays every answer, as
-a distant IAM endpoint would (real IAM answers in about 50-100 ms).
+a distant IAM endpoint would (real IAM answers in about 50-100 ms). ``gather[Action] = N``
+holds the requests of that action, before their latency, until N requests are in flight at once
+(the first time; for at most GATHER_WAIT seconds): a test that a pool reaches N requests at once
+then passes however slowly a loaded machine starts the pool's threads, where a latency alone
+must outlast the slowest start (the latency still shows a request beyond the N).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 ET.register_namespace("", IAM_NS)
 
 Rewrite = Callable[[dict[str, str], int, bytes], tuple[int, bytes]]
+GATHER_WAIT = 10.0  # seconds a request waits for the ``gather`` others to be in flight
 
 
 class paginate:  # a class used as the function it was: rewrites[Action] = paginate(...)
@@ -165,9 +170,12 @@ class Proxy:
         self.forms: list[dict[str, str]] = []
         self.log: list[Request] = []
         self.latency = 0.0
+        self.gather: dict[str, int] = {}
+        self.gathered_once: set[str] = set()
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
+        self.gathered = threading.Condition(self.lock)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -193,6 +201,14 @@ class Proxy:
                     proxy.log.append(self.request_seen)
                     proxy.in_flight += 1
                     proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
+                    proxy.gathered.notify_all()
+                    wanted = proxy.gather.get(action, 0)
+                    if wanted and action not in proxy.gathered_once:
+                        proxy.gathered.wait_for(
+                            lambda: action in proxy.gathered_once or proxy.in_flight >= wanted,
+                            timeout=GATHER_WAIT,
+                        )
+                        proxy.gathered_once.add(action)
                 self.held = True
                 try:
                     self._handle(fault, action, form, body)
@@ -293,6 +309,8 @@ class Proxy:
         self.faults.clear()
         self.rewrites.clear()
         self.latency = 0.0
+        self.gather.clear()
+        self.gathered_once.clear()
         self.max_in_flight = 0
 
     def stop(self) -> None:

@@ -22,20 +22,21 @@ demo: $(STAMP)
 		bash examples/getting-started.sh
 
 # In parallel: each pytest-xdist worker starts its own moto server (TEST_JOBS=0 runs serially).
-# Property tests run hypothesis's bounded "fast" profile (tests/conftest.py). Then the
-# end-to-end tests marked `worker` again, every call through the warm worker (EUARE_WORKER=1):
-# at least one of every verb family, and the worker's own cases (the run fails otherwise).
+# Property tests run hypothesis's bounded "fast" profile (tests/conftest.py). The end-to-end
+# calls go through the warm worker, but for the tests marked `in_process` (start-up, signals,
+# streams, terminals, cron), which run in process as a user's calls do by default; the tests
+# marked `both`, every verb family among them, run once each way (tests/support/passes.py).
 TEST_JOBS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
-	EUARE_WORKER=1 $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal -m worker tests/e2e
+	EUARE_TEST_CALLS=mixed $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
 
 # The same, deeper (for CI to run on its own, not in make test): the "deep" hypothesis profile,
-# and every end-to-end test through the worker.
+# every test in process, then every end-to-end test through the worker.
 test-deep: $(STAMP)
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -rs -n $(TEST_JOBS) --dist worksteal
-	EUARE_WORKER=1 HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -rs -n $(TEST_JOBS) \
-		--dist worksteal tests/e2e
+	EUARE_TEST_CALLS=in-process HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -rs \
+		-n $(TEST_JOBS) --dist worksteal
+	EUARE_TEST_CALLS=worker HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -rs \
+		-n $(TEST_JOBS) --dist worksteal tests/e2e
 
 # ruff, mypy, and the import-linter contracts of pyproject.toml (the layers of src/euare, no
 # circles, independent verb families), which see imports inside functions too.

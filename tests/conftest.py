@@ -21,7 +21,7 @@ import boto3
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.support import worker_pass
+from tests.support import passes
 
 ADMIN_KEY = "AKIAEUARETESTADMIN01"
 ADMIN_SECRET = "test/admin+secret/0123456789abcdefghijklm"
@@ -220,8 +220,8 @@ class Home:
             "AWS_MAX_ATTEMPTS": "2",
             "XDG_CACHE_HOME": MODEL_CACHE,
         }
-        if os.environ.get("EUARE_WORKER"):  # make test's second pass: every call via the worker
-            self.env["EUARE_WORKER"] = os.environ["EUARE_WORKER"]
+        if passes.via_worker():  # this test's calls through the warm worker (support/passes.py)
+            self.env["EUARE_WORKER"] = "1"
             self.env["EUARE_WORKER_IDLE"] = "60"
         self.write_iamrc(ADMIN_KEY, ADMIN_SECRET)
         self.write(".eucarc", f"export EUARE_URL={url}\nexport TOKEN_URL={url}\n")
@@ -243,7 +243,7 @@ class Home:
         Ctrl-C, SIGTERM and SIGHUP as from a terminal."""
         from tests.support.signals import as_if_from_a_terminal
 
-        worker_pass.note(verb, args, self.env_with(env))
+        passes.note(verb, args, self.env_with(env))
         return subprocess.Popen(
             [str(BIN / f"euare-{verb}"), *args],
             stdin=subprocess.DEVNULL,
@@ -267,7 +267,7 @@ class Home:
             shutil.which(f"euare-{verb}", path=str(BIN)) if verb != "euare" else str(BIN / "euare")
         )
         assert program, f"euare-{verb} is not installed in {BIN}"
-        worker_pass.note(verb, args, self.env_with(env))
+        passes.note(verb, args, self.env_with(env))
         done = subprocess.run(
             [program, *args],
             input=input,
@@ -284,9 +284,9 @@ class Home:
 
 @pytest.fixture(scope="session", autouse=True)
 def _stop_workers() -> Iterator[None]:
-    """With EUARE_WORKER=1, this test process's calls share one worker: stopped at the end."""
+    """The calls this test process makes through the warm worker share one: stopped at the end."""
     yield
-    if os.environ.get("EUARE_WORKER"):
+    if passes.mode() != "in-process":
         subprocess.run(
             [str(BIN / "euare"), "worker", "stop"],
             env={"PATH": "/usr/bin:/bin", "HOME": MODEL_CACHE, "XDG_CACHE_HOME": MODEL_CACHE},
@@ -321,27 +321,46 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         session.config.stash[_FILES_AT_START] = checkout_files(CHECKOUT)
 
 
+@pytest.fixture(autouse=True)
+def calls_way(request: pytest.FixtureRequest) -> str | None:
+    """The way this test's calls run, when a mixed run runs it both ways (tests/support/passes.py);
+    else None (its run and marks decide)."""
+    return getattr(request, "param", None)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    passes.parametrize(metafunc)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    passes.keep_one_way(config, items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before the test's fixtures: whether its calls go through the warm worker."""
+    passes.enter(item)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    """pytest-xdist's controller: the verbs a worker process ran through the warm worker."""
-    worker_pass.RAN.update(getattr(node, "workeroutput", {}).get(worker_pass.OUTPUT_KEY, ()))
+    """pytest-xdist's controller: the verbs a worker process ran, and how."""
+    passes.take(node)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if a file appeared in the checkout (a test must write under tmp_path: a
-    file named "-" holding an MFA seed was once left at the root this way), or if make test's
-    worker pass missed a verb family (tests/support/worker_pass.py)."""
+    file named "-" holding an MFA seed was once left at the root this way), or if a pass of
+    make test missed a verb family (tests/support/passes.py)."""
     config = session.config
     if not _checks_leftovers(config):  # a pytest-xdist worker: its verbs to the controller
-        config.workeroutput[worker_pass.OUTPUT_KEY] = sorted(worker_pass.RAN)  # type: ignore[attr-defined]
+        passes.output(config)
         return
-    if exitstatus == 0 and worker_pass.is_the_whole_worker_pass(config, CHECKOUT / "tests/e2e"):
-        missed = worker_pass.families_missed(worker_pass.RAN)
+    for way in passes.held_to(config, CHECKOUT / "tests") if exitstatus == 0 else ():
+        missed = passes.families_missed(passes.RAN[way])
         if missed:
             _fail_session(
-                session,
-                f"no test marked {worker_pass.MARKER!r} ran a verb of these families through "
-                f"the worker: {', '.join(missed)}",
+                session, f"no test ran a verb of these families {way}: {', '.join(missed)}"
             )
     before = config.stash.get(_FILES_AT_START, None)
     if before is None:

@@ -18,6 +18,8 @@ from tests.conftest import Home, MotoServer, one_error_line
 from tests.support.applied import arn, document, load, rich_pair, spec, taken, write
 from tests.support.proxy import Fault
 
+pytestmark = pytest.mark.in_process  # runs killed and interrupted part way
+
 
 def apply(home: Home, desired: Path, *more: str) -> Any:
     return home.run("accountapply", str(desired), *more, timeout=180)

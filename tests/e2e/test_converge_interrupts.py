@@ -19,6 +19,8 @@ from tests.e2e.test_converge_deletes import DOC
 from tests.support.proxy import Fault
 from tests.support.signals import STOPS, head, status
 
+pytestmark = pytest.mark.in_process  # signals reach the process that makes the call
+
 
 def interrupt(
     home: Home, proxy: Any, action: str, *args: str, signum: int = signal.SIGINT

@@ -9,8 +9,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import OUTPUTS, Home
 from tests.support import mailbox
+
+pytestmark = pytest.mark.in_process  # cron runs calls in process, unattended
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "cron" / "apply-reviewed.sh"

@@ -7,7 +7,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Home
+
+pytestmark = pytest.mark.in_process  # cron runs calls in process, unattended
 
 ROOT = Path(__file__).resolve().parents[2]
 

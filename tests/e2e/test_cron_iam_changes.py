@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import OUTPUTS, Home, free_port
 from tests.support import mailbox
 
+pytestmark = pytest.mark.in_process  # cron runs calls in process, unattended
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "cron" / "iam-changes.sh"
 

@@ -18,6 +18,8 @@ from tests.conftest import ADMIN_KEY, ADMIN_SECRET, OUTPUTS, Home, boto_client
 from tests.support import mailbox
 from tests.support.org import ROLE, make_organization, member_client
 
+pytestmark = pytest.mark.in_process  # cron runs calls in process, unattended
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "cron" / "org-iam-changes.sh"
 ADMINISTRATOR = "arn:aws:iam::aws:policy/AdministratorAccess"

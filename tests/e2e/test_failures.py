@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import Home, boto_client, free_port, one_error_line
 
-pytestmark = pytest.mark.worker  # errors through the worker are the errors in process
+pytestmark = pytest.mark.both  # the errors are the same both ways
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from euare import __version__
 from euare.cli.table import FAMILIES, VERBS, title
 from tests.conftest import Home
 
+pytestmark = pytest.mark.in_process  # the euare command itself
+
 SAMPLE = [
     ["userlistbypath"],
     ["usergetattributes", "alice", "--format", "json"],

@@ -15,6 +15,8 @@ from euare.cli.table import VERBS
 from tests.conftest import BIN, Home
 from tests.support.terminal import on_terminal
 
+pytestmark = pytest.mark.in_process  # help on the caller's terminal
+
 EUARE = str(BIN / "euare")
 
 

@@ -15,6 +15,8 @@ from euare.cli.run import complete_var, run
 from euare.cli.table import VERBS
 from tests.conftest import BIN, Home
 
+pytestmark = pytest.mark.in_process  # pipes, shells and locales as a process of its own meets them
+
 LONG_PATH = "/" + "p" * 198 + "/"  # 400 ARNs with it are ~100 KB, more than a pipe holds
 
 

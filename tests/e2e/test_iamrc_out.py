@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 
+pytestmark = pytest.mark.in_process  # files written under the caller's umask
+
 
 def iamrc(path: Path) -> tuple[str, str]:
     text = path.read_text()

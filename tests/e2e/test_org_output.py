@@ -39,7 +39,7 @@ from tests.conftest import (
     Result,
     start_moto,
 )
-from tests.support import worker_pass
+from tests.support import passes
 from tests.support.org import make_organization, member_client, org_home
 from tests.support.proxy import Fault, Proxy, iam_error
 
@@ -245,7 +245,7 @@ def on_a_terminal(home: Home, verb: str, args: list[str], which: str) -> tuple[i
     """``euare-VERB ARGS`` with ``which`` (stdout or stderr) on a pseudo-terminal and the other
     piped: the exit status, stdout and stderr (the terminal's as it received it, its newlines
     \\r\\n)."""
-    worker_pass.note(verb, args, home.env)
+    passes.note(verb, args, home.env)
     terminal, side = os.openpty()
     streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, which: side}
     running = subprocess.Popen(
@@ -306,7 +306,7 @@ def test_progress_is_drawn_on_stderr_when_it_is_a_terminal(
     assert prefixes(out) == org.which(CASES[verb].lines)
 
 
-@pytest.mark.worker  # the worker hands the call the caller's own streams
+@pytest.mark.both  # the worker hands the call the caller's own streams
 def test_no_progress_when_only_stdout_is_a_terminal(home: Home, org: Organization) -> None:
     status, out, err = on_a_terminal(home, "accountauditkeys", ["--org"], "stdout")
     assert (status, err) == (1, "")
@@ -360,7 +360,7 @@ def test_an_account_denied_after_it_is_entered_is_named_and_the_others_finish(
     assert prefixes(done.stdout) == org.which(CASES[verb].lines) - {denied}
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_a_failed_account_on_a_terminal_is_a_whole_line_and_counted(
     home: Home, org: Organization
 ) -> None:

@@ -16,7 +16,7 @@ from tests.support.documents import TRUST
 from tests.support.rotation import Rotating
 from tests.support.shapes import assert_shape
 
-pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+pytestmark = pytest.mark.both  # the JSON of every verb family, both ways
 
 JSON = ("--format", "json")
 

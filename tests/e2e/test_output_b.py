@@ -19,7 +19,7 @@ from tests.support.certs import self_signed
 from tests.support.shapes import assert_shape
 from tests.support.stub import run_stubbed
 
-pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+pytestmark = pytest.mark.both  # the JSON of every verb family, both ways
 
 ACCOUNT = "123456789012"
 PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.example.com"

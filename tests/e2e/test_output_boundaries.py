@@ -15,7 +15,7 @@ from tests.conftest import Home
 from tests.support.documents import TRUST
 from tests.support.shapes import assert_shape
 
-pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+pytestmark = pytest.mark.both  # the JSON of every verb family, both ways
 
 JSON = ("--format", "json")
 AWS_POLICY = "arn:aws:iam::aws:policy/PowerUserAccess"

@@ -12,7 +12,7 @@ from tests.conftest import Home
 from tests.support.documents import DOC, TRUST, attach_everywhere
 from tests.support.shapes import assert_shape
 
-pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+pytestmark = pytest.mark.both  # the JSON of every verb family, both ways
 
 ACCOUNT = "123456789012"  # moto's account, which STS GetCallerIdentity reports
 JSON = ("--format", "json")

@@ -83,11 +83,11 @@ CASES = [
     "device",
     "fifo-no-reader",
     "fifo-reader",
-    pytest.param("link-to-file", marks=pytest.mark.worker),  # a link the caller made
+    pytest.param("link-to-file", marks=pytest.mark.both),  # a link the caller made
     "link-to-device",
     "dash",
     "directory",
-    pytest.param("dev-stdout", marks=pytest.mark.worker),  # the caller's own stdout
+    pytest.param("dev-stdout", marks=pytest.mark.both),  # the caller's own stdout
 ]
 
 
@@ -246,14 +246,14 @@ def test_an_output_option_never_replaces_what_is_not_a_regular_file(
         )
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_a_file_really_named_dash_is_dot_slash_dash(home: Home, tmp_path: Path) -> None:
     done = home.run("accountsnapshot", "-o", "./-", cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert b'"Users"' in (tmp_path / "-").read_bytes()
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_a_key_staged_by_a_run_killed_with_9_is_removed_by_the_next_run(
     proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path
 ) -> None:

@@ -15,7 +15,7 @@ from tests.conftest import Home
 from tests.support.certs import saml_metadata, ssh_public_key
 from tests.support.shapes import assert_shape
 
-pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+pytestmark = pytest.mark.both  # the JSON of every verb family, both ways
 
 JSON = ("--format", "json")
 

@@ -173,7 +173,7 @@ def test_the_credential_report_escapes_what_iam_sent(home: Home, iam: Any, args:
     assert escaped(evil) in safe(done.stdout)
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_an_error_line_escapes_what_the_endpoint_said(proxied_home: Home, proxy: Any) -> None:
     message = "User: x\x9b2J\x7f\u202e\u2066 is not authorized"  # (NEL: a space, in one line)
     proxy.faults["GetUser"] = Fault("status", status=403, body=iam_error("AccessDenied", message))
@@ -318,7 +318,7 @@ def test_an_effect_iam_does_not_know_is_a_usage_error(home: Home, iam: Any) -> N
     assert done.stdout == "" and iam.list_user_policies(UserName="ann")["PolicyNames"] == []
 
 
-@pytest.mark.worker
+@pytest.mark.both
 @pytest.mark.parametrize(
     "args",
     [

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import Home
 from tests.support.shapes import assert_shape
 
-pytestmark = pytest.mark.worker  # the JSON of every verb family, through the worker too
+pytestmark = pytest.mark.both  # the JSON of every verb family, both ways
 
 
 def test_policylint_json_is_a_list_of_findings(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def users_of(rows: list[dict[str, str]]) -> list[str]:
 # --- the credential report -----------------------------------------------------------------------
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_accountcredentialreport_json_has_every_user_with_every_column(
     home: Home, iam: Any
 ) -> None:
@@ -294,7 +294,7 @@ def test_a_users_boundary_limits_what_it_is_allowed(home: Home, iam: Any, alice:
     }
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_policysimulate_documents_json_is_every_page_s_results_whole(
     proxied_home: Home, proxy: Any, iam: Any, tmp_path: Any
 ) -> None:
@@ -363,7 +363,7 @@ def test_policysimulate_refuses_a_document_that_is_no_policy(
     assert proxy.actions == []
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_policysimulate_text_has_a_line_per_action_and_resource(home: Home) -> None:
     deny_b = POLICY.replace(
         '"Resource": "*"}]',

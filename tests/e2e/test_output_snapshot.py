@@ -106,7 +106,7 @@ def test_every_kind_is_in_the_snapshot(home: Home, iam: Any) -> None:
     assert cert["CertificateBody"].startswith("-----BEGIN CERTIFICATE-----")
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_no_secret_is_ever_in_a_snapshot(home: Home, iam: Any, tmp_path: Path) -> None:
     """Every secret the account was given (access keys' secrets, a password, MFA seeds, a
     server certificate's private key) is looked for in the document, stdout and stderr."""
@@ -132,7 +132,7 @@ def test_two_snapshots_of_one_account_differ_only_in_when(home: Home, iam: Any) 
     assert first.stdout == json.dumps(snap, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_output_file_is_private_and_replaced_whole(home: Home, iam: Any, tmp_path: Path) -> None:
     iam.create_user(UserName="alice")
     target = tmp_path / "snap.json"
@@ -246,7 +246,7 @@ def test_throttling_on_half_the_calls_still_gives_the_whole_snapshot(
     assert [len(u["AccessKeys"]) for u in users] == [1, 1, 1]
 
 
-@pytest.mark.worker
+@pytest.mark.both
 @pytest.mark.parametrize("signum", STOPS)
 def test_a_signal_in_the_middle_is_128_plus_it_and_leaves_no_file(
     proxied_home: Home, proxy: Any, iam: Any, tmp_path: Path, signum: int

@@ -22,6 +22,8 @@ from tests.support.proxy import Fault
 from tests.support.rotation import Rotating, finish, run_in_process, spawn, wait_until
 from tests.support.signals import STOPS, head, status
 
+pytestmark = pytest.mark.in_process  # signals reach the process that makes the call
+
 
 @pytest.fixture
 def prot(proxied_home: Home, iam: Any, moto_server: MotoServer) -> Rotating:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ADMIN_SECRET, Home
 
-pytestmark = pytest.mark.worker  # no secret shown through the worker either
+pytestmark = pytest.mark.both  # no secret shown, in process or through the worker
 
 
 def assert_absent(secret: str, *texts: str) -> None:

@@ -19,7 +19,7 @@ def windows(secret: str, size: int = 8) -> set[str]:
     return {secret[i : i + size] for i in range(len(secret) - size + 1)}
 
 
-@pytest.mark.worker
+@pytest.mark.both
 @pytest.mark.parametrize("debug", [True, False])
 def test_an_answer_cut_off_inside_the_new_secret_shows_no_part_of_it(
     proxied_home: Home, proxy: Any, iam: Any, debug: bool
@@ -44,7 +44,7 @@ LONG = "Quoted<&>Passw0rd 'x\"y"
 SHORT = "Pw1!"
 
 
-@pytest.mark.worker
+@pytest.mark.both
 @pytest.mark.parametrize("password", [LONG, SHORT])
 @pytest.mark.parametrize("debug", [True, False])
 def test_an_error_quoting_the_password_does_not_show_it(
@@ -78,7 +78,7 @@ def test_an_error_quoting_the_password_does_not_show_it(
         assert form not in result.stderr
 
 
-@pytest.mark.worker
+@pytest.mark.both
 @pytest.mark.parametrize("debug", [True, False])
 def test_credentials_in_the_endpoint_url_are_never_printed(home: Home, debug: bool) -> None:
     url = "http://user:s3cret@127.0.0.1:9/"
@@ -131,7 +131,7 @@ def test_a_foreign_page_with_status_200_is_not_taken_for_an_answer(
     )
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_a_session_token_is_masked_in_the_debug_log(home: Home) -> None:
     token = "FwoGZXIvYXdzEBYaDExample/Session+Token=="
     result = home.run("userlistbypath", "--security-token", token, "--debug")

@@ -25,6 +25,8 @@ from tests.e2e.test_faults import _gone, _group, _policy, _role, _user
 from tests.support.proxy import Fault
 from tests.support.signals import STOPS, head, status
 
+pytestmark = pytest.mark.in_process  # signals reach the process that makes the call
+
 
 def _members(iam: Any) -> None:
     iam.create_group(GroupName="staff")
@@ -83,7 +85,7 @@ COMPOSITES = [
         "add role app to app",
         ["instanceprofileaddrole", "app", "-r", "app"],
         id="instanceprofilecreate",
-        marks=pytest.mark.worker,  # each signal relayed to the call in the worker
+        marks=pytest.mark.both,  # each signal relayed to the call in the worker
     ),
 ]
 
@@ -140,7 +142,7 @@ def test_stopped_while_listing_with_jobs_says_nothing_was_done(
     assert not [a for a in proxy.actions if a.startswith(("Delete", "Remove", "Detach"))]
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_a_command_started_with_sighup_ignored_is_not_stopped_by_it(
     proxied_home: Home, proxy: Any, iam: Any
 ) -> None:

@@ -20,6 +20,8 @@ import pytest
 from tests.conftest import BIN, Home
 from tests.support.terminal import on_terminal
 
+pytestmark = pytest.mark.in_process  # the call's own time limit and terminal
+
 ROOT = Path(__file__).resolve().parents[2]
 BOUND = 6  # EUARE_CALL_TIMEOUT in these tests: room for a few attempts of a second each
 SLACK = 1.5  # for the process to write its line and exit on a busy machine

@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import Home, one_error_line
 
+pytestmark = pytest.mark.in_process  # what a process of its own imports
+
 # The console-script targets end the process themselves (euare.entry.leave), after the
 # ``atexit`` functions: a probe registers one that reports what was imported.
 PROBE = (

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ADMIN_KEY, ADMIN_SECRET, Home
 
-pytestmark = pytest.mark.worker  # stdout and stderr kept apart through the worker too
+pytestmark = [pytest.mark.in_process, pytest.mark.both]  # apart both ways
 
 
 def test_warnings_about_the_credential_file_go_to_stderr(home: Home, iam: Any) -> None:

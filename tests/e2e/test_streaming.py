@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import BIN, Home
 from tests.support.proxy import Fault, paginate
 
+pytestmark = pytest.mark.in_process  # pages printed as they arrive, by the process itself
+
 USERS = 250  # three pages of 100
 
 

@@ -87,7 +87,7 @@ def test_useraddkey_w_is_an_iamrc(home: Home, iam: Any) -> None:
     assert result.lines[1].startswith("AWSSecretKey=")
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_login_profile_from_stdin_never_echoed(home: Home, iam: Any) -> None:
     iam.create_user(UserName="bob")
     result = home.run("useraddloginprofile", "bob", input="Stdin-Passw0rd!\n")
@@ -96,7 +96,7 @@ def test_login_profile_from_stdin_never_echoed(home: Home, iam: Any) -> None:
     assert iam.get_login_profile(UserName="bob")["LoginProfile"]["UserName"] == "bob"
 
 
-@pytest.mark.worker
+@pytest.mark.both
 def test_login_profile_without_password_on_empty_stdin_fails_cleanly(home: Home, iam: Any) -> None:
     iam.create_user(UserName="bob")
     line = one_error_line(home.run("useraddloginprofile", "bob", input=""), "useraddloginprofile")

@@ -4,8 +4,8 @@ changed ~/.iamrc, the locale); the worker is the user's alone; it leaves when id
 socket goes and when its code changes; it falls back to in-process when it cannot serve.
 
 Each test has a worker of its own (its own XDG_CACHE_HOME), started with ``euare worker start``
-and stopped at the end. The end-to-end tests marked ``worker`` also run with EUARE_WORKER=1 (make
-test), all of them in make test-deep (tests/support/worker_pass.py)."""
+and stopped at the end. make test runs most end-to-end tests' calls through the worker too, and
+make test-deep all of them (tests/support/passes.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""Self-signed certificates for tests (the cryptography package comes with moto)."""
+"""Self-signed certificates for tests (the cryptography package comes with moto).
+
+A 2048-bit RSA key takes some 50-100 ms of CPU to make, and the suite asked for hundreds: each
+test process makes KEYS of them, the first time they are asked for, and hands them out in turn.
+Consecutive certificates and SSH keys still differ (each certificate has its own serial number
+and dates too), and IAM's limits (five SSH keys a user, two signing certificates) stay well
+below KEYS, so no test meets a key twice where IAM would call it a duplicate."""
 
 from __future__ import annotations
 
@@ -9,10 +15,23 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+KEYS = 8
+_made: list[rsa.RSAPrivateKey] = []
+_turn = [0]
+
+
+def _key() -> rsa.RSAPrivateKey:
+    """The next of this process's KEYS keys (made on first use)."""
+    turn = _turn[0] % KEYS
+    _turn[0] += 1
+    if turn == len(_made):
+        _made.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    return _made[turn]
+
 
 def self_signed(common_name: str = "euare-test", ip: str | None = None) -> tuple[str, str]:
     """Return (certificate PEM, private key PEM); ``ip`` also names that address (for TLS)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = _key()
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.timezone.utc)
     builder = (
@@ -41,7 +60,7 @@ def self_signed(common_name: str = "euare-test", ip: str | None = None) -> tuple
 
 
 def ssh_public_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = _key()
     return (
         key.public_key()
         .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)

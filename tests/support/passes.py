@@ -73,7 +73,11 @@ def parametrize(metafunc: pytest.Metafunc) -> None:
     marked = definition.get_closest_marker(BOTH) is not None or any(
         mark.name == BOTH
         for parametrized in definition.iter_markers("parametrize")
-        for value in parametrized.args[1]
+        for value in (
+            parametrized.args[1]
+            if len(parametrized.args) > 1
+            else parametrized.kwargs.get("argvalues", ())
+        )
         for mark in getattr(value, "marks", ())
     )
     if marked:

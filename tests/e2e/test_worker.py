@@ -30,7 +30,7 @@ from euare.worker import front
 from tests.conftest import ADMIN_KEY, BIN, Home, MotoServer, Result
 from tests.support.proxy import Fault
 from tests.support.rotation import Rotating
-from tests.support.signals import STOPS, as_if_from_a_terminal, head, status
+from tests.support.signals import STOPS, as_if_from_a_terminal, head, status, stopped
 
 
 class Worked:
@@ -470,7 +470,7 @@ from euare.worker import server
 checking, closing = server.Worker._socket_is_ours, server.Worker.close
 def check(worker):
     if getattr(worker, "closing", False):
-        time.sleep(1.5)
+        time.sleep(float(sys.argv[2]))
     return checking(worker)
 def close(worker):
     worker.closing = True
@@ -480,26 +480,63 @@ sys.exit(server.main([sys.argv[1]]))
 """
 
 
+def slow_to_close(worked: Worked, seconds: float) -> subprocess.Popen[str]:
+    """In place of the test's worker, one that waits ``seconds`` between closing its listener
+    and removing its socket, once answering."""
+    path = worked.socket
+    assert worked.control("stop").returncode == 0
+    slow = subprocess.Popen(
+        [sys.executable, "-c", SLOW_TO_CLOSE, path.name.removesuffix(front.SOCKET), str(seconds)],
+        env=worked.home.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while worked.control("status").returncode != 0:
+        assert time.monotonic() < deadline, "the slow worker never answered"
+        time.sleep(0.05)
+    return slow
+
+
 def test_stop_returns_once_the_worker_is_gone(worked: Worked) -> None:
     """A worker slow to leave once told to stop (here: 1.5 s between closing its listener and
     removing its socket): ``euare worker stop`` returns when its socket and lock are gone, not
     when it stops answering, so that a script can start another or remove the directory right
     after."""
     path = worked.socket
-    assert worked.control("stop").returncode == 0
-    slow = subprocess.Popen(
-        [sys.executable, "-c", SLOW_TO_CLOSE, path.name.removesuffix(front.SOCKET)],
-        env=worked.home.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    slow = slow_to_close(worked, 1.5)
     try:
-        deadline = time.monotonic() + 30
-        while worked.control("status").returncode != 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
         stopped = worked.control("stop")
         assert stopped.returncode == 0 and stopped.stdout == f"stopped (pid {slow.pid})\n"
         assert sorted(p.name for p in path.parent.iterdir()) == []
         assert slow.wait(timeout=30) == 0, slow.stderr
+    finally:
+        slow.kill()
+        slow.wait()
+
+
+@pytest.mark.parametrize("signum", STOPS)
+def test_stop_stopped_while_it_waits_says_what_it_did(worked: Worked, signum: int) -> None:
+    """Ctrl-C (SIGTERM, SIGHUP) while ``euare worker stop`` waits for the worker to be gone:
+    one line saying the worker was told to stop, no traceback, exit 130 (143, 129)."""
+    slow = slow_to_close(worked, 30)
+    try:
+        stopping = subprocess.Popen(
+            [str(BIN / "euare"), "worker", "stop"], env=worked.home.env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=as_if_from_a_terminal,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while worked.control("status").returncode == 0:  # until told: then it waits
+            assert time.monotonic() < deadline, "the worker was never told to stop"
+            time.sleep(0.05)
+        time.sleep(0.2)
+        stopping.send_signal(signum)
+        out, err = stopping.communicate(timeout=30)
+        assert (stopping.returncode, out) == (status(signum), ""), err
+        assert err == (
+            f"euare worker: error: {stopped(signum)} -- done: told the worker (pid {slow.pid}) "
+            "to stop, not seen gone yet\n"
+        )
     finally:
         slow.kill()
         slow.wait()

@@ -16,7 +16,25 @@ STOP_WAIT = 30.0  # seconds for a worker told to stop to be gone
 
 
 def control(args: list[str]) -> int:
-    """``euare worker start|stop|status``."""
+    """``euare worker start|stop|status``. Ctrl-C, SIGTERM or SIGHUP while it waits (for a
+    worker to answer, or to be gone) ends it in one line saying what was done (exit 130, 143
+    or 129)."""
+    from euare.core import interrupts
+
+    done: list[str] = []
+    interrupts.install()
+    try:
+        return _control(args, done)
+    except KeyboardInterrupt:
+        said = f" -- done: {done[-1]}" if done else " -- nothing done"
+        sys.stderr.write(f"euare worker: error: {interrupts.word()}{said}\n")
+        return interrupts.status()
+    finally:
+        interrupts.release()
+
+
+def _control(args: list[str], done: list[str]) -> int:
+    """control(), noting in ``done`` what it has done so far."""
     env = os.environ
     usage = "usage: euare worker start|stop|status\n"
     if len(args) != 1 or args[0] not in ("start", "stop", "status"):
@@ -36,6 +54,8 @@ def control(args: list[str]) -> int:
         return 0 if action == "stop" else 1
     if action == "start" and front.ask(env, "status") is None:
         started = front.start_in_background(env)
+        if started is not None:
+            done.append(f"started a worker (pid {started.pid}), not seen answering yet")
         directory = runtime_dir(env)
         if started is None and not safe_dir(directory, private=True):
             sys.stderr.write(
@@ -66,6 +86,7 @@ def control(args: list[str]) -> int:
         if answer is None:
             sys.stdout.write("not running\n")
             return 0
+        done.append(f"told the worker (pid {answer.get('stopped')}) to stop, not seen gone yet")
         lock = front.lock_path(env)
         held = poll(
             lambda: lock is not None and front.lock_held(lock),

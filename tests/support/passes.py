@@ -139,8 +139,9 @@ def families_missed(verbs: Iterable[str]) -> list[str]:
 def held_to(config: pytest.Config, tests: Path) -> tuple[str, ...]:
     """The ways in which this run must reach every verb family: both, in a mixed run over all
     of ``tests`` (make test); none in any other (of one file, of some tests (-k, -m), of other
-    tests, or all in one way)."""
-    if mode() != "mixed" or config.option.keyword or config.option.markexpr:
+    tests, all in one way, or one that only collects)."""
+    option = config.option
+    if mode() != "mixed" or option.keyword or option.markexpr or option.collectonly:
         return ()
     here = config.invocation_params.dir
     if [(here / arg).resolve() for arg in config.args] != [tests.resolve()]:

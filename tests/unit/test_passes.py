@@ -4,6 +4,9 @@ which run in process, which run both ways, and a mixed run held to every verb fa
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -66,3 +69,26 @@ def test_the_mode_comes_from_the_environment() -> None:
 def test_the_markers_are_registered(pytestconfig: pytest.Config) -> None:
     registered = [line.partition(":")[0] for line in pytestconfig.getini("markers")]
     assert passes.BOTH in registered and passes.IN_PROCESS in registered
+
+
+def run_of(
+    here: Path, *args: str, keyword: str = "", marks: str = "", collect: bool = False
+) -> Any:
+    """A stand-in for the pytest.Config of ``pytest ARGS`` run in ``here``."""
+    option = SimpleNamespace(keyword=keyword, markexpr=marks, collectonly=collect)
+    return SimpleNamespace(option=option, invocation_params=SimpleNamespace(dir=here), args=args)
+
+
+def test_only_make_tests_whole_mixed_run_is_held_to_every_family_each_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tests = tmp_path / "tests"
+    monkeypatch.setenv(passes.VARIABLE, "mixed")
+    assert passes.held_to(run_of(tmp_path, "tests"), tests) == ("worker", "in-process")
+    assert passes.held_to(run_of(tests, "."), tests) == ("worker", "in-process")
+    assert passes.held_to(run_of(tmp_path, "tests/e2e"), tests) == ()
+    assert passes.held_to(run_of(tmp_path, "tests", keyword="org"), tests) == ()
+    assert passes.held_to(run_of(tmp_path, "tests", marks="both"), tests) == ()
+    assert passes.held_to(run_of(tmp_path, "tests", collect=True), tests) == ()
+    monkeypatch.setenv(passes.VARIABLE, "worker")
+    assert passes.held_to(run_of(tmp_path, "tests"), tests) == ()

@@ -313,13 +313,11 @@ def start_in_background(env: Mapping[str, str]) -> subprocess.Popen[bytes] | Non
     import subprocess
 
     directory = runtime_dir(env)
-    found = identity()
-    if found is None or not make_private_dir(directory):
+    found, taken = identity(), lock_path(env)
+    if found is None or taken is None or not make_private_dir(directory):
         return None
     try:
-        lock = os.open(
-            os.path.join(directory, found[0] + LOCK), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
-        )
+        lock = os.open(taken, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError:
         return None
     try:

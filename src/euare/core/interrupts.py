@@ -35,13 +35,22 @@ NAMES = {SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"}
 STATUSES = frozenset(128 + signum for signum in STOPPING)  # 130, 143, 129
 
 _first: int | None = None  # the signal that stopped the command, once one has
+_handled = 0  # how many stopping signals the command's handlers have seen
+NUDGE: int = _signal.SIGURG  # wakes the main thread, does nothing (see relay)
+NUDGES = 40  # at most, over about 18 s
 
 
 def note(signum: int) -> None:
     """Remember ``signum`` as what stopped the command, unless something already has."""
-    global _first
+    global _first, _handled
+    _handled += 1
     if _first is None:
         _first = signum
+
+
+def handled() -> int:
+    """How many stopping signals this process's handlers have seen so far."""
+    return _handled
 
 
 def stopped_by() -> int:
@@ -114,6 +123,46 @@ def handled_by(handler: Handler) -> Iterator[None]:
     finally:
         for signum, current in previous.items():
             _signal.signal(signum, current)
+
+
+def nudgeable() -> None:
+    """In the main thread of a process that :func:`relay` delivers signals to: NUDGE gets a
+    handler that does nothing, so that it wakes the main thread without stopping anything."""
+    _signal.signal(NUDGE, _nothing)
+
+
+def _nothing(signum: int, frame: FrameType | None) -> None:
+    return None
+
+
+def relay(signum: int, main: int, wait: Callable[[float], bool]) -> None:
+    """Deliver ``signum`` to the thread ``main`` (the main thread) from another thread, and
+    see that its handler runs (:func:`see_handled`)."""
+    before = _handled
+    _signal.pthread_kill(main, signum)
+    see_handled(signum, before, main, wait)
+
+
+def see_handled(signum: int, before: int, main: int, wait: Callable[[float], bool]) -> None:
+    """After ``signum`` was sent from another thread, when the handlers had seen ``before``
+    signals: see that its handler runs before the main thread (``main``) next blocks for long.
+
+    A handler runs only when the main thread is executing Python. A signal sent by another
+    thread just as the main thread lets go of the interpreter to block (a read under a 30 s
+    timeout) lands before it blocks: the handler waits for the block to end. Since the sending
+    thread waits for the interpreter that the main thread is letting go of, that moment is not
+    rare. So until a handler has seen the signal, NUDGE wakes the main thread (a blocking call
+    woken by a signal runs the handlers waiting, then goes on), a little later each time; until
+    ``wait(seconds)`` says the work is over (true), or NUDGES were sent. A signal with no Python
+    handler (its default action, or ignored) is the kernel's to act on: no nudge."""
+    if not callable(_signal.getsignal(signum)):
+        return
+    pause = 0.01
+    for _ in range(NUDGES):
+        if _handled != before or wait(pause):
+            return
+        _signal.pthread_kill(main, NUDGE)
+        pause = min(pause * 2, 0.5)
 
 
 @contextlib.contextmanager

@@ -300,6 +300,7 @@ def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> int:
     for signum in (*front.RELAYED, signal.SIGCHLD):
         signal.signal(signum, signal.SIG_DFL)
     interrupts.install()  # Ctrl-C, SIGTERM and SIGHUP (relayed) stop the call as in-process
+    interrupts.nudgeable()
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
     tty = fds[3] if len(fds) > 3 else None
@@ -340,17 +341,19 @@ def _run(verb: str | None, args: list[str]) -> int:
 
 
 def _relay_signals(conn: socket.socket, finished: threading.Event) -> None:
-    """Deliver to this process the signals the front relays; if the front goes away before
-    the call ends (killed), end the call as a terminal hang-up would."""
+    """Deliver to the call the signals the front relays; if the front goes away before the
+    call ends (killed), end the call as a terminal hang-up would. The call runs in the main
+    thread, and each signal goes to it (interrupts.relay: not merely to the process)."""
+    main = threading.main_thread().ident or 0
     reader = conn.makefile("rb")
     try:
         for line in reader:
             if line.startswith(b"sig "):
-                os.kill(os.getpid(), int(line.split()[1]))
+                interrupts.relay(int(line.split()[1]), main, finished.wait)
     except OSError:
         pass  # reset by a front that went away: the same as its end
     if not finished.is_set():
-        os.kill(os.getpid(), signal.SIGHUP)
+        interrupts.relay(signal.SIGHUP, main, finished.wait)
 
 
 # --- the worker's own main ----------------------------------------------------------------------

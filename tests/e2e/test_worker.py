@@ -4,8 +4,9 @@ changed ~/.iamrc, the locale); the worker is the user's alone; it leaves when id
 socket goes and when its code changes; it falls back to in-process when it cannot serve.
 
 Each test has a worker of its own (its own XDG_CACHE_HOME), started with ``euare worker start``
-and stopped at the end. make test runs most end-to-end tests' calls through the worker too, and
-make test-deep all of them (tests/support/passes.py)."""
+and stopped at the end; but the tests of one call each (``kept_worker``) share their module's,
+which must still be running after each of them. make test runs most end-to-end tests' calls
+through the worker too, and make test-deep all of them (tests/support/passes.py)."""
 
 from __future__ import annotations
 
@@ -141,6 +142,38 @@ def worked(home: Home) -> Iterator[Worked]:
     w.control("stop")
 
 
+def shared_worker(moto_server: MotoServer, factory: pytest.TempPathFactory) -> Iterator[Worked]:
+    """A worker for a whole module's tests of one call each, in a HOME of its own (a worker
+    start costs about a quarter second of CPU, and these tests are many)."""
+    w = Worked(Home(factory.mktemp("worker-home"), moto_server.url))
+    started = w.control("start")
+    assert started.returncode == 0 and started.stdout.startswith("running"), started
+    yield w
+    w.control("stop")
+    w.stop_others()
+
+
+def kept(shared: Worked) -> Iterator[Worked]:
+    """The module's worker for one test: after it, the workers its calls started in other
+    contexts are stopped, and the module's own must still be running."""
+    yield shared
+    shared.stop_others()
+    assert shared.control("status").stdout.startswith("running"), "the test ended the worker"
+
+
+@pytest.fixture(scope="module")
+def module_worker(
+    moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worked]:
+    yield from shared_worker(moto_server, tmp_path_factory)
+
+
+@pytest.fixture
+def kept_worker(module_worker: Worked, endpoint: str) -> Iterator[Worked]:
+    """The module's worker (``shared_worker``), IAM reset for this test (``endpoint``)."""
+    yield from kept(module_worker)
+
+
 @pytest.fixture
 def alice(iam: Any) -> None:
     iam.create_user(UserName="alice")
@@ -172,8 +205,10 @@ SAMPLE = [
 
 @pytest.mark.usefixtures("alice")
 @pytest.mark.parametrize("args", SAMPLE, ids=[" ".join(a) for a in SAMPLE])
-def test_a_call_through_the_worker_is_the_call_in_process(worked: Worked, args: list[str]) -> None:
-    worked.both(*args)
+def test_a_call_through_the_worker_is_the_call_in_process(
+    kept_worker: Worked, args: list[str]
+) -> None:
+    kept_worker.both(*args)
 
 
 @pytest.mark.usefixtures("alice")
@@ -183,9 +218,9 @@ def test_a_call_through_the_worker_is_the_call_in_process(worked: Worked, args: 
     ids=["C", "C.UTF-8", "ascii", "utf8-mode"],
 )
 def test_the_callers_locale_decides_the_output_encoding(
-    worked: Worked, env: dict[str, str]
+    kept_worker: Worked, env: dict[str, str]
 ) -> None:
-    got = worked.both("usergetpolicy", "-u", "alice", "-p", "p1", env=env)
+    got = kept_worker.both("usergetpolicy", "-u", "alice", "-p", "p1", env=env)
     assert "Caf" in got.stdout
 
 

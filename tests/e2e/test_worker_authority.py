@@ -32,8 +32,8 @@ import pytest
 
 from euare.core.dirs import socket_address
 from euare.worker import front
-from tests.conftest import Home
-from tests.e2e.test_worker import Worked
+from tests.conftest import Home, MotoServer
+from tests.e2e.test_worker import Worked, kept, shared_worker
 
 PEER = Path(__file__).parent.parent / "support" / "worker_peer.py"
 
@@ -48,6 +48,22 @@ def worked(home: Home) -> Iterator[Worked]:
     yield w
     w.control("stop")
     w.stop_others()
+
+
+@pytest.fixture(scope="module")
+def module_worker(
+    moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worked]:
+    if os.geteuid() != 0:
+        pytest.fail("these tests change capabilities and namespaces: they need root (CI has it)")
+    yield from shared_worker(moto_server, tmp_path_factory)
+
+
+@pytest.fixture
+def kept_worker(module_worker: Worked, endpoint: str) -> Iterator[Worked]:
+    """The module's worker, for the tests of one refused call each: it must serve on after
+    every refusal (and after each test the workers started in other contexts are stopped)."""
+    yield from kept(module_worker)
 
 
 def in_process(worked: Worked, *args: str, **kwargs: Any) -> Any:
@@ -210,8 +226,9 @@ def cgroup() -> Iterator[Path]:
 @pytest.mark.usefixtures("iam")
 @pytest.mark.parametrize("item", ITEMS)
 def test_the_worker_refuses_a_caller_whose_context_differs_in(
-    worked: Worked, item: str, request: pytest.FixtureRequest
+    kept_worker: Worked, item: str, request: pytest.FixtureRequest
 ) -> None:
+    worked = kept_worker
     env = {}
     if item == "cgroup":
         env["EUARE_TEST_CGROUP"] = str(request.getfixturevalue("cgroup"))
@@ -253,7 +270,8 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("body", list(MALFORMED.values()), ids=list(MALFORMED))
-def test_a_malformed_request_does_not_end_the_worker(worked: Worked, body: bytes) -> None:
+def test_a_malformed_request_does_not_end_the_worker(kept_worker: Worked, body: bytes) -> None:
+    worked = kept_worker
     with connect(worked) as sock:
         sock.sendall(body)
         sock.shutdown(socket.SHUT_WR)
@@ -271,8 +289,9 @@ def test_a_malformed_request_does_not_end_the_worker(worked: Worked, body: bytes
     ids=lambda c: ",".join(f"{k}={v!r}" for k, v in c.items()),
 )  # fmt: skip
 def test_a_call_of_the_wrong_types_is_refused_before_anything_runs(
-    worked: Worked, change: dict[str, Any]
+    kept_worker: Worked, change: dict[str, Any]
 ) -> None:
+    worked = kept_worker
     request = {
         "v": front.PROTOCOL, "op": "call", "verb": "userlistbypath", "argv0": "x", "args": [],
         "env": {}, "cwd": "/", "umask": 0o22, "installation": [], **change,
@@ -324,8 +343,9 @@ userlistbypath()
     ids=["no SO_PEERCRED", "no /proc", "no pidfd_open"],
 )
 def test_a_system_where_the_context_cannot_be_compared_runs_calls_in_process(
-    worked: Worked, change: str
+    kept_worker: Worked, change: str
 ) -> None:
+    worked = kept_worker
     cold = worked.run(False, "userlistbypath")
     before = worked.served()
     done = subprocess.run(

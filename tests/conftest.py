@@ -333,7 +333,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests each way (tests/support/passes.py), in the order that keeps both cores
+    busy under pytest-xdist (tests/support/order.py)."""
     passes.keep_one_way(config, items)
+    from tests.support.order import spread
+
+    spread(items)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -133,19 +133,10 @@ class Worked:
                 time.sleep(0.05)
 
 
-@pytest.fixture
-def worked(home: Home) -> Iterator[Worked]:
+def running(home: Home) -> Iterator[Worked]:
+    """A worker started for ``home`` with ``euare worker start``; afterwards stopped, and so are
+    any workers its calls started in other contexts."""
     w = Worked(home)
-    started = w.control("start")
-    assert started.returncode == 0 and started.stdout.startswith("running"), started
-    yield w
-    w.control("stop")
-
-
-def shared_worker(moto_server: MotoServer, factory: pytest.TempPathFactory) -> Iterator[Worked]:
-    """A worker for a whole module's tests of one call each, in a HOME of its own (a worker
-    start costs about a quarter second of CPU, and these tests are many)."""
-    w = Worked(Home(factory.mktemp("worker-home"), moto_server.url))
     started = w.control("start")
     assert started.returncode == 0 and started.stdout.startswith("running"), started
     yield w
@@ -153,25 +144,28 @@ def shared_worker(moto_server: MotoServer, factory: pytest.TempPathFactory) -> I
     w.stop_others()
 
 
-def kept(shared: Worked) -> Iterator[Worked]:
-    """The module's worker for one test: after it, the workers its calls started in other
-    contexts are stopped, and the module's own must still be running."""
-    yield shared
-    shared.stop_others()
-    assert shared.control("status").stdout.startswith("running"), "the test ended the worker"
+@pytest.fixture
+def worked(home: Home) -> Iterator[Worked]:
+    yield from running(home)
 
 
 @pytest.fixture(scope="module")
 def module_worker(
     moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worked]:
-    yield from shared_worker(moto_server, tmp_path_factory)
+    """One worker for a whole module's tests of one call each, in a HOME of its own (a worker
+    start costs about a quarter second of CPU, and these tests are many)."""
+    yield from running(Home(tmp_path_factory.mktemp("worker-home"), moto_server.url))
 
 
 @pytest.fixture
 def kept_worker(module_worker: Worked, endpoint: str) -> Iterator[Worked]:
-    """The module's worker (``shared_worker``), IAM reset for this test (``endpoint``)."""
-    yield from kept(module_worker)
+    """The module's worker for one test, IAM reset (``endpoint``): after the test, the workers
+    its calls started in other contexts are stopped, and the module's own must still be
+    running (a module overriding ``module_worker`` gets its worker here too)."""
+    yield module_worker
+    module_worker.stop_others()
+    assert module_worker.control("status").stdout.startswith("running"), "the test ended it"
 
 
 @pytest.fixture

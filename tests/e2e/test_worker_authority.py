@@ -33,37 +33,34 @@ import pytest
 from euare.core.dirs import socket_address
 from euare.worker import front
 from tests.conftest import Home, MotoServer
-from tests.e2e.test_worker import Worked, kept, shared_worker
+from tests.e2e import test_worker
+from tests.e2e.test_worker import Worked, running
 
 PEER = Path(__file__).parent.parent / "support" / "worker_peer.py"
 
 
-@pytest.fixture
-def worked(home: Home) -> Iterator[Worked]:
+def as_root() -> None:
     if os.geteuid() != 0:
         pytest.fail("these tests change capabilities and namespaces: they need root (CI has it)")
-    w = Worked(home)
-    started = w.control("start")
-    assert started.returncode == 0 and started.stdout.startswith("running"), started
-    yield w
-    w.control("stop")
-    w.stop_others()
+
+
+@pytest.fixture
+def worked(home: Home) -> Iterator[Worked]:
+    as_root()
+    yield from running(home)
 
 
 @pytest.fixture(scope="module")
 def module_worker(
     moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worked]:
-    if os.geteuid() != 0:
-        pytest.fail("these tests change capabilities and namespaces: they need root (CI has it)")
-    yield from shared_worker(moto_server, tmp_path_factory)
+    """The module's worker for the tests of one refused call each (``kept_worker``, which
+    also holds that it serves on after every refusal)."""
+    as_root()
+    yield from running(Home(tmp_path_factory.mktemp("worker-home"), moto_server.url))
 
 
-@pytest.fixture
-def kept_worker(module_worker: Worked, endpoint: str) -> Iterator[Worked]:
-    """The module's worker, for the tests of one refused call each: it must serve on after
-    every refusal (and after each test the workers started in other contexts are stopped)."""
-    yield from kept(module_worker)
+kept_worker = test_worker.kept_worker  # the fixture, taking the module_worker above
 
 
 def in_process(worked: Worked, *args: str, **kwargs: Any) -> Any:

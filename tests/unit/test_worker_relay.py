@@ -155,3 +155,20 @@ def test_nudges_end_with_the_work_and_never_stop_it_themselves() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert done.stdout == "alive False 0\n", done
+
+
+def test_only_the_signals_a_front_relays_are_delivered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line that is not ``sig N`` of a relayed signal (not a number, out of range, SIGKILL,
+    anything else) delivers nothing and ends nothing: it once raised in the relay thread."""
+    delivered: list[int] = []
+    monkeypatch.setattr(
+        server.interrupts, "relay", lambda signum, main, wait: delivered.append(signum)
+    )
+    front_end, child_end = socket.socketpair()
+    front_end.sendall(b"sig x\nsig 999\nsig 9\nsig -15\nsig\nhello\nsig 15\n")
+    front_end.shutdown(socket.SHUT_WR)
+    finished = threading.Event()
+    server._relay_signals(child_end, finished)
+    front_end.close()
+    child_end.close()
+    assert delivered == [signal.SIGTERM, signal.SIGHUP]  # then the front's end: a hang-up

@@ -259,6 +259,15 @@ class Relay:
             _signal.raise_signal(self.received[-1])
 
 
+def relayed(line: bytes) -> int | None:
+    """The signal a ``sig N`` line from :class:`Relay` names, if one a front relays; else None
+    (any other line is not a signal to deliver)."""
+    word = line.removeprefix(b"sig ").strip()
+    if word == line.strip() or not word.isdigit() or int(word) not in RELAYED:
+        return None
+    return int(word)
+
+
 def _follow(sock: _socket.socket, lines: Lines, relay: Relay, verb: str | None) -> int:
     """Relay signals to the child until it reports its exit status."""
     relayed = relay.received

@@ -348,8 +348,9 @@ def _relay_signals(conn: socket.socket, finished: threading.Event) -> None:
     reader = conn.makefile("rb")
     try:
         for line in reader:
-            if line.startswith(b"sig "):
-                interrupts.relay(int(line.split()[1]), main, finished.wait)
+            signum = front.relayed(line)
+            if signum is not None:
+                interrupts.relay(signum, main, finished.wait)
     except OSError:
         pass  # reset by a front that went away: the same as its end
     if not finished.is_set():

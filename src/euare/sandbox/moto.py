@@ -1,9 +1,10 @@
 """What the sandbox's moto (in this process) needs to serve a snapshot loaded with
 ``euare-sandbox --load`` (docs/snapshot.md): the snapshot read and checked before anything
-starts, the environment moto reads (the account, AWS managed policies); and the one touch of
+starts, the environment moto reads (the account, AWS managed policies); and every touch of
 moto's internals (access key IDs, an AWS managed policy in one account, the members of
-organizations that a reset left). The recreation itself
-is :mod:`euare.sandbox.load`; the administrator's credentials are :mod:`euare.sandbox.server`'s.
+organizations that a reset left, two lookups moto redid for every request). The recreation
+itself is :mod:`euare.sandbox.load`; the administrator's credentials are
+:mod:`euare.sandbox.server`'s.
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ def keep_key_id(account: str, made: str, wanted: str, created: str | None) -> No
     sandbox runs moto in this process, so the key is renamed in moto's in-memory IAM backend:
     the AccessKey's ``access_key_id`` (the user's list holds the same object) and the backend's
     ``access_keys`` dict, keyed by the ID. Its ``create_date`` (naive UTC) is set too, so that
-    scripts judging keys by age see production's ages. This is the one place euare touches
-    moto's internals; when moto changes them, this raises and the caller keeps moto's ID.
+    scripts judging keys by age see production's ages. moto's internals are touched in this
+    module only; when moto changes them, this raises and the caller keeps moto's ID.
     """
     from moto.iam.models import iam_backends
 
@@ -144,6 +145,37 @@ def provide_aws_policy(account: str, arn: str) -> bool:
     backend.aws_managed_policies.append(policy)  # what moto tells from customers' policies
     backend.managed_policies[policy.arn] = policy
     return True
+
+
+def remember_lookups() -> None:
+    """Two answers moto works out again for every request, kept after the first: the names of
+    a response class's methods (``inspect.getmembers`` of the class, to find the action's
+    handler) and a service's table of error codes (every error shape of the service's model,
+    built anew for each error answer, since moto caches it in a factory it makes per error).
+    Both depend only on the class and the service's model, which never change in a process.
+    A fifth of the sandbox's CPU a request went to these two when a third of the requests
+    were answered NoSuchEntity (a snapshot's GetLoginProfile of a user without a password).
+    Where moto no longer has them as this expects, it is left as it is."""
+    import functools
+
+    from moto.core import errors, responses
+
+    names = getattr(responses, "method_names_from_class", None)
+    if callable(names) and not hasattr(names, "cache_info"):
+        responses.method_names_from_class = functools.cache(names)  # type: ignore[attr-defined]
+    factory = getattr(errors, "ErrorLookupFactory", None)
+    made = getattr(factory, "__init__", None)
+    if factory is None or made is None or getattr(made, "shared", None) is not None:
+        return
+    shared: dict[str, Any] = {}
+
+    def init(self: Any) -> None:
+        made(self)
+        if isinstance(getattr(self, "_error_lut_cache", None), dict):
+            self._error_lut_cache = shared
+
+    init.shared = shared  # type: ignore[attr-defined]
+    factory.__init__ = init
 
 
 def forget_member_accounts() -> None:

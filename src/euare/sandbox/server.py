@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from euare.core.errors import EuareError
-from euare.sandbox.moto import ADMIN_PATH, Plan, random_key
+from euare.sandbox.moto import ADMIN_PATH, Plan, random_key, remember_lookups
 
 ADMIN = "sandbox-admin"
 ADMIN_POLICY = (
@@ -32,6 +32,7 @@ def model(latency: float = 0.0) -> Any:
     from euare.sandbox.model.app import Model
     from euare.sandbox.model.upstream import Upstream
 
+    remember_lookups()
     create = _with_clear_errors(create_backend_app)
     services = {service: create(service) for service in ("iam", "sts")}
     return Model(Upstream(services, DomainDispatcherApplication(create)), latency)
